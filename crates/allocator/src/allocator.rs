@@ -1,0 +1,326 @@
+//! The port allocator: upstream's `PortAllocator` over an allocation bitmap with the band strategy.
+
+use crate::bands::{BandKind, Bands};
+use crate::bitmap::Bitmap;
+use crate::metrics::{Metrics, Scope};
+use crate::range::{PortRange, RangeError};
+use crate::rng::Rng;
+use std::fmt;
+
+/// How an allocator behaves beyond its range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Config {
+    /// The KEP-3668 band split (feature gate `ServiceNodePortStaticSubrange`). `false` gives the
+    /// behaviour before it: dynamic allocation picks from the whole range.
+    pub static_subrange: bool,
+    /// The seed of the random source; the same seed and the same operations give the same ports.
+    pub seed: u64,
+}
+
+impl Default for Config {
+    /// The band split on (as in every release since 1.29), seed 0.
+    fn default() -> Self {
+        Config {
+            static_subrange: true,
+            seed: 0,
+        }
+    }
+}
+
+/// Why an allocation failed; `Display` gives upstream's exact text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AllocError {
+    /// The requested port lies outside the range (upstream `ErrNotInRange`).
+    NotInRange(PortRange),
+    /// The requested port is taken (upstream `ErrAllocated`).
+    Allocated,
+    /// No port is free (upstream `ErrFull`).
+    Full,
+}
+
+impl fmt::Display for AllocError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AllocError::NotInRange(range) => write!(
+                f,
+                "provided port is not in the valid range. The range of valid ports is {range}"
+            ),
+            AllocError::Allocated => f.write_str("provided port is already allocated"),
+            AllocError::Full => f.write_str("range is full"),
+        }
+    }
+}
+
+impl std::error::Error for AllocError {}
+
+/// Why a snapshot could not be restored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RestoreError {
+    /// The snapshot is of another range (upstream `ErrMismatchedNetwork`).
+    MismatchedRange,
+    /// The snapshot's range string does not parse.
+    Range(RangeError),
+    /// The snapshot's bitmap marks ports past the end of its range (upstream would take them silently).
+    BitsBeyondRange,
+}
+
+impl fmt::Display for RestoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RestoreError::MismatchedRange => {
+                f.write_str("the provided port range does not match the current port range")
+            }
+            RestoreError::Range(e) => e.fmt(f),
+            RestoreError::BitsBeyondRange => {
+                f.write_str("the snapshot marks ports beyond the end of its range")
+            }
+        }
+    }
+}
+
+impl std::error::Error for RestoreError {}
+
+/// An allocator's state in upstream's `RangeAllocation` format.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Snapshot {
+    /// The range as upstream prints it, e.g. `30000-32767`.
+    pub range: String,
+    /// The bitmap as one big-endian unsigned integer, bit 0 = the first port, no leading zero bytes.
+    pub data: Vec<u8>,
+}
+
+/// What a dynamic allocation chose, and how: enough to explain the decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Pick {
+    /// The port handed out.
+    pub port: u16,
+    /// The band the port lies in.
+    pub band: BandKind,
+    /// The randomly drawn port where the scan began, in the same band.
+    pub scan_start: u16,
+    /// How many taken ports the scan passed before it found `port` (wrapping inside the band).
+    pub skipped: u32,
+    /// Whether the dynamic band was full, so the scan fell back to the static band.
+    pub fell_back: bool,
+}
+
+/// Free and used ports of each band.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct BandUsage {
+    /// Taken ports in the static band.
+    pub static_used: u32,
+    /// Free ports in the static band.
+    pub static_free: u32,
+    /// Taken ports in the dynamic band.
+    pub dynamic_used: u32,
+    /// Free ports in the dynamic band.
+    pub dynamic_free: u32,
+}
+
+/// kube-apiserver's NodePort allocator for one range.
+///
+/// Explicit requests ([`PortAllocator::allocate`]) may take any free port of the range.
+/// Dynamic requests ([`PortAllocator::allocate_next`]) start at a random port of the dynamic band,
+/// scan upwards with wrap-around inside it, and fall back to the static band only when the
+/// dynamic band is full.
+#[derive(Clone, Debug)]
+pub struct PortAllocator {
+    range: PortRange,
+    bands: Bands,
+    config: Config,
+    bitmap: Bitmap,
+    static_used: u32,
+    rng: Rng,
+    metrics: Metrics,
+}
+
+impl PortAllocator {
+    /// An empty allocator over `range`.
+    pub fn new(range: PortRange, config: Config) -> Self {
+        let bands = if config.static_subrange {
+            Bands::of(range)
+        } else {
+            Bands::with_static_size(range, 0)
+        };
+        PortAllocator::with_bands(range, bands, config)
+    }
+
+    /// An empty allocator with bands of the caller's choosing (upstream's bitmap tests use
+    /// offsets the formula would not give).
+    pub(crate) fn with_bands(range: PortRange, bands: Bands, config: Config) -> Self {
+        PortAllocator {
+            range,
+            bands,
+            config,
+            bitmap: Bitmap::new(range.size()),
+            static_used: 0,
+            rng: Rng::new(config.seed),
+            metrics: Metrics::default(),
+        }
+    }
+
+    /// An allocator built from a snapshot (upstream `NewFromSnapshot`): the range is parsed from it.
+    pub fn from_snapshot(snapshot: &Snapshot, config: Config) -> Result<Self, RestoreError> {
+        let range = PortRange::parse(&snapshot.range).map_err(RestoreError::Range)?;
+        let mut allocator = PortAllocator::new(range, config);
+        allocator.restore(snapshot)?;
+        Ok(allocator)
+    }
+
+    /// The range this allocator hands out ports from.
+    pub fn range(&self) -> PortRange {
+        self.range
+    }
+
+    /// The bands the allocator works with (no static band in legacy mode).
+    pub fn bands(&self) -> Bands {
+        self.bands
+    }
+
+    /// The configuration the allocator was built with.
+    pub fn config(&self) -> Config {
+        self.config
+    }
+
+    /// Takes `port` if it is in range and free (upstream `Allocate`). The band split does not apply.
+    pub fn allocate(&mut self, port: i64) -> Result<(), AllocError> {
+        let result = match self.range.offset_of(port) {
+            None => Err(AllocError::NotInRange(self.range)),
+            Some(offset) if self.take(offset) => Ok(()),
+            Some(_) => Err(AllocError::Allocated),
+        };
+        self.finish(Scope::Static, result.is_ok());
+        result
+    }
+
+    /// Takes a free port the way upstream's `AllocateNext` does, and tells how it was found.
+    pub fn allocate_next(&mut self) -> Result<Pick, AllocError> {
+        let pick = self.pick_next();
+        if let Some(pick) = pick {
+            self.take(u32::from(pick.port - self.range.base()));
+        }
+        self.finish(Scope::Dynamic, pick.is_some());
+        pick.ok_or(AllocError::Full)
+    }
+
+    /// Frees `port` (upstream `Release`): idempotent, and a no-op outside the range.
+    /// Returns whether the port was taken.
+    pub fn release(&mut self, port: i64) -> bool {
+        let Some(offset) = self.range.offset_of(port) else {
+            return false;
+        };
+        let was_taken = self.bitmap.clear(offset);
+        if was_taken && offset < self.bands.static_size() {
+            self.static_used -= 1;
+        }
+        self.metrics.set_gauges(self.used(), self.free());
+        was_taken
+    }
+
+    /// Whether `port` is taken (false outside the range).
+    pub fn has(&self, port: i64) -> bool {
+        self.range
+            .offset_of(port)
+            .is_some_and(|offset| self.bitmap.get(offset))
+    }
+
+    /// The number of free ports.
+    pub fn free(&self) -> u32 {
+        self.range.size() - self.bitmap.count()
+    }
+
+    /// The number of taken ports.
+    pub fn used(&self) -> u32 {
+        self.bitmap.count()
+    }
+
+    /// The taken ports in ascending order (upstream `ForEach`).
+    pub fn iter(&self) -> impl Iterator<Item = u16> + '_ {
+        self.bitmap.ones().map(|offset| self.range.port_at(offset))
+    }
+
+    /// Free and used ports of each band.
+    pub fn band_usage(&self) -> BandUsage {
+        let static_size = self.bands.static_size();
+        let dynamic_used = self.used() - self.static_used;
+        BandUsage {
+            static_used: self.static_used,
+            static_free: static_size - self.static_used,
+            dynamic_used,
+            dynamic_free: self.bands.dynamic_size() - dynamic_used,
+        }
+    }
+
+    /// The upstream metrics as they stand after every operation so far.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// The state in upstream's snapshot format.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            range: self.range.to_string(),
+            data: self.bitmap.to_be_bytes(),
+        }
+    }
+
+    /// Replaces the taken ports with a snapshot's (upstream `Restore`). The snapshot must be of the same range.
+    pub fn restore(&mut self, snapshot: &Snapshot) -> Result<(), RestoreError> {
+        if snapshot.range != self.range.to_string() {
+            return Err(RestoreError::MismatchedRange);
+        }
+        self.bitmap = Bitmap::from_be_bytes(self.range.size(), &snapshot.data)
+            .map_err(|_| RestoreError::BitsBeyondRange)?;
+        self.static_used = self.bitmap.count_in(0, self.bands.static_size());
+        Ok(())
+    }
+
+    /// Upstream's band strategy: a random start in the dynamic band and a wrapping scan inside it,
+    /// then, only if the dynamic band is full, the same in the static band.
+    fn pick_next(&mut self) -> Option<Pick> {
+        if self.bitmap.count() >= self.range.size() {
+            return None;
+        }
+        let split = self.bands.static_size();
+        let total = self.range.size();
+        self.scan_band(split, total, BandKind::Dynamic)
+            .or_else(|| self.scan_band(0, split, BandKind::Static))
+            .map(|pick| Pick {
+                fell_back: pick.band == BandKind::Static,
+                ..pick
+            })
+    }
+
+    /// One random start and wrapping scan over the offsets `lo..hi`.
+    fn scan_band(&mut self, lo: u32, hi: u32, band: BandKind) -> Option<Pick> {
+        if lo >= hi {
+            return None;
+        }
+        let size = hi - lo;
+        let start = self.rng.below(size);
+        let found = self.bitmap.first_clear_wrapping(lo, hi, start)?;
+        Some(Pick {
+            port: self.range.port_at(found),
+            band,
+            scan_start: self.range.port_at(lo + start),
+            skipped: (found - lo + size - start) % size,
+            fell_back: false,
+        })
+    }
+
+    /// Marks an in-range offset taken; false if it already was.
+    fn take(&mut self, offset: u32) -> bool {
+        let newly = self.bitmap.set(offset);
+        if newly && offset < self.bands.static_size() {
+            self.static_used += 1;
+        }
+        newly
+    }
+
+    fn finish(&mut self, scope: Scope, ok: bool) {
+        self.metrics.record(scope, ok);
+        if ok {
+            self.metrics.set_gauges(self.used(), self.free());
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! The allocator's upstream metrics (`kube_apiserver_nodeport_allocator_*`).
+
+use std::fmt;
+
+/// How a port was requested: the `scope` label of the allocation counters.
+///
+/// Not the same as the band a port lies in: an explicit request (`Static`) may name a port in
+/// either band, and a dynamic allocation falls back to the static band when the dynamic one is full.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// An explicit port (`Allocate(port)`): a nodePort or healthCheckNodePort the user wrote.
+    Static,
+    /// A port chosen by the allocator (`AllocateNext`).
+    Dynamic,
+}
+
+impl Scope {
+    /// `"static"` or `"dynamic"`, the label value upstream uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Static => "static",
+            Scope::Dynamic => "dynamic",
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A counter split by [`Scope`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ByScope {
+    /// The count for `scope="static"`.
+    pub static_scope: u64,
+    /// The count for `scope="dynamic"`.
+    pub dynamic_scope: u64,
+}
+
+impl ByScope {
+    /// The count for one scope.
+    pub fn get(&self, scope: Scope) -> u64 {
+        match scope {
+            Scope::Static => self.static_scope,
+            Scope::Dynamic => self.dynamic_scope,
+        }
+    }
+
+    /// Both scopes added up.
+    pub fn total(&self) -> u64 {
+        self.static_scope + self.dynamic_scope
+    }
+
+    fn bump(&mut self, scope: Scope) {
+        match scope {
+            Scope::Static => self.static_scope += 1,
+            Scope::Dynamic => self.dynamic_scope += 1,
+        }
+    }
+}
+
+/// The four metrics kube-apiserver exports for its NodePort allocator, updated as upstream updates them:
+/// the gauges read 0 until the first successful operation, then Used/Free after each one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Metrics {
+    /// `kube_apiserver_nodeport_allocator_allocated_ports` (gauge).
+    pub allocated_ports: u32,
+    /// `kube_apiserver_nodeport_allocator_available_ports` (gauge).
+    pub available_ports: u32,
+    /// `kube_apiserver_nodeport_allocator_allocation_total{scope}` (counter).
+    pub allocation_total: ByScope,
+    /// `kube_apiserver_nodeport_allocator_allocation_errors_total{scope}` (counter).
+    pub allocation_errors_total: ByScope,
+}
+
+impl Metrics {
+    pub(crate) fn record(&mut self, scope: Scope, ok: bool) {
+        if ok {
+            self.allocation_total.bump(scope);
+        } else {
+            self.allocation_errors_total.bump(scope);
+        }
+    }
+
+    pub(crate) fn set_gauges(&mut self, used: u32, free: u32) {
+        self.allocated_ports = used;
+        self.available_ports = free;
+    }
+}

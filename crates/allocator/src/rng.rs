@@ -1,0 +1,80 @@
+//! A small seedable random source whose sequence is part of portband's contract.
+//!
+//! Upstream draws from Go's time-seeded `math/rand`, which nothing can reproduce. portband instead
+//! draws from SplitMix64 with Lemire's unbiased bounded integers, written out here rather than taken
+//! from a crate so that a seed gives the same ports in every version: share links depend on it.
+
+/// SplitMix64: a 64-bit state stepped by a Weyl sequence and mixed.
+#[derive(Clone, Debug)]
+pub(crate) struct Rng {
+    state: u64,
+}
+
+impl Rng {
+    /// A generator whose whole sequence is fixed by `seed`.
+    pub fn new(seed: u64) -> Self {
+        Rng { state: seed }
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A uniform integer in `0..bound` (Lemire's multiply-and-reject). `bound` must be positive.
+    pub fn below(&mut self, bound: u32) -> u32 {
+        debug_assert!(bound > 0);
+        let bound = u64::from(bound);
+        loop {
+            let product = (self.next_u64() >> 32) * bound;
+            let low = product & 0xFFFF_FFFF;
+            // Reject the few low values that would over-represent some results.
+            if low >= bound || low >= (1u64 << 32) % bound {
+                return (product >> 32) as u32;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Rng;
+
+    #[test]
+    fn same_seed_same_sequence() {
+        let draw = |seed| {
+            let mut rng = Rng::new(seed);
+            (0..100).map(|_| rng.below(2682)).collect::<Vec<_>>()
+        };
+        assert_eq!(draw(7), draw(7));
+        assert_ne!(draw(7), draw(8));
+    }
+
+    #[test]
+    fn stays_below_the_bound_and_reaches_every_value() {
+        let mut rng = Rng::new(42);
+        let mut seen = [false; 17];
+        for _ in 0..2000 {
+            let v = rng.below(17) as usize;
+            seen[v] = true;
+        }
+        assert!(seen.iter().all(|&s| s));
+        assert_eq!(Rng::new(1).below(1), 0);
+    }
+
+    #[test]
+    fn roughly_uniform() {
+        let mut rng = Rng::new(3);
+        let mut counts = [0u32; 10];
+        for _ in 0..100_000 {
+            counts[rng.below(10) as usize] += 1;
+        }
+        assert!(
+            counts.iter().all(|&c| (9_000..11_000).contains(&c)),
+            "{counts:?}"
+        );
+    }
+}
