@@ -33,7 +33,9 @@ pub extern "C" fn fill(first: u32, last: u32) -> u32 {
 pub extern "C" fn churn_setup(first: u32, last: u32) {
     let mut ports = allocator(first, last);
     let target = ports.range().size() * 95 / 100;
-    let taken = (0..target).map(|_| ports.allocate_next().unwrap().port).collect();
+    let taken = (0..target)
+        .map(|_| ports.allocate_next().unwrap().port)
+        .collect();
     CHURN.with(|c| *c.borrow_mut() = Some((ports, taken, 0x2545_F491_4F6C_DD1D)));
 }
 
