@@ -1,0 +1,248 @@
+//! Reading what a user gives: a stream of manifests (every object is an apply step), or a
+//! scenario file (a range, a seed, the band-split switch and a list of apply and delete steps).
+
+use crate::cluster::{Source, Step};
+use crate::decode::{objects, objects_at, Found, NotAnObject};
+use crate::yaml::{parse_stream, Document, NodeId, Pos, Value, YamlError};
+use portband_allocator::PortRange;
+use std::fmt;
+
+/// The `apiVersion` of a scenario file.
+pub const SCENARIO_API_VERSION: &str = "portband/v1";
+/// The largest seed: seeds travel through JavaScript numbers, which are exact up to 2^53 − 1.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+
+/// What an input asks for: its steps, and the settings a scenario file carries.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Input {
+    /// The steps, in order.
+    pub steps: Vec<Step>,
+    /// A scenario's `range`.
+    pub range: Option<PortRange>,
+    /// A scenario's `seed`.
+    pub seed: Option<u64>,
+    /// A scenario's `staticSubrange` (false: the behaviour before KEP-3668).
+    pub static_subrange: Option<bool>,
+    /// A scenario's `metadata.name`.
+    pub name: Option<String>,
+    /// A scenario's `description`.
+    pub description: Option<String>,
+}
+
+/// Input that cannot be used at all: broken YAML, a bound exceeded, or a document that is not an object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputError {
+    /// The document, from 1.
+    pub document: usize,
+    /// Where.
+    pub pos: Pos,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    /// `line L, column C (document D): message`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} (document {}): {}",
+            self.pos, self.document, self.message
+        )
+    }
+}
+
+impl std::error::Error for InputError {}
+
+impl From<YamlError> for InputError {
+    fn from(e: YamlError) -> Self {
+        InputError {
+            document: e.document,
+            pos: e.pos,
+            message: e.message,
+        }
+    }
+}
+
+impl From<NotAnObject> for InputError {
+    fn from(e: NotAnObject) -> Self {
+        InputError {
+            document: e.document,
+            pos: e.pos,
+            message: e.message,
+        }
+    }
+}
+
+/// Reads a manifest stream or a scenario file.
+pub fn read(text: &str) -> Result<Input, InputError> {
+    let documents = parse_stream(text)?;
+    let scenario = documents.iter().find(|doc| is_scenario(doc));
+    match scenario {
+        Some(doc) if documents.iter().filter(|d| d.root().is_some()).count() > 1 => {
+            Err(InputError {
+                document: doc.number,
+                pos: doc.pos,
+                message:
+                    "a scenario file holds one document: the scenario; put Services under its steps"
+                        .to_owned(),
+            })
+        }
+        Some(doc) => read_scenario(doc),
+        None => {
+            let mut steps = Vec::new();
+            for doc in &documents {
+                steps.extend(objects(doc)?.into_iter().map(apply_step));
+            }
+            Ok(Input {
+                steps,
+                ..Input::default()
+            })
+        }
+    }
+}
+
+fn apply_step(found: Found) -> Step {
+    Step::Apply {
+        source: Source {
+            document: found.document,
+            pos: found.pos,
+        },
+        object: found.object,
+    }
+}
+
+fn is_scenario(doc: &Document) -> bool {
+    let text = |key| {
+        doc.root()
+            .and_then(|r| doc.get(r, key))
+            .and_then(|v| doc.scalar_text(v))
+    };
+    text("apiVersion") == Some(SCENARIO_API_VERSION) && text("kind") == Some("Scenario")
+}
+
+const SCENARIO_FIELDS: &[&str] = &[
+    "apiVersion",
+    "kind",
+    "metadata",
+    "description",
+    "range",
+    "seed",
+    "staticSubrange",
+    "steps",
+];
+
+fn read_scenario(doc: &Document) -> Result<Input, InputError> {
+    let fail = |node: NodeId, message: String| InputError {
+        document: doc.number,
+        pos: doc.node(node).pos,
+        message,
+    };
+    let root = doc.root().expect("a scenario has a root");
+    let Value::Map(entries) = &doc.node(root).value else {
+        return Err(fail(root, "a scenario must be a mapping".to_owned()));
+    };
+    let mut input = Input::default();
+    for &(key, value) in entries {
+        let name = doc.scalar_text(key).unwrap_or("");
+        let text = || doc.scalar_text(value).map(str::trim).unwrap_or("");
+        match name {
+            "apiVersion" | "kind" => {}
+            "metadata" => {
+                input.name = doc
+                    .get(value, "name")
+                    .and_then(|n| doc.scalar_text(n))
+                    .map(str::to_owned)
+            }
+            "description" => input.description = Some(text().to_owned()),
+            "range" => {
+                input.range = Some(
+                    PortRange::parse_flag(text())
+                        .map_err(|e| fail(value, format!("invalid range {:?}: {e}", text())))?,
+                )
+            }
+            "seed" => {
+                let seed = text()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|&s| s <= MAX_SEED)
+                    .ok_or_else(|| {
+                        fail(
+                            value,
+                            format!("the seed must be a whole number from 0 to {MAX_SEED}"),
+                        )
+                    })?;
+                input.seed = Some(seed);
+            }
+            "staticSubrange" => {
+                input.static_subrange = Some(match text() {
+                    "true" => true,
+                    "false" => false,
+                    _ => {
+                        return Err(fail(
+                            value,
+                            "staticSubrange must be true or false".to_owned(),
+                        ))
+                    }
+                })
+            }
+            "steps" => input.steps = scenario_steps(doc, value)?,
+            other => {
+                return Err(fail(
+                    key,
+                    format!(
+                        "unknown field {other:?} in a scenario; known fields: {}",
+                        SCENARIO_FIELDS.join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(input)
+}
+
+fn scenario_steps(doc: &Document, node: NodeId) -> Result<Vec<Step>, InputError> {
+    let fail = |node: NodeId, message: &str| InputError {
+        document: doc.number,
+        pos: doc.node(node).pos,
+        message: message.to_owned(),
+    };
+    let Value::Seq(items) = &doc.node(node).value else {
+        return Err(fail(node, "steps must be a list"));
+    };
+    let mut steps = Vec::new();
+    for &item in items {
+        let source = Source {
+            document: doc.number,
+            pos: doc.node(item).pos,
+        };
+        match (doc.get(item, "apply"), doc.get(item, "delete")) {
+            (Some(object), None) => {
+                steps.extend(objects_at(doc, object)?.into_iter().map(apply_step))
+            }
+            (None, Some(target)) => {
+                let target_text = doc.scalar_text(target).unwrap_or("").trim();
+                let (namespace, name) = target_text
+                    .split_once('/')
+                    .unwrap_or(("default", target_text));
+                if name.is_empty() || namespace.is_empty() {
+                    return Err(fail(
+                        target,
+                        "delete takes a Service as namespace/name (or name, in default)",
+                    ));
+                }
+                steps.push(Step::Delete {
+                    namespace: namespace.to_owned(),
+                    name: name.to_owned(),
+                    source,
+                });
+            }
+            _ => {
+                return Err(fail(
+                    item,
+                    "each step is either `apply: <object>` or `delete: namespace/name`",
+                ))
+            }
+        }
+    }
+    Ok(steps)
+}

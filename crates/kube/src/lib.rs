@@ -1,0 +1,44 @@
+//! kube-apiserver's Service semantics for node ports, on top of `portband-allocator`.
+//!
+//! Read YAML ([`read`]), run the steps against a simulated [`Cluster`] or a recorded [`History`],
+//! and get an [`Outcome`] per step: the nodePorts each Service got and their bands, or the exact
+//! Status message the apiserver would return.
+//!
+//! ```
+//! use portband_kube::{read, ClusterConfig, History, Verdict};
+//!
+//! let input = read("
+//! apiVersion: v1
+//! kind: Service
+//! metadata: {name: web}
+//! spec:
+//!   type: NodePort
+//!   ports: [{port: 80, nodePort: 30080}]
+//! ").unwrap();
+//! let mut history = History::new(ClusterConfig::default());
+//! for step in input.steps.iter().chain(&input.steps) {
+//!     history.push(step.clone());
+//! }
+//! assert_eq!(history.outcomes()[0].verdict, Verdict::Created);
+//! assert_eq!(history.outcomes()[0].ports[0].node_port, 30080);
+//! assert_eq!(history.outcomes()[1].verdict, Verdict::Updated);
+//! ```
+
+mod cluster;
+mod decode;
+mod input;
+mod registry;
+mod service;
+mod status;
+mod validation;
+mod yaml;
+
+pub use cluster::{
+    Action, Cluster, ClusterConfig, History, Holder, Outcome, PortOutcome, Source, Step, Verdict,
+};
+pub use decode::Object;
+pub use input::{read, Input, InputError, MAX_SEED, SCENARIO_API_VERSION};
+pub use registry::Allocation;
+pub use service::{types, Service, ServicePort, ServiceSpec, TargetPort};
+pub use status::{ApiError, BadValue, ErrorType, FieldError};
+pub use yaml::{Pos, MAX_ALIAS_BYTES, MAX_ALIAS_NODES, MAX_DOCUMENT_BYTES};

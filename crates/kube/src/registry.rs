@@ -1,0 +1,410 @@
+//! What the Service registry does with node ports on create, update and delete
+//! (`pkg/registry/core/service/storage`): allocation in the apiserver's order, validation after it,
+//! and a transaction that releases what a failed request took.
+
+use crate::service::{types, Service};
+use crate::status::{ApiError, FieldError};
+use crate::validation::{validate, validate_update};
+use portband_allocator::{AllocError, Pick, PortAllocator};
+use std::collections::HashMap;
+
+/// One port a request took from the allocator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Allocation {
+    /// The field that received it, e.g. `spec.ports[1].nodePort` or `spec.healthCheckNodePort`.
+    pub field: String,
+    /// The port.
+    pub port: i32,
+    /// How the allocator chose it, for a dynamic allocation; `None` for an explicit request.
+    pub pick: Option<Pick>,
+}
+
+/// What a successful request did to the allocator.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Committed {
+    /// The ports it took, in order.
+    pub allocations: Vec<Allocation>,
+    /// The ports it released.
+    pub released: Vec<i32>,
+}
+
+/// A request's allocations so far and its deferred releases (upstream `PortAllocationOperation`).
+#[derive(Default)]
+struct Operation {
+    allocations: Vec<Allocation>,
+    deferred: Vec<i32>,
+}
+
+impl Operation {
+    fn allocate(
+        &mut self,
+        ports: &mut PortAllocator,
+        field: String,
+        port: i32,
+    ) -> Result<(), AllocError> {
+        ports.allocate(i64::from(port))?;
+        self.allocations.push(Allocation {
+            field,
+            port,
+            pick: None,
+        });
+        Ok(())
+    }
+
+    fn allocate_next(
+        &mut self,
+        ports: &mut PortAllocator,
+        field: String,
+    ) -> Result<i32, AllocError> {
+        let pick = ports.allocate_next()?;
+        let port = i32::from(pick.port);
+        self.allocations.push(Allocation {
+            field,
+            port,
+            pick: Some(pick),
+        });
+        Ok(port)
+    }
+
+    fn release_later(&mut self, port: i32) {
+        self.deferred.push(port);
+    }
+
+    /// The request succeeded: run the deferred releases.
+    fn commit(self, ports: &mut PortAllocator) -> Committed {
+        let released = self
+            .deferred
+            .into_iter()
+            .filter(|&p| ports.release(i64::from(p)))
+            .collect();
+        Committed {
+            allocations: self.allocations,
+            released,
+        }
+    }
+
+    /// The request failed: give back what it took, drop the deferred releases.
+    fn revert(self, ports: &mut PortAllocator) {
+        for allocation in self.allocations {
+            ports.release(i64::from(allocation.port));
+        }
+    }
+
+    /// Ends the request with `result`, committing on success and reverting on failure.
+    fn finish<T>(
+        self,
+        ports: &mut PortAllocator,
+        result: Result<T, ApiError>,
+    ) -> Result<(T, Committed), ApiError> {
+        match result {
+            Ok(value) => Ok((value, self.commit(ports))),
+            Err(e) => {
+                self.revert(ports);
+                Err(e)
+            }
+        }
+    }
+}
+
+fn invalid_node_port(service: &Service, index: usize, port: i32, error: AllocError) -> ApiError {
+    let field = format!("spec.ports[{index}].nodePort");
+    let pos = service.spec.ports[index].node_port_pos;
+    ApiError::Invalid {
+        name: service.name.clone(),
+        causes: vec![FieldError::new(
+            field,
+            crate::status::ErrorType::Invalid,
+            crate::status::BadValue::Int(port.into()),
+            error.to_string(),
+        )
+        .at(pos)],
+    }
+}
+
+fn invalid(service: &Service, causes: Vec<FieldError>) -> Result<(), ApiError> {
+    if causes.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Invalid {
+            name: service.name.clone(),
+            causes,
+        })
+    }
+}
+
+/// Creates `service`: defaults it, allocates its node ports and health-check port, validates it.
+/// On success returns the Service as stored (with its allocated ports).
+pub fn create(
+    ports: &mut PortAllocator,
+    mut service: Service,
+) -> Result<(Service, Committed), ApiError> {
+    service.apply_defaults();
+    let mut op = Operation::default();
+    let result = allocate_on_create(ports, &mut op, &mut service)
+        .and_then(|()| invalid(&service, validate(&service)));
+    op.finish(ports, result)
+        .map(|((), committed)| (service, committed))
+}
+
+fn allocate_on_create(
+    ports: &mut PortAllocator,
+    op: &mut Operation,
+    service: &mut Service,
+) -> Result<(), ApiError> {
+    if service.needs_node_ports() {
+        init_node_ports(ports, op, service)?;
+    }
+    if service.needs_health_check() {
+        allocate_health_check(ports, op, service)?;
+    }
+    Ok(())
+}
+
+/// Upstream `initNodePorts`: entries with the same `port` number share one nodePort; an explicit
+/// nodePort anywhere in the list is used for every entry with its port number.
+fn init_node_ports(
+    ports: &mut PortAllocator,
+    op: &mut Operation,
+    service: &mut Service,
+) -> Result<(), ApiError> {
+    let allocates = service.allocates_node_ports();
+    let mut by_port_number: HashMap<i32, i32> = HashMap::new();
+    for i in 0..service.spec.ports.len() {
+        let (number, node_port) = (service.spec.ports[i].port, service.spec.ports[i].node_port);
+        if node_port == 0 && !allocates {
+            continue;
+        }
+        let field = format!("spec.ports[{i}].nodePort");
+        match by_port_number.get(&number).copied() {
+            None => {
+                let requested = service
+                    .spec
+                    .ports
+                    .iter()
+                    .find(|p| p.port == number && p.node_port != 0)
+                    .map(|p| p.node_port);
+                let assigned = match requested {
+                    Some(np) => {
+                        op.allocate(ports, field, np)
+                            .map_err(|e| invalid_node_port(service, i, np, e))?;
+                        np
+                    }
+                    None => op
+                        .allocate_next(ports, field)
+                        .map_err(|e| ApiError::Internal {
+                            message: format!("failed to allocate a nodePort: {e}"),
+                        })?,
+                };
+                service.spec.ports[i].node_port = assigned;
+                by_port_number.insert(number, assigned);
+            }
+            Some(shared) if node_port != shared => {
+                if node_port == 0 {
+                    service.spec.ports[i].node_port = shared;
+                } else {
+                    op.allocate(ports, field, node_port)
+                        .map_err(|e| invalid_node_port(service, i, node_port, e))?;
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Upstream `allocHealthCheckNodePort`.
+fn allocate_health_check(
+    ports: &mut PortAllocator,
+    op: &mut Operation,
+    service: &mut Service,
+) -> Result<(), ApiError> {
+    let field = "spec.healthCheckNodePort".to_owned();
+    let requested = service.spec.health_check_node_port;
+    if requested != 0 {
+        op.allocate(ports, field, requested)
+            .map_err(|e| ApiError::Internal {
+                message: format!(
+                    "failed to allocate requested HealthCheck NodePort {requested}: {e}"
+                ),
+            })
+    } else {
+        // Upstream prints 0 here: the variable it formats is shadowed.
+        let port = op
+            .allocate_next(ports, field)
+            .map_err(|e| ApiError::Internal {
+                message: format!("failed to allocate a HealthCheck NodePort 0: {e}"),
+            })?;
+        service.spec.health_check_node_port = port;
+        Ok(())
+    }
+}
+
+/// Replaces `old` with `service`: re-fills unset ports from `old`, allocates and releases as the
+/// change requires, validates. On success returns the Service as stored.
+pub fn update(
+    ports: &mut PortAllocator,
+    mut service: Service,
+    old: &Service,
+) -> Result<(Service, Committed), ApiError> {
+    service.apply_defaults();
+    patch_allocated_values(&mut service, old);
+    let mut op = Operation::default();
+    let result = allocate_on_update(ports, &mut op, &mut service, old).and_then(|()| {
+        drop_type_dependent_fields(&mut service, old);
+        invalid(&service, validate_update(&service, old))
+    });
+    op.finish(ports, result)
+        .map(|((), committed)| (service, committed))
+}
+
+/// Upstream `patchAllocatedValues`: a re-submitted object that leaves nodePorts (or the health-check
+/// port) unset keeps the ones it has, matched by port name.
+fn patch_allocated_values(service: &mut Service, old: &Service) {
+    if old.needs_node_ports() && service.needs_node_ports() {
+        let new_ports = service.node_ports();
+        let used: Vec<i32> = old
+            .node_ports()
+            .into_iter()
+            .filter(|p| new_ports.contains(p))
+            .collect();
+        let by_name: HashMap<&str, i32> = old
+            .spec
+            .ports
+            .iter()
+            .map(|p| (p.name.as_str(), p.node_port))
+            .collect();
+        for port in service.spec.ports.iter_mut().filter(|p| p.node_port == 0) {
+            let old_value = by_name.get(port.name.as_str()).copied().unwrap_or(0);
+            if !used.contains(&old_value) {
+                port.node_port = old_value;
+            }
+        }
+    }
+    if old.needs_health_check()
+        && service.needs_health_check()
+        && service.spec.health_check_node_port == 0
+    {
+        service.spec.health_check_node_port = old.spec.health_check_node_port;
+    }
+}
+
+/// Upstream `txnUpdateNodePorts` and `updateHealthCheckNodePort`.
+fn allocate_on_update(
+    ports: &mut PortAllocator,
+    op: &mut Operation,
+    service: &mut Service,
+    old: &Service,
+) -> Result<(), ApiError> {
+    let drops_node_ports =
+        [types::CLUSTER_IP, types::EXTERNAL_NAME].contains(&service.spec.type_.as_str());
+    if old.needs_node_ports() && drops_node_ports {
+        for port in old.node_ports() {
+            op.release_later(port);
+        }
+    }
+    if service.needs_node_ports() {
+        update_node_ports(ports, op, service, old)?;
+    }
+    match (old.needs_health_check(), service.needs_health_check()) {
+        (false, true) => allocate_health_check(ports, op, service)?,
+        (true, false) => op.release_later(old.spec.health_check_node_port),
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Upstream `updateNodePorts`: keep old values, allocate new ones (no sharing by port number here),
+/// refuse a repeated (protocol, nodePort), release what is gone.
+fn update_node_ports(
+    ports: &mut PortAllocator,
+    op: &mut Operation,
+    service: &mut Service,
+    old: &Service,
+) -> Result<(), ApiError> {
+    let old_ports = old.node_ports();
+    let allocates = service.allocates_node_ports();
+    let mut taken_here: Vec<i32> = Vec::new();
+    let mut seen: Vec<(String, i32)> = Vec::new();
+    for i in 0..service.spec.ports.len() {
+        let node_port = service.spec.ports[i].node_port;
+        if node_port == 0 && !allocates {
+            continue;
+        }
+        let field = format!("spec.ports[{i}].nodePort");
+        let assigned = if node_port != 0 {
+            if !old_ports.contains(&node_port) && !taken_here.contains(&node_port) {
+                op.allocate(ports, field, node_port)
+                    .map_err(|e| invalid_node_port(service, i, node_port, e))?;
+                taken_here.push(node_port);
+            }
+            node_port
+        } else {
+            let port = op
+                .allocate_next(ports, field)
+                .map_err(|e| ApiError::Internal {
+                    message: format!("failed to allocate a nodePort: {e}"),
+                })?;
+            service.spec.ports[i].node_port = port;
+            port
+        };
+        let key = (service.spec.ports[i].protocol.clone(), assigned);
+        if seen.contains(&key) {
+            return Err(ApiError::Unknown {
+                message: format!("duplicate nodePort: {{{} {}}}", key.0, key.1),
+            });
+        }
+        seen.push(key);
+    }
+    let new_ports = service.node_ports();
+    for port in old_ports.into_iter().filter(|p| !new_ports.contains(p)) {
+        op.release_later(port);
+    }
+    Ok(())
+}
+
+/// Upstream `dropTypeDependentFields`: on a change to a type without node ports, clear the
+/// node-port fields the user did not change.
+fn drop_type_dependent_fields(service: &mut Service, old: &Service) {
+    if old.needs_node_ports() && !service.needs_node_ports() {
+        let old_ports = old.node_ports();
+        if service.node_ports().iter().all(|p| old_ports.contains(p)) {
+            for port in &mut service.spec.ports {
+                port.node_port = 0;
+            }
+        }
+    }
+    if old.needs_health_check()
+        && !service.needs_health_check()
+        && service.spec.health_check_node_port == old.spec.health_check_node_port
+    {
+        service.spec.health_check_node_port = 0;
+    }
+    if old.spec.type_ == types::LOAD_BALANCER
+        && service.spec.type_ != types::LOAD_BALANCER
+        && service.spec.allocate_load_balancer_node_ports
+            == old.spec.allocate_load_balancer_node_ports
+    {
+        service.spec.allocate_load_balancer_node_ports = None;
+    }
+    if old.externally_accessible()
+        && !service.externally_accessible()
+        && service.spec.external_traffic_policy == old.spec.external_traffic_policy
+    {
+        service.spec.external_traffic_policy.clear();
+    }
+}
+
+/// Deletes `service`: releases its nodePorts and, if it needs one, its health-check port.
+/// Returns the ports released.
+pub fn delete(ports: &mut PortAllocator, service: &Service) -> Vec<i32> {
+    let mut released: Vec<i32> = service
+        .node_ports()
+        .into_iter()
+        .filter(|&p| ports.release(i64::from(p)))
+        .collect();
+    let hc = service.spec.health_check_node_port;
+    if service.needs_health_check() && hc > 0 && ports.release(i64::from(hc)) {
+        released.push(hc);
+    }
+    released
+}

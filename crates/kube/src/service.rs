@@ -1,0 +1,159 @@
+//! The parts of a v1 Service that node-port allocation reads, and the defaulting the apiserver applies.
+
+use crate::yaml::Pos;
+
+/// `spec.type` values.
+pub mod types {
+    /// `ClusterIP` (the default).
+    pub const CLUSTER_IP: &str = "ClusterIP";
+    /// `NodePort`.
+    pub const NODE_PORT: &str = "NodePort";
+    /// `LoadBalancer`.
+    pub const LOAD_BALANCER: &str = "LoadBalancer";
+    /// `ExternalName`.
+    pub const EXTERNAL_NAME: &str = "ExternalName";
+}
+
+/// A Service as submitted, or as stored after allocation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Service {
+    /// `metadata.namespace` (`default` when the manifest has none).
+    pub namespace: String,
+    /// `metadata.name`.
+    pub name: String,
+    /// `spec`.
+    pub spec: ServiceSpec,
+    /// Where the object starts in its manifest.
+    pub pos: Pos,
+}
+
+/// `spec`, the fields that bear on node ports.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServiceSpec {
+    /// `type` (empty until defaulted to `ClusterIP`).
+    pub type_: String,
+    /// `ports`.
+    pub ports: Vec<ServicePort>,
+    /// `clusterIP` (only `None`, headless, matters here).
+    pub cluster_ip: String,
+    /// `clusterIPs`.
+    pub cluster_ips: Vec<String>,
+    /// `externalIPs` (a ClusterIP Service with any is externally accessible).
+    pub external_ips: Vec<String>,
+    /// `externalTrafficPolicy`.
+    pub external_traffic_policy: String,
+    /// `healthCheckNodePort` (0 = unset).
+    pub health_check_node_port: i32,
+    /// Where `healthCheckNodePort` was written.
+    pub health_check_node_port_pos: Option<Pos>,
+    /// `allocateLoadBalancerNodePorts`.
+    pub allocate_load_balancer_node_ports: Option<bool>,
+}
+
+/// One entry of `spec.ports`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServicePort {
+    /// `name`.
+    pub name: String,
+    /// `protocol` (empty until defaulted to `TCP`).
+    pub protocol: String,
+    /// `port`.
+    pub port: i32,
+    /// `targetPort`, if written.
+    pub target_port: Option<TargetPort>,
+    /// `nodePort` (0 = unset, to be allocated).
+    pub node_port: i32,
+    /// Where the entry starts.
+    pub pos: Option<Pos>,
+    /// Where `nodePort` was written.
+    pub node_port_pos: Option<Pos>,
+}
+
+/// `targetPort`: a number or a named container port.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TargetPort {
+    /// A port number.
+    Number(i32),
+    /// A named port.
+    Name(String),
+}
+
+impl Service {
+    /// Applies the v1 defaults (`SetDefaults_Service`) that node-port handling depends on:
+    /// type ClusterIP, protocol TCP, targetPort = port, externalTrafficPolicy Cluster for externally accessible
+    /// Services, allocateLoadBalancerNodePorts true for LoadBalancer.
+    pub fn apply_defaults(&mut self) {
+        let spec = &mut self.spec;
+        if spec.type_.is_empty() {
+            spec.type_ = types::CLUSTER_IP.to_owned();
+        }
+        for port in &mut spec.ports {
+            if port.protocol.is_empty() {
+                port.protocol = "TCP".to_owned();
+            }
+            if matches!(&port.target_port, None | Some(TargetPort::Number(0))) {
+                port.target_port = Some(TargetPort::Number(port.port));
+            } else if matches!(&port.target_port, Some(TargetPort::Name(n)) if n.is_empty()) {
+                port.target_port = Some(TargetPort::Number(port.port));
+            }
+        }
+        if self.externally_accessible() && self.spec.external_traffic_policy.is_empty() {
+            self.spec.external_traffic_policy = "Cluster".to_owned();
+        }
+        if self.spec.type_ == types::LOAD_BALANCER
+            && self.spec.allocate_load_balancer_node_ports.is_none()
+        {
+            self.spec.allocate_load_balancer_node_ports = Some(true);
+        }
+    }
+
+    /// `namespace/name`.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+
+    /// Type NodePort or LoadBalancer: the types that have node ports (upstream `needsNodePort`).
+    pub fn needs_node_ports(&self) -> bool {
+        self.spec.type_ == types::NODE_PORT || self.spec.type_ == types::LOAD_BALANCER
+    }
+
+    /// Whether ports left at 0 get one allocated: NodePort, or LoadBalancer unless
+    /// `allocateLoadBalancerNodePorts` is false (upstream `shouldAllocateNodePorts`).
+    pub fn allocates_node_ports(&self) -> bool {
+        match self.spec.type_.as_str() {
+            types::NODE_PORT => true,
+            types::LOAD_BALANCER => self.spec.allocate_load_balancer_node_ports != Some(false),
+            _ => false,
+        }
+    }
+
+    /// LoadBalancer with externalTrafficPolicy Local (upstream `NeedsHealthCheck`).
+    pub fn needs_health_check(&self) -> bool {
+        self.spec.type_ == types::LOAD_BALANCER && self.spec.external_traffic_policy == "Local"
+    }
+
+    /// NodePort, LoadBalancer, or ClusterIP with external IPs (upstream `ExternallyAccessible`).
+    pub fn externally_accessible(&self) -> bool {
+        self.needs_node_ports()
+            || (self.spec.type_ == types::CLUSTER_IP && !self.spec.external_ips.is_empty())
+    }
+
+    /// Whether `clusterIPs[0]` (or `clusterIP`) is `None`.
+    pub fn is_headless(&self) -> bool {
+        self.spec
+            .cluster_ips
+            .first()
+            .unwrap_or(&self.spec.cluster_ip)
+            == "None"
+    }
+
+    /// The non-zero nodePorts of `spec.ports`, in order (upstream `collectServiceNodePorts`).
+    pub fn node_ports(&self) -> Vec<i32> {
+        self.spec
+            .ports
+            .iter()
+            .map(|p| p.node_port)
+            .filter(|&np| np != 0)
+            .collect()
+    }
+}

@@ -1,0 +1,370 @@
+//! Spec §5.4's create scenarios C1–C13, and the order of errors (§5.1).
+
+mod common;
+use common::{error, last, node_ports, run};
+use portband_kube::Verdict;
+
+const NODE_PORT_80: &str = "
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  ports: [{port: 80}]
+";
+
+#[test]
+fn c1_one_dynamic_port_in_the_dynamic_band() {
+    let history = run("", &[NODE_PORT_80]);
+    let outcome = last(&history);
+    assert_eq!(outcome.verdict, Verdict::Created);
+    let np = outcome.ports[0].node_port;
+    assert!(
+        (30086..=32767).contains(&np),
+        "{np} is not in the dynamic band"
+    );
+    assert_eq!(
+        outcome.ports[0].band,
+        Some(portband_allocator::BandKind::Dynamic)
+    );
+    assert_eq!(outcome.allocations.len(), 1);
+    assert!(outcome.allocations[0].pick.is_some());
+}
+
+#[test]
+fn c2_same_port_number_shares_one_node_port() {
+    let history = run(
+        "",
+        &["
+apiVersion: v1
+kind: Service
+metadata: {name: dns}
+spec:
+  type: NodePort
+  ports:
+  - {name: dns-tcp, port: 53, protocol: TCP}
+  - {name: dns-udp, port: 53, protocol: UDP}
+"],
+    );
+    let outcome = last(&history);
+    let ports = node_ports(outcome);
+    assert_eq!(ports[0], ports[1]);
+    assert_ne!(ports[0], 0);
+    assert_eq!(history.cluster().allocator().used(), 1);
+}
+
+#[test]
+fn c3_an_explicit_port_is_found_for_the_whole_port_number() {
+    let history = run(
+        "",
+        &["
+apiVersion: v1
+kind: Service
+metadata: {name: dns}
+spec:
+  type: NodePort
+  ports:
+  - {name: dns-tcp, port: 53, protocol: TCP}
+  - {name: dns-udp, port: 53, protocol: UDP, nodePort: 30053}
+"],
+    );
+    assert_eq!(node_ports(last(&history)), [30053, 30053]);
+    assert_eq!(history.cluster().allocator().used(), 1);
+}
+
+#[test]
+fn c4_two_explicit_ports_for_one_port_number_are_both_taken() {
+    let history = run(
+        "",
+        &["
+apiVersion: v1
+kind: Service
+metadata: {name: dns}
+spec:
+  type: NodePort
+  ports:
+  - {name: dns-tcp, port: 53, protocol: TCP, nodePort: 30053}
+  - {name: dns-udp, port: 53, protocol: UDP, nodePort: 30054}
+"],
+    );
+    assert_eq!(node_ports(last(&history)), [30053, 30054]);
+    assert_eq!(history.cluster().allocator().used(), 2);
+}
+
+#[test]
+fn c5_c6_different_port_numbers_cannot_share_on_create() {
+    for protocol in ["UDP", "TCP"] {
+        let yaml = format!(
+            "
+apiVersion: v1
+kind: Service
+metadata: {{name: web}}
+spec:
+  type: NodePort
+  ports:
+  - {{name: a, port: 80, protocol: TCP, nodePort: 30080}}
+  - {{name: b, port: 81, protocol: {protocol}, nodePort: 30080}}
+"
+        );
+        let history = run("", &[&yaml]);
+        let outcome = last(&history);
+        assert_eq!(outcome.verdict, Verdict::Rejected);
+        assert_eq!(
+            error(outcome),
+            "Service \"web\" is invalid: spec.ports[1].nodePort: Invalid value: 30080: provided port is already allocated"
+        );
+        assert_eq!(outcome.error.as_ref().unwrap().code(), 422);
+        assert_eq!(
+            history.cluster().allocator().used(),
+            0,
+            "the failed request gave 30080 back"
+        );
+    }
+}
+
+#[test]
+fn c7_cluster_ip_with_a_node_port_is_forbidden_without_allocating() {
+    let history = run(
+        "",
+        &["
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  ports: [{port: 80, nodePort: 30080}]
+"],
+    );
+    let outcome = last(&history);
+    assert_eq!(
+        error(outcome),
+        "Service \"web\" is invalid: spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"
+    );
+    assert_eq!(outcome.error.as_ref().unwrap().pos().unwrap().line, 6);
+    assert_eq!(
+        history
+            .cluster()
+            .allocator()
+            .metrics()
+            .allocation_total
+            .total(),
+        0
+    );
+}
+
+#[test]
+fn c8_c9_load_balancer_without_node_port_allocation() {
+    let history = run(
+        "",
+        &[
+            "
+apiVersion: v1
+kind: Service
+metadata: {name: lb}
+spec:
+  type: LoadBalancer
+  allocateLoadBalancerNodePorts: false
+  ports: [{port: 80}]
+",
+            "
+apiVersion: v1
+kind: Service
+metadata: {name: lb2}
+spec:
+  type: LoadBalancer
+  allocateLoadBalancerNodePorts: false
+  ports:
+  - {name: tcp, port: 80, protocol: TCP}
+  - {name: udp, port: 80, protocol: UDP, nodePort: 30080}
+",
+        ],
+    );
+    assert_eq!(node_ports(&history.outcomes()[0]), [0]);
+    assert_eq!(node_ports(&history.outcomes()[1]), [0, 30080]);
+    assert_eq!(history.cluster().allocator().used(), 1);
+}
+
+#[test]
+fn c10_local_load_balancer_gets_a_health_check_port() {
+    let history = run(
+        "",
+        &["
+apiVersion: v1
+kind: Service
+metadata: {name: lb}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  ports: [{name: http, port: 80}, {name: https, port: 443}]
+"],
+    );
+    let outcome = last(&history);
+    let mut all = node_ports(outcome);
+    all.push(outcome.health_check_node_port.unwrap());
+    assert!(all.iter().all(|p| (30086..=32767).contains(p)), "{all:?}");
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(all.len(), 3);
+}
+
+#[test]
+fn c11_health_check_port_equal_to_a_node_port() {
+    let history = run(
+        "",
+        &["
+apiVersion: v1
+kind: Service
+metadata: {name: lb}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  healthCheckNodePort: 30100
+  ports: [{port: 80, nodePort: 30100}]
+"],
+    );
+    let outcome = last(&history);
+    assert_eq!(
+        error(outcome),
+        "Internal error occurred: failed to allocate requested HealthCheck NodePort 30100: provided port is already allocated"
+    );
+    assert_eq!(outcome.error.as_ref().unwrap().code(), 500);
+    assert_eq!(history.cluster().allocator().used(), 0);
+}
+
+#[test]
+fn c12_health_check_port_on_a_node_port_service() {
+    let history = run(
+        "",
+        &["
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  healthCheckNodePort: 30100
+  ports: [{port: 80}]
+"],
+    );
+    assert_eq!(
+        error(last(&history)),
+        "Service \"web\" is invalid: spec.healthCheckNodePort: Invalid value: 30100: may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"
+    );
+    assert_eq!(
+        history.cluster().allocator().used(),
+        0,
+        "the dynamic port was given back"
+    );
+}
+
+#[test]
+fn c13_range_full() {
+    let svc = |name: &str| {
+        format!("apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec: {{type: NodePort, ports: [{{port: 80}}]}}\n")
+    };
+    let (a, b, c) = (svc("a"), svc("b"), svc("c"));
+    let history = run("30000-30001", &[&a, &b, &c]);
+    assert_eq!(
+        error(last(&history)),
+        "Internal error occurred: failed to allocate a nodePort: range is full"
+    );
+    assert_eq!(history.outcomes()[1].verdict, Verdict::Created);
+}
+
+#[test]
+fn explicit_port_out_of_range() {
+    let history = run(
+        "",
+        &["
+apiVersion: v1
+kind: Service
+metadata: {name: nginx}
+spec:
+  type: NodePort
+  ports: [{port: 80, nodePort: 80}]
+"],
+    );
+    assert_eq!(
+        error(last(&history)),
+        "Service \"nginx\" is invalid: spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767"
+    );
+}
+
+#[test]
+fn a_taken_port_names_its_holder() {
+    let first = "apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: team}\nspec: {type: NodePort, ports: [{name: http, port: 80, nodePort: 30080}]}\n";
+    let second = "apiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec: {type: NodePort, ports: [{port: 81, nodePort: 30080}]}\n";
+    let history = run("", &[first, second]);
+    let holder = last(&history).holder.clone().unwrap();
+    assert_eq!(holder.service, "team/a");
+    assert_eq!(holder.field, "spec.ports[0].nodePort (http)");
+}
+
+#[test]
+fn allocation_errors_win_over_validation_errors() {
+    let first = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}\n";
+    let second = "apiVersion: v1\nkind: Service\nmetadata: {name: Bad_Name}\nspec: {type: NodePort, ports: [{port: 80, protocol: FOO, nodePort: 30080}]}\n";
+    let history = run("", &[first, second]);
+    assert_eq!(
+        error(last(&history)),
+        "Service \"Bad_Name\" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated"
+    );
+}
+
+#[test]
+fn several_validation_causes_are_joined_in_brackets() {
+    let history = run(
+        "",
+        &["
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  ports:
+  - {port: 80, protocol: FOO}
+  - {port: 0}
+"],
+    );
+    assert_eq!(
+        error(last(&history)),
+        "Service \"web\" is invalid: [spec.ports[0].name: Required value, spec.ports[0].protocol: Unsupported value: \"FOO\": supported values: \"SCTP\", \"TCP\", \"UDP\", spec.ports[1].name: Required value, spec.ports[1].port: Invalid value: 0: must be between 1 and 65535, inclusive, spec.ports[1].targetPort: Invalid value: 0: must be between 1 and 65535, inclusive]"
+    );
+}
+
+#[test]
+fn a_failed_request_gives_its_ports_back() {
+    let bad = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{name: a, port: 80, nodePort: 30080}, {name: b, port: 81, nodePort: 30080}]}\n";
+    let good = "apiVersion: v1\nkind: Service\nmetadata: {name: other}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}\n";
+    let history = run("", &[bad, good]);
+    assert_eq!(last(&history).verdict, Verdict::Created);
+    assert_eq!(node_ports(last(&history)), [30080]);
+}
+
+#[test]
+fn duplicate_port_literal_matches_upstream() {
+    let history = run(
+        "",
+        &["
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  ports: [{name: a, port: 80}, {name: b, port: 80}]
+"],
+    );
+    assert_eq!(
+        error(last(&history)),
+        "Service \"web\" is invalid: spec.ports[1]: Duplicate value: core.ServicePort{Name:\"\", Protocol:\"TCP\", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}"
+    );
+}
+
+#[test]
+fn delete_releases_node_ports_and_health_check_port() {
+    let lb = "apiVersion: v1\nkind: Service\nmetadata: {name: lb}\nspec: {type: LoadBalancer, externalTrafficPolicy: Local, ports: [{port: 80}]}\n";
+    let delete = "apiVersion: portband/v1\nkind: Scenario\nsteps:\n- delete: default/lb\n- delete: default/lb\n";
+    let history = run("", &[lb, delete]);
+    let deleted = &history.outcomes()[1];
+    assert_eq!(deleted.verdict, Verdict::Deleted);
+    assert_eq!(deleted.released.len(), 2);
+    assert_eq!(history.cluster().allocator().used(), 0);
+    assert_eq!(error(last(&history)), "services \"lb\" not found");
+}

@@ -1,0 +1,245 @@
+//! Spec §5.5's update rows U1–U10, and the update-only errors.
+
+mod common;
+use common::{error, last, node_ports, run};
+use portband_kube::Verdict;
+
+fn service(name: &str, spec: &str) -> String {
+    format!("apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec:\n{spec}")
+}
+
+#[test]
+fn u1_node_port_to_cluster_ip_releases_the_ports() {
+    let before = service("web", "  type: NodePort\n  ports: [{port: 80}]\n");
+    let after = service("web", "  type: ClusterIP\n  ports: [{port: 80}]\n");
+    let history = run("", &[&before, &after]);
+    let allocated = history.outcomes()[0].ports[0].node_port;
+    let outcome = last(&history);
+    assert_eq!(outcome.verdict, Verdict::Updated);
+    assert_eq!(node_ports(outcome), [0]);
+    assert_eq!(outcome.released, [allocated]);
+    assert_eq!(history.cluster().allocator().used(), 0);
+
+    // The same with the old nodePort still written in the manifest: it is cleared, not refused.
+    let pinned = service(
+        "web",
+        "  type: NodePort\n  ports: [{port: 80, nodePort: 30080}]\n",
+    );
+    let unpinned = service(
+        "web",
+        "  type: ClusterIP\n  ports: [{port: 80, nodePort: 30080}]\n",
+    );
+    let history = run("", &[&pinned, &unpinned]);
+    assert_eq!(last(&history).verdict, Verdict::Updated);
+    assert_eq!(node_ports(last(&history)), [0]);
+    assert!(!history.cluster().allocator().has(30080));
+}
+
+#[test]
+fn u2_node_port_to_cluster_ip_with_a_new_node_port_is_refused() {
+    let before = service(
+        "web",
+        "  type: NodePort\n  ports: [{port: 80, nodePort: 30080}]\n",
+    );
+    let after = service(
+        "web",
+        "  type: ClusterIP\n  ports: [{port: 80, nodePort: 30081}]\n",
+    );
+    let history = run("", &[&before, &after]);
+    assert_eq!(
+        error(last(&history)),
+        "Service \"web\" is invalid: spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"
+    );
+    assert!(
+        history.cluster().allocator().has(30080),
+        "nothing is released"
+    );
+}
+
+#[test]
+fn u3_changing_a_node_port() {
+    let before = service(
+        "web",
+        "  type: NodePort\n  ports: [{port: 80, nodePort: 30080}]\n",
+    );
+    let after = service(
+        "web",
+        "  type: NodePort\n  ports: [{port: 80, nodePort: 30081}]\n",
+    );
+    let history = run("", &[&before, &after]);
+    assert_eq!(node_ports(last(&history)), [30081]);
+    assert_eq!(last(&history).released, [30080]);
+    assert!(!history.cluster().allocator().has(30080));
+
+    let other = service(
+        "other",
+        "  type: NodePort\n  ports: [{port: 80, nodePort: 30081}]\n",
+    );
+    let history = run("", &[&before, &other, &after]);
+    assert_eq!(
+        error(last(&history)),
+        "Service \"web\" is invalid: spec.ports[0].nodePort: Invalid value: 30081: provided port is already allocated"
+    );
+    assert!(
+        history.cluster().allocator().has(30080),
+        "the old port is kept"
+    );
+}
+
+#[test]
+fn u4_removing_a_port_releases_its_node_port() {
+    let before = service(
+        "web",
+        "  type: NodePort\n  ports: [{name: a, port: 80}, {name: b, port: 81}]\n",
+    );
+    let after = service("web", "  type: NodePort\n  ports: [{name: a, port: 80}]\n");
+    let history = run("", &[&before, &after]);
+    let old = node_ports(&history.outcomes()[0]);
+    assert_eq!(node_ports(last(&history)), [old[0]]);
+    assert_eq!(last(&history).released, [old[1]]);
+}
+
+#[test]
+fn u5_reapplying_keeps_the_allocated_ports() {
+    let manifest = service("web", "  type: NodePort\n  ports: [{name: http, port: 80}, {name: dns, port: 53, protocol: UDP}]\n");
+    let history = run("", &[&manifest, &manifest, &manifest]);
+    let first = node_ports(&history.outcomes()[0]);
+    assert_eq!(node_ports(last(&history)), first);
+    assert!(last(&history).allocations.is_empty());
+    assert_eq!(
+        history
+            .cluster()
+            .allocator()
+            .metrics()
+            .allocation_total
+            .total(),
+        2
+    );
+}
+
+#[test]
+fn u6_cluster_ip_to_node_port_does_not_share() {
+    let before = service(
+        "dns",
+        "  ports: [{name: tcp, port: 53}, {name: udp, port: 53, protocol: UDP}]\n",
+    );
+    let after = service("dns", "  type: NodePort\n  ports: [{name: tcp, port: 53}, {name: udp, port: 53, protocol: UDP}]\n");
+    let history = run("", &[&before, &after]);
+    let ports = node_ports(last(&history));
+    assert_ne!(ports[0], ports[1], "no sharing by port number on update");
+    assert_eq!(history.cluster().allocator().used(), 2);
+}
+
+#[test]
+fn u7_external_traffic_policy_changes_allocate_and_release_the_health_check_port() {
+    let cluster = service("lb", "  type: LoadBalancer\n  ports: [{port: 80}]\n");
+    let local = service(
+        "lb",
+        "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  ports: [{port: 80}]\n",
+    );
+    let history = run("", &[&cluster, &local, &cluster]);
+    let hc = history.outcomes()[1].health_check_node_port.unwrap();
+    assert!(history.outcomes()[1]
+        .allocations
+        .iter()
+        .any(|a| a.field == "spec.healthCheckNodePort"));
+    assert_eq!(last(&history).health_check_node_port, None);
+    assert_eq!(last(&history).released, [hc]);
+    assert_eq!(history.cluster().allocator().used(), 1);
+}
+
+#[test]
+fn u8_load_balancer_to_node_port_keeps_node_ports_and_drops_the_health_check_port() {
+    let lb = service(
+        "web",
+        "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  ports: [{port: 80}]\n",
+    );
+    let np = service(
+        "web",
+        "  type: NodePort\n  externalTrafficPolicy: Local\n  ports: [{port: 80}]\n",
+    );
+    let history = run("", &[&lb, &np]);
+    let before = &history.outcomes()[0];
+    assert_eq!(node_ports(last(&history)), node_ports(before));
+    assert_eq!(
+        last(&history).released,
+        [before.health_check_node_port.unwrap()]
+    );
+    let stored = &history.cluster().services()["default/web"];
+    assert_eq!(stored.spec.allocate_load_balancer_node_ports, None);
+}
+
+#[test]
+fn u9_turning_off_node_port_allocation_keeps_existing_ports() {
+    let on = service("lb", "  type: LoadBalancer\n  ports: [{port: 80}]\n");
+    let off = service(
+        "lb",
+        "  type: LoadBalancer\n  allocateLoadBalancerNodePorts: false\n  ports: [{port: 80}]\n",
+    );
+    let history = run("", &[&on, &off]);
+    assert_eq!(
+        node_ports(last(&history)),
+        node_ports(&history.outcomes()[0])
+    );
+    assert!(last(&history).released.is_empty());
+}
+
+#[test]
+fn u10_a_new_udp_entry_gets_its_own_port_on_update() {
+    let tcp = service(
+        "dns",
+        "  type: NodePort\n  ports: [{name: dns-tcp, port: 53}]\n",
+    );
+    let both = service(
+        "dns",
+        "  type: NodePort\n  ports: [{name: dns-tcp, port: 53}, {name: dns-udp, port: 53, protocol: UDP}]\n",
+    );
+    let history = run("", &[&tcp, &both]);
+    let x = history.outcomes()[0].ports[0].node_port;
+    let ports = node_ports(last(&history));
+    assert_eq!(ports[0], x);
+    assert_ne!(ports[1], x);
+}
+
+#[test]
+fn duplicate_node_port_on_update_is_a_plain_error() {
+    let before = service(
+        "web",
+        "  type: NodePort\n  ports: [{name: a, port: 80, nodePort: 30080}]\n",
+    );
+    let after = service(
+        "web",
+        "  type: NodePort\n  ports: [{name: a, port: 80, nodePort: 30080}, {name: b, port: 81, nodePort: 30080}]\n",
+    );
+    let history = run("", &[&before, &after]);
+    let outcome = last(&history);
+    assert_eq!(error(outcome), "duplicate nodePort: {TCP 30080}");
+    assert_eq!(outcome.error.as_ref().unwrap().code(), 500);
+    assert!(history.cluster().allocator().has(30080));
+}
+
+#[test]
+fn health_check_port_is_immutable() {
+    let before = service("lb", "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  healthCheckNodePort: 30100\n  ports: [{port: 80}]\n");
+    let after = service("lb", "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  healthCheckNodePort: 30101\n  ports: [{port: 80}]\n");
+    let history = run("", &[&before, &after]);
+    assert_eq!(
+        error(last(&history)),
+        "Service \"lb\" is invalid: spec.healthCheckNodePort: Forbidden: field is immutable"
+    );
+}
+
+#[test]
+fn history_replays_to_any_step() {
+    let a = service("a", "  type: NodePort\n  ports: [{port: 80}]\n");
+    let b = service("b", "  type: NodePort\n  ports: [{port: 80}]\n");
+    let history = run("", &[&a, &b]);
+    let at_one = history.state_at(1);
+    assert_eq!(at_one.services().len(), 1);
+    assert_eq!(at_one.allocator().used(), 1);
+    let at_two = history.state_at(2);
+    assert!(at_two
+        .allocator()
+        .iter()
+        .eq(history.cluster().allocator().iter()));
+}
