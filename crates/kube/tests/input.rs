@@ -1,0 +1,350 @@
+//! Reading input: YAML errors with positions, bounds against huge and alias-bomb input, strict
+//! decoding, kinds that are skipped, lists, anchors, scenario files and real-world manifests.
+
+mod common;
+use common::{error, last, node_ports, run};
+use portband_kube::{read, Object, Step, Verdict};
+
+fn read_error(text: &str) -> String {
+    read(text).unwrap_err().to_string()
+}
+
+#[test]
+fn yaml_errors_name_line_and_column() {
+    assert_eq!(
+        read_error("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: b: c\n"),
+        "line 4, column 8 (document 1): mapping values are not allowed in this context"
+    );
+    let second_document = read_error("apiVersion: v1\nkind: Service\n---\nkey: 'unterminated\n");
+    assert!(
+        second_document.starts_with("line 4, column 6 (document 2): "),
+        "{second_document}"
+    );
+}
+
+#[test]
+fn duplicate_keys_are_refused() {
+    let e = read_error("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  type: NodePort\n  type: ClusterIP\n");
+    assert_eq!(
+        e,
+        "line 6, column 3 (document 1): key \"type\" already set in map"
+    );
+}
+
+#[test]
+fn documents_over_one_mebibyte_are_refused() {
+    let big = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: big}}\ndata:\n  blob: \"{}\"\n",
+        "x".repeat(1_100_000)
+    );
+    assert!(read_error(&big).contains("larger than 1 MiB"));
+    // Two documents of 600 kB each are fine.
+    let half = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: half}}\ndata:\n  blob: \"{}\"\n",
+        "x".repeat(600_000)
+    );
+    let input = read(&format!("{half}---\n{half}")).unwrap();
+    assert_eq!(input.steps.len(), 2);
+}
+
+#[test]
+fn multi_byte_text_is_measured_in_bytes() {
+    let big = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: big}}\ndata:\n  blob: \"{}\"\n",
+        "é".repeat(600_000)
+    );
+    assert!(read_error(&big).contains("larger than 1 MiB"));
+}
+
+#[test]
+fn billion_laughs_is_refused() {
+    let mut bomb = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    for pair in names.windows(2) {
+        let refs = vec![format!("*{}", pair[0]); 9].join(",");
+        bomb += &format!("  {}: &{} [{refs}]\n", pair[1], pair[1]);
+    }
+    let e = read_error(&bomb);
+    assert!(e.contains("alias bomb"), "{e}");
+}
+
+#[test]
+fn many_aliases_to_one_large_anchor_are_refused() {
+    let items = vec!["x"; 20_000].join(", ");
+    let aliases = vec!["*big"; 200].join(", ");
+    let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: q}}\ndata:\n  big: &big [{items}]\n  refs: [{aliases}]\n");
+    assert!(read_error(&text).contains("alias bomb"));
+    let blob = "y".repeat(100_000);
+    let text = format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: q}}\ndata:\n  big: &big \"{blob}\"\n  refs: [{}]\n", vec!["*big"; 20].join(", "));
+    assert!(read_error(&text).contains("alias bomb"));
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let deep = format!("{}{}", "[".repeat(200_000), "]".repeat(200_000));
+    let _ = read(&deep);
+    let deep_maps = (0..5_000)
+        .map(|i| format!("{}k:\n", " ".repeat(i)))
+        .collect::<String>();
+    let _ = read(&deep_maps);
+}
+
+#[test]
+fn anchors_and_aliases_work() {
+    let history = run(
+        "",
+        &["
+apiVersion: v1
+kind: Service
+metadata: {name: web, labels: &labels {app: web}}
+spec:
+  type: NodePort
+  selector: *labels
+  ports:
+  - &http {name: http, port: 80, nodePort: 30080}
+"],
+    );
+    assert_eq!(node_ports(last(&history)), [30080]);
+}
+
+#[test]
+fn unknown_fields_fail_with_the_strict_decoding_message_and_a_position() {
+    let history = run(
+        "",
+        &["apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  ports:
+  - port: 80
+    nodeport: 30080
+"],
+    );
+    let outcome = last(&history);
+    assert_eq!(outcome.verdict, Verdict::Rejected);
+    assert_eq!(
+        error(outcome),
+        "Service in version \"v1\" cannot be handled as a Service: strict decoding error: unknown field \"spec.ports[0].nodeport\""
+    );
+    let pos = outcome.error.as_ref().unwrap().pos().unwrap();
+    assert_eq!((pos.line, pos.column), (8, 5));
+}
+
+#[test]
+fn wrong_types_fail_with_the_json_message() {
+    let cases = [
+        ("port: \"80\"", "json: cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32"),
+        ("port: 80.5", "json: cannot unmarshal number 80.5 into Go struct field ServicePort.spec.ports.port of type int32"),
+        ("port: 3000000000", "json: cannot unmarshal number 3000000000 into Go struct field ServicePort.spec.ports.port of type int32"),
+        ("port: [80]", "json: cannot unmarshal array into Go struct field ServicePort.spec.ports.port of type int32"),
+        ("name: yes", "json: cannot unmarshal bool into Go struct field ServicePort.spec.ports.name of type string"),
+    ];
+    for (field, message) in cases {
+        let yaml = format!("apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec:\n  ports:\n  - {field}\n");
+        let history = run("", &[&yaml]);
+        assert_eq!(
+            error(last(&history)),
+            format!("Service in version \"v1\" cannot be handled as a Service: {message}"),
+            "{field}"
+        );
+        assert_eq!(
+            last(&history).error.as_ref().unwrap().pos().unwrap().line,
+            6
+        );
+    }
+}
+
+#[test]
+fn yaml_1_1_numbers_are_read_as_kubectl_reads_them() {
+    let history = run("", &["apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{port: 0x50, nodePort: 30_080}]}\n"]);
+    assert_eq!(last(&history).ports[0].port, 80);
+    assert_eq!(node_ports(last(&history)), [30080]);
+}
+
+#[test]
+fn other_kinds_are_skipped_and_lists_are_flattened() {
+    let input = read(
+        "
+apiVersion: v1
+kind: List
+metadata: {resourceVersion: \"\"}
+items:
+- apiVersion: v1
+  kind: Service
+  metadata: {name: a, namespace: ns}
+  spec: {type: NodePort, ports: [{port: 80}]}
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: d}
+---
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: c}
+data: null
+",
+    )
+    .unwrap();
+    let kinds: Vec<String> = input
+        .steps
+        .iter()
+        .map(|step| match step {
+            Step::Apply {
+                object: Object::Service(s),
+                ..
+            } => format!("Service {}", s.key()),
+            Step::Apply {
+                object: Object::Other { kind, key },
+                ..
+            } => format!("{kind} {key}"),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "Service ns/a",
+            "Deployment default/d",
+            "ConfigMap default/c"
+        ]
+    );
+}
+
+#[test]
+fn objects_without_kind_or_api_version_are_unusable() {
+    assert_eq!(
+        read_error("metadata: {name: a}\n"),
+        "line 1, column 1 (document 1): Object 'Kind' is missing"
+    );
+    assert_eq!(
+        read_error("kind: Service\n"),
+        "line 1, column 1 (document 1): Object 'apiVersion' is missing"
+    );
+    assert!(read_error("- just\n- a list\n").contains("expected a Kubernetes object"));
+}
+
+#[test]
+fn service_in_another_version_is_rejected() {
+    let history = run(
+        "",
+        &["apiVersion: v2\nkind: Service\nmetadata: {name: a}\n"],
+    );
+    assert_eq!(
+        error(last(&history)),
+        "no matches for kind \"Service\" in version \"v2\""
+    );
+}
+
+#[test]
+fn scenario_files_carry_their_settings() {
+    let input = read(
+        "
+apiVersion: portband/v1
+kind: Scenario
+metadata: {name: tiny}
+description: A small range.
+range: 30000-30009
+seed: 7
+staticSubrange: false
+steps:
+- apply:
+    apiVersion: v1
+    kind: Service
+    metadata: {name: a}
+    spec: {type: NodePort, ports: [{port: 80}]}
+- delete: a
+",
+    )
+    .unwrap();
+    assert_eq!(input.range.unwrap().to_string(), "30000-30009");
+    assert_eq!((input.seed, input.static_subrange), (Some(7), Some(false)));
+    assert_eq!(input.name.as_deref(), Some("tiny"));
+    assert_eq!(input.steps.len(), 2);
+    assert!(
+        matches!(&input.steps[1], Step::Delete { namespace, name, .. } if namespace == "default" && name == "a")
+    );
+}
+
+#[test]
+fn scenario_errors_point_at_the_field() {
+    let e = read_error("apiVersion: portband/v1\nkind: Scenario\nrange: 200-100\n");
+    assert_eq!(
+        e,
+        "line 3, column 8 (document 1): invalid range \"200-100\": end port cannot be less than start port: 200-100"
+    );
+    let e = read_error("apiVersion: portband/v1\nkind: Scenario\nseed: -1\n");
+    assert!(
+        e.starts_with("line 3, column 7 (document 1): the seed must be"),
+        "{e}"
+    );
+    let e = read_error("apiVersion: portband/v1\nkind: Scenario\nsteps:\n- remove: a\n");
+    assert!(e.starts_with("line 4, column 3"), "{e}");
+}
+
+fn fixture(name: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/real-world/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn ingress_nginx_baremetal() {
+    let text = fixture("ingress-nginx-baremetal.yaml");
+    let history = run("", &[&text]);
+    let services: Vec<_> = history
+        .outcomes()
+        .iter()
+        .filter(|o| o.verdict != Verdict::Skipped)
+        .collect();
+    assert_eq!(services.len(), 2);
+    assert!(
+        services.iter().all(|o| o.verdict == Verdict::Created),
+        "{services:?}"
+    );
+    let controller = services
+        .iter()
+        .find(|o| o.service == "ingress-nginx/ingress-nginx-controller")
+        .unwrap();
+    let ports = node_ports(controller);
+    assert_eq!(ports.len(), 2);
+    assert_ne!(ports[0], ports[1]);
+    assert!(ports.iter().all(|p| (30086..=32767).contains(p)));
+    let admission = services
+        .iter()
+        .find(|o| o.service == "ingress-nginx/ingress-nginx-controller-admission")
+        .unwrap();
+    assert_eq!(node_ports(admission), [0]);
+    assert!(
+        history
+            .outcomes()
+            .iter()
+            .filter(|o| o.verdict == Verdict::Skipped)
+            .count()
+            > 10
+    );
+}
+
+#[test]
+fn ingress_nginx_cloud() {
+    let text = fixture("ingress-nginx-cloud.yaml");
+    let history = run("", &[&text]);
+    let controller = history
+        .outcomes()
+        .iter()
+        .find(|o| o.service == "ingress-nginx/ingress-nginx-controller" && o.kind.is_none())
+        .unwrap();
+    assert_eq!(controller.verdict, Verdict::Created);
+    let mut all = node_ports(controller);
+    all.push(
+        controller
+            .health_check_node_port
+            .expect("Local LoadBalancer has a health-check port"),
+    );
+    assert!(all.iter().all(|p| (30086..=32767).contains(p)), "{all:?}");
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(all.len(), 3);
+}
