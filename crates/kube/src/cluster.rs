@@ -144,6 +144,8 @@ pub struct Outcome {
     pub kind: Option<String>,
     /// How it ended.
     pub verdict: Verdict,
+    /// For an apply: whether the Service existed, so that the apply was an update.
+    pub updating: bool,
     /// The Service's ports after the step (for a delete: the ports it had). Empty when rejected or skipped.
     pub ports: Vec<PortOutcome>,
     /// The health-check nodePort, if the Service has one.
@@ -278,6 +280,7 @@ impl Cluster {
                 match result {
                     Ok((stored, committed)) => {
                         let mut outcome = self.outcome(Action::Apply, key.clone(), verdict, source);
+                        outcome.updating = verdict == Verdict::Updated;
                         outcome.ports = self.port_outcomes(&stored);
                         outcome.health_check_node_port = health_check(&stored);
                         outcome.allocations = committed.allocations;
@@ -288,6 +291,7 @@ impl Cluster {
                     Err(error) => {
                         let mut outcome =
                             self.outcome(Action::Apply, key, Verdict::Rejected, source);
+                        outcome.updating = verdict == Verdict::Updated;
                         outcome.holder = taken_port(&error).and_then(|p| self.holder_of(p));
                         outcome.error = Some(error);
                         outcome
@@ -330,6 +334,7 @@ impl Cluster {
             service,
             kind: None,
             verdict,
+            updating: false,
             ports: Vec::new(),
             health_check_node_port: None,
             error: None,

@@ -24,21 +24,25 @@
 //! assert_eq!(history.outcomes()[1].verdict, Verdict::Updated);
 //! ```
 
+mod check;
 mod cluster;
 mod decode;
 mod input;
 mod registry;
+mod report;
 mod service;
 mod status;
 mod validation;
 mod yaml;
 
+pub use check::{check, Diagnostic, Location, Severity};
 pub use cluster::{
     Action, Cluster, ClusterConfig, History, Holder, Outcome, PortOutcome, Source, Step, Verdict,
 };
 pub use decode::Object;
 pub use input::{read, Input, InputError, MAX_SEED, SCENARIO_API_VERSION};
 pub use registry::Allocation;
+pub use report::{BandReport, BandsReport, PortReport, Report, StepReport, Summary, Usage};
 pub use service::{types, Service, ServicePort, ServiceSpec, TargetPort};
 pub use status::{ApiError, BadValue, ErrorType, FieldError};
 pub use yaml::{Pos, MAX_ALIAS_BYTES, MAX_ALIAS_NODES, MAX_DOCUMENT_BYTES};

@@ -91,9 +91,12 @@ impl Service {
             if port.protocol.is_empty() {
                 port.protocol = "TCP".to_owned();
             }
-            if matches!(&port.target_port, None | Some(TargetPort::Number(0))) {
-                port.target_port = Some(TargetPort::Number(port.port));
-            } else if matches!(&port.target_port, Some(TargetPort::Name(n)) if n.is_empty()) {
+            let unset = match &port.target_port {
+                None | Some(TargetPort::Number(0)) => true,
+                Some(TargetPort::Name(name)) => name.is_empty(),
+                Some(TargetPort::Number(_)) => false,
+            };
+            if unset {
                 port.target_port = Some(TargetPort::Number(port.port));
             }
         }

@@ -1,21 +1,12 @@
 //! Spec §5.4's create scenarios C1–C13, and the order of errors (§5.1).
 
 mod common;
-use common::{error, last, node_ports, run};
+use common::{case, error, last, node_ports, run};
 use portband_kube::Verdict;
-
-const NODE_PORT_80: &str = "
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  type: NodePort
-  ports: [{port: 80}]
-";
 
 #[test]
 fn c1_one_dynamic_port_in_the_dynamic_band() {
-    let history = run("", &[NODE_PORT_80]);
+    let history = case("c01-one-dynamic-port");
     let outcome = last(&history);
     assert_eq!(outcome.verdict, Verdict::Created);
     let np = outcome.ports[0].node_port;
@@ -33,21 +24,8 @@ fn c1_one_dynamic_port_in_the_dynamic_band() {
 
 #[test]
 fn c2_same_port_number_shares_one_node_port() {
-    let history = run(
-        "",
-        &["
-apiVersion: v1
-kind: Service
-metadata: {name: dns}
-spec:
-  type: NodePort
-  ports:
-  - {name: dns-tcp, port: 53, protocol: TCP}
-  - {name: dns-udp, port: 53, protocol: UDP}
-"],
-    );
-    let outcome = last(&history);
-    let ports = node_ports(outcome);
+    let history = case("c02-same-port-number-shares");
+    let ports = node_ports(last(&history));
     assert_eq!(ports[0], ports[1]);
     assert_ne!(ports[0], 0);
     assert_eq!(history.cluster().allocator().used(), 1);
@@ -55,58 +33,25 @@ spec:
 
 #[test]
 fn c3_an_explicit_port_is_found_for_the_whole_port_number() {
-    let history = run(
-        "",
-        &["
-apiVersion: v1
-kind: Service
-metadata: {name: dns}
-spec:
-  type: NodePort
-  ports:
-  - {name: dns-tcp, port: 53, protocol: TCP}
-  - {name: dns-udp, port: 53, protocol: UDP, nodePort: 30053}
-"],
-    );
+    let history = case("c03-explicit-port-for-the-port-number");
     assert_eq!(node_ports(last(&history)), [30053, 30053]);
     assert_eq!(history.cluster().allocator().used(), 1);
 }
 
 #[test]
 fn c4_two_explicit_ports_for_one_port_number_are_both_taken() {
-    let history = run(
-        "",
-        &["
-apiVersion: v1
-kind: Service
-metadata: {name: dns}
-spec:
-  type: NodePort
-  ports:
-  - {name: dns-tcp, port: 53, protocol: TCP, nodePort: 30053}
-  - {name: dns-udp, port: 53, protocol: UDP, nodePort: 30054}
-"],
-    );
+    let history = case("c04-two-explicit-ports");
     assert_eq!(node_ports(last(&history)), [30053, 30054]);
     assert_eq!(history.cluster().allocator().used(), 2);
 }
 
 #[test]
 fn c5_c6_different_port_numbers_cannot_share_on_create() {
-    for protocol in ["UDP", "TCP"] {
-        let yaml = format!(
-            "
-apiVersion: v1
-kind: Service
-metadata: {{name: web}}
-spec:
-  type: NodePort
-  ports:
-  - {{name: a, port: 80, protocol: TCP, nodePort: 30080}}
-  - {{name: b, port: 81, protocol: {protocol}, nodePort: 30080}}
-"
-        );
-        let history = run("", &[&yaml]);
+    for name in [
+        "c05-different-port-numbers-udp",
+        "c06-different-port-numbers-tcp",
+    ] {
+        let history = case(name);
         let outcome = last(&history);
         assert_eq!(outcome.verdict, Verdict::Rejected);
         assert_eq!(
@@ -124,16 +69,7 @@ spec:
 
 #[test]
 fn c7_cluster_ip_with_a_node_port_is_forbidden_without_allocating() {
-    let history = run(
-        "",
-        &["
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  ports: [{port: 80, nodePort: 30080}]
-"],
-    );
+    let history = case("c07-cluster-ip-with-node-port");
     let outcome = last(&history);
     assert_eq!(
         error(outcome),
@@ -153,31 +89,7 @@ spec:
 
 #[test]
 fn c8_c9_load_balancer_without_node_port_allocation() {
-    let history = run(
-        "",
-        &[
-            "
-apiVersion: v1
-kind: Service
-metadata: {name: lb}
-spec:
-  type: LoadBalancer
-  allocateLoadBalancerNodePorts: false
-  ports: [{port: 80}]
-",
-            "
-apiVersion: v1
-kind: Service
-metadata: {name: lb2}
-spec:
-  type: LoadBalancer
-  allocateLoadBalancerNodePorts: false
-  ports:
-  - {name: tcp, port: 80, protocol: TCP}
-  - {name: udp, port: 80, protocol: UDP, nodePort: 30080}
-",
-        ],
-    );
+    let history = case("c08-c09-load-balancer-without-node-ports");
     assert_eq!(node_ports(&history.outcomes()[0]), [0]);
     assert_eq!(node_ports(&history.outcomes()[1]), [0, 30080]);
     assert_eq!(history.cluster().allocator().used(), 1);
@@ -185,18 +97,7 @@ spec:
 
 #[test]
 fn c10_local_load_balancer_gets_a_health_check_port() {
-    let history = run(
-        "",
-        &["
-apiVersion: v1
-kind: Service
-metadata: {name: lb}
-spec:
-  type: LoadBalancer
-  externalTrafficPolicy: Local
-  ports: [{name: http, port: 80}, {name: https, port: 443}]
-"],
-    );
+    let history = case("c10-local-load-balancer");
     let outcome = last(&history);
     let mut all = node_ports(outcome);
     all.push(outcome.health_check_node_port.unwrap());
@@ -208,19 +109,7 @@ spec:
 
 #[test]
 fn c11_health_check_port_equal_to_a_node_port() {
-    let history = run(
-        "",
-        &["
-apiVersion: v1
-kind: Service
-metadata: {name: lb}
-spec:
-  type: LoadBalancer
-  externalTrafficPolicy: Local
-  healthCheckNodePort: 30100
-  ports: [{port: 80, nodePort: 30100}]
-"],
-    );
+    let history = case("c11-health-check-equals-node-port");
     let outcome = last(&history);
     assert_eq!(
         error(outcome),
@@ -232,18 +121,7 @@ spec:
 
 #[test]
 fn c12_health_check_port_on_a_node_port_service() {
-    let history = run(
-        "",
-        &["
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec:
-  type: NodePort
-  healthCheckNodePort: 30100
-  ports: [{port: 80}]
-"],
-    );
+    let history = case("c12-health-check-on-node-port");
     assert_eq!(
         error(last(&history)),
         "Service \"web\" is invalid: spec.healthCheckNodePort: Invalid value: 30100: may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"
@@ -257,11 +135,7 @@ spec:
 
 #[test]
 fn c13_range_full() {
-    let svc = |name: &str| {
-        format!("apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec: {{type: NodePort, ports: [{{port: 80}}]}}\n")
-    };
-    let (a, b, c) = (svc("a"), svc("b"), svc("c"));
-    let history = run("30000-30001", &[&a, &b, &c]);
+    let history = case("c13-range-full");
     assert_eq!(
         error(last(&history)),
         "Internal error occurred: failed to allocate a nodePort: range is full"

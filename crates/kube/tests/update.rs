@@ -1,7 +1,7 @@
 //! Spec §5.5's update rows U1–U10, and the update-only errors.
 
 mod common;
-use common::{error, last, node_ports, run};
+use common::{case, error, last, node_ports, run};
 use portband_kube::Verdict;
 
 fn service(name: &str, spec: &str) -> String {
@@ -10,9 +10,7 @@ fn service(name: &str, spec: &str) -> String {
 
 #[test]
 fn u1_node_port_to_cluster_ip_releases_the_ports() {
-    let before = service("web", "  type: NodePort\n  ports: [{port: 80}]\n");
-    let after = service("web", "  type: ClusterIP\n  ports: [{port: 80}]\n");
-    let history = run("", &[&before, &after]);
+    let history = case("u01-node-port-to-cluster-ip");
     let allocated = history.outcomes()[0].ports[0].node_port;
     let outcome = last(&history);
     assert_eq!(outcome.verdict, Verdict::Updated);
@@ -20,16 +18,7 @@ fn u1_node_port_to_cluster_ip_releases_the_ports() {
     assert_eq!(outcome.released, [allocated]);
     assert_eq!(history.cluster().allocator().used(), 0);
 
-    // The same with the old nodePort still written in the manifest: it is cleared, not refused.
-    let pinned = service(
-        "web",
-        "  type: NodePort\n  ports: [{port: 80, nodePort: 30080}]\n",
-    );
-    let unpinned = service(
-        "web",
-        "  type: ClusterIP\n  ports: [{port: 80, nodePort: 30080}]\n",
-    );
-    let history = run("", &[&pinned, &unpinned]);
+    let history = case("u01b-node-port-to-cluster-ip-pinned");
     assert_eq!(last(&history).verdict, Verdict::Updated);
     assert_eq!(node_ports(last(&history)), [0]);
     assert!(!history.cluster().allocator().has(30080));
@@ -37,15 +26,7 @@ fn u1_node_port_to_cluster_ip_releases_the_ports() {
 
 #[test]
 fn u2_node_port_to_cluster_ip_with_a_new_node_port_is_refused() {
-    let before = service(
-        "web",
-        "  type: NodePort\n  ports: [{port: 80, nodePort: 30080}]\n",
-    );
-    let after = service(
-        "web",
-        "  type: ClusterIP\n  ports: [{port: 80, nodePort: 30081}]\n",
-    );
-    let history = run("", &[&before, &after]);
+    let history = case("u02-node-port-to-cluster-ip-new-port");
     assert_eq!(
         error(last(&history)),
         "Service \"web\" is invalid: spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"
@@ -58,24 +39,12 @@ fn u2_node_port_to_cluster_ip_with_a_new_node_port_is_refused() {
 
 #[test]
 fn u3_changing_a_node_port() {
-    let before = service(
-        "web",
-        "  type: NodePort\n  ports: [{port: 80, nodePort: 30080}]\n",
-    );
-    let after = service(
-        "web",
-        "  type: NodePort\n  ports: [{port: 80, nodePort: 30081}]\n",
-    );
-    let history = run("", &[&before, &after]);
+    let history = case("u03-change-node-port");
     assert_eq!(node_ports(last(&history)), [30081]);
     assert_eq!(last(&history).released, [30080]);
     assert!(!history.cluster().allocator().has(30080));
 
-    let other = service(
-        "other",
-        "  type: NodePort\n  ports: [{port: 80, nodePort: 30081}]\n",
-    );
-    let history = run("", &[&before, &other, &after]);
+    let history = case("u03b-change-to-a-taken-node-port");
     assert_eq!(
         error(last(&history)),
         "Service \"web\" is invalid: spec.ports[0].nodePort: Invalid value: 30081: provided port is already allocated"
@@ -88,12 +57,7 @@ fn u3_changing_a_node_port() {
 
 #[test]
 fn u4_removing_a_port_releases_its_node_port() {
-    let before = service(
-        "web",
-        "  type: NodePort\n  ports: [{name: a, port: 80}, {name: b, port: 81}]\n",
-    );
-    let after = service("web", "  type: NodePort\n  ports: [{name: a, port: 80}]\n");
-    let history = run("", &[&before, &after]);
+    let history = case("u04-remove-a-port");
     let old = node_ports(&history.outcomes()[0]);
     assert_eq!(node_ports(last(&history)), [old[0]]);
     assert_eq!(last(&history).released, [old[1]]);
@@ -101,8 +65,7 @@ fn u4_removing_a_port_releases_its_node_port() {
 
 #[test]
 fn u5_reapplying_keeps_the_allocated_ports() {
-    let manifest = service("web", "  type: NodePort\n  ports: [{name: http, port: 80}, {name: dns, port: 53, protocol: UDP}]\n");
-    let history = run("", &[&manifest, &manifest, &manifest]);
+    let history = case("u05-reapply");
     let first = node_ports(&history.outcomes()[0]);
     assert_eq!(node_ports(last(&history)), first);
     assert!(last(&history).allocations.is_empty());
@@ -119,12 +82,7 @@ fn u5_reapplying_keeps_the_allocated_ports() {
 
 #[test]
 fn u6_cluster_ip_to_node_port_does_not_share() {
-    let before = service(
-        "dns",
-        "  ports: [{name: tcp, port: 53}, {name: udp, port: 53, protocol: UDP}]\n",
-    );
-    let after = service("dns", "  type: NodePort\n  ports: [{name: tcp, port: 53}, {name: udp, port: 53, protocol: UDP}]\n");
-    let history = run("", &[&before, &after]);
+    let history = case("u06-cluster-ip-to-node-port");
     let ports = node_ports(last(&history));
     assert_ne!(ports[0], ports[1], "no sharing by port number on update");
     assert_eq!(history.cluster().allocator().used(), 2);
@@ -132,12 +90,7 @@ fn u6_cluster_ip_to_node_port_does_not_share() {
 
 #[test]
 fn u7_external_traffic_policy_changes_allocate_and_release_the_health_check_port() {
-    let cluster = service("lb", "  type: LoadBalancer\n  ports: [{port: 80}]\n");
-    let local = service(
-        "lb",
-        "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  ports: [{port: 80}]\n",
-    );
-    let history = run("", &[&cluster, &local, &cluster]);
+    let history = case("u07-external-traffic-policy");
     let hc = history.outcomes()[1].health_check_node_port.unwrap();
     assert!(history.outcomes()[1]
         .allocations
@@ -150,15 +103,7 @@ fn u7_external_traffic_policy_changes_allocate_and_release_the_health_check_port
 
 #[test]
 fn u8_load_balancer_to_node_port_keeps_node_ports_and_drops_the_health_check_port() {
-    let lb = service(
-        "web",
-        "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  ports: [{port: 80}]\n",
-    );
-    let np = service(
-        "web",
-        "  type: NodePort\n  externalTrafficPolicy: Local\n  ports: [{port: 80}]\n",
-    );
-    let history = run("", &[&lb, &np]);
+    let history = case("u08-load-balancer-to-node-port");
     let before = &history.outcomes()[0];
     assert_eq!(node_ports(last(&history)), node_ports(before));
     assert_eq!(
@@ -171,12 +116,7 @@ fn u8_load_balancer_to_node_port_keeps_node_ports_and_drops_the_health_check_por
 
 #[test]
 fn u9_turning_off_node_port_allocation_keeps_existing_ports() {
-    let on = service("lb", "  type: LoadBalancer\n  ports: [{port: 80}]\n");
-    let off = service(
-        "lb",
-        "  type: LoadBalancer\n  allocateLoadBalancerNodePorts: false\n  ports: [{port: 80}]\n",
-    );
-    let history = run("", &[&on, &off]);
+    let history = case("u09-stop-allocating-node-ports");
     assert_eq!(
         node_ports(last(&history)),
         node_ports(&history.outcomes()[0])
@@ -186,15 +126,7 @@ fn u9_turning_off_node_port_allocation_keeps_existing_ports() {
 
 #[test]
 fn u10_a_new_udp_entry_gets_its_own_port_on_update() {
-    let tcp = service(
-        "dns",
-        "  type: NodePort\n  ports: [{name: dns-tcp, port: 53}]\n",
-    );
-    let both = service(
-        "dns",
-        "  type: NodePort\n  ports: [{name: dns-tcp, port: 53}, {name: dns-udp, port: 53, protocol: UDP}]\n",
-    );
-    let history = run("", &[&tcp, &both]);
+    let history = case("u10-add-udp-on-update");
     let x = history.outcomes()[0].ports[0].node_port;
     let ports = node_ports(last(&history));
     assert_eq!(ports[0], x);
@@ -203,15 +135,7 @@ fn u10_a_new_udp_entry_gets_its_own_port_on_update() {
 
 #[test]
 fn duplicate_node_port_on_update_is_a_plain_error() {
-    let before = service(
-        "web",
-        "  type: NodePort\n  ports: [{name: a, port: 80, nodePort: 30080}]\n",
-    );
-    let after = service(
-        "web",
-        "  type: NodePort\n  ports: [{name: a, port: 80, nodePort: 30080}, {name: b, port: 81, nodePort: 30080}]\n",
-    );
-    let history = run("", &[&before, &after]);
+    let history = case("u11-duplicate-node-port-on-update");
     let outcome = last(&history);
     assert_eq!(error(outcome), "duplicate nodePort: {TCP 30080}");
     assert_eq!(outcome.error.as_ref().unwrap().code(), 500);
@@ -220,9 +144,7 @@ fn duplicate_node_port_on_update_is_a_plain_error() {
 
 #[test]
 fn health_check_port_is_immutable() {
-    let before = service("lb", "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  healthCheckNodePort: 30100\n  ports: [{port: 80}]\n");
-    let after = service("lb", "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  healthCheckNodePort: 30101\n  ports: [{port: 80}]\n");
-    let history = run("", &[&before, &after]);
+    let history = case("u12-health-check-port-is-immutable");
     assert_eq!(
         error(last(&history)),
         "Service \"lb\" is invalid: spec.healthCheckNodePort: Forbidden: field is immutable"

@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests (each test crate uses some of them).
+#![allow(dead_code)]
 
 use portband_allocator::PortRange;
 use portband_kube::{read, ClusterConfig, History, Outcome};
@@ -18,6 +19,15 @@ pub fn run(range: &str, inputs: &[&str]) -> History {
         }
     }
     history
+}
+
+/// Runs a case file from `tests/cases` (its own range if it is a scenario that sets one).
+pub fn case(name: &str) -> History {
+    let path = format!("{}/tests/cases/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let input = read(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let range = input.range.map(|r| r.to_string()).unwrap_or_default();
+    run(&range, &[&text])
 }
 
 /// The last outcome of a run.

@@ -1,0 +1,168 @@
+//! `portband apply`.
+
+use crate::files::{load, Loaded};
+use crate::{ClusterArgs, Format};
+use portband_kube::{
+    Action, ApiError, ClusterConfig, History, Outcome, PortOutcome, Report, Verdict,
+};
+use std::fmt::Write;
+
+/// Runs the files' steps in order and prints the outcomes; returns the exit status.
+pub fn run(args: &ClusterArgs, format: Format, files: &[String]) -> u8 {
+    let Some(loaded) = load(files) else {
+        return 2;
+    };
+    let first = |get: fn(&Loaded) -> Option<_>| loaded.iter().find_map(get);
+    let config = ClusterConfig {
+        range: args
+            .range
+            .or_else(|| loaded.iter().find_map(|l| l.input.range))
+            .unwrap_or_default(),
+        seed: args.seed.or_else(|| first(|l| l.input.seed)).unwrap_or(0),
+        static_subrange: !args.legacy
+            && loaded
+                .iter()
+                .find_map(|l| l.input.static_subrange)
+                .unwrap_or(true),
+    };
+    let mut history = History::new(config);
+    let mut sources = Vec::new();
+    for file in &loaded {
+        for step in &file.input.steps {
+            history.push(step.clone());
+            sources.push(file.name.as_str());
+        }
+    }
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&Report::new(&history)).expect("a report serializes")
+        ),
+        Format::Table => print!("{}", table(&history, &sources)),
+    }
+    let rejected = history
+        .outcomes()
+        .iter()
+        .any(|o| o.verdict == Verdict::Rejected);
+    u8::from(rejected)
+}
+
+fn table(history: &History, sources: &[&str]) -> String {
+    let cluster = history.cluster();
+    let bands = cluster.bands();
+    let mut out = String::new();
+    let describe =
+        |band: Option<portband_allocator::Band>| band.map_or("none".to_owned(), |b| b.to_string());
+    let _ = writeln!(
+        out,
+        "range {}: static {}, dynamic {}{}\n",
+        cluster.allocator().range(),
+        describe(bands.static_band),
+        describe(bands.dynamic_band),
+        if cluster.config().static_subrange {
+            ""
+        } else {
+            " (legacy: no band split)"
+        }
+    );
+    let width = history
+        .outcomes()
+        .iter()
+        .map(|o| o.service.len())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    let _ = writeln!(
+        out,
+        "{:>3}  {:<6}  {:<width$}  {:<8}  NODE PORTS",
+        "#", "ACTION", "SERVICE", "RESULT"
+    );
+    let indent = 3 + 2 + 6 + 2 + width + 2 + 8 + 2;
+    for (i, (outcome, file)) in history.outcomes().iter().zip(sources).enumerate() {
+        let action = match outcome.action {
+            Action::Apply => "apply",
+            Action::Delete => "delete",
+        };
+        let mut lines = node_port_lines(outcome);
+        if lines.is_empty() {
+            lines.push(String::new());
+        }
+        let result = outcome.verdict.as_str();
+        let _ = writeln!(
+            out,
+            "{:>3}  {action:<6}  {:<width$}  {result:<8}  {}",
+            i + 1,
+            outcome.service,
+            lines[0]
+        );
+        for line in &lines[1..] {
+            let _ = writeln!(out, "{:indent$}{line}", "");
+        }
+        if let Some(error) = &outcome.error {
+            let _ = writeln!(out, "     {}", kubectl_error(outcome, error, file));
+            if let Some(holder) = &outcome.holder {
+                let _ = writeln!(
+                    out,
+                    "     (the port is held by {}, {})",
+                    holder.service, holder.field
+                );
+            }
+        }
+    }
+    let allocator = cluster.allocator();
+    let usage = allocator.band_usage();
+    let _ = writeln!(
+        out,
+        "\nused {} of {} ports: static {}/{}, dynamic {}/{}",
+        allocator.used(),
+        allocator.range().size(),
+        usage.static_used,
+        bands.static_size(),
+        usage.dynamic_used,
+        bands.dynamic_size()
+    );
+    out
+}
+
+fn node_port_lines(outcome: &Outcome) -> Vec<String> {
+    if let Some(kind) = &outcome.kind {
+        return vec![format!("({kind})")];
+    }
+    let port = |p: &PortOutcome| {
+        let name = if p.name.is_empty() {
+            String::new()
+        } else {
+            format!("{} ", p.name)
+        };
+        let target = match (p.node_port, p.band) {
+            (0, _) => "no nodePort".to_owned(),
+            (np, Some(band)) => format!("{np} ({band})"),
+            (np, None) => np.to_string(),
+        };
+        format!("{name}{}/{} → {target}", p.port, p.protocol)
+    };
+    let mut lines: Vec<String> = outcome.ports.iter().map(port).collect();
+    if let Some(hc) = outcome.health_check_node_port {
+        lines.push(format!("healthCheckNodePort → {hc}"));
+    }
+    lines
+}
+
+/// The error as kubectl prints it.
+fn kubectl_error(outcome: &Outcome, error: &ApiError, file: &str) -> String {
+    let from_server = match error.reason() {
+        "" => "Error from server".to_owned(),
+        reason => format!("Error from server ({reason})"),
+    };
+    match outcome.action {
+        Action::Delete => format!("{from_server}: {error}"),
+        Action::Apply => {
+            let verb = if outcome.updating {
+                "replacing"
+            } else {
+                "creating"
+            };
+            format!("{from_server}: error when {verb} {file:?}: {error}")
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! `portband bands`.
+
+use crate::Format;
+use portband_allocator::{Band, Bands, PortRange};
+use portband_kube::BandsReport;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct BandsOutput {
+    range: String,
+    size: u32,
+    #[serde(flatten)]
+    bands: BandsReport,
+}
+
+/// Prints the bands of `range`; returns the exit status.
+pub fn run(range: PortRange, legacy: bool, format: Format) -> u8 {
+    let bands = if legacy {
+        Bands::with_static_size(range, 0)
+    } else {
+        Bands::of(range)
+    };
+    match format {
+        Format::Json => {
+            let output = BandsOutput {
+                range: range.to_string(),
+                size: range.size(),
+                bands: BandsReport::new(&bands),
+            };
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&output).expect("bands serialize")
+            );
+        }
+        Format::Table => {
+            println!("range {range} ({} ports)", range.size());
+            println!("{:<8} {:>5}  {:>5}  {:>5}", "BAND", "FIRST", "LAST", "SIZE");
+            let row = |name: &str, band: Option<Band>| match band {
+                Some(b) => println!("{name:<8} {:>5}  {:>5}  {:>5}", b.first, b.last, b.size()),
+                None => println!("{name:<8} {:>5}  {:>5}  {:>5}", "-", "-", 0),
+            };
+            row("static", bands.static_band);
+            row("dynamic", bands.dynamic_band);
+        }
+    }
+    0
+}

@@ -1,0 +1,152 @@
+//! `portband`: what kube-apiserver would do with your Services' node ports.
+
+mod apply;
+mod bands;
+mod check;
+mod files;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use portband_allocator::PortRange;
+use std::process::ExitCode;
+
+/// What kube-apiserver would do with your Services' node ports: which nodePort each Service
+/// gets, in which band of the KEP-3668 split, and the exact error a real cluster would print.
+#[derive(Parser)]
+#[command(name = "portband", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply manifests or scenario files, in order, to a simulated cluster and print each step's outcome.
+    ///
+    /// Every object of a manifest is applied like `kubectl apply` of that object: created if new,
+    /// otherwise replaced (nodePorts left unset keep the ports they have). Only v1 Services are
+    /// applied; other kinds are reported as skipped. A scenario file (kind: Scenario) brings its
+    /// own range, seed and band-split setting; flags override them.
+    ///
+    /// Exit status: 0 if every step succeeded, 1 if any was rejected, 2 for unusable input.
+    #[command(after_help = "Examples:
+  portband apply service.yaml
+  kubectl get svc -A -o yaml | portband apply -
+  portband apply --range 30000-30127 --seed 7 scenarios/kep-3668-story.yaml
+  portband apply --legacy --format json scenarios/kep-3668-story.yaml")]
+    Apply {
+        #[command(flatten)]
+        cluster: ClusterArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Manifest or scenario files; `-` reads standard input.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
+    },
+    /// Review manifests for node-port problems before they reach a cluster.
+    ///
+    /// Errors: anything the apiserver would refuse in a Service on its own (an out-of-range
+    /// nodePort, two ports of a Service fighting over one nodePort, invalid fields), with the
+    /// apiserver's own message; and an explicit nodePort or healthCheckNodePort requested by two
+    /// Services. Warnings: an explicit port in the dynamic band, where any Service created without a
+    /// nodePort may take it first.
+    ///
+    /// Exit status: 0 when there are no errors, 1 when there are (or warnings, with
+    /// --deny-warnings), 2 for unusable input.
+    #[command(after_help = "Examples:
+  portband check deploy/*.yaml
+  portband check --range 30000-32767 --format json manifests.yaml
+  helm template . | portband check --deny-warnings -")]
+    Check {
+        /// The cluster's --service-node-port-range.
+        #[arg(long, value_name = "RANGE", default_value = "30000-32767", value_parser = parse_range)]
+        range: PortRange,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Fail on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Manifest or scenario files; `-` reads standard input.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
+    },
+    /// Print the static and dynamic bands of a range.
+    #[command(after_help = "Examples:
+  portband bands
+  portband bands --range 30000-30127
+  portband bands --range 20000+12767 --format json")]
+    Bands {
+        /// The --service-node-port-range to split (an empty value means 30000-32767).
+        #[arg(long, value_name = "RANGE", default_value = "30000-32767", value_parser = parse_range)]
+        range: PortRange,
+        /// No band split, as before KEP-3668.
+        #[arg(long)]
+        legacy: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+/// The simulated apiserver's settings.
+#[derive(clap::Args)]
+struct ClusterArgs {
+    /// The --service-node-port-range, in any form the apiserver accepts: 30000-32767, 30000+2767, 30080
+    /// [default: a scenario's range, else 30000-32767]
+    #[arg(long, value_name = "RANGE", value_parser = parse_range)]
+    range: Option<PortRange>,
+    /// The seed of the allocator's random choices; the same seed gives the same ports
+    /// [default: a scenario's seed, else 0]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=portband_kube::MAX_SEED))]
+    seed: Option<u64>,
+    /// No band split: dynamic ports come from the whole range, as before KEP-3668
+    /// (feature gate ServiceNodePortStaticSubrange off).
+    #[arg(long)]
+    legacy: bool,
+}
+
+/// Output formats of apply and bands.
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// Aligned text for people.
+    Table,
+    /// One JSON object (see the README for its fields).
+    Json,
+}
+
+/// Output formats of check.
+#[derive(Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    /// `file:line:column: severity: message`, as compilers print.
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+fn parse_range(value: &str) -> Result<PortRange, String> {
+    PortRange::parse_flag(value).map_err(|e| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Apply {
+            cluster,
+            format,
+            files,
+        } => apply::run(&cluster, format, &files),
+        Command::Check {
+            range,
+            format,
+            deny_warnings,
+            files,
+        } => check::run(range, format, deny_warnings, &files),
+        Command::Bands {
+            range,
+            legacy,
+            format,
+        } => bands::run(range, legacy, format),
+    };
+    ExitCode::from(code)
+}

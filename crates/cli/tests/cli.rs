@@ -1,0 +1,332 @@
+//! The `portband` binary: every spec case through `apply --format json` (checked against the
+//! library's report), exit codes, the table output, `check` and `bands`.
+
+use portband_allocator::PortRange;
+use portband_kube::{read, ClusterConfig, History, Report};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn portband(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portband"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
+}
+
+fn yaml_files(dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(repo(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// What the library reports for a file, with the settings `apply` would use.
+fn library_report(text: &str) -> Value {
+    let input = read(text).unwrap();
+    let mut history = History::new(ClusterConfig {
+        range: input.range.unwrap_or_default(),
+        seed: input.seed.unwrap_or(0),
+        static_subrange: input.static_subrange.unwrap_or(true),
+    });
+    for step in input.steps {
+        history.push(step);
+    }
+    serde_json::to_value(Report::new(&history)).unwrap()
+}
+
+#[test]
+fn every_spec_case_through_the_cli_matches_the_library() {
+    let cases = yaml_files("crates/kube/tests/cases");
+    assert!(
+        cases.len() >= 25,
+        "the C1-C13 and U1-U10 case files are there"
+    );
+    for case in cases {
+        let text = std::fs::read_to_string(&case).unwrap();
+        let output = portband(&["apply", "--format", "json", case.to_str().unwrap()], None);
+        let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+        assert_eq!(report, library_report(&text), "{}", case.display());
+        let rejected = report["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["result"] == "rejected");
+        assert_eq!(
+            output.status.code(),
+            Some(i32::from(rejected)),
+            "{}",
+            case.display()
+        );
+    }
+}
+
+#[test]
+fn json_contract() {
+    let output = portband(
+        &[
+            "apply",
+            "--format",
+            "json",
+            repo("crates/kube/tests/cases/c05-different-port-numbers-udp.yaml")
+                .to_str()
+                .unwrap(),
+        ],
+        None,
+    );
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["range"], "30000-32767");
+    assert_eq!(
+        report["bands"],
+        json!({"static": {"first": 30000, "last": 30085, "size": 86}, "dynamic": {"first": 30086, "last": 32767, "size": 2682}})
+    );
+    assert_eq!(
+        report["steps"][0],
+        json!({
+            "action": "apply",
+            "service": "default/web",
+            "result": "rejected",
+            "ports": [],
+            "healthCheckNodePort": null,
+            "error": "Service \"web\" is invalid: spec.ports[1].nodePort: Invalid value: 30080: provided port is already allocated"
+        })
+    );
+    assert_eq!(
+        report["summary"],
+        json!({"used": 0, "free": 2768, "static": {"used": 0, "free": 86}, "dynamic": {"used": 0, "free": 2682}})
+    );
+
+    let legacy = portband(&["apply", "--legacy", "--format", "json", "-"], Some("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: NodePort, ports: [{port: 80}]}\n"));
+    let report: Value = serde_json::from_str(&stdout(&legacy)).unwrap();
+    assert_eq!(
+        report["bands"]["static"],
+        json!({"first": null, "last": null, "size": 0})
+    );
+    assert_eq!(report["steps"][0]["ports"][0]["band"], "dynamic");
+    assert_eq!(legacy.status.code(), Some(0));
+}
+
+#[test]
+fn flags_override_a_scenarios_settings() {
+    let scenario = repo("crates/kube/tests/cases/c13-range-full.yaml");
+    let output = portband(
+        &[
+            "apply",
+            "--range",
+            "30000-30009",
+            "--format",
+            "json",
+            scenario.to_str().unwrap(),
+        ],
+        None,
+    );
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["range"], "30000-30009");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn the_seed_reproduces_ports() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: NodePort, ports: [{port: 80}]}\n";
+    let run = |seed: &str| {
+        stdout(&portband(
+            &["apply", "--seed", seed, "--format", "json", "-"],
+            Some(text),
+        ))
+    };
+    assert_eq!(run("42"), run("42"));
+    assert_ne!(run("42"), run("43"));
+}
+
+#[test]
+fn table_output_shows_ports_bands_and_kubectl_errors() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{name: http, port: 80, nodePort: 30080}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: clash}\nspec: {type: NodePort, ports: [{port: 81, nodePort: 30080}]}\n";
+    let output = portband(&["apply", "-"], Some(text));
+    let table = stdout(&output);
+    assert!(
+        table.starts_with("range 30000-32767: static 30000–30085 (86), dynamic 30086–32767 (2682)"),
+        "{table}"
+    );
+    assert!(table.contains("http 80/TCP → 30080 (static)"), "{table}");
+    assert!(table.contains("Error from server (Invalid): error when creating \"<stdin>\": Service \"clash\" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated"), "{table}");
+    assert!(
+        table.contains("(the port is held by default/web, spec.ports[0].nodePort (http))"),
+        "{table}"
+    );
+    assert!(
+        table.contains("used 1 of 2768 ports: static 1/86, dynamic 0/2682"),
+        "{table}"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn unusable_input_exits_2_with_a_position() {
+    let output = portband(
+        &["apply", "-"],
+        Some("apiVersion: v1\nkind: Service\nspec: a: b\n"),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim(),
+        "<stdin>:3:8: error: mapping values are not allowed in this context (document 1)"
+    );
+    let missing = portband(&["apply", "no-such-file.yaml"], None);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("no-such-file.yaml"));
+    let bad_range = portband(&["apply", "--range", "100 - 200", "-"], Some(""));
+    assert_eq!(bad_range.status.code(), Some(2));
+    assert!(stderr(&bad_range).contains(r#"strconv.Atoi: parsing "100 ": invalid syntax"#));
+}
+
+#[test]
+fn check_reports_like_a_compiler() {
+    let text = "apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  type: NodePort
+  ports: [{name: http, port: 80, nodePort: 31000}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: clash}
+spec:
+  type: NodePort
+  ports: [{port: 80, nodePort: 31000}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: far}
+spec:
+  type: NodePort
+  ports: [{port: 80, nodePort: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: fine}
+spec:
+  type: NodePort
+  ports: [{port: 80, nodePort: 30001}]
+";
+    let output = portband(&["check", "-"], Some(text));
+    assert_eq!(output.status.code(), Some(1));
+    let lines: Vec<String> = stdout(&output).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 5, "{lines:#?}");
+    assert!(
+        lines[0].starts_with(
+            "<stdin>:6:44: warning: default/web: nodePort 31000 is in the dynamic band"
+        ),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with(
+            "<stdin>:13:32: error: default/clash: nodePort 31000 is also requested by default/web"
+        ),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines[2], "<stdin>:6:44: note: first requested here");
+    assert!(
+        lines[3].starts_with("<stdin>:13:32: warning: default/clash"),
+        "{}",
+        lines[3]
+    );
+    assert_eq!(
+        lines[4],
+        "<stdin>:20:32: error: default/far: Service \"far\" is invalid: spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767"
+    );
+    assert_eq!(stderr(&output).trim(), "2 errors, 2 warnings");
+
+    let json_output = portband(&["check", "--format", "json", "-"], Some(text));
+    let report: Value = serde_json::from_str(&stdout(&json_output)).unwrap();
+    assert_eq!(
+        (report["errors"].as_u64(), report["warnings"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(
+        report["diagnostics"][1]["related"],
+        json!({"file": "<stdin>", "line": 6, "column": 44})
+    );
+
+    let clean = portband(&["check", "-"], Some("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 31000}]}\n"));
+    assert_eq!(clean.status.code(), Some(0), "warnings alone pass");
+    let strict = portband(&["check", "--deny-warnings", "-"], Some("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 31000}]}\n"));
+    assert_eq!(strict.status.code(), Some(1));
+}
+
+/// Spec §1.2 (the allocator tests' `spec_bands.txt`) through `portband bands --format json`.
+#[test]
+fn bands_table() {
+    let table = include_str!("../../allocator/tests/spec_bands.txt");
+    let rows: Vec<Vec<&str>> = table
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(|line| line.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows.len(), 16);
+    let band = |text: &str| match text.split_once('-').filter(|_| text != "-") {
+        Some((first, last)) => {
+            let (first, last): (u32, u32) = (first.parse().unwrap(), last.parse().unwrap());
+            json!({"first": first, "last": last, "size": last - first + 1})
+        }
+        None => json!({"first": null, "last": null, "size": 0}),
+    };
+    for row in rows {
+        let output = portband(&["bands", "--range", row[0], "--format", "json"], None);
+        let bands: Value = serde_json::from_str(&stdout(&output)).unwrap();
+        assert_eq!(bands["static"], band(row[1]), "{}", row[0]);
+        assert_eq!(bands["dynamic"], band(row[2]), "{}", row[0]);
+        assert_eq!(
+            bands["size"],
+            PortRange::parse(row[0]).unwrap().size(),
+            "{}",
+            row[0]
+        );
+    }
+    let table = stdout(&portband(&["bands"], None));
+    assert_eq!(
+        table,
+        "range 30000-32767 (2768 ports)\nBAND     FIRST   LAST   SIZE\nstatic   30000  30085     86\ndynamic  30086  32767   2682\n"
+    );
+}
+
+#[test]
+fn help_has_examples() {
+    for command in ["apply", "check", "bands"] {
+        let help = stdout(&portband(&[command, "--help"], None));
+        assert!(help.contains("Examples:"), "{command}");
+    }
+}

@@ -1,0 +1,164 @@
+//! The JSON report of a run: a stable contract shared by the CLI (`--format json`) and the JS API.
+
+use crate::cluster::{Action, History, Outcome};
+use portband_allocator::{Band, BandKind, Bands};
+use serde::Serialize;
+
+/// A whole run: the range, its bands, every step and the final usage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The range, e.g. `30000-32767`.
+    pub range: String,
+    /// The bands the allocator used.
+    pub bands: BandsReport,
+    /// One entry per step, in order.
+    pub steps: Vec<StepReport>,
+    /// Used and free ports after the last step.
+    pub summary: Summary,
+}
+
+/// The two bands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BandsReport {
+    /// The static band (size 0 and no first/last when there is none).
+    #[serde(rename = "static")]
+    pub static_band: BandReport,
+    /// The dynamic band.
+    pub dynamic: BandReport,
+}
+
+/// One band.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BandReport {
+    /// The first port, or null for an empty band.
+    pub first: Option<u16>,
+    /// The last port, or null for an empty band.
+    pub last: Option<u16>,
+    /// The number of ports.
+    pub size: u32,
+}
+
+/// One step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepReport {
+    /// `apply` or `delete`.
+    pub action: &'static str,
+    /// `namespace/name`.
+    pub service: String,
+    /// `created`, `updated`, `deleted`, `rejected` or `skipped`.
+    pub result: &'static str,
+    /// The ports and the nodePorts they got.
+    pub ports: Vec<PortReport>,
+    /// The health-check nodePort, or null.
+    pub health_check_node_port: Option<i32>,
+    /// The apiserver's message, or null.
+    pub error: Option<String>,
+}
+
+/// One port of a step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PortReport {
+    /// The port's name.
+    pub name: String,
+    /// The Service port.
+    pub port: i32,
+    /// The protocol.
+    pub protocol: String,
+    /// The nodePort (0 when it has none).
+    pub node_port: i32,
+    /// `static`, `dynamic`, or null.
+    pub band: Option<&'static str>,
+}
+
+/// Used and free ports, in all and per band.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Ports taken.
+    pub used: u32,
+    /// Ports free.
+    pub free: u32,
+    /// The static band.
+    #[serde(rename = "static")]
+    pub static_band: Usage,
+    /// The dynamic band.
+    pub dynamic: Usage,
+}
+
+/// Used and free ports of one band.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Usage {
+    /// Ports taken.
+    pub used: u32,
+    /// Ports free.
+    pub free: u32,
+}
+
+impl BandsReport {
+    /// The report of `bands`.
+    pub fn new(bands: &Bands) -> Self {
+        let band = |band: Option<Band>| BandReport {
+            first: band.map(|b| b.first),
+            last: band.map(|b| b.last),
+            size: band.map_or(0, Band::size),
+        };
+        BandsReport {
+            static_band: band(bands.static_band),
+            dynamic: band(bands.dynamic_band),
+        }
+    }
+}
+
+impl Report {
+    /// The report of a run.
+    pub fn new(history: &History) -> Self {
+        let cluster = history.cluster();
+        let allocator = cluster.allocator();
+        let usage = allocator.band_usage();
+        Report {
+            range: allocator.range().to_string(),
+            bands: BandsReport::new(&cluster.bands()),
+            steps: history.outcomes().iter().map(StepReport::new).collect(),
+            summary: Summary {
+                used: allocator.used(),
+                free: allocator.free(),
+                static_band: Usage {
+                    used: usage.static_used,
+                    free: usage.static_free,
+                },
+                dynamic: Usage {
+                    used: usage.dynamic_used,
+                    free: usage.dynamic_free,
+                },
+            },
+        }
+    }
+}
+
+impl StepReport {
+    /// The report of one outcome.
+    pub fn new(outcome: &Outcome) -> Self {
+        StepReport {
+            action: match outcome.action {
+                Action::Apply => "apply",
+                Action::Delete => "delete",
+            },
+            service: outcome.service.clone(),
+            result: outcome.verdict.as_str(),
+            ports: outcome
+                .ports
+                .iter()
+                .map(|p| PortReport {
+                    name: p.name.clone(),
+                    port: p.port,
+                    protocol: p.protocol.clone(),
+                    node_port: p.node_port,
+                    band: p.band.map(BandKind::as_str),
+                })
+                .collect(),
+            health_check_node_port: outcome.health_check_node_port,
+            error: outcome.error.as_ref().map(ToString::to_string),
+        }
+    }
+}
