@@ -143,7 +143,10 @@ fn node_port_lines(outcome: &Outcome) -> Vec<String> {
     };
     let mut lines: Vec<String> = outcome.ports.iter().map(port).collect();
     if let Some(hc) = outcome.health_check_node_port {
-        lines.push(format!("healthCheckNodePort → {hc}"));
+        let band = outcome
+            .health_check_band
+            .map_or(String::new(), |b| format!(" ({b})"));
+        lines.push(format!("healthCheckNodePort → {hc}{band}"));
     }
     lines
 }

@@ -330,3 +330,113 @@ fn help_has_examples() {
         assert!(help.contains("Examples:"), "{command}");
     }
 }
+
+fn scenario(name: &str, extra: &[&str]) -> (Value, Option<i32>) {
+    let path = repo(&format!("scenarios/{name}.yaml"));
+    let mut args = vec!["apply", "--format", "json"];
+    args.extend_from_slice(extra);
+    args.push(path.to_str().unwrap());
+    let output = portband(&args, None);
+    (
+        serde_json::from_str(&stdout(&output)).unwrap(),
+        output.status.code(),
+    )
+}
+
+fn last_step(report: &Value) -> &Value {
+    report["steps"].as_array().unwrap().last().unwrap()
+}
+
+#[test]
+fn every_shipped_scenario_runs() {
+    let files = yaml_files("scenarios");
+    assert!(files.len() >= 5);
+    for file in files {
+        let output = portband(&["apply", file.to_str().unwrap()], None);
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{}: {}",
+            file.display(),
+            stderr(&output)
+        );
+        let check = portband(&["check", file.to_str().unwrap()], None);
+        assert!(
+            matches!(check.status.code(), Some(0 | 1)),
+            "{}",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn the_kep_story_with_and_without_the_band_split() {
+    let (with_split, code) = scenario("kep-3668-story", &[]);
+    assert_eq!(code, Some(0));
+    assert_eq!(last_step(&with_split)["result"], "created");
+    assert_eq!(last_step(&with_split)["ports"][0]["nodePort"], 30009);
+    let (legacy, code) = scenario("kep-3668-story", &["--legacy"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        last_step(&legacy)["error"],
+        "Service \"minio\" is invalid: spec.ports[0].nodePort: Invalid value: 30009: provided port is already allocated"
+    );
+}
+
+#[test]
+fn the_range_fills_up_then_frees_a_port() {
+    let (report, _) = scenario("range-filling-up", &[]);
+    let steps = report["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 43);
+    let dynamic_band_full_at = steps
+        .iter()
+        .position(|s| s["ports"][0]["band"] == "static" && s["service"] != "infra/reserved");
+    assert_eq!(
+        dynamic_band_full_at,
+        Some(25),
+        "24 dynamic ports come first, then the fallback"
+    );
+    assert_eq!(
+        steps[40]["error"],
+        "Internal error occurred: failed to allocate a nodePort: range is full"
+    );
+    assert_eq!(steps[41]["result"], "deleted");
+    assert_eq!(
+        steps[42]["ports"][0]["nodePort"],
+        steps[41]["ports"][0]["nodePort"]
+    );
+}
+
+#[test]
+fn the_dns_and_health_check_scenarios() {
+    let (dns, _) = scenario("dns-tcp-and-udp", &[]);
+    let steps = dns["steps"].as_array().unwrap();
+    assert_eq!(
+        steps[0]["ports"][0]["nodePort"],
+        steps[0]["ports"][1]["nodePort"]
+    );
+    assert_eq!(steps[1]["ports"][1]["nodePort"], 30053);
+    assert_eq!(steps[2]["result"], "rejected");
+    assert_ne!(
+        steps[4]["ports"][0]["nodePort"],
+        steps[4]["ports"][1]["nodePort"]
+    );
+
+    let (lb, _) = scenario("load-balancer-health-check", &[]);
+    let steps = lb["steps"].as_array().unwrap();
+    assert!(steps[0]["healthCheckNodePort"].is_number());
+    assert!(steps[1]["healthCheckNodePort"].is_null());
+    assert_eq!(steps[2]["result"], "rejected");
+    assert_eq!(steps[3]["healthCheckNodePort"], 30011);
+}
+
+#[test]
+fn check_warns_about_the_dynamic_band_gotcha() {
+    let path = repo("scenarios/explicit-port-in-dynamic-band.yaml");
+    let output = portband(&["check", path.to_str().unwrap()], None);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output)
+        .contains("warning: edge/partner-gateway: nodePort 30100 is in the dynamic band"));
+    let (report, code) = scenario("explicit-port-in-dynamic-band", &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(last_step(&report)["result"], "rejected");
+}

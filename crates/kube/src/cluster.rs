@@ -150,6 +150,8 @@ pub struct Outcome {
     pub ports: Vec<PortOutcome>,
     /// The health-check nodePort, if the Service has one.
     pub health_check_node_port: Option<i32>,
+    /// The band of the health-check nodePort.
+    pub health_check_band: Option<BandKind>,
     /// Why it was rejected.
     pub error: Option<ApiError>,
     /// For a rejection because a port is taken: who holds it.
@@ -281,8 +283,7 @@ impl Cluster {
                     Ok((stored, committed)) => {
                         let mut outcome = self.outcome(Action::Apply, key.clone(), verdict, source);
                         outcome.updating = verdict == Verdict::Updated;
-                        outcome.ports = self.port_outcomes(&stored);
-                        outcome.health_check_node_port = health_check(&stored);
+                        self.describe_ports(&mut outcome, &stored);
                         outcome.allocations = committed.allocations;
                         outcome.released = committed.released;
                         self.services.insert(key, stored);
@@ -307,8 +308,7 @@ impl Cluster {
             Some(service) => {
                 let released = registry::delete(&mut self.allocator, &service);
                 let mut outcome = self.outcome(Action::Delete, key, Verdict::Deleted, source);
-                outcome.ports = self.port_outcomes(&service);
-                outcome.health_check_node_port = health_check(&service);
+                self.describe_ports(&mut outcome, &service);
                 outcome.released = released;
                 outcome
             }
@@ -337,6 +337,7 @@ impl Cluster {
             updating: false,
             ports: Vec::new(),
             health_check_node_port: None,
+            health_check_band: None,
             error: None,
             holder: None,
             allocations: Vec::new(),
@@ -347,8 +348,14 @@ impl Cluster {
         }
     }
 
-    fn port_outcomes(&self, service: &Service) -> Vec<PortOutcome> {
-        service
+    /// Fills in an outcome's ports, health-check port and their bands from `service`.
+    fn describe_ports(&self, outcome: &mut Outcome, service: &Service) {
+        let band = |port: i32| {
+            (port != 0)
+                .then(|| self.bands().band_of(i64::from(port)))
+                .flatten()
+        };
+        outcome.ports = service
             .spec
             .ports
             .iter()
@@ -357,11 +364,11 @@ impl Cluster {
                 port: p.port,
                 protocol: p.protocol.clone(),
                 node_port: p.node_port,
-                band: (p.node_port != 0)
-                    .then(|| self.bands().band_of(i64::from(p.node_port)))
-                    .flatten(),
+                band: band(p.node_port),
             })
-            .collect()
+            .collect();
+        outcome.health_check_node_port = health_check(service);
+        outcome.health_check_band = outcome.health_check_node_port.and_then(band);
     }
 }
 

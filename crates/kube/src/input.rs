@@ -2,13 +2,15 @@
 //! scenario file (a range, a seed, the band-split switch and a list of apply and delete steps).
 
 use crate::cluster::{Source, Step};
-use crate::decode::{objects, objects_at, Found, NotAnObject};
+use crate::decode::{objects, objects_at, Found, NotAnObject, Object};
 use crate::yaml::{parse_stream, Document, NodeId, Pos, Value, YamlError};
 use portband_allocator::PortRange;
 use std::fmt;
 
 /// The `apiVersion` of a scenario file.
 pub const SCENARIO_API_VERSION: &str = "portband/v1";
+/// The most copies one `repeat` may make.
+pub const MAX_REPEAT: usize = 65_536;
 /// The largest seed: seeds travel through JavaScript numbers, which are exact up to 2^53 − 1.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 
@@ -217,7 +219,27 @@ fn scenario_steps(doc: &Document, node: NodeId) -> Result<Vec<Step>, InputError>
         };
         match (doc.get(item, "apply"), doc.get(item, "delete")) {
             (Some(object), None) => {
-                steps.extend(objects_at(doc, object)?.into_iter().map(apply_step))
+                let found = objects_at(doc, object)?;
+                let copies = match doc.get(item, "repeat") {
+                    None => 0,
+                    Some(count) => doc
+                        .scalar_text(count)
+                        .and_then(|c| c.trim().parse::<usize>().ok())
+                        .filter(|c| (1..=MAX_REPEAT).contains(c))
+                        .ok_or_else(|| {
+                            fail(
+                                count,
+                                &format!("repeat must be a whole number from 1 to {MAX_REPEAT}"),
+                            )
+                        })?,
+                };
+                if copies == 0 {
+                    steps.extend(found.into_iter().map(apply_step));
+                } else {
+                    for i in 1..=copies {
+                        steps.extend(found.iter().cloned().map(|f| apply_step(numbered(f, i))));
+                    }
+                }
             }
             (None, Some(target)) => {
                 let target_text = doc.scalar_text(target).unwrap_or("").trim();
@@ -239,10 +261,20 @@ fn scenario_steps(doc: &Document, node: NodeId) -> Result<Vec<Step>, InputError>
             _ => {
                 return Err(fail(
                     item,
-                    "each step is either `apply: <object>` or `delete: namespace/name`",
+                    "each step is either `apply: <object>` (with an optional `repeat: N`) or \
+                     `delete: namespace/name`",
                 ))
             }
         }
     }
     Ok(steps)
+}
+
+/// The `i`-th copy of a repeated object: its name gets the suffix `-i`.
+fn numbered(mut found: Found, i: usize) -> Found {
+    match &mut found.object {
+        Object::Service(service) => service.name = format!("{}-{i}", service.name),
+        Object::Other { key, .. } | Object::Undecodable { key, .. } => *key = format!("{key}-{i}"),
+    }
+    found
 }
