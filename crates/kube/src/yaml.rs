@@ -223,7 +223,7 @@ impl<'a> Reader<'a> {
 
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), YamlError> {
         let here = span_pos(&span);
-        let end = self.bytes.byte_at(span.end.index());
+        let end = self.bytes.advance_to(span.end.index());
         if end.saturating_sub(self.doc_start_byte) > MAX_DOCUMENT_BYTES {
             return Err(self.error_at(
                 self.doc_pos,
@@ -235,7 +235,7 @@ impl<'a> Reader<'a> {
         match event {
             Event::DocumentStart(_) => {
                 self.doc_pos = here;
-                self.doc_start_byte = self.bytes.byte_at(span.start.index());
+                self.doc_start_byte = self.bytes.advance_to(span.start.index());
             }
             Event::DocumentEnd => self.finish_document(),
             Event::Scalar(text, style, anchor, tag) => {
@@ -379,9 +379,11 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Turns the parser's character indices into byte offsets, walking forward only as far as needed.
+/// Turns the parser's character indices into byte offsets. It only moves forward (so that the
+/// whole input is walked once): asked for an index behind it, it answers with where it is, which
+/// is off by no more than the parser's events ever step back, a token or two.
 struct ByteCursor<'a> {
-    text: &'a str,
+    rest: std::str::Chars<'a>,
     chars: usize,
     bytes: usize,
 }
@@ -389,21 +391,16 @@ struct ByteCursor<'a> {
 impl<'a> ByteCursor<'a> {
     fn new(text: &'a str) -> Self {
         ByteCursor {
-            text,
+            rest: text.chars(),
             chars: 0,
             bytes: 0,
         }
     }
 
-    /// The byte offset of character `index` (the text's length past its end).
-    fn byte_at(&mut self, index: usize) -> usize {
-        if index < self.chars {
-            self.chars = 0;
-            self.bytes = 0;
-        }
-        let mut rest = self.text[self.bytes..].chars();
+    /// The byte offset of character `index`, or of the furthest character reached so far.
+    fn advance_to(&mut self, index: usize) -> usize {
         while self.chars < index {
-            match rest.next() {
+            match self.rest.next() {
                 Some(c) => {
                     self.bytes += c.len_utf8();
                     self.chars += 1;
