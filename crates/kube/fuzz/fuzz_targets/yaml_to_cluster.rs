@@ -1,0 +1,30 @@
+//! Any bytes → YAML → steps → a cluster (in both allocator modes) → the report and the review.
+//! Nothing may panic, and the allocator's counts must stay consistent.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use portband_allocator::PortRange;
+use portband_kube::{check, read, ClusterConfig, History, Report};
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let Ok(input) = read(&text) else {
+        return;
+    };
+    for static_subrange in [true, false] {
+        let config = ClusterConfig {
+            range: input.range.unwrap_or_else(|| PortRange::parse("30000-30040").unwrap()),
+            seed: input.seed.unwrap_or(0),
+            static_subrange,
+        };
+        let mut history = History::new(config);
+        for step in input.steps.iter().take(2_000) {
+            history.push(step.clone());
+        }
+        let allocator = history.cluster().allocator();
+        assert_eq!(allocator.used() + allocator.free(), allocator.range().size());
+        assert_eq!(allocator.iter().count() as u32, allocator.used());
+        let _ = Report::new(&history);
+    }
+    let _ = check(std::slice::from_ref(&input), PortRange::default());
+});
