@@ -20,3 +20,42 @@ ensure_rust_tools() {
     rustup target add wasm32-unknown-unknown
   fi
 }
+
+# The wasm-bindgen version Cargo.lock pins; wasm-bindgen-cli must match it exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+# Installs trunk and wasm-bindgen-cli with cargo (nothing is downloaded prebuilt), if missing.
+ensure_web_build_tools() {
+  if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
+    step "installing trunk 0.21 (about 8 minutes)"
+    cargo install trunk --version '~0.21' --locked
+  fi
+  local version
+  version=$(wasm_bindgen_version)
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $version\$"; then
+    step "installing wasm-bindgen-cli $version (about 4 minutes)"
+    cargo install wasm-bindgen-cli --version "=$version" --locked \
+      || cargo install wasm-bindgen-cli --version "=$version"
+  fi
+}
+
+# Installs the npm packages of web/ (wasm-opt from binaryen, playwright-core), if missing or stale.
+ensure_web_node_modules() {
+  if [ ! -x web/node_modules/.bin/wasm-opt ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+    step "installing web/ npm packages"
+    (cd web && npm ci --no-audit --no-fund)
+  fi
+}
+
+# Installs Debian's Chromium and ChromeDriver for the browser tests, if missing.
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    step "installing chromium"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+}

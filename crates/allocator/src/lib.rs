@@ -22,6 +22,7 @@
 mod allocator;
 mod bands;
 mod bitmap;
+pub mod gofmt;
 mod metrics;
 mod range;
 mod rng;

@@ -1,6 +1,7 @@
 //! Port ranges as `--service-node-port-range` accepts and prints them
 //! (apimachinery's `PortRange`).
 
+use crate::gofmt::Quoted;
 use std::fmt;
 
 /// The range kube-apiserver uses when `--service-node-port-range` is empty or unset.
@@ -187,11 +188,7 @@ impl fmt::Display for AtoiError {
         } else {
             "invalid syntax"
         };
-        write!(
-            f,
-            "strconv.Atoi: parsing {}: {reason}",
-            go_quote(&self.input)
-        )
+        write!(f, "strconv.Atoi: parsing {}: {reason}", Quoted(&self.input))
     }
 }
 
@@ -226,30 +223,6 @@ fn atoi(s: &str) -> Result<i64, AtoiError> {
     } else {
         value.checked_neg().ok_or_else(|| error(true))
     }
-}
-
-/// Quotes a string the way Go's `strconv.Quote` does for the texts that can reach it here.
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if c.is_ascii_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]

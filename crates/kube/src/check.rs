@@ -13,7 +13,7 @@ use crate::input::Input;
 use crate::service::Service;
 use crate::yaml::Pos;
 use portband_allocator::{BandKind, PortRange};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,7 +66,7 @@ pub fn check(inputs: &[Input], range: PortRange) -> Vec<Diagnostic> {
     };
     let bands = Cluster::new(config).bands();
     let mut diagnostics = Vec::new();
-    let mut requested: HashMap<i32, (String, Location)> = HashMap::new();
+    let mut requested: BTreeMap<i32, (String, Location)> = BTreeMap::new();
 
     for (index, input) in inputs.iter().enumerate() {
         for step in &input.steps {

@@ -9,7 +9,6 @@ use crate::yaml::Pos;
 use portband_allocator::{
     AllocError, BandKind, BandUsage, Bands, Config, Metrics, PortAllocator, PortRange,
 };
-use std::collections::BTreeMap;
 
 /// What a simulated kube-apiserver is configured with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -127,6 +126,8 @@ pub struct PortOutcome {
 /// Which stored Service holds a port.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Holder {
+    /// The port.
+    pub port: i32,
     /// `namespace/name`.
     pub service: String,
     /// The field that holds the port, e.g. `spec.ports[0].nodePort` (named, if the port has a name).
@@ -173,7 +174,8 @@ pub struct Outcome {
 pub struct Cluster {
     config: ClusterConfig,
     allocator: PortAllocator,
-    services: BTreeMap<String, Service>,
+    /// Sorted by (namespace, name).
+    services: Vec<Service>,
 }
 
 impl Cluster {
@@ -189,7 +191,7 @@ impl Cluster {
         Cluster {
             config,
             allocator,
-            services: BTreeMap::new(),
+            services: Vec::new(),
         }
     }
 
@@ -208,14 +210,26 @@ impl Cluster {
         self.allocator.bands()
     }
 
-    /// The stored Services, by `namespace/name`.
-    pub fn services(&self) -> &BTreeMap<String, Service> {
+    /// The stored Services, ordered by namespace, then name.
+    pub fn services(&self) -> &[Service] {
         &self.services
+    }
+
+    /// The stored Service `namespace/name`.
+    pub fn service(&self, key: &str) -> Option<&Service> {
+        self.find(key).ok().map(|i| &self.services[i])
+    }
+
+    /// Where `namespace/name` is, or would go, in the sorted list.
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        let (namespace, name) = key.split_once('/').unwrap_or(("default", key));
+        self.services
+            .binary_search_by(|s| (s.namespace.as_str(), s.name.as_str()).cmp(&(namespace, name)))
     }
 
     /// The stored Service holding `port` as a nodePort or health-check port, if any.
     pub fn holder_of(&self, port: i32) -> Option<Holder> {
-        self.services.values().find_map(|svc| {
+        self.services.iter().find_map(|svc| {
             let field = svc
                 .spec
                 .ports
@@ -231,6 +245,7 @@ impl Cluster {
                         .then(|| "spec.healthCheckNodePort".to_owned())
                 })?;
             Some(Holder {
+                port,
                 service: svc.key(),
                 field,
             })
@@ -268,7 +283,7 @@ impl Cluster {
             }
             Object::Service(service) => {
                 let key = service.key();
-                let old = self.services.get(&key);
+                let old = self.find(&key).ok().map(|i| &self.services[i]);
                 let (verdict, result) = match old {
                     None => (
                         Verdict::Created,
@@ -286,7 +301,10 @@ impl Cluster {
                         self.describe_ports(&mut outcome, &stored);
                         outcome.allocations = committed.allocations;
                         outcome.released = committed.released;
-                        self.services.insert(key, stored);
+                        match self.find(&key) {
+                            Ok(i) => self.services[i] = stored,
+                            Err(i) => self.services.insert(i, stored),
+                        }
                         outcome
                     }
                     Err(error) => {
@@ -304,7 +322,7 @@ impl Cluster {
 
     fn delete(&mut self, namespace: &str, name: &str, source: Source) -> Outcome {
         let key = format!("{namespace}/{name}");
-        match self.services.remove(&key) {
+        match self.find(&key).ok().map(|i| self.services.remove(i)) {
             Some(service) => {
                 let released = registry::delete(&mut self.allocator, &service);
                 let mut outcome = self.outcome(Action::Delete, key, Verdict::Deleted, source);

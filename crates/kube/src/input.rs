@@ -4,6 +4,7 @@
 use crate::cluster::{Source, Step};
 use crate::decode::{objects, objects_at, Found, NotAnObject, Object};
 use crate::yaml::{parse_stream, Document, NodeId, Pos, Value, YamlError};
+use portband_allocator::gofmt::Quoted;
 use portband_allocator::PortRange;
 use std::fmt;
 
@@ -157,10 +158,10 @@ fn read_scenario(doc: &Document) -> Result<Input, InputError> {
             }
             "description" => input.description = Some(text().to_owned()),
             "range" => {
-                input.range = Some(
-                    PortRange::parse_flag(text())
-                        .map_err(|e| fail(value, format!("invalid range {:?}: {e}", text())))?,
-                )
+                input.range =
+                    Some(PortRange::parse_flag(text()).map_err(|e| {
+                        fail(value, format!("invalid range {}: {e}", Quoted(text())))
+                    })?)
             }
             "seed" => {
                 let seed = text()
@@ -192,7 +193,8 @@ fn read_scenario(doc: &Document) -> Result<Input, InputError> {
                 return Err(fail(
                     key,
                     format!(
-                        "unknown field {other:?} in a scenario; known fields: {}",
+                        "unknown field {} in a scenario; known fields: {}",
+                        Quoted(other),
                         SCENARIO_FIELDS.join(", ")
                     ),
                 ))

@@ -6,7 +6,6 @@ use crate::service::{types, Service};
 use crate::status::{ApiError, FieldError};
 use crate::validation::{validate, validate_update};
 use portband_allocator::{AllocError, Pick, PortAllocator};
-use std::collections::HashMap;
 
 /// One port a request took from the allocator.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -168,14 +167,19 @@ fn init_node_ports(
     service: &mut Service,
 ) -> Result<(), ApiError> {
     let allocates = service.allocates_node_ports();
-    let mut by_port_number: HashMap<i32, i32> = HashMap::new();
+    // (port number, nodePort) pairs recorded so far; a Service has a handful of ports.
+    let mut by_port_number: Vec<(i32, i32)> = Vec::new();
     for i in 0..service.spec.ports.len() {
         let (number, node_port) = (service.spec.ports[i].port, service.spec.ports[i].node_port);
         if node_port == 0 && !allocates {
             continue;
         }
         let field = format!("spec.ports[{i}].nodePort");
-        match by_port_number.get(&number).copied() {
+        match by_port_number
+            .iter()
+            .find(|(n, _)| *n == number)
+            .map(|&(_, np)| np)
+        {
             None => {
                 let requested = service
                     .spec
@@ -196,7 +200,7 @@ fn init_node_ports(
                         })?,
                 };
                 service.spec.ports[i].node_port = assigned;
-                by_port_number.insert(number, assigned);
+                by_port_number.push((number, assigned));
             }
             Some(shared) if node_port != shared => {
                 if node_port == 0 {
@@ -267,14 +271,17 @@ fn patch_allocated_values(service: &mut Service, old: &Service) {
             .into_iter()
             .filter(|p| new_ports.contains(p))
             .collect();
-        let by_name: HashMap<&str, i32> = old
-            .spec
-            .ports
-            .iter()
-            .map(|p| (p.name.as_str(), p.node_port))
-            .collect();
+        // The old nodePort by port name; the last entry wins, as in upstream's map.
+        let by_name = |name: &str| {
+            old.spec
+                .ports
+                .iter()
+                .rev()
+                .find(|p| p.name == name)
+                .map(|p| p.node_port)
+        };
         for port in service.spec.ports.iter_mut().filter(|p| p.node_port == 0) {
-            let old_value = by_name.get(port.name.as_str()).copied().unwrap_or(0);
+            let old_value = by_name(&port.name).unwrap_or(0);
             if !used.contains(&old_value) {
                 port.node_port = old_value;
             }

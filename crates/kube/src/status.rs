@@ -1,6 +1,7 @@
 //! Field errors and API errors, formatted as the apiserver formats its Status messages.
 
 use crate::yaml::Pos;
+use portband_allocator::gofmt::Quoted;
 use std::fmt;
 
 /// The kinds of field error validation reports (`field.ErrorType`).
@@ -83,7 +84,7 @@ impl FieldError {
 
     /// `Unsupported value: "<v>": supported values: "A", "B"`.
     pub fn not_supported(field: impl Into<String>, value: &str, supported: &[&str]) -> Self {
-        let quoted: Vec<String> = supported.iter().map(|v| format!("{v:?}")).collect();
+        let quoted: Vec<String> = supported.iter().map(|v| Quoted(v).to_string()).collect();
         FieldError::new(
             field,
             ErrorType::NotSupported,
@@ -99,7 +100,7 @@ impl FieldError {
             match &self.value {
                 BadValue::None => {}
                 BadValue::Int(v) => body += &format!(": {v}"),
-                BadValue::Str(s) => body += &format!(": {s:?}"),
+                BadValue::Str(s) => body += &format!(": {}", Quoted(s)),
                 BadValue::Go(s) => body += &format!(": {s}"),
             }
         }
@@ -189,7 +190,7 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ApiError::Invalid { name, causes } => {
-                write!(f, "Service {name:?} is invalid")?;
+                write!(f, "Service {} is invalid", Quoted(name))?;
                 // Duplicate messages are dropped; several are wrapped in brackets (upstream ToAggregate).
                 let mut messages: Vec<String> = Vec::with_capacity(causes.len());
                 for cause in causes {
@@ -208,7 +209,7 @@ impl fmt::Display for ApiError {
             ApiError::Unknown { message } | ApiError::BadRequest { message, .. } => {
                 f.write_str(message)
             }
-            ApiError::NotFound { name } => write!(f, "services {name:?} not found"),
+            ApiError::NotFound { name } => write!(f, "services {} not found", Quoted(name)),
         }
     }
 }

@@ -6,6 +6,7 @@
 
 use crate::service::{types, Service, TargetPort};
 use crate::status::{BadValue, ErrorType, FieldError};
+use portband_allocator::gofmt::Quoted;
 
 const DNS1035_MESSAGE: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', \
 start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', \
@@ -206,9 +207,10 @@ pub fn validate(service: &Service) -> Vec<FieldError> {
         let key = (port.protocol.as_str(), port.port);
         if ports.contains(&key) {
             let literal = format!(
-                "core.ServicePort{{Name:\"\", Protocol:{:?}, AppProtocol:(*string)(nil), Port:{}, \
+                "core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{}, \
                  TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
-                port.protocol, port.port
+                Quoted(&port.protocol),
+                port.port
             );
             errors.push(
                 FieldError::new(

@@ -5,8 +5,8 @@
 //! [`MAX_ALIAS_NODES`] nodes or [`MAX_ALIAS_BYTES`] bytes of text ("billion laughs") is refused
 //! while it is read, so time and memory stay linear in the input.
 
+use portband_allocator::gofmt::Quoted;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// The largest document accepted, in bytes.
@@ -190,7 +190,8 @@ struct Reader<'a> {
     sizes: Vec<Size>,
     stack: Vec<Open>,
     root: Option<NodeId>,
-    anchors: HashMap<usize, NodeId>,
+    /// The node of each anchor id (saphyr numbers anchors from 1 upwards).
+    anchors: Vec<Option<NodeId>>,
     doc_pos: Pos,
     doc_start_byte: usize,
     alias_added: Size,
@@ -205,7 +206,7 @@ impl<'a> Reader<'a> {
             sizes: Vec::new(),
             stack: Vec::new(),
             root: None,
-            anchors: HashMap::new(),
+            anchors: Vec::new(),
             doc_pos: Pos { line: 1, column: 1 },
             doc_start_byte: 0,
             alias_added: Size::default(),
@@ -270,7 +271,7 @@ impl<'a> Reader<'a> {
             }
             Event::SequenceEnd | Event::MappingEnd => self.close()?,
             Event::Alias(anchor) => {
-                let target = *self.anchors.get(&anchor).ok_or_else(|| {
+                let target = self.anchors.get(anchor).copied().flatten().ok_or_else(|| {
                     self.error_at(here, "found an alias to an unknown anchor".to_owned())
                 })?;
                 if self.stack.iter().any(|open| open.id == target) {
@@ -306,7 +307,10 @@ impl<'a> Reader<'a> {
 
     fn anchor(&mut self, anchor: usize, id: NodeId) {
         if anchor != 0 {
-            self.anchors.insert(anchor, id);
+            if self.anchors.len() <= anchor {
+                self.anchors.resize(anchor + 1, None);
+            }
+            self.anchors[anchor] = Some(id);
         }
     }
 
@@ -352,16 +356,27 @@ impl<'a> Reader<'a> {
     }
 
     fn check_duplicate_keys(&self, entries: &[(NodeId, NodeId)]) -> Result<(), YamlError> {
-        let mut seen = HashSet::with_capacity(entries.len());
-        for &(key, _) in entries {
-            if let Value::Scalar(s) = &self.nodes[key].value {
-                if !seen.insert(s.text.as_str()) {
-                    let pos = self.nodes[key].pos;
-                    return Err(self.error_at(pos, format!("key {:?} already set in map", s.text)));
-                }
-            }
+        let mut keys: Vec<(&str, NodeId)> = entries
+            .iter()
+            .filter_map(|&(key, _)| match &self.nodes[key].value {
+                Value::Scalar(s) => Some((s.text.as_str(), key)),
+                _ => None,
+            })
+            .collect();
+        keys.sort_unstable();
+        // Of the repeated keys, report the first repetition in the input.
+        let repeated = keys
+            .windows(2)
+            .filter(|pair| pair[0].0 == pair[1].0)
+            .map(|pair| pair[1])
+            .min_by_key(|&(_, node)| node);
+        match repeated {
+            Some((text, node)) => Err(self.error_at(
+                self.nodes[node].pos,
+                format!("key {} already set in map", Quoted(text)),
+            )),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     fn finish_document(&mut self) {

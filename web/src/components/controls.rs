@@ -1,0 +1,92 @@
+//! The cluster's settings (range, seed, band split), presets, Reset, and "add Services".
+
+use crate::presets::PRESETS;
+use crate::state::Action;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Props of [`Controls`].
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    /// The range as typed.
+    pub range_text: String,
+    /// The seed as typed.
+    pub seed_text: String,
+    /// Whether the KEP-3668 band split is on.
+    pub static_subrange: bool,
+    /// Where actions go.
+    pub ondispatch: Callback<Action>,
+}
+
+/// The settings bar.
+#[component]
+pub fn Controls(props: &ControlsProps) -> Html {
+    let add_count = use_state(|| 100usize);
+    let on = |make: fn(String) -> Action| {
+        let ondispatch = props.ondispatch.clone();
+        Callback::from(move |e: Event| {
+            ondispatch.emit(make(e.target_unchecked_into::<HtmlInputElement>().value()))
+        })
+    };
+    let onsubrange = {
+        let ondispatch = props.ondispatch.clone();
+        Callback::from(move |e: Event| {
+            ondispatch.emit(Action::SetStaticSubrange(
+                e.target_unchecked_into::<HtmlInputElement>().checked(),
+            ))
+        })
+    };
+    let onpreset = {
+        let ondispatch = props.ondispatch.clone();
+        Callback::from(move |e: Event| {
+            let select = e.target_unchecked_into::<HtmlSelectElement>();
+            if let Ok(i) = select.value().parse() {
+                ondispatch.emit(Action::LoadPreset(i));
+            }
+            select.set_value("");
+        })
+    };
+    let oncount = {
+        let add_count = add_count.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlInputElement>().value();
+            add_count.set(value.trim().parse::<usize>().unwrap_or(0).min(65_536));
+        })
+    };
+    let onadd = {
+        let (ondispatch, count) = (props.ondispatch.clone(), *add_count);
+        Callback::from(move |_| ondispatch.emit(Action::AddServices(count)))
+    };
+    let onreset = {
+        let ondispatch = props.ondispatch.clone();
+        Callback::from(move |_| ondispatch.emit(Action::Reset))
+    };
+    html! {
+        <div class="controls">
+            <label title="--service-node-port-range: a-b, a+offset or a single port; empty means 30000-32767">
+                { "Range " }
+                <input type="text" size="13" spellcheck="false" data-testid="range-input"
+                    value={props.range_text.clone()} onchange={on(Action::SetRange)} />
+            </label>
+            <label title="The same seed gives the same dynamic ports">
+                { "Seed " }
+                <input type="text" inputmode="numeric" size="6" data-testid="seed-input"
+                    value={props.seed_text.clone()} onchange={on(Action::SetSeed)} />
+            </label>
+            <label title="KEP-3668 (ServiceNodePortStaticSubrange): dynamic ports avoid the static band while the dynamic band has room">
+                <input type="checkbox" data-testid="static-subrange" checked={props.static_subrange} onchange={onsubrange} />
+                { " Band split (KEP-3668)" }
+            </label>
+            <select aria-label="Load a preset scenario" data-testid="presets" onchange={onpreset}>
+                <option value="" selected=true>{ "Presets…" }</option>
+                { for PRESETS.iter().enumerate().map(|(i, p)| html! { <option value={i.to_string()}>{ p.label }</option> }) }
+            </select>
+            <span class="add">
+                <input type="number" min="1" max="65536" aria-label="How many Services to add" data-testid="add-count"
+                    value={add_count.to_string()} onchange={oncount} />
+                <button data-testid="add-services" onclick={onadd}>{ "Add Services" }</button>
+            </span>
+            <button data-testid="reset" onclick={onreset} title="Forget every step">{ "Reset" }</button>
+        </div>
+    }
+}

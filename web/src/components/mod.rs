@@ -1,0 +1,9 @@
+//! The app's components, one a file.
+
+pub mod controls;
+pub mod editor;
+pub mod outcomes;
+pub mod panic_banner;
+pub mod port_grid;
+pub mod services;
+pub mod summary;

@@ -1,0 +1,329 @@
+//! The port grid: one cell per port on a canvas, the static band hatched and fenced off, cells
+//! coloured by owner. Hover or keyboard focus tells a cell's port, band and owner; a click
+//! highlights a Service's ports.
+
+use crate::cells::Cells;
+use crate::grid::{band_boundary, paint, Layout};
+use crate::state::{Action, Shared};
+use portband_allocator::{BandKind, Bands, PortRange};
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+use yew::prelude::*;
+
+/// The box the grid is fitted into, in CSS pixels; the canvas is scaled to its container's width.
+const BOX: (usize, usize) = (720, 400);
+
+/// Props of [`PortGrid`].
+#[derive(Properties, PartialEq)]
+pub struct PortGridProps {
+    /// Who holds each port.
+    pub cells: Shared<Cells>,
+    /// The allocator's bands.
+    pub bands: Bands,
+    /// The range.
+    pub range: PortRange,
+    /// The highlighted Service.
+    pub selected: Option<String>,
+    /// Ports taken by the last action.
+    pub fresh: Vec<i32>,
+    /// The port a rejection of the last action fought over.
+    pub conflict: Option<i32>,
+    /// Where actions go.
+    pub ondispatch: Callback<Action>,
+}
+
+/// The grid, its band labels, legend and the description of the cell under the pointer or focus.
+#[component]
+pub fn PortGrid(props: &PortGridProps) -> Html {
+    let canvas = use_node_ref();
+    let pixels = use_mut_ref(Vec::<u8>::new);
+    let hover = use_state(|| None::<(usize, f64, f64)>);
+    let focus = use_state(|| None::<usize>);
+    let layout = Layout::fit(props.cells.len(), BOX.0, BOX.1);
+
+    {
+        let (canvas, pixels) = (canvas.clone(), pixels.clone());
+        let deps = (
+            props.cells.clone(),
+            props.bands,
+            props.selected.clone(),
+            props.fresh.clone(),
+            props.conflict,
+            *focus,
+        );
+        let range = props.range;
+        use_effect_with(
+            deps,
+            move |(cells, bands, selected, fresh, conflict, focus)| {
+                if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
+                    let overlay = Overlay {
+                        range,
+                        selected: selected.as_deref(),
+                        fresh,
+                        conflict: *conflict,
+                        focus: *focus,
+                    };
+                    draw(
+                        &canvas,
+                        &layout,
+                        cells,
+                        bands,
+                        &overlay,
+                        &mut pixels.borrow_mut(),
+                    );
+                }
+            },
+        );
+    }
+
+    let cell_from_event = {
+        let canvas = canvas.clone();
+        move |e: &MouseEvent| -> Option<(usize, f64, f64)> {
+            let canvas = canvas.cast::<HtmlCanvasElement>()?;
+            let rect = canvas.get_bounding_client_rect();
+            let (x, y) = (
+                f64::from(e.client_x()) - rect.left(),
+                f64::from(e.client_y()) - rect.top(),
+            );
+            let scale = f64::from(canvas.width()) / rect.width().max(1.0);
+            layout.cell_at(x * scale, y * scale).map(|i| (i, x, y))
+        }
+    };
+    let onmousemove = {
+        let (hover, cell_from_event) = (hover.clone(), cell_from_event.clone());
+        Callback::from(move |e: MouseEvent| {
+            let next = cell_from_event(&e);
+            if next.map(|h| h.0) != hover.map(|h| h.0) || next.is_some() {
+                hover.set(next);
+            }
+        })
+    };
+    let onmouseleave = {
+        let hover = hover.clone();
+        Callback::from(move |_| hover.set(None))
+    };
+    let onclick = {
+        let (ondispatch, cells, focus) =
+            (props.ondispatch.clone(), props.cells.clone(), focus.clone());
+        Callback::from(move |e: MouseEvent| {
+            let index = cell_from_event(&e).map(|h| h.0);
+            focus.set(index);
+            ondispatch.emit(Action::Select(
+                index
+                    .and_then(|i| cells.owner(i))
+                    .map(|o| o.service.clone()),
+            ));
+        })
+    };
+    let onkeydown = {
+        let (focus, ondispatch, cells) =
+            (focus.clone(), props.ondispatch.clone(), props.cells.clone());
+        let (count, columns) = (layout.count, layout.columns.max(1));
+        Callback::from(move |e: KeyboardEvent| {
+            if count == 0 {
+                return;
+            }
+            let at = focus.unwrap_or(0);
+            let row_start = at - at % columns;
+            let next = match e.key().as_str() {
+                "ArrowRight" => (at + 1).min(count - 1),
+                "ArrowLeft" => at.saturating_sub(1),
+                "ArrowDown" => (at + columns).min(count - 1),
+                "ArrowUp" => at.saturating_sub(columns),
+                "PageDown" => (at + 10 * columns).min(count - 1),
+                "PageUp" => at.saturating_sub(10 * columns),
+                "Home" if e.ctrl_key() => 0,
+                "End" if e.ctrl_key() => count - 1,
+                "Home" => row_start,
+                "End" => (row_start + columns - 1).min(count - 1),
+                "Enter" | " " => {
+                    e.prevent_default();
+                    ondispatch.emit(Action::Select(cells.owner(at).map(|o| o.service.clone())));
+                    return;
+                }
+                "Escape" => {
+                    ondispatch.emit(Action::Select(None));
+                    return;
+                }
+                _ => return,
+            };
+            e.prevent_default();
+            focus.set(Some(next));
+        })
+    };
+    let onfocus = {
+        let focus = focus.clone();
+        Callback::from(move |_| {
+            if focus.is_none() {
+                focus.set(Some(0));
+            }
+        })
+    };
+    let describe = |index: usize| -> String {
+        let port = props.range.port_at(index as u32);
+        let band = match props.bands.band_of(i64::from(port)) {
+            Some(BandKind::Static) => "static band",
+            Some(BandKind::Dynamic) => "dynamic band",
+            None => "outside the range",
+        };
+        match props.cells.owner(index) {
+            Some(o) => format!(
+                "{port} · {band} · {} {} · {}",
+                o.service,
+                o.what,
+                if o.explicit {
+                    "explicit (written in the manifest)"
+                } else {
+                    "allocated"
+                }
+            ),
+            None => format!("{port} · {band} · free"),
+        }
+    };
+    let info = hover.map(|h| h.0).or(*focus).map(describe);
+    let labels = band_labels(&props.bands);
+    html! {
+        <div class="grid">
+            <p class="band-labels">{ for labels }</p>
+            <div class="canvas-box">
+                <canvas ref={canvas} data-testid="port-grid" tabindex="0" role="img"
+                    aria-label={format!("Port grid of {} ports; arrow keys move between ports, Enter highlights a port's Service", props.range.size())}
+                    {onmousemove} {onmouseleave} {onclick} {onkeydown} {onfocus} />
+                if let Some((index, x, y)) = *hover {
+                    <div class="tooltip" style={format!("left: {}px; top: {}px", x as i32 + 14, y as i32 + 14)}>{ describe(index) }</div>
+                }
+            </div>
+            <p class="cell-info" data-testid="cell-info" aria-live="polite">
+                { info.unwrap_or_else(|| "Point at a port, or focus the grid and use the arrow keys.".to_owned()) }
+            </p>
+            <Legend />
+        </div>
+    }
+}
+
+fn band_labels(bands: &Bands) -> Vec<Html> {
+    let mut labels = Vec::new();
+    if let Some(band) = bands.static_band {
+        labels.push(html! { <span class="label static"><span class="static-swatch" aria-hidden="true"></span>{ format!("static {band}") }</span> });
+    }
+    if let Some(band) = bands.dynamic_band {
+        labels.push(html! { <span class="label dynamic"><span class="dynamic-swatch" aria-hidden="true"></span>{ format!("dynamic {band}") }</span> });
+    }
+    labels
+}
+
+/// What is drawn over the cells.
+struct Overlay<'a> {
+    range: PortRange,
+    selected: Option<&'a str>,
+    fresh: &'a [i32],
+    conflict: Option<i32>,
+    focus: Option<usize>,
+}
+
+fn draw(
+    canvas: &HtmlCanvasElement,
+    layout: &Layout,
+    cells: &Cells,
+    bands: &Bands,
+    overlay: &Overlay,
+    pixels: &mut Vec<u8>,
+) {
+    let performance = gloo::utils::window().performance();
+    if let Some(performance) = &performance {
+        let _ = performance.mark("portband:grid-draw-start");
+    }
+    let (width, height) = layout.size();
+    if canvas.width() != width as u32 || canvas.height() != height as u32 {
+        canvas.set_width(width as u32);
+        canvas.set_height(height as u32);
+    }
+    let Some(context) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    paint(layout, cells, bands, pixels);
+    if let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(
+        Clamped(pixels.as_slice()),
+        width as u32,
+        height as u32,
+    ) {
+        let _ = context.put_image_data(&image, 0.0, 0.0);
+    }
+    let cell = layout.cell as f64;
+    let line = (cell / 5.0).max(1.0);
+    let ring = |index: usize, colour: &str, width: f64| {
+        let (x, y) = layout.origin(index);
+        context.set_stroke_style_str(colour);
+        context.set_line_width(width);
+        context.stroke_rect(
+            x as f64 + width / 2.0,
+            y as f64 + width / 2.0,
+            (cell - width).max(1.0),
+            (cell - width).max(1.0),
+        );
+    };
+    if let Some(selected) = overlay.selected {
+        for index in
+            (0..cells.len()).filter(|&i| cells.owner(i).is_some_and(|o| o.service == selected))
+        {
+            ring(index, "#000000", line.max(1.5));
+        }
+    }
+    let offset = |port: i32| overlay.range.offset_of(i64::from(port)).map(|o| o as usize);
+    for index in overlay.fresh.iter().filter_map(|&p| offset(p)) {
+        ring(index, "#ffffff", line);
+    }
+    if let Some(index) = overlay.conflict.and_then(offset) {
+        ring(index, "#c2185b", line * 2.0);
+        let (x, y) = layout.origin(index);
+        context.begin_path();
+        context.move_to(x as f64, y as f64);
+        context.line_to(x as f64 + cell, y as f64 + cell);
+        context.move_to(x as f64 + cell, y as f64);
+        context.line_to(x as f64, y as f64 + cell);
+        context.stroke();
+    }
+    // The fence between the bands goes over the rings, so that no highlight hides it.
+    let boundary = band_boundary(layout, bands.static_size() as usize);
+    if let Some(&(x, y)) = boundary.first() {
+        context.set_stroke_style_str("#263238");
+        context.set_line_width(line * 2.0);
+        context.begin_path();
+        context.move_to(x, y);
+        for &(x, y) in &boundary[1..] {
+            context.line_to(x, y);
+        }
+        context.stroke();
+    }
+    if let Some(index) = overlay.focus.filter(|&i| i < layout.count) {
+        ring(index, "#000000", line * 2.0);
+        ring(index, "#ffeb3b", line);
+    }
+    // The last full redraw's duration, for scripts/web-perf: `performance.getEntriesByName("portband:grid-draw")`.
+    if let Some(performance) = performance {
+        performance.clear_measures_with_measure_name("portband:grid-draw");
+        let _ =
+            performance.measure_with_start_mark("portband:grid-draw", "portband:grid-draw-start");
+    }
+}
+
+/// The legend: what each look of a cell means. Bands differ by hatching and a fence, not colour alone.
+#[component]
+fn Legend() -> Html {
+    html! {
+        <ul class="legend" aria-label="Legend">
+            <li><span class="swatch free"></span>{ "free (dynamic band)" }</li>
+            <li><span class="swatch free-static"></span>{ "free (static band: hatched, fenced by a dark line)" }</li>
+            <li><span class="swatch taken"></span>{ "taken: one colour per Service" }</li>
+            <li><span class="swatch explicit"></span>{ "dot: nodePort written in the manifest" }</li>
+            <li><span class="swatch fresh"></span>{ "white ring: taken by the last action" }</li>
+            <li><span class="swatch conflict"></span>{ "crossed: the port a rejection fought over" }</li>
+            <li><span class="swatch selected"></span>{ "black ring: the selected Service" }</li>
+        </ul>
+    }
+}

@@ -1,0 +1,56 @@
+//! Used and free ports per band, and the allocator's upstream metrics.
+
+use crate::state::Shared;
+use portband_kube::History;
+use yew::prelude::*;
+
+/// Props of [`Summary`].
+#[derive(Properties, PartialEq)]
+pub struct SummaryProps {
+    /// The run.
+    pub history: Shared<History>,
+}
+
+/// The band summary and the metrics.
+#[component]
+pub fn Summary(props: &SummaryProps) -> Html {
+    let cluster = props.history.cluster();
+    let allocator = cluster.allocator();
+    let bands = cluster.bands();
+    let usage = allocator.band_usage();
+    let metrics = allocator.metrics();
+    let static_text = match bands.static_band {
+        Some(band) => format!(
+            "static {band}: {} used, {} free",
+            usage.static_used, usage.static_free
+        ),
+        None if cluster.config().static_subrange => {
+            "static: none (ranges of 16 ports or fewer have no static band)".to_owned()
+        }
+        None => "static: none (band split off)".to_owned(),
+    };
+    let dynamic_text = match bands.dynamic_band {
+        Some(band) => format!(
+            "dynamic {band}: {} used, {} free",
+            usage.dynamic_used, usage.dynamic_free
+        ),
+        None => "dynamic: none (empty range)".to_owned(),
+    };
+    html! {
+        <div class="summary">
+            <p data-testid="band-summary" class="bands">
+                <span class="static-swatch" aria-hidden="true"></span>{ static_text }
+                <br />
+                <span class="dynamic-swatch" aria-hidden="true"></span>{ dynamic_text }
+            </p>
+            <dl class="metrics" title="kube_apiserver_nodeport_allocator_* as the apiserver would export them">
+                <dt>{ "allocated_ports" }</dt><dd>{ metrics.allocated_ports }</dd>
+                <dt>{ "available_ports" }</dt><dd>{ metrics.available_ports }</dd>
+                <dt>{ "allocation_total" }</dt>
+                <dd>{ format!("static {} · dynamic {}", metrics.allocation_total.static_scope, metrics.allocation_total.dynamic_scope) }</dd>
+                <dt>{ "allocation_errors_total" }</dt>
+                <dd>{ format!("static {} · dynamic {}", metrics.allocation_errors_total.static_scope, metrics.allocation_errors_total.dynamic_scope) }</dd>
+            </dl>
+        </div>
+    }
+}

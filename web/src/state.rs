@@ -1,0 +1,382 @@
+//! The app's state: the cluster's settings, the steps applied so far (and their outcomes), the
+//! editor's text and what went wrong. `Action`s are the only way to change it.
+
+use crate::cells::Cells;
+use crate::presets::PRESETS;
+use portband_allocator::gofmt::Quoted;
+use portband_allocator::PortRange;
+use portband_kube::{
+    read, types, ClusterConfig, History, Input, Object, Service, ServicePort, ServiceSpec, Source,
+    Step, MAX_SEED,
+};
+use std::rc::Rc;
+use yew::Reducible;
+
+/// The Services pasted into the editor when the app first opens.
+pub const WELCOME: &str =
+    "# Paste Services (or a scenario, or `kubectl get svc -A -o yaml`) and press Apply.
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports:
+  - {name: http, port: 80}
+  - {name: admin, port: 8443, nodePort: 30080}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: dns
+  namespace: kube-system
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  selector: {k8s-app: dns}
+  ports:
+  - {name: dns-tcp, port: 53, protocol: TCP}
+  - {name: dns-udp, port: 53, protocol: UDP}
+";
+
+/// A shared, immutable value that props compare by identity: a new value is a new `Rc`.
+#[derive(Debug, Default)]
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Shared<T> {
+    /// Wraps `value`.
+    pub fn new(value: T) -> Self {
+        Shared(Rc::new(value))
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// A problem with what the user typed, pointing at the line when there is one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Which input: `yaml`, `range` or `seed`.
+    pub field: &'static str,
+    /// The message.
+    pub message: String,
+    /// The editor line it points at.
+    pub line: Option<u32>,
+}
+
+/// Everything the app shows.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The editor's text.
+    pub editor: String,
+    /// The editor text a preset replaced, offered back.
+    pub replaced_editor: Option<String>,
+    /// The range as typed.
+    pub range_text: String,
+    /// The seed as typed.
+    pub seed_text: String,
+    /// The settings the cluster runs with.
+    pub config: ClusterConfig,
+    /// Every step so far, its outcome, and the current state.
+    pub history: Shared<History>,
+    /// Who holds each port now.
+    pub cells: Shared<Cells>,
+    /// The current input problem.
+    pub problem: Option<Problem>,
+    /// A note about what the last action did beyond the obvious.
+    pub notice: Option<String>,
+    /// The Service whose ports are highlighted.
+    pub selected: Option<String>,
+    /// The outcomes added by the last action (their allocations are drawn as fresh).
+    pub fresh: std::ops::Range<usize>,
+    /// Editor lines the last apply's rejections point at, while the text is unchanged.
+    pub marks: Vec<(u32, String)>,
+    /// How many Services "add Services" has made so far (for their names).
+    pub generated: usize,
+}
+
+/// The ways the state changes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// The editor's text changed.
+    Edit(String),
+    /// Apply the editor's text as new steps.
+    Apply,
+    /// Use this `--service-node-port-range` (replays every step).
+    SetRange(String),
+    /// Use this seed (replays every step).
+    SetSeed(String),
+    /// Turn the KEP-3668 band split on or off (replays every step).
+    SetStaticSubrange(bool),
+    /// Forget every step.
+    Reset,
+    /// Delete a stored Service (`namespace/name`).
+    Delete(String),
+    /// Add this many NodePort Services with dynamic ports.
+    AddServices(usize),
+    /// Load preset `i`: its settings and text, applied to a fresh cluster.
+    LoadPreset(usize),
+    /// Put back the editor text a preset replaced.
+    RestoreEditor,
+    /// Highlight a Service's ports (or none).
+    Select(Option<String>),
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        let config = ClusterConfig::default();
+        let history = History::new(config);
+        AppState {
+            editor: WELCOME.to_owned(),
+            replaced_editor: None,
+            range_text: config.range.to_string(),
+            seed_text: config.seed.to_string(),
+            config,
+            cells: Shared::new(Cells::of(history.cluster())),
+            history: Shared::new(history),
+            problem: None,
+            notice: None,
+            selected: None,
+            fresh: 0..0,
+            marks: Vec::new(),
+            generated: 0,
+        }
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.notice = None;
+        match action {
+            Action::Edit(text) => {
+                if text == next.editor {
+                    return self;
+                }
+                next.editor = text;
+                next.marks.clear();
+                if next.problem.as_ref().is_some_and(|p| p.field == "yaml") {
+                    next.problem = None;
+                }
+            }
+            Action::Apply => next.apply_editor(),
+            Action::SetRange(text) => {
+                next.range_text = text.clone();
+                match PortRange::parse_flag(&text) {
+                    Ok(range) => {
+                        next.problem = None;
+                        next.reconfigure(ClusterConfig {
+                            range,
+                            ..next.config
+                        });
+                    }
+                    Err(e) => {
+                        next.problem = Some(Problem {
+                            field: "range",
+                            message: format!("Invalid range {}: {e}", Quoted(&text)),
+                            line: None,
+                        })
+                    }
+                }
+            }
+            Action::SetSeed(text) => {
+                next.seed_text = text.clone();
+                match text.trim().parse::<u64>().ok().filter(|&s| s <= MAX_SEED) {
+                    Some(seed) => {
+                        next.problem = None;
+                        next.reconfigure(ClusterConfig {
+                            seed,
+                            ..next.config
+                        });
+                    }
+                    None => {
+                        next.problem = Some(Problem {
+                            field: "seed",
+                            message: format!(
+                                "The seed must be a whole number from 0 to {MAX_SEED}"
+                            ),
+                            line: None,
+                        })
+                    }
+                }
+            }
+            Action::SetStaticSubrange(on) => next.reconfigure(ClusterConfig {
+                static_subrange: on,
+                ..next.config
+            }),
+            Action::Reset => {
+                next.history = Shared::new(History::new(next.config));
+                next.generated = 0;
+                next.after_steps(0);
+            }
+            Action::Delete(key) => {
+                let (namespace, name) = key.split_once('/').unwrap_or(("default", &key));
+                let step = Step::Delete {
+                    namespace: namespace.to_owned(),
+                    name: name.to_owned(),
+                    source: Source::default(),
+                };
+                next.push_steps(vec![step]);
+            }
+            Action::AddServices(count) => {
+                let first = next.generated + 1;
+                next.generated += count;
+                let steps = (first..first + count).map(filler).collect();
+                next.push_steps(steps);
+            }
+            Action::LoadPreset(i) => {
+                let Some(preset) = PRESETS.get(i) else {
+                    return self;
+                };
+                if next.editor != preset.text {
+                    next.replaced_editor =
+                        Some(std::mem::replace(&mut next.editor, preset.text.to_owned()));
+                }
+                next.history = Shared::new(History::new(next.config));
+                next.generated = 0;
+                next.apply_editor();
+            }
+            Action::RestoreEditor => {
+                if let Some(text) = next.replaced_editor.take() {
+                    next.editor = text;
+                    next.marks.clear();
+                }
+            }
+            Action::Select(key) => {
+                if key == next.selected {
+                    return self;
+                }
+                next.selected = key;
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+impl AppState {
+    /// Reads the editor and runs its steps; a scenario's own settings take over the cluster.
+    fn apply_editor(&mut self) {
+        let input = match read(&self.editor) {
+            Ok(input) => input,
+            Err(e) => {
+                self.problem = Some(Problem {
+                    field: "yaml",
+                    message: format!(
+                        "Line {}, column {}: {}",
+                        e.pos.line, e.pos.column, e.message
+                    ),
+                    line: Some(e.pos.line),
+                });
+                return;
+            }
+        };
+        self.problem = None;
+        self.adopt_settings(&input);
+        let before = self.history.outcomes().len();
+        self.push_steps(input.steps);
+        self.marks = self.history.outcomes()[before..]
+            .iter()
+            .filter_map(|o| {
+                let error = o.error.as_ref()?;
+                let line = error.pos().unwrap_or(o.source.pos).line;
+                Some((line, error.to_string()))
+            })
+            .collect();
+    }
+
+    /// Takes a scenario's range, seed and band-split setting, if it sets any that differ.
+    fn adopt_settings(&mut self, input: &Input) {
+        let config = ClusterConfig {
+            range: input.range.unwrap_or(self.config.range),
+            seed: input.seed.unwrap_or(self.config.seed),
+            static_subrange: input.static_subrange.unwrap_or(self.config.static_subrange),
+        };
+        if config != self.config {
+            self.reconfigure(config);
+            self.notice = Some(format!(
+                "Using the scenario's settings: range {}, seed {}, band split {}.",
+                config.range,
+                config.seed,
+                if config.static_subrange { "on" } else { "off" }
+            ));
+        }
+    }
+
+    /// Changes the settings and replays every step under them.
+    fn reconfigure(&mut self, config: ClusterConfig) {
+        if config == self.config {
+            return;
+        }
+        self.config = config;
+        self.range_text = config.range.to_string();
+        self.seed_text = config.seed.to_string();
+        let mut history = History::new(config);
+        for step in self.history.steps() {
+            history.push(step.clone());
+        }
+        self.history = Shared::new(history);
+        self.after_steps(self.history.outcomes().len());
+    }
+
+    fn push_steps(&mut self, steps: Vec<Step>) {
+        let before = self.history.outcomes().len();
+        let history = Rc::make_mut(&mut self.history.0);
+        for step in steps {
+            history.push(step);
+        }
+        self.after_steps(before);
+    }
+
+    fn after_steps(&mut self, first_new: usize) {
+        self.fresh = first_new..self.history.outcomes().len();
+        self.cells = Shared::new(Cells::of(self.history.cluster()));
+        if self
+            .selected
+            .as_ref()
+            .is_some_and(|s| self.history.cluster().service(s).is_none())
+        {
+            self.selected = None;
+        }
+    }
+}
+
+/// The `n`-th Service that "add Services" makes: NodePort, one port, no nodePort.
+fn filler(n: usize) -> Step {
+    let service = Service {
+        namespace: "default".to_owned(),
+        name: format!("filler-{n}"),
+        spec: ServiceSpec {
+            type_: types::NODE_PORT.to_owned(),
+            ports: vec![ServicePort {
+                name: "http".to_owned(),
+                port: 80,
+                ..ServicePort::default()
+            }],
+            ..ServiceSpec::default()
+        },
+        pos: Default::default(),
+    };
+    Step::Apply {
+        object: Object::Service(service),
+        source: Source::default(),
+    }
+}

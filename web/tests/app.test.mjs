@@ -1,0 +1,183 @@
+// End-to-end tests of the web app in headless Chromium: load the built app (dist/), paste, apply,
+// and read what a user sees.
+import { test, before, after, beforeEach, afterEach } from "node:test";
+import assert from "node:assert/strict";
+import { serve, launch, DIST } from "./harness.mjs";
+
+let server, browser, page;
+
+before(async () => {
+  server = await serve(DIST);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+beforeEach(async () => {
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on("pageerror", (e) => { throw e; });
+  await page.goto(server.url);
+  await page.getByTestId("apply").waitFor();
+});
+afterEach(async () => {
+  assert.equal(await page.getByTestId("panic").count(), 0, "the page must never panic");
+  await page.close();
+});
+
+const service = (name, spec) => `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec:\n${spec}`;
+
+async function apply(yaml) {
+  await page.getByTestId("yaml-input").fill(yaml);
+  await page.getByTestId("apply").click();
+}
+
+async function outcomes() {
+  return page.getByTestId("outcome").evaluateAll((items) =>
+    items.map((li) => ({
+      service: li.dataset.service,
+      result: li.dataset.result,
+      nodePorts: li.dataset.nodePorts ? li.dataset.nodePorts.split(",").map(Number) : [],
+      text: li.textContent,
+    })),
+  );
+}
+
+test("paste, apply: outcomes, nodePorts in the dynamic band, the band summary", async () => {
+  await apply(
+    service("web", "  type: NodePort\n  ports: [{name: http, port: 80}, {name: https, port: 443}]\n") +
+      "---\n" +
+      service("dns", "  type: NodePort\n  ports: [{name: tcp, port: 53}, {name: udp, port: 53, protocol: UDP}]\n") +
+      "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\n",
+  );
+  const steps = await outcomes();
+  assert.deepEqual(steps.map((s) => [s.service, s.result]), [
+    ["default/web", "created"],
+    ["default/dns", "created"],
+    ["default/cfg", "skipped"],
+  ]);
+  assert.equal(steps[0].nodePorts.length, 2);
+  for (const port of steps[0].nodePorts) assert.ok(port >= 30086 && port <= 32767, `${port} in the dynamic band`);
+  assert.equal(steps[1].nodePorts.length, 1, "53/TCP and 53/UDP share one nodePort");
+  const summary = await page.getByTestId("band-summary").textContent();
+  assert.match(summary, /static 30000–30085 \(86\): 0 used, 86 free/);
+  assert.match(summary, /dynamic 30086–32767 \(2682\): 3 used, 2679 free/);
+});
+
+test("a conflict shows the apiserver's exact error", async () => {
+  await apply(service("a", "  type: NodePort\n  ports: [{port: 80, nodePort: 30080}]\n"));
+  await apply(service("b", "  type: NodePort\n  ports: [{port: 81, nodePort: 30080}]\n"));
+  const steps = await outcomes();
+  assert.equal(steps[1].result, "rejected");
+  assert.ok(
+    steps[1].text.includes(
+      'Service "b" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated',
+    ),
+    steps[1].text,
+  );
+  assert.ok(steps[1].text.includes("held by default/a"), steps[1].text);
+});
+
+test("Ctrl+Enter applies; Apply again updates and keeps the ports", async () => {
+  await page.getByTestId("yaml-input").fill(service("web", "  type: NodePort\n  ports: [{port: 80}]\n"));
+  await page.getByTestId("yaml-input").press("Control+Enter");
+  await page.getByTestId("apply").click();
+  const steps = await outcomes();
+  assert.deepEqual(steps.map((s) => s.result), ["created", "updated"]);
+  assert.deepEqual(steps[1].nodePorts, steps[0].nodePorts);
+});
+
+test("the range control changes the bands and replays the steps", async () => {
+  await apply(service("web", "  type: NodePort\n  ports: [{port: 80}]\n"));
+  await page.getByTestId("range-input").fill("30000-30127");
+  await page.getByTestId("range-input").press("Enter");
+  const summary = await page.getByTestId("band-summary").textContent();
+  assert.match(summary, /static 30000–30015 \(16\)/);
+  assert.match(summary, /dynamic 30016–30127 \(112\): 1 used/);
+  const [step] = await outcomes();
+  assert.ok(step.nodePorts[0] >= 30016 && step.nodePorts[0] <= 30127, String(step.nodePorts));
+});
+
+test("a bad range shows the upstream error and the app keeps working", async () => {
+  await page.getByTestId("range-input").fill("200-100");
+  await page.getByTestId("range-input").press("Enter");
+  assert.equal(
+    await page.getByTestId("error").textContent(),
+    'Invalid range "200-100": end port cannot be less than start port: 200-100',
+  );
+  await apply(service("web", "  type: NodePort\n  ports: [{port: 80}]\n"));
+  assert.equal((await outcomes())[0].result, "created");
+  assert.match(await page.getByTestId("band-summary").textContent(), /30086–32767/, "the last good range stays");
+});
+
+test("broken YAML points at its line, keeps the text, and the app keeps working", async () => {
+  const broken = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: type: NodePort\n";
+  await apply(broken);
+  assert.equal(
+    await page.getByTestId("error").textContent(),
+    "Line 4, column 11: mapping values are not allowed in this context",
+  );
+  assert.equal(await page.locator(".gutter .mark").textContent(), "4\n");
+  assert.equal(await page.getByTestId("yaml-input").inputValue(), broken);
+  await apply(service("web", "  type: NodePort\n  ports: [{port: 80}]\n"));
+  assert.equal(await page.getByTestId("error").count(), 0);
+  assert.equal((await outcomes()).length, 1);
+});
+
+test("huge input and an alias bomb are refused with a clear error, no panic", async () => {
+  await page.getByTestId("yaml-input").evaluate((el, size) => {
+    el.value = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n  blob: "${"x".repeat(size)}"\n`;
+    el.dispatchEvent(new InputEvent("input", { bubbles: true }));
+  }, 2_000_000);
+  await page.getByTestId("apply").click();
+  assert.match(await page.getByTestId("error").textContent(), /larger than 1 MiB/);
+
+  let bomb = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: lol}\ndata:\n  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
+  const names = "abcdefghi";
+  for (let i = 1; i < names.length; i++) bomb += `  ${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(",")}]\n`;
+  await apply(bomb);
+  assert.match(await page.getByTestId("error").textContent(), /alias bomb/);
+  await apply(service("web", "  type: NodePort\n  ports: [{port: 80}]\n"));
+  assert.equal((await outcomes())[0].result, "created");
+});
+
+test("the KEP-3668 switch: the preset story with and without the band split", async () => {
+  await page.getByTestId("presets").selectOption({ label: "KEP-3668: a fixed port taken first" });
+  let steps = await outcomes();
+  assert.equal(steps.length, 101);
+  assert.deepEqual([steps[100].service, steps[100].result, steps[100].nodePorts], ["storage/minio", "created", [30009]]);
+  assert.match(await page.getByTestId("band-summary").textContent(), /static 30000–30015 \(16\)/);
+  await page.getByTestId("static-subrange").uncheck();
+  steps = await outcomes();
+  assert.equal(steps[100].result, "rejected");
+  assert.match(await page.getByTestId("band-summary").textContent(), /static: none \(band split off\)/);
+});
+
+test("add Services, delete one, reset", async () => {
+  await page.getByTestId("add-count").fill("40");
+  await page.getByTestId("add-count").press("Tab");
+  await page.getByTestId("add-services").click();
+  assert.equal((await outcomes()).length, 40);
+  assert.match(await page.getByTestId("band-summary").textContent(), /40 used/);
+  await page.getByRole("button", { name: "Delete default/filler-7" }).click();
+  const steps = await outcomes();
+  assert.deepEqual([steps[40].service, steps[40].result], ["default/filler-7", "deleted"]);
+  await page.getByTestId("reset").click();
+  assert.equal((await outcomes()).length, 0);
+});
+
+test("the grid: hover and keyboard focus describe a port; a click selects its Service", async () => {
+  await apply(service("web", "  type: NodePort\n  ports: [{name: admin, port: 8443, nodePort: 30000}]\n"));
+  const grid = page.getByTestId("port-grid");
+  const box = await grid.boundingBox();
+  await page.mouse.move(box.x + 2, box.y + 2);
+  assert.match(await page.getByTestId("cell-info").textContent(), /^30000 · static band · default\/web admin 8443\/TCP · explicit/);
+  await page.mouse.click(box.x + 2, box.y + 2);
+  assert.equal(await page.locator(".service.selected").getAttribute("data-service"), "default/web");
+  await page.mouse.move(box.x + box.width + 50, box.y - 50);
+  await grid.focus();
+  await grid.press("ArrowRight");
+  assert.equal(await page.getByTestId("cell-info").textContent(), "30001 · static band · free");
+  await grid.press("Control+End");
+  assert.equal(await page.getByTestId("cell-info").textContent(), "32767 · dynamic band · free");
+});
