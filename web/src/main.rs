@@ -3,6 +3,7 @@
 mod cells;
 mod components;
 mod grid;
+mod markup;
 mod presets;
 mod state;
 
@@ -12,17 +13,14 @@ use components::outcomes::Outcomes;
 use components::port_grid::PortGrid;
 use components::services::ServiceList;
 use components::summary::Summary;
-use state::{Action, AppState};
+use state::AppState;
 use yew::prelude::*;
 
 /// The whole app: controls on top, the editor and the outcome log on the left, the grid on the right.
 #[component]
 fn App() -> Html {
     let state = use_reducer(AppState::default);
-    let dispatch = {
-        let state = state.clone();
-        Callback::from(move |action: Action| state.dispatch(action))
-    };
+    let dispatch = state.dispatcher();
     let history = &state.history;
     let cluster = history.cluster();
     let fresh = fresh_ports(&history.outcomes()[state.fresh.clone()]);

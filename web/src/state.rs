@@ -10,7 +10,11 @@ use portband_kube::{
     Step, MAX_SEED,
 };
 use std::rc::Rc;
-use yew::Reducible;
+use yew::{Reducible, UseReducerDispatcher};
+
+/// How components change the state: the reducer's dispatcher, stable across renders (so that
+/// passing it does not re-render a component by itself).
+pub type Dispatch = UseReducerDispatcher<AppState>;
 
 /// The Services pasted into the editor when the app first opens.
 pub const WELCOME: &str =

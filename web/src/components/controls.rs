@@ -1,7 +1,7 @@
 //! The cluster's settings (range, seed, band split), presets, Reset, and "add Services".
 
 use crate::presets::PRESETS;
-use crate::state::Action;
+use crate::state::{Action, Dispatch};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -15,7 +15,7 @@ pub struct ControlsProps {
     /// Whether the KEP-3668 band split is on.
     pub static_subrange: bool,
     /// Where actions go.
-    pub ondispatch: Callback<Action>,
+    pub ondispatch: Dispatch,
 }
 
 /// The settings bar.
@@ -25,13 +25,13 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let on = |make: fn(String) -> Action| {
         let ondispatch = props.ondispatch.clone();
         Callback::from(move |e: Event| {
-            ondispatch.emit(make(e.target_unchecked_into::<HtmlInputElement>().value()))
+            ondispatch.dispatch(make(e.target_unchecked_into::<HtmlInputElement>().value()))
         })
     };
     let onsubrange = {
         let ondispatch = props.ondispatch.clone();
         Callback::from(move |e: Event| {
-            ondispatch.emit(Action::SetStaticSubrange(
+            ondispatch.dispatch(Action::SetStaticSubrange(
                 e.target_unchecked_into::<HtmlInputElement>().checked(),
             ))
         })
@@ -41,7 +41,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
         Callback::from(move |e: Event| {
             let select = e.target_unchecked_into::<HtmlSelectElement>();
             if let Ok(i) = select.value().parse() {
-                ondispatch.emit(Action::LoadPreset(i));
+                ondispatch.dispatch(Action::LoadPreset(i));
             }
             select.set_value("");
         })
@@ -55,11 +55,11 @@ pub fn Controls(props: &ControlsProps) -> Html {
     };
     let onadd = {
         let (ondispatch, count) = (props.ondispatch.clone(), *add_count);
-        Callback::from(move |_| ondispatch.emit(Action::AddServices(count)))
+        Callback::from(move |_| ondispatch.dispatch(Action::AddServices(count)))
     };
     let onreset = {
         let ondispatch = props.ondispatch.clone();
-        Callback::from(move |_| ondispatch.emit(Action::Reset))
+        Callback::from(move |_| ondispatch.dispatch(Action::Reset))
     };
     html! {
         <div class="controls">

@@ -1,6 +1,6 @@
 //! The YAML editor: line numbers, marked error lines, Apply (button and Ctrl/Cmd+Enter).
 
-use crate::state::Action;
+use crate::state::{Action, Dispatch};
 use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -16,7 +16,7 @@ pub struct EditorProps {
     /// Whether a preset replaced text that can be put back.
     pub can_restore: bool,
     /// Where actions go.
-    pub ondispatch: Callback<Action>,
+    pub ondispatch: Dispatch,
 }
 
 /// The editor pane.
@@ -26,7 +26,7 @@ pub fn Editor(props: &EditorProps) -> Html {
     let oninput = {
         let ondispatch = props.ondispatch.clone();
         Callback::from(move |e: InputEvent| {
-            ondispatch.emit(Action::Edit(
+            ondispatch.dispatch(Action::Edit(
                 e.target_unchecked_into::<HtmlTextAreaElement>().value(),
             ))
         })
@@ -36,7 +36,7 @@ pub fn Editor(props: &EditorProps) -> Html {
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
                 e.prevent_default();
-                ondispatch.emit(Action::Apply);
+                ondispatch.dispatch(Action::Apply);
             }
         })
     };
@@ -51,23 +51,17 @@ pub fn Editor(props: &EditorProps) -> Html {
     };
     let onapply = {
         let ondispatch = props.ondispatch.clone();
-        Callback::from(move |_| ondispatch.emit(Action::Apply))
+        Callback::from(move |_| ondispatch.dispatch(Action::Apply))
     };
     let onrestore = {
         let ondispatch = props.ondispatch.clone();
-        Callback::from(move |_| ondispatch.emit(Action::RestoreEditor))
+        Callback::from(move |_| ondispatch.dispatch(Action::RestoreEditor))
     };
-    let lines = props.text.split('\n').count();
-    let mark = |line: u32| -> Option<String> {
-        if props.problem_line == Some(line) {
-            return Some("the input error is here".to_owned());
-        }
-        props
-            .marks
-            .iter()
-            .find(|(l, _)| *l == line)
-            .map(|(_, m)| m.clone())
-    };
+    let gutter_runs = line_numbers(
+        props.text.split('\n').count() as u32,
+        props.problem_line,
+        &props.marks,
+    );
     html! {
         <div class="editor">
             <div class="editor-head">
@@ -79,15 +73,38 @@ pub fn Editor(props: &EditorProps) -> Html {
                 <button class="primary" data-testid="apply" onclick={onapply}>{ "Apply" }</button>
             </div>
             <div class="code">
-                <pre class="gutter" ref={gutter} aria-hidden="true">
-                    { for (1..=lines as u32).map(|line| match mark(line) {
-                        Some(message) => html! { <span class="mark" title={message}>{ line }{ "\n" }</span> },
-                        None => html! { <>{ line }{ "\n" }</> },
-                    }) }
-                </pre>
+                <pre class="gutter" ref={gutter} aria-hidden="true">{ gutter_runs }</pre>
                 <textarea data-testid="yaml-input" aria-labelledby="editor-title" spellcheck="false" wrap="off"
                     value={props.text.clone()} {oninput} {onkeydown} {onscroll} />
             </div>
         </div>
     }
+}
+
+/// The line numbers `1..=lines`, as a few text runs with the marked lines (the problem's line and
+/// the rejections' lines, with their messages as tooltips) in between: thousands of lines stay a
+/// handful of DOM nodes.
+fn line_numbers(lines: u32, problem_line: Option<u32>, marks: &[(u32, String)]) -> Html {
+    let mut marked: Vec<(u32, &str)> = marks
+        .iter()
+        .map(|(line, message)| (*line, message.as_str()))
+        .collect();
+    if let Some(line) = problem_line {
+        marked.push((line, "the input error is here"));
+    }
+    marked.retain(|(line, _)| (1..=lines).contains(line));
+    marked.sort_by_key(|(line, _)| *line);
+    marked.dedup_by_key(|(line, _)| *line);
+    let numbers = |from: u32, to: u32| (from..to).map(|n| format!("{n}\n")).collect::<String>();
+    let mut runs = Vec::with_capacity(marked.len() * 2 + 1);
+    let mut next = 1;
+    for (line, message) in marked {
+        runs.push(html! { { numbers(next, line) } });
+        runs.push(
+            html! { <span class="mark" title={message.to_owned()}>{ format!("{line}\n") }</span> },
+        );
+        next = line + 1;
+    }
+    runs.push(html! { { numbers(next, lines + 1) } });
+    runs.into_iter().collect()
 }

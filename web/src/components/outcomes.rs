@@ -1,8 +1,11 @@
 //! The log of steps: what each did, its nodePorts and bands, and the apiserver's error text.
+//! Rendered as HTML text (see `markup`): a run can have thousands of steps.
 
-use crate::state::Action;
-use crate::state::Shared;
+use crate::markup::{element, escape};
+use crate::state::{Action, Dispatch, Shared};
 use portband_kube::{Action as Verb, History, Outcome};
+use std::fmt::Write;
+use web_sys::Element;
 use yew::prelude::*;
 
 /// Props of [`Outcomes`].
@@ -15,98 +18,146 @@ pub struct OutcomesProps {
     /// The highlighted Service.
     pub selected: Option<String>,
     /// Where actions go.
-    pub ondispatch: Callback<Action>,
+    pub ondispatch: Dispatch,
 }
 
-/// The outcome log.
+/// The outcome log. A click on a step's Service highlights it.
 #[component]
 pub fn Outcomes(props: &OutcomesProps) -> Html {
-    let outcomes = props.history.outcomes();
-    let last = use_node_ref();
+    let list = use_node_ref();
+    let items = {
+        let deps = (
+            props.history.clone(),
+            props.fresh.clone(),
+            props.selected.clone(),
+        );
+        use_memo(deps, |(history, fresh, selected)| {
+            render(history.outcomes(), fresh, selected.as_deref())
+        })
+    };
     {
-        let last = last.clone();
-        use_effect_with(outcomes.len(), move |_| {
-            if let Some(element) = last.cast::<web_sys::Element>() {
-                element.scroll_into_view_with_bool(false);
+        let list = list.clone();
+        use_effect_with(props.history.outcomes().len(), move |_| {
+            if let Some(last) = list.cast::<Element>().and_then(|l| l.last_element_child()) {
+                last.scroll_into_view_with_bool(false);
             }
         });
     }
+    let onclick = {
+        let ondispatch = props.ondispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            let button = e
+                .target_dyn_into::<Element>()
+                .and_then(|t| t.closest("button[data-select]").ok().flatten());
+            if let Some(key) = button.and_then(|b| b.get_attribute("data-select")) {
+                ondispatch.dispatch(Action::Select(Some(key)));
+            }
+        })
+    };
+    let count = props.history.outcomes().len();
     html! {
         <div class="outcomes">
-            <h2>{ format!("Steps ({})", outcomes.len()) }</h2>
-            if outcomes.is_empty() {
+            <h2>{ format!("Steps ({count})") }</h2>
+            if count == 0 {
                 <p class="empty">{ "Nothing applied yet." }</p>
             }
-            <ol data-testid="outcomes" aria-live="polite">
-                { for outcomes.iter().enumerate().map(|(i, outcome)| {
-                    let node_ref = if i + 1 == outcomes.len() { last.clone() } else { NodeRef::default() };
-                    step(outcome, i, props, node_ref)
-                }) }
+            <ol ref={list} data-testid="outcomes" aria-live="polite" {onclick}>
+                { Html::from_html_unchecked(AttrValue::from((*items).clone())) }
             </ol>
         </div>
     }
 }
 
-fn step(outcome: &Outcome, i: usize, props: &OutcomesProps, node_ref: NodeRef) -> Html {
+/// The `<li>` of every step.
+fn render(outcomes: &[Outcome], fresh: &std::ops::Range<usize>, selected: Option<&str>) -> String {
+    let mut out = String::with_capacity(outcomes.len() * 300);
+    for (i, outcome) in outcomes.iter().enumerate() {
+        step(
+            &mut out,
+            i,
+            outcome,
+            fresh.contains(&i),
+            selected == Some(outcome.service.as_str()),
+        );
+    }
+    out
+}
+
+fn step(out: &mut String, i: usize, outcome: &Outcome, fresh: bool, selected: bool) {
     let verdict = outcome.verdict.as_str();
-    let node_ports: Vec<String> = outcome
+    let mut node_ports: Vec<String> = outcome
         .ports
         .iter()
         .filter(|p| p.node_port != 0)
         .map(|p| p.node_port.to_string())
         .collect();
-    let mut unique = node_ports.clone();
-    unique.dedup();
-    let onclick = {
-        let (d, key) = (props.ondispatch.clone(), outcome.service.clone());
-        Callback::from(move |_| d.emit(Action::Select(Some(key.clone()))))
-    };
-    let verb = match outcome.action {
-        Verb::Apply => "apply",
-        Verb::Delete => "delete",
-    };
-    let class = classes!(
-        "outcome",
-        verdict,
-        props.fresh.contains(&i).then_some("fresh"),
-        (props.selected.as_ref() == Some(&outcome.service)).then_some("selected")
+    node_ports.dedup();
+    let service = escape(&outcome.service);
+    let _ = write!(
+        out,
+        r#"<li class="outcome {verdict}{}{}" data-testid="outcome" data-service="{service}" data-result="{verdict}" data-node-ports="{}"><div class="line"><span class="n">{}</span><span class="verb">{}</span><button class="link service" data-select="{service}">{service}</button><span class="verdict {verdict}">{verdict}</span>"#,
+        if fresh { " fresh" } else { "" },
+        if selected { " selected" } else { "" },
+        node_ports.join(","),
+        i + 1,
+        match outcome.action {
+            Verb::Apply => "apply",
+            Verb::Delete => "delete",
+        },
     );
-    html! {
-        <li {class} ref={node_ref} data-testid="outcome" data-service={outcome.service.clone()} data-result={verdict} data-node-ports={unique.join(",")}>
-            <div class="line">
-                <span class="n">{ i + 1 }</span>
-                <span class="verb">{ verb }</span>
-                <button class="link service" {onclick}>{ &outcome.service }</button>
-                <span class={classes!("verdict", verdict)}>{ verdict }</span>
-                if let Some(kind) = &outcome.kind {
-                    <span class="kind">{ format!("({kind})") }</span>
-                }
-            </div>
-            if !outcome.ports.is_empty() {
-                <ul class="ports">
-                    { for outcome.ports.iter().map(|p| {
-                        let name = if p.name.is_empty() { String::new() } else { format!("{} ", p.name) };
-                        let target = match (p.node_port, p.band) {
-                            (0, _) => "no nodePort".to_owned(),
-                            (np, Some(band)) => format!("{np} ({band})"),
-                            (np, None) => np.to_string(),
-                        };
-                        html! { <li>{ format!("{name}{}/{} → {target}", p.port, p.protocol) }</li> }
-                    }) }
-                    if let Some(hc) = outcome.health_check_node_port {
-                        <li>{ format!("healthCheckNodePort → {hc}{}", outcome.health_check_band.map_or(String::new(), |b| format!(" ({b})"))) }</li>
-                    }
-                </ul>
-            }
-            if let Some(error) = &outcome.error {
-                <p class="apierror">
-                    <span class="code">{ format!("{} {}", error.code(), error.reason()) }</span>
-                    <code>{ error.to_string() }</code>
-                    if let Some(holder) = &outcome.holder {
-                        <span class="holder">{ format!(" The port is held by {} ({}).", holder.service, holder.field) }</span>
-                    }
-                </p>
-            }
-        </li>
+    if let Some(kind) = &outcome.kind {
+        element(out, "span", r#" class="kind""#, &format!("({kind})"));
     }
+    out.push_str("</div>");
+    if !outcome.ports.is_empty() {
+        out.push_str(r#"<ul class="ports">"#);
+        for p in &outcome.ports {
+            let name = if p.name.is_empty() {
+                String::new()
+            } else {
+                format!("{} ", p.name)
+            };
+            let target = match (p.node_port, p.band) {
+                (0, _) => "no nodePort".to_owned(),
+                (np, Some(band)) => format!("{np} ({band})"),
+                (np, None) => np.to_string(),
+            };
+            element(
+                out,
+                "li",
+                "",
+                &format!("{name}{}/{} → {target}", p.port, p.protocol),
+            );
+        }
+        if let Some(hc) = outcome.health_check_node_port {
+            let band = outcome
+                .health_check_band
+                .map_or(String::new(), |b| format!(" ({b})"));
+            element(out, "li", "", &format!("healthCheckNodePort → {hc}{band}"));
+        }
+        out.push_str("</ul>");
+    }
+    if let Some(error) = &outcome.error {
+        out.push_str(r#"<p class="apierror">"#);
+        element(
+            out,
+            "span",
+            r#" class="code""#,
+            &format!("{} {}", error.code(), error.reason()),
+        );
+        element(out, "code", "", &error.to_string());
+        if let Some(holder) = &outcome.holder {
+            element(
+                out,
+                "span",
+                r#" class="holder""#,
+                &format!(
+                    " The port is held by {} ({}).",
+                    holder.service, holder.field
+                ),
+            );
+        }
+        out.push_str("</p>");
+    }
+    out.push_str("</li>");
 }

@@ -4,7 +4,7 @@
 
 use crate::cells::Cells;
 use crate::grid::{band_boundary, paint, Layout};
-use crate::state::{Action, Shared};
+use crate::state::{Action, Dispatch, Shared};
 use portband_allocator::{BandKind, Bands, PortRange};
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
@@ -29,7 +29,7 @@ pub struct PortGridProps {
     /// The port a rejection of the last action fought over.
     pub conflict: Option<i32>,
     /// Where actions go.
-    pub ondispatch: Callback<Action>,
+    pub ondispatch: Dispatch,
 }
 
 /// The grid, its band labels, legend and the description of the cell under the pointer or focus.
@@ -108,7 +108,7 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
         Callback::from(move |e: MouseEvent| {
             let index = cell_from_event(&e).map(|h| h.0);
             focus.set(index);
-            ondispatch.emit(Action::Select(
+            ondispatch.dispatch(Action::Select(
                 index
                     .and_then(|i| cells.owner(i))
                     .map(|o| o.service.clone()),
@@ -138,11 +138,11 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
                 "End" => (row_start + columns - 1).min(count - 1),
                 "Enter" | " " => {
                     e.prevent_default();
-                    ondispatch.emit(Action::Select(cells.owner(at).map(|o| o.service.clone())));
+                    ondispatch.dispatch(Action::Select(cells.owner(at).map(|o| o.service.clone())));
                     return;
                 }
                 "Escape" => {
-                    ondispatch.emit(Action::Select(None));
+                    ondispatch.dispatch(Action::Select(None));
                     return;
                 }
                 _ => return,

@@ -1,8 +1,11 @@
 //! The Services stored in the cluster, with their nodePorts and a Delete button each.
+//! Rendered as HTML text (see `markup`): a cluster can hold thousands of Services.
 
-use crate::state::Action;
-use crate::state::Shared;
+use crate::markup::{element, escape};
+use crate::state::{Action, Dispatch, Shared};
 use portband_kube::History;
+use std::fmt::Write;
+use web_sys::Element;
 use yew::prelude::*;
 
 /// Props of [`ServiceList`].
@@ -13,37 +16,81 @@ pub struct ServiceListProps {
     /// The highlighted Service.
     pub selected: Option<String>,
     /// Where actions go.
-    pub ondispatch: Callback<Action>,
+    pub ondispatch: Dispatch,
 }
 
-/// The applied Services.
+/// The applied Services. A click on a name highlights the Service; Delete deletes it.
 #[component]
 pub fn ServiceList(props: &ServiceListProps) -> Html {
-    let services = props.history.cluster().services();
+    let items = {
+        let deps = (props.history.clone(), props.selected.clone());
+        use_memo(deps, |(history, selected)| {
+            render(history, selected.as_deref())
+        })
+    };
+    let onclick = {
+        let ondispatch = props.ondispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(button) = e
+                .target_dyn_into::<Element>()
+                .and_then(|t| t.closest("button").ok().flatten())
+            else {
+                return;
+            };
+            if let Some(key) = button.get_attribute("data-delete") {
+                ondispatch.dispatch(Action::Delete(key));
+            } else if let Some(key) = button.get_attribute("data-select") {
+                ondispatch.dispatch(Action::Select(Some(key)));
+            }
+        })
+    };
+    let count = props.history.cluster().services().len();
     html! {
         <div class="services">
-            <h2>{ format!("Applied Services ({})", services.len()) }</h2>
-            if services.is_empty() {
+            <h2>{ format!("Applied Services ({count})") }</h2>
+            if count == 0 {
                 <p class="empty">{ "None yet. Apply some from the editor, load a preset, or add Services." }</p>
             } else {
-                <ul data-testid="services">
-                    { for services.iter().map(|service| {
-                        let key = &service.key();
-                        let ports: Vec<String> = service.spec.ports.iter().filter(|p| p.node_port != 0).map(|p| p.node_port.to_string()).collect();
-                        let select = { let (d, k) = (props.ondispatch.clone(), key.clone()); Callback::from(move |_| d.emit(Action::Select(Some(k.clone())))) };
-                        let delete = { let (d, k) = (props.ondispatch.clone(), key.clone()); Callback::from(move |_| d.emit(Action::Delete(k.clone()))) };
-                        let class = classes!("service", (props.selected.as_ref() == Some(key)).then_some("selected"));
-                        html! {
-                            <li {class} data-service={key.clone()}>
-                                <button class="link name" onclick={select} aria-pressed={(props.selected.as_ref() == Some(key)).to_string()}>{ key }</button>
-                                <span class="type">{ &service.spec.type_ }</span>
-                                <span class="ports">{ if ports.is_empty() { "no nodePorts".to_owned() } else { ports.join(", ") } }</span>
-                                <button class="delete" aria-label={format!("Delete {key}")} onclick={delete}>{ "Delete" }</button>
-                            </li>
-                        }
-                    }) }
-                </ul>
+                <ul data-testid="services" {onclick}>{ Html::from_html_unchecked(AttrValue::from((*items).clone())) }</ul>
             }
         </div>
     }
+}
+
+fn render(history: &History, selected: Option<&str>) -> String {
+    let services = history.cluster().services();
+    let mut out = String::with_capacity(services.len() * 260);
+    for service in services {
+        let key = service.key();
+        let is_selected = selected == Some(key.as_str());
+        let ports: Vec<String> = service
+            .spec
+            .ports
+            .iter()
+            .filter(|p| p.node_port != 0)
+            .map(|p| p.node_port.to_string())
+            .collect();
+        let escaped = escape(&key);
+        let _ = write!(
+            out,
+            r#"<li class="service{}" data-service="{escaped}"><button class="link name" data-select="{escaped}" aria-pressed="{is_selected}">{escaped}</button>"#,
+            if is_selected { " selected" } else { "" },
+        );
+        element(&mut out, "span", r#" class="type""#, &service.spec.type_);
+        element(
+            &mut out,
+            "span",
+            r#" class="ports""#,
+            &if ports.is_empty() {
+                "no nodePorts".to_owned()
+            } else {
+                ports.join(", ")
+            },
+        );
+        let _ = write!(
+            out,
+            r#"<button class="delete" data-delete="{escaped}" aria-label="Delete {escaped}">Delete</button></li>"#
+        );
+    }
+    out
 }

@@ -1,0 +1,93 @@
+// Measures the web app in headless Chromium (figures for the README) and saves the screenshot
+// docs/screenshot.png. Run by scripts/web-measure after a release build; not a test.
+import { readdirSync, readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { serve, launch, DIST } from "./tests/harness.mjs";
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (ms) => `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
+const server = await serve(DIST);
+const browser = await launch();
+const results = [];
+
+// Bundle: the app's wasm and JS, gzipped.
+let gz = 0;
+for (const file of readdirSync(DIST).filter((f) => /\.(wasm|js)$/.test(f))) {
+  gz += gzipSync(readFileSync(DIST + file), { level: 9 }).length;
+}
+results.push(["wasm + JS, gzipped", "< 150 KB", `${(gz / 1024).toFixed(1)} KB`]);
+
+// First paint: from navigation start until the app's first frame is painted (the page itself shows
+// nothing before the app renders).
+const paints = [];
+for (let i = 0; i < 7; i++) {
+  const page = await browser.newPage();
+  await page.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('[data-testid="port-grid"]')) {
+        observer.disconnect();
+        requestAnimationFrame(() => setTimeout(() => (window.firstPaint = performance.now()), 0));
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await page.goto(server.url);
+  await page.waitForFunction(() => window.firstPaint !== undefined);
+  paints.push(await page.evaluate(() => window.firstPaint));
+  await page.close();
+}
+results.push(["first paint from a local server (first contentful paint)", "< 1 s", fmt(median(paints))]);
+
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+await page.goto(server.url);
+await page.getByTestId("apply").waitFor();
+
+// Apply of a 500-Service manifest, to the painted result.
+const manifest = Array.from({ length: 500 }, (_, i) =>
+  `apiVersion: v1\nkind: Service\nmetadata: {name: svc-${i}, namespace: team-${i % 7}}\nspec:\n  type: NodePort\n  selector: {app: svc-${i}}\n  ports:\n  - {name: http, port: 80, targetPort: 8080}\n`,
+).join("---\n");
+const applies = [];
+for (let i = 0; i < 7; i++) {
+  await page.getByTestId("reset").click();
+  await page.getByTestId("yaml-input").evaluate((el, text) => {
+    el.value = text;
+    el.dispatchEvent(new InputEvent("input", { bubbles: true }));
+  }, manifest);
+  applies.push(
+    await page.evaluate(async () => {
+      const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+      const button = document.querySelector('[data-testid="apply"]');
+      const start = performance.now();
+      button.click();
+      while (document.querySelectorAll('[data-testid="outcome"]').length < 500) await frame();
+      // Until that frame is painted: a task queued from requestAnimationFrame runs after the paint.
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      return performance.now() - start;
+    }),
+  );
+}
+results.push(["Apply of a 500-Service manifest to the painted result", "< 100 ms", fmt(median(applies))]);
+
+// A full redraw of the 0-65535 grid, with 5,000 Services in it: move the focus cell, which redraws.
+await page.getByTestId("reset").click();
+await page.getByTestId("range-input").fill("0-65535");
+await page.getByTestId("range-input").press("Enter");
+await page.getByTestId("add-count").fill("5000");
+await page.getByTestId("add-count").press("Tab");
+await page.getByTestId("add-services").click();
+await page.getByTestId("port-grid").focus();
+const draws = [];
+for (let i = 0; i < 60; i++) {
+  await page.getByTestId("port-grid").press("ArrowRight");
+  draws.push(await page.evaluate(() => performance.getEntriesByName("portband:grid-draw").at(-1).duration));
+}
+results.push(["full redraw of the 0-65535 grid (65,536 cells, 5,000 Services)", "< 4 ms", fmt(median(draws))]);
+
+// The screenshot for the README: the KEP-3668 story.
+await page.getByTestId("presets").selectOption({ label: "KEP-3668: a fixed port taken first" });
+await page.getByTestId("outcome").last().click();
+await page.screenshot({ path: new URL("../docs/screenshot.png", import.meta.url).pathname });
+
+await browser.close();
+await server.close();
+console.log("| measured in headless Chromium | target | figure |\n|---|---|---|");
+for (const [what, target, value] of results) console.log(`| ${what} | ${target} | ${value} |`);
