@@ -181,3 +181,15 @@ test("the grid: hover and keyboard focus describe a port; a click selects its Se
   await grid.press("Control+End");
   assert.equal(await page.getByTestId("cell-info").textContent(), "32767 · dynamic band · free");
 });
+
+test("the step log follows new steps and keeps its place when a step is clicked", async () => {
+  await page.getByTestId("presets").selectOption({ label: "KEP-3668: a fixed port taken first" });
+  const log = page.getByTestId("outcomes");
+  const atBottom = await log.evaluate((ol) => ol.scrollTop + ol.clientHeight >= ol.scrollHeight - 2);
+  assert.ok(atBottom, "the newest step is in view");
+  await log.evaluate((ol) => (ol.scrollTop = 200));
+  const button = page.locator('[data-testid="outcome"] button[data-select]').filter({ hasText: "apps/app-10" }).first();
+  await button.click();
+  assert.equal(await page.locator(".service.selected").getAttribute("data-service"), "apps/app-10");
+  assert.ok(Math.abs((await log.evaluate((ol) => ol.scrollTop)) - 200) < 40, "the log keeps its place");
+});

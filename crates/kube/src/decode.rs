@@ -151,7 +151,8 @@ enum Resolved {
     Null,
     Bool(bool),
     Int(i64),
-    Float(f64),
+    /// A float; its value when that is a whole number that fits an i64.
+    Float(Option<i64>),
     Str,
 }
 
@@ -196,17 +197,72 @@ fn resolve(text: &str) -> Resolved {
     if let Some(value) = int {
         return Resolved::Int(if negative { -value } else { value });
     }
-    let looks_numeric = plain
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'))
-        && plain.bytes().any(|b| b.is_ascii_digit());
     match plain.as_str() {
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Resolved::Float(f64::INFINITY),
-        "-.inf" | "-.Inf" | "-.INF" => Resolved::Float(f64::NEG_INFINITY),
-        ".nan" | ".NaN" | ".NAN" => Resolved::Float(f64::NAN),
-        _ if looks_numeric => plain.parse().map_or(Resolved::Str, Resolved::Float),
-        _ => Resolved::Str,
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
+        | ".nan" | ".NaN" | ".NAN" => Resolved::Float(None),
+        _ => decimal_float(&plain).map_or(Resolved::Str, Resolved::Float),
     }
+}
+
+/// A YAML float `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`: `None` if `text` is not one,
+/// else its value if that is a whole number within i64 (all that an int32 field needs to know).
+fn decimal_float(text: &str) -> Option<Option<i64>> {
+    let (negative, rest) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let exponent: i64 = match exponent {
+        None => 0,
+        Some(e) => {
+            let unsigned = e.strip_prefix(['+', '-']).unwrap_or(e);
+            if unsigned.is_empty() || !digits(unsigned) {
+                return None;
+            }
+            e.parse().unwrap_or(if e.starts_with('-') {
+                i64::MIN
+            } else {
+                i64::MAX
+            })
+        }
+    };
+    let well_formed = digits(whole)
+        && digits(fraction)
+        && (!whole.is_empty() || (!fraction.is_empty() && mantissa.starts_with('.')));
+    if !well_formed {
+        return None;
+    }
+    // The value is `all_digits` × 10^(exponent − fraction length).
+    let all_digits = format!("{whole}{fraction}");
+    let all_digits = all_digits.trim_start_matches('0');
+    let scale = exponent.saturating_sub(fraction.len() as i64);
+    // Go's ParseFloat fails beyond f64's range (about 1.8e308), and go-yaml then keeps the text a string.
+    if !all_digits.is_empty() && (all_digits.len() as i64).saturating_add(scale) > 309 {
+        return None;
+    }
+    let kept = if scale >= 0 {
+        usize::try_from(scale)
+            .ok()
+            .filter(|&n| n <= 19)
+            .map(|n| all_digits.to_owned() + &"0".repeat(n))
+    } else {
+        let cut = usize::try_from(scale.unsigned_abs()).unwrap_or(usize::MAX);
+        let (int_part, dropped) = all_digits.split_at(all_digits.len().saturating_sub(cut));
+        dropped
+            .bytes()
+            .all(|b| b == b'0')
+            .then(|| int_part.to_owned())
+    };
+    Some(kept.and_then(|k| {
+        let value: i64 = if k.is_empty() { 0 } else { k.parse().ok()? };
+        Some(if negative { -value } else { value })
+    }))
 }
 
 /// The Go struct that holds a field, and the field's JSON path with and without list indices.
@@ -558,8 +614,8 @@ impl<'d> Walk<'d> {
                     None
                 }
             },
-            (_, Some(Resolved::Float(v))) if v.fract() == 0.0 && v.abs() <= f64::from(i32::MAX) => {
-                Some(v as i32)
+            (_, Some(Resolved::Float(Some(v)))) if i32::try_from(v).is_ok() => {
+                i32::try_from(v).ok()
             }
             (_, Some(Resolved::Float(_))) => {
                 let text = self.doc.scalar_text(node).unwrap_or_default().to_owned();
@@ -612,14 +668,28 @@ mod tests {
         assert_eq!(resolve("0x50"), Resolved::Int(80));
         assert_eq!(resolve("010"), Resolved::Int(8));
         assert_eq!(resolve("30_080"), Resolved::Int(30080));
-        assert_eq!(resolve("080"), Resolved::Float(80.0));
-        assert_eq!(resolve("80.5"), Resolved::Float(80.5));
+        assert_eq!(resolve("080"), Resolved::Float(Some(80)));
+        assert_eq!(resolve("80.5"), Resolved::Float(None));
+        assert_eq!(resolve("80.0"), Resolved::Float(Some(80)));
+        assert_eq!(resolve("8.05e1"), Resolved::Float(None));
+        assert_eq!(resolve("8.050e2"), Resolved::Float(Some(805)));
+        assert_eq!(resolve("1e3"), Resolved::Float(Some(1000)));
+        assert_eq!(resolve("-1.5e1"), Resolved::Float(Some(-15)));
+        assert_eq!(resolve(".5"), Resolved::Float(None));
+        assert_eq!(resolve("0.0"), Resolved::Float(Some(0)));
+        assert_eq!(resolve("1e20"), Resolved::Float(None));
+        assert_eq!(resolve("1e400"), Resolved::Str);
+        assert_eq!(resolve(".inf"), Resolved::Float(None));
+        assert_eq!(resolve("1."), Resolved::Float(Some(1)));
+        assert_eq!(resolve("."), Resolved::Str);
+        assert_eq!(resolve("1e"), Resolved::Str);
+        assert_eq!(resolve("1-2"), Resolved::Str);
         assert_eq!(resolve("yes"), Resolved::Bool(true));
         assert_eq!(resolve("Off"), Resolved::Bool(false));
         assert_eq!(resolve("~"), Resolved::Null);
         assert_eq!(resolve("web"), Resolved::Str);
         assert_eq!(resolve("1.2.3"), Resolved::Str);
         assert_eq!(resolve("e"), Resolved::Str);
-        assert_eq!(resolve("99999999999999999999"), Resolved::Float(1e20));
+        assert_eq!(resolve("99999999999999999999"), Resolved::Float(None));
     }
 }

@@ -35,14 +35,30 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
             render(history.outcomes(), fresh, selected.as_deref())
         })
     };
+    // New steps scroll the newest into view; any other re-render keeps the reader's place.
+    let scroll = use_mut_ref(|| (0usize, 0i32));
     {
-        let list = list.clone();
-        use_effect_with(props.history.outcomes().len(), move |_| {
-            if let Some(last) = list.cast::<Element>().and_then(|l| l.last_element_child()) {
-                last.scroll_into_view_with_bool(false);
+        let (list, scroll) = (list.clone(), scroll.clone());
+        let count = props.history.outcomes().len();
+        use_effect_with(items.clone(), move |_| {
+            let Some(list) = list.cast::<Element>() else {
+                return;
+            };
+            let mut scroll = scroll.borrow_mut();
+            if scroll.0 != count {
+                scroll.0 = count;
+                list.set_scroll_top(list.scroll_height());
+            } else {
+                list.set_scroll_top(scroll.1);
             }
         });
     }
+    let onscroll = {
+        let scroll = scroll.clone();
+        Callback::from(move |e: Event| {
+            scroll.borrow_mut().1 = e.target_unchecked_into::<Element>().scroll_top()
+        })
+    };
     let onclick = {
         let ondispatch = props.ondispatch.clone();
         Callback::from(move |e: MouseEvent| {
@@ -61,7 +77,7 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
             if count == 0 {
                 <p class="empty">{ "Nothing applied yet." }</p>
             }
-            <ol ref={list} data-testid="outcomes" aria-live="polite" {onclick}>
+            <ol ref={list} data-testid="outcomes" aria-live="polite" {onclick} {onscroll}>
                 { Html::from_html_unchecked(AttrValue::from((*items).clone())) }
             </ol>
         </div>

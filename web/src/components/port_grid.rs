@@ -292,7 +292,7 @@ fn draw(
     let boundary = band_boundary(layout, bands.static_size() as usize);
     if let Some(&(x, y)) = boundary.first() {
         context.set_stroke_style_str("#263238");
-        context.set_line_width(line * 2.0);
+        context.set_line_width((cell / 6.0).clamp(1.0, 3.0));
         context.begin_path();
         context.move_to(x, y);
         for &(x, y) in &boundary[1..] {
