@@ -193,3 +193,20 @@ test("the step log follows new steps and keeps its place when a step is clicked"
   assert.equal(await page.locator(".service.selected").getAttribute("data-service"), "apps/app-10");
   assert.ok(Math.abs((await log.evaluate((ol) => ol.scrollTop)) - 200) < 40, "the log keeps its place");
 });
+
+test("the seed replays the same dynamic ports; a bad seed is refused", async () => {
+  await apply(service("web", "  type: NodePort\n  ports: [{port: 80}]\n"));
+  const first = (await outcomes())[0].nodePorts[0];
+  const setSeed = async (value) => {
+    await page.getByTestId("seed-input").fill(value);
+    await page.getByTestId("seed-input").press("Enter");
+  };
+  await setSeed("12345");
+  const other = (await outcomes())[0].nodePorts[0];
+  assert.notEqual(other, first);
+  await setSeed("0");
+  assert.equal((await outcomes())[0].nodePorts[0], first);
+  await setSeed("-3");
+  assert.match(await page.getByTestId("error").textContent(), /The seed must be a whole number from 0 to 9007199254740991/);
+  assert.equal((await outcomes())[0].nodePorts[0], first, "the last good seed stays");
+});
