@@ -59,3 +59,18 @@ ensure_chromium() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
 }
+
+# Installs Debian's Firefox ESR and geckodriver (built with cargo) for the Firefox tests, if missing.
+ensure_firefox() {
+  if [ ! -x /usr/bin/firefox-esr ]; then
+    step "installing firefox-esr"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq firefox-esr >/dev/null
+  fi
+  if ! command -v geckodriver >/dev/null; then
+    step "installing geckodriver (about 3 minutes)"
+    cargo install geckodriver --locked || cargo install geckodriver
+  fi
+}

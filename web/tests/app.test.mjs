@@ -64,14 +64,14 @@ test("paste, apply: outcomes, nodePorts in the dynamic band, the band summary", 
   assert.match(summary, /dynamic 30086–32767 \(2682\): 3 used, 2679 free/);
 });
 
-test("a conflict shows the apiserver's exact error", async () => {
+test("a conflict shows the apiserver's exact error, as kubectl prints it", async () => {
   await apply(service("a", "  type: NodePort\n  ports: [{port: 80, nodePort: 30080}]\n"));
   await apply(service("b", "  type: NodePort\n  ports: [{port: 81, nodePort: 30080}]\n"));
   const steps = await outcomes();
   assert.equal(steps[1].result, "rejected");
   assert.ok(
     steps[1].text.includes(
-      'Service "b" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated',
+      'Error from server (Invalid): error when creating "STDIN": Service "b" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated',
     ),
     steps[1].text,
   );

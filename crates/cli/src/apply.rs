@@ -2,9 +2,7 @@
 
 use crate::files::{load, Loaded};
 use crate::{ClusterArgs, Format};
-use portband_kube::{
-    Action, ApiError, ClusterConfig, History, Outcome, PortOutcome, Report, Verdict,
-};
+use portband_kube::{Action, ClusterConfig, History, Outcome, PortOutcome, Report, Verdict};
 use std::fmt::Write;
 
 /// Runs the files' steps in order and prints the outcomes; returns the exit status.
@@ -98,8 +96,8 @@ fn table(history: &History, sources: &[&str]) -> String {
         for line in &lines[1..] {
             let _ = writeln!(out, "{:indent$}{line}", "");
         }
-        if let Some(error) = &outcome.error {
-            let _ = writeln!(out, "     {}", kubectl_error(outcome, error, file));
+        if let Some(error) = outcome.kubectl_error(file) {
+            let _ = writeln!(out, "     {error}");
             if let Some(holder) = &outcome.holder {
                 let _ = writeln!(
                     out,
@@ -149,23 +147,4 @@ fn node_port_lines(outcome: &Outcome) -> Vec<String> {
         lines.push(format!("healthCheckNodePort → {hc}{band}"));
     }
     lines
-}
-
-/// The error as kubectl prints it.
-fn kubectl_error(outcome: &Outcome, error: &ApiError, file: &str) -> String {
-    let from_server = match error.reason() {
-        "" => "Error from server".to_owned(),
-        reason => format!("Error from server ({reason})"),
-    };
-    match outcome.action {
-        Action::Delete => format!("{from_server}: {error}"),
-        Action::Apply => {
-            let verb = if outcome.updating {
-                "replacing"
-            } else {
-                "creating"
-            };
-            format!("{from_server}: error when {verb} {file:?}: {error}")
-        }
-    }
 }

@@ -6,6 +6,7 @@ use crate::registry::{self, Allocation};
 use crate::service::Service;
 use crate::status::ApiError;
 use crate::yaml::Pos;
+use portband_allocator::gofmt::Quoted;
 use portband_allocator::{
     AllocError, BandKind, BandUsage, Bands, Config, Metrics, PortAllocator, PortRange,
 };
@@ -167,6 +168,30 @@ pub struct Outcome {
     pub metrics: Metrics,
     /// Used and free ports per band after the step.
     pub usage: BandUsage,
+}
+
+impl Outcome {
+    /// The error as `kubectl` prints it for an object read from `file` (kubectl says `STDIN` for
+    /// standard input), e.g. `Error from server (Invalid): error when creating "web.yaml": Service
+    /// "web" is invalid: …`. Updates say `replacing`, as apply steps replace the object.
+    pub fn kubectl_error(&self, file: &str) -> Option<String> {
+        let error = self.error.as_ref()?;
+        let from_server = match error.reason() {
+            "" => "Error from server".to_owned(),
+            reason => format!("Error from server ({reason})"),
+        };
+        Some(match self.action {
+            Action::Delete => format!("{from_server}: {error}"),
+            Action::Apply => {
+                let verb = if self.updating {
+                    "replacing"
+                } else {
+                    "creating"
+                };
+                format!("{from_server}: error when {verb} {}: {error}", Quoted(file))
+            }
+        })
+    }
 }
 
 /// The stored Services and the allocator.

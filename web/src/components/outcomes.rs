@@ -161,7 +161,14 @@ fn step(out: &mut String, i: usize, outcome: &Outcome, fresh: bool, selected: bo
             r#" class="code""#,
             &format!("{} {}", error.code(), error.reason()),
         );
-        element(out, "code", "", &error.to_string());
+        element(
+            out,
+            "code",
+            "",
+            &outcome
+                .kubectl_error("STDIN")
+                .unwrap_or_else(|| error.to_string()),
+        );
         if let Some(holder) = &outcome.holder {
             element(
                 out,

@@ -1,0 +1,63 @@
+// The web app in headless Firefox (Debian's firefox-esr, driven over WebDriver by geckodriver):
+// the core loop works there as in Chromium.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { serve, DIST } from "./harness.mjs";
+import { firefox } from "./webdriver.mjs";
+
+let server, browser;
+
+before(async () => {
+  server = await serve(DIST);
+  browser = await firefox();
+  await browser.goto(server.url);
+  await browser.until(`return document.querySelector('[data-testid="apply"]')`);
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const setEditor = (text) =>
+  browser.run(
+    `const el = document.querySelector('[data-testid="yaml-input"]');
+     el.value = arguments[0];
+     el.dispatchEvent(new InputEvent("input", { bubbles: true }));`,
+    text,
+  );
+const outcomes = () =>
+  browser.run(`return [...document.querySelectorAll('[data-testid="outcome"]')].map((li) => [li.dataset.service, li.dataset.result, li.dataset.nodePorts]);`);
+
+test("Firefox: apply, outcomes, band summary, conflicts, errors, the grid", async () => {
+  await setEditor("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}\n");
+  await browser.click('[data-testid="apply"]');
+  await setEditor("apiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec: {type: NodePort, ports: [{port: 81, nodePort: 30080}]}\n");
+  await browser.click('[data-testid="apply"]');
+  await browser.until(`return document.querySelectorAll('[data-testid="outcome"]').length === 2`);
+  assert.deepEqual(await outcomes(), [
+    ["default/web", "created", "30080"],
+    ["default/b", "rejected", ""],
+  ]);
+  const log = await browser.run(`return document.querySelector('[data-testid="outcomes"]').textContent`);
+  assert.ok(log.includes('Service "b" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated'), log);
+  const summary = await browser.run(`return document.querySelector('[data-testid="band-summary"]').textContent`);
+  assert.match(summary, /static 30000–30085 \(86\): 1 used, 85 free/);
+
+  await browser.type('[data-testid="range-input"]', "30000-30127\uE007");
+  await browser.until(`return /30016–30127/.test(document.querySelector('[data-testid="band-summary"]').textContent)`);
+
+  await setEditor("spec: a: b\n");
+  await browser.click('[data-testid="apply"]');
+  const error = await browser.until(`return document.querySelector('[data-testid="error"]')?.textContent`);
+  assert.match(error, /^Line 1, column 8: mapping values are not allowed/);
+
+  // The canvas draws the explicit port 30080 in its Service's colour (Okabe-Ito orange, 230,159,0).
+  const drawn = await browser.run(`
+    const canvas = document.querySelector('[data-testid="port-grid"]');
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let coloured = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] > 200 && data[i + 1] > 140 && data[i + 1] < 170 && data[i + 2] < 10) coloured++;
+    return { width: canvas.width, coloured };`);
+  assert.ok(drawn.width > 0 && drawn.coloured > 0, JSON.stringify(drawn));
+  assert.equal(await browser.run(`return document.querySelectorAll('[data-testid="panic"]').length`), 0);
+});
