@@ -2,7 +2,7 @@
 
 use crate::files::{load, Loaded};
 use crate::{ClusterArgs, Format};
-use portband_kube::{Action, ClusterConfig, History, Outcome, PortOutcome, Report, Verdict};
+use portband_kube::{Action, ClusterConfig, History, Outcome, Report, Verdict};
 use std::fmt::Write;
 
 /// Runs the files' steps in order and prints the outcomes; returns the exit status.
@@ -126,25 +126,5 @@ fn node_port_lines(outcome: &Outcome) -> Vec<String> {
     if let Some(kind) = &outcome.kind {
         return vec![format!("({kind})")];
     }
-    let port = |p: &PortOutcome| {
-        let name = if p.name.is_empty() {
-            String::new()
-        } else {
-            format!("{} ", p.name)
-        };
-        let target = match (p.node_port, p.band) {
-            (0, _) => "no nodePort".to_owned(),
-            (np, Some(band)) => format!("{np} ({band})"),
-            (np, None) => np.to_string(),
-        };
-        format!("{name}{}/{} → {target}", p.port, p.protocol)
-    };
-    let mut lines: Vec<String> = outcome.ports.iter().map(port).collect();
-    if let Some(hc) = outcome.health_check_node_port {
-        let band = outcome
-            .health_check_band
-            .map_or(String::new(), |b| format!(" ({b})"));
-        lines.push(format!("healthCheckNodePort → {hc}{band}"));
-    }
-    lines
+    outcome.port_lines()
 }

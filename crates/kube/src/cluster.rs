@@ -171,6 +171,40 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// One line per port, then one for the health-check port: `http 80/TCP → 31870 (dynamic)`,
+    /// `healthCheckNodePort → 30156 (dynamic)`.
+    pub fn port_lines(&self) -> Vec<String> {
+        let target = |port: i32, band: Option<BandKind>| match (port, band) {
+            (0, _) => "no nodePort".to_owned(),
+            (port, Some(band)) => format!("{port} ({band})"),
+            (port, None) => port.to_string(),
+        };
+        let mut lines: Vec<String> = self
+            .ports
+            .iter()
+            .map(|p| {
+                let name = if p.name.is_empty() {
+                    String::new()
+                } else {
+                    format!("{} ", p.name)
+                };
+                format!(
+                    "{name}{}/{} → {}",
+                    p.port,
+                    p.protocol,
+                    target(p.node_port, p.band)
+                )
+            })
+            .collect();
+        if let Some(hc) = self.health_check_node_port {
+            lines.push(format!(
+                "healthCheckNodePort → {}",
+                target(hc, self.health_check_band)
+            ));
+        }
+        lines
+    }
+
     /// The error as `kubectl` prints it for an object read from `file` (kubectl says `STDIN` for
     /// standard input), e.g. `Error from server (Invalid): error when creating "web.yaml": Service
     /// "web" is invalid: …`. Updates say `replacing`, as apply steps replace the object.

@@ -125,31 +125,11 @@ fn step(out: &mut String, i: usize, outcome: &Outcome, fresh: bool, selected: bo
         element(out, "span", r#" class="kind""#, &format!("({kind})"));
     }
     out.push_str("</div>");
-    if !outcome.ports.is_empty() {
+    let lines = outcome.port_lines();
+    if !lines.is_empty() {
         out.push_str(r#"<ul class="ports">"#);
-        for p in &outcome.ports {
-            let name = if p.name.is_empty() {
-                String::new()
-            } else {
-                format!("{} ", p.name)
-            };
-            let target = match (p.node_port, p.band) {
-                (0, _) => "no nodePort".to_owned(),
-                (np, Some(band)) => format!("{np} ({band})"),
-                (np, None) => np.to_string(),
-            };
-            element(
-                out,
-                "li",
-                "",
-                &format!("{name}{}/{} → {target}", p.port, p.protocol),
-            );
-        }
-        if let Some(hc) = outcome.health_check_node_port {
-            let band = outcome
-                .health_check_band
-                .map_or(String::new(), |b| format!(" ({b})"));
-            element(out, "li", "", &format!("healthCheckNodePort → {hc}{band}"));
+        for line in &lines {
+            element(out, "li", "", line);
         }
         out.push_str("</ul>");
     }

@@ -180,7 +180,12 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
             None => format!("{port} · {band} · free"),
         }
     };
-    let info = hover.map(|h| h.0).or(*focus).map(describe);
+    // A focus kept from a larger range may point past this one's end.
+    let info = hover
+        .map(|h| h.0)
+        .or(*focus)
+        .filter(|&i| i < layout.count)
+        .map(describe);
     let labels = band_labels(&props.bands);
     html! {
         <div class="grid">
