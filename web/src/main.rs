@@ -13,7 +13,9 @@ use components::outcomes::Outcomes;
 use components::port_grid::PortGrid;
 use components::services::ServiceList;
 use components::summary::Summary;
-use state::AppState;
+use components::timeline::Timeline;
+use state::{Action, AppState, Dispatch};
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// The whole app: controls on top, the editor and the outcome log on the left, the grid on the right.
@@ -22,7 +24,9 @@ fn App() -> Html {
     let state = use_reducer(AppState::default);
     let dispatch = state.dispatcher();
     let history = &state.history;
-    let cluster = history.cluster();
+    let cluster = state.shown();
+    use_shortcuts(dispatch.clone());
+    use_player(state.playing, dispatch.clone());
     let fresh = fresh_ports(&history.outcomes()[state.fresh.clone()]);
     let conflict = history.outcomes()[state.fresh.clone()]
         .iter()
@@ -54,10 +58,11 @@ fn App() -> Html {
                         can_restore={state.replaced_editor.is_some()}
                         ondispatch={dispatch.clone()}
                     />
-                    <Outcomes history={state.history.clone()} fresh={state.fresh.clone()} selected={state.selected.clone()} ondispatch={dispatch.clone()} />
+                    <Outcomes history={state.history.clone()} fresh={state.fresh.clone()} selected={state.selected.clone()} position={state.position()} ondispatch={dispatch.clone()} />
                 </section>
                 <section class="right">
-                    <Summary history={state.history.clone()} />
+                    <Timeline position={state.position()} len={history.outcomes().len()} playing={state.playing} ondispatch={dispatch.clone()} />
+                    <Summary history={state.history.clone()} past={state.past.clone()} />
                     <PortGrid
                         cells={state.cells.clone()}
                         bands={cluster.bands()}
@@ -67,11 +72,69 @@ fn App() -> Html {
                         conflict={conflict}
                         ondispatch={dispatch.clone()}
                     />
-                    <ServiceList history={state.history.clone()} selected={state.selected.clone()} ondispatch={dispatch} />
+                    <ServiceList history={state.history.clone()} past={state.past.clone()} selected={state.selected.clone()} ondispatch={dispatch} />
                 </section>
             </main>
         </div>
     }
+}
+
+/// Keyboard shortcuts for the history, anywhere but in a field or the grid: ← and → step, Home and
+/// End jump to either end, Space plays and pauses.
+#[hook]
+fn use_shortcuts(dispatch: Dispatch) {
+    use_effect_with((), move |_| {
+        let document = gloo::utils::document();
+        let listener = gloo::events::EventListener::new(&document, "keydown", move |event| {
+            let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                return;
+            };
+            if event.ctrl_key() || event.meta_key() || event.alt_key() || event.default_prevented()
+            {
+                return;
+            }
+            let in_control = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|t| {
+                    t.closest("input, textarea, select, canvas, button")
+                        .ok()
+                        .flatten()
+                        .is_some()
+                });
+            let action = match event.key().as_str() {
+                "ArrowLeft" => Action::StepBy(-1),
+                "ArrowRight" => Action::StepBy(1),
+                "Home" => Action::Seek(0),
+                "End" => Action::Seek(usize::MAX),
+                " " => Action::TogglePlay,
+                _ => return,
+            };
+            if in_control {
+                return;
+            }
+            event.prevent_default();
+            dispatch.dispatch(action);
+        });
+        move || drop(listener)
+    });
+}
+
+/// While playing, a step forward every beat: 0.9 s, or 2 s for people who ask for reduced motion.
+#[hook]
+fn use_player(playing: bool, dispatch: Dispatch) {
+    use_effect_with(playing, move |&playing| {
+        let reduced = gloo::utils::window()
+            .match_media("(prefers-reduced-motion: reduce)")
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches());
+        let beat = if reduced { 2000 } else { 900 };
+        let timer = playing.then(|| {
+            gloo::timers::callback::Interval::new(beat, move || dispatch.dispatch(Action::Tick))
+        });
+        move || drop(timer)
+    });
 }
 
 /// The ports to ring as fresh: those the last action took, or only its last step's when it took

@@ -6,8 +6,8 @@ use crate::presets::PRESETS;
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::PortRange;
 use portband_kube::{
-    read, types, ClusterConfig, History, Input, Object, Service, ServicePort, ServiceSpec, Source,
-    Step, MAX_SEED,
+    read, types, Cluster, ClusterConfig, History, Input, Object, Service, ServicePort, ServiceSpec,
+    Source, Step, MAX_SEED,
 };
 use std::rc::Rc;
 use yew::{Reducible, UseReducerDispatcher};
@@ -100,7 +100,13 @@ pub struct AppState {
     pub config: ClusterConfig,
     /// Every step so far, its outcome, and the current state.
     pub history: Shared<History>,
-    /// Who holds each port now.
+    /// Which point of the history is shown: after the first `n` steps, or `None` for after the last.
+    pub cursor: Option<usize>,
+    /// The cluster at the cursor, when the cursor is in the past.
+    pub past: Option<Shared<Cluster>>,
+    /// Whether the history is playing (stepping forward by itself).
+    pub playing: bool,
+    /// Who holds each port at the cursor.
     pub cells: Shared<Cells>,
     /// The current input problem.
     pub problem: Option<Problem>,
@@ -141,6 +147,14 @@ pub enum Action {
     RestoreEditor,
     /// Highlight a Service's ports (or none).
     Select(Option<String>),
+    /// Show the state after the first `n` steps (the last step or beyond: the present).
+    Seek(usize),
+    /// Move the cursor by this many steps.
+    StepBy(isize),
+    /// Start or stop playing the history.
+    TogglePlay,
+    /// One beat of playing: the next step, and stop at the end.
+    Tick,
 }
 
 impl Default for AppState {
@@ -155,6 +169,9 @@ impl Default for AppState {
             config,
             cells: Shared::new(Cells::of(history.cluster())),
             history: Shared::new(history),
+            cursor: None,
+            past: None,
+            playing: false,
             problem: None,
             notice: None,
             selected: None,
@@ -271,12 +288,60 @@ impl Reducible for AppState {
                 }
                 next.selected = key;
             }
+            Action::Seek(n) => {
+                next.playing = false;
+                next.seek(n);
+            }
+            Action::StepBy(delta) => {
+                let position = next.position().saturating_add_signed(delta);
+                next.playing = false;
+                next.seek(position);
+            }
+            Action::TogglePlay => {
+                let len = next.history.outcomes().len();
+                next.playing = !next.playing && len > 0;
+                if next.playing && next.position() >= len {
+                    next.seek(0);
+                }
+            }
+            Action::Tick => {
+                if !next.playing {
+                    return self;
+                }
+                let position = next.position() + 1;
+                next.seek(position);
+                next.playing = position < next.history.outcomes().len();
+            }
         }
         Rc::new(next)
     }
 }
 
 impl AppState {
+    /// How many steps the shown state has run.
+    pub fn position(&self) -> usize {
+        self.cursor.unwrap_or(self.history.outcomes().len())
+    }
+
+    /// The cluster as shown: at the cursor, or now.
+    pub fn shown(&self) -> &Cluster {
+        self.past.as_deref().unwrap_or(self.history.cluster())
+    }
+
+    /// Moves the cursor to after the first `n` steps, replaying them.
+    fn seek(&mut self, n: usize) {
+        let len = self.history.outcomes().len();
+        if n >= len {
+            self.cursor = None;
+            self.past = None;
+        } else {
+            self.cursor = Some(n);
+            self.past = Some(Shared::new(self.history.state_at(n)));
+        }
+        self.fresh = n.min(len).saturating_sub(1)..n.min(len);
+        self.cells = Shared::new(Cells::of(self.shown()));
+    }
+
     /// Reads the editor and runs its steps; a scenario's own settings take over the cluster.
     fn apply_editor(&mut self) {
         let input = match read(&self.editor) {
@@ -338,7 +403,12 @@ impl AppState {
             history.push(step.clone());
         }
         self.history = Shared::new(history);
+        // The same step stays in view, now under the new settings.
+        let cursor = self.cursor;
         self.after_steps(self.history.outcomes().len());
+        if let Some(n) = cursor {
+            self.seek(n);
+        }
     }
 
     fn push_steps(&mut self, steps: Vec<Step>) {
@@ -351,6 +421,9 @@ impl AppState {
     }
 
     fn after_steps(&mut self, first_new: usize) {
+        self.cursor = None;
+        self.past = None;
+        self.playing = false;
         self.fresh = first_new..self.history.outcomes().len();
         self.cells = Shared::new(Cells::of(self.history.cluster()));
         if self

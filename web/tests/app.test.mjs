@@ -210,3 +210,42 @@ test("the seed replays the same dynamic ports; a bad seed is refused", async () 
   assert.match(await page.getByTestId("error").textContent(), /The seed must be a whole number from 0 to 9007199254740991/);
   assert.equal((await outcomes())[0].nodePorts[0], first, "the last good seed stays");
 });
+
+test("time travel: step back and forward with buttons, keys and the scrubber; play and pause", async () => {
+  await apply(service("a", "  type: NodePort\n  ports: [{port: 80}]\n"));
+  await apply(service("b", "  type: NodePort\n  ports: [{port: 80, nodePort: 30001}]\n"));
+  const summary = () => page.getByTestId("band-summary").textContent();
+  const position = () => page.getByTestId("step-position").textContent();
+  assert.equal(await position(), "Step 2 of 2 (now)");
+  assert.match(await summary(), /static 30000–30085 \(86\): 1 used/);
+
+  await page.getByTestId("step-back").click();
+  assert.equal(await position(), "Step 1 of 2");
+  assert.match(await summary(), /static 30000–30085 \(86\): 0 used, 86 free/);
+  assert.equal(await page.locator(".outcome.future").getAttribute("data-service"), "default/b");
+  assert.equal(await page.locator(".outcome.current").getAttribute("data-service"), "default/a");
+  assert.equal(await page.locator('[data-testid="services"] li').count(), 1, "the Service list shows that moment too");
+
+  await page.locator("h1").click();
+  await page.keyboard.press("Home");
+  assert.equal(await position(), "Step 0 of 2");
+  assert.match(await summary(), /dynamic 30086–32767 \(2682\): 0 used/);
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await position(), "Step 1 of 2");
+  await page.keyboard.press("End");
+  assert.equal(await position(), "Step 2 of 2 (now)");
+
+  await page.getByTestId("scrubber").fill("1");
+  assert.equal(await position(), "Step 1 of 2");
+
+  await page.keyboard.press("Home");
+  await page.locator("h1").click();
+  await page.keyboard.press(" ");
+  assert.equal(await page.getByTestId("play").getAttribute("aria-pressed"), "true");
+  await page.waitForFunction(() => document.querySelector('[data-testid="step-position"]').textContent.endsWith("(now)"), null, { timeout: 5000 });
+  assert.equal(await page.getByTestId("play").getAttribute("aria-pressed"), "false", "playing stops at the end");
+
+  await page.getByTestId("step-back").click();
+  await apply(service("c", "  type: NodePort\n  ports: [{port: 80}]\n"));
+  assert.equal(await position(), "Step 3 of 3 (now)", "a new step brings the view back to now");
+});

@@ -7,3 +7,4 @@ pub mod panic_banner;
 pub mod port_grid;
 pub mod services;
 pub mod summary;
+pub mod timeline;

@@ -17,6 +17,8 @@ pub struct OutcomesProps {
     pub fresh: std::ops::Range<usize>,
     /// The highlighted Service.
     pub selected: Option<String>,
+    /// How many steps the shown state has run (later steps are dimmed).
+    pub position: usize,
     /// Where actions go.
     pub ondispatch: Dispatch,
 }
@@ -30,13 +32,18 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
             props.history.clone(),
             props.fresh.clone(),
             props.selected.clone(),
+            props.position,
         );
-        use_memo(deps, |(history, fresh, selected)| {
-            render(history.outcomes(), fresh, selected.as_deref())
+        use_memo(deps, |(history, fresh, selected, position)| {
+            render(history.outcomes(), fresh, selected.as_deref(), *position)
         })
     };
-    // New steps scroll the newest into view; any other re-render keeps the reader's place.
+    // New steps scroll the newest into view; any other re-render keeps the reader's place, read
+    // here, before the list's content is replaced (which resets its scroll position).
     let scroll = use_mut_ref(|| (0usize, 0i32));
+    if let Some(list) = list.cast::<Element>() {
+        scroll.borrow_mut().1 = list.scroll_top();
+    }
     {
         let (list, scroll) = (list.clone(), scroll.clone());
         let count = props.history.outcomes().len();
@@ -53,12 +60,6 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
             }
         });
     }
-    let onscroll = {
-        let scroll = scroll.clone();
-        Callback::from(move |e: Event| {
-            scroll.borrow_mut().1 = e.target_unchecked_into::<Element>().scroll_top()
-        })
-    };
     let onclick = {
         let ondispatch = props.ondispatch.clone();
         Callback::from(move |e: MouseEvent| {
@@ -77,7 +78,7 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
             if count == 0 {
                 <p class="empty">{ "Nothing applied yet." }</p>
             }
-            <ol ref={list} data-testid="outcomes" aria-live="polite" {onclick} {onscroll}>
+            <ol ref={list} data-testid="outcomes" aria-live="polite" {onclick}>
                 { Html::from_html_unchecked(AttrValue::from((*items).clone())) }
             </ol>
         </div>
@@ -85,21 +86,27 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
 }
 
 /// The `<li>` of every step.
-fn render(outcomes: &[Outcome], fresh: &std::ops::Range<usize>, selected: Option<&str>) -> String {
+fn render(
+    outcomes: &[Outcome],
+    fresh: &std::ops::Range<usize>,
+    selected: Option<&str>,
+    position: usize,
+) -> String {
     let mut out = String::with_capacity(outcomes.len() * 300);
     for (i, outcome) in outcomes.iter().enumerate() {
-        step(
-            &mut out,
-            i,
-            outcome,
-            fresh.contains(&i),
-            selected == Some(outcome.service.as_str()),
-        );
+        // The step the cursor stands after is current; later ones have not happened yet.
+        let when = match (i + 1).cmp(&position) {
+            std::cmp::Ordering::Equal if position < outcomes.len() => " current",
+            std::cmp::Ordering::Greater => " future",
+            _ => "",
+        };
+        let selected = selected == Some(outcome.service.as_str());
+        step(&mut out, i, outcome, fresh.contains(&i), selected, when);
     }
     out
 }
 
-fn step(out: &mut String, i: usize, outcome: &Outcome, fresh: bool, selected: bool) {
+fn step(out: &mut String, i: usize, outcome: &Outcome, fresh: bool, selected: bool, when: &str) {
     let verdict = outcome.verdict.as_str();
     let mut node_ports: Vec<String> = outcome
         .ports
@@ -111,7 +118,7 @@ fn step(out: &mut String, i: usize, outcome: &Outcome, fresh: bool, selected: bo
     let service = escape(&outcome.service);
     let _ = write!(
         out,
-        r#"<li class="outcome {verdict}{}{}" data-testid="outcome" data-service="{service}" data-result="{verdict}" data-node-ports="{}"><div class="line"><span class="n">{}</span><span class="verb">{}</span><button class="link service" data-select="{service}">{service}</button><span class="verdict {verdict}">{verdict}</span>"#,
+        r#"<li class="outcome {verdict}{}{}{when}" data-testid="outcome" data-service="{service}" data-result="{verdict}" data-node-ports="{}"><div class="line"><span class="n">{}</span><span class="verb">{}</span><button class="link service" data-select="{service}">{service}</button><span class="verdict {verdict}">{verdict}</span>"#,
         if fresh { " fresh" } else { "" },
         if selected { " selected" } else { "" },
         node_ports.join(","),

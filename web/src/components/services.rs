@@ -3,7 +3,7 @@
 
 use crate::markup::{element, escape};
 use crate::state::{Action, Dispatch, Shared};
-use portband_kube::History;
+use portband_kube::{Cluster, History};
 use std::fmt::Write;
 use web_sys::Element;
 use yew::prelude::*;
@@ -13,6 +13,8 @@ use yew::prelude::*;
 pub struct ServiceListProps {
     /// The run.
     pub history: Shared<History>,
+    /// The cluster at the history's cursor, when that is in the past.
+    pub past: Option<Shared<Cluster>>,
     /// The highlighted Service.
     pub selected: Option<String>,
     /// Where actions go.
@@ -23,9 +25,16 @@ pub struct ServiceListProps {
 #[component]
 pub fn ServiceList(props: &ServiceListProps) -> Html {
     let items = {
-        let deps = (props.history.clone(), props.selected.clone());
-        use_memo(deps, |(history, selected)| {
-            render(history, selected.as_deref())
+        let deps = (
+            props.history.clone(),
+            props.past.clone(),
+            props.selected.clone(),
+        );
+        use_memo(deps, |(history, past, selected)| {
+            render(
+                past.as_deref().unwrap_or(history.cluster()),
+                selected.as_deref(),
+            )
         })
     };
     let onclick = {
@@ -44,7 +53,12 @@ pub fn ServiceList(props: &ServiceListProps) -> Html {
             }
         })
     };
-    let count = props.history.cluster().services().len();
+    let count = props
+        .past
+        .as_deref()
+        .unwrap_or(props.history.cluster())
+        .services()
+        .len();
     html! {
         <div class="services">
             <h2>{ format!("Applied Services ({count})") }</h2>
@@ -57,8 +71,8 @@ pub fn ServiceList(props: &ServiceListProps) -> Html {
     }
 }
 
-fn render(history: &History, selected: Option<&str>) -> String {
-    let services = history.cluster().services();
+fn render(cluster: &Cluster, selected: Option<&str>) -> String {
+    let services = cluster.services();
     let mut out = String::with_capacity(services.len() * 260);
     for service in services {
         let key = service.key();

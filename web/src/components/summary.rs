@@ -1,7 +1,7 @@
 //! Used and free ports per band, and the allocator's upstream metrics.
 
 use crate::state::Shared;
-use portband_kube::History;
+use portband_kube::{Cluster, History};
 use yew::prelude::*;
 
 /// Props of [`Summary`].
@@ -9,12 +9,14 @@ use yew::prelude::*;
 pub struct SummaryProps {
     /// The run.
     pub history: Shared<History>,
+    /// The cluster at the history's cursor, when that is in the past.
+    pub past: Option<Shared<Cluster>>,
 }
 
 /// The band summary and the metrics.
 #[component]
 pub fn Summary(props: &SummaryProps) -> Html {
-    let cluster = props.history.cluster();
+    let cluster = props.past.as_deref().unwrap_or(props.history.cluster());
     let allocator = cluster.allocator();
     let bands = cluster.bands();
     let usage = allocator.band_usage();
