@@ -86,6 +86,7 @@ results.push(["full redraw of the 0-65535 grid (65,536 cells, 5,000 Services)", 
 const shot = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 await shot.goto(server.url);
 await shot.getByTestId("presets").selectOption({ label: "KEP-3668: a fixed port taken first" });
+await shot.waitForFunction(() => document.querySelectorAll('[data-testid="outcome"]').length === 101);
 await shot.locator('[data-testid="outcome"] button[data-select="storage/minio"]').click();
 await shot.screenshot({ path: new URL("../docs/screenshot.png", import.meta.url).pathname });
 

@@ -32,6 +32,12 @@ async function apply(yaml) {
   await page.getByTestId("apply").click();
 }
 
+/** Chooses a preset and waits for its `count` steps (presets are fetched from the server). */
+async function loadPreset(label, count) {
+  await page.getByTestId("presets").selectOption({ label });
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="outcome"]').length === n, count);
+}
+
 async function outcomes() {
   return page.getByTestId("outcome").evaluateAll((items) =>
     items.map((li) => ({
@@ -142,7 +148,7 @@ test("huge input and an alias bomb are refused with a clear error, no panic", as
 });
 
 test("the KEP-3668 switch: the preset story with and without the band split", async () => {
-  await page.getByTestId("presets").selectOption({ label: "KEP-3668: a fixed port taken first" });
+  await loadPreset("KEP-3668: a fixed port taken first", 101);
   let steps = await outcomes();
   assert.equal(steps.length, 101);
   assert.deepEqual([steps[100].service, steps[100].result, steps[100].nodePorts], ["storage/minio", "created", [30009]]);
@@ -183,7 +189,7 @@ test("the grid: hover and keyboard focus describe a port; a click selects its Se
 });
 
 test("the step log follows new steps and keeps its place when a step is clicked", async () => {
-  await page.getByTestId("presets").selectOption({ label: "KEP-3668: a fixed port taken first" });
+  await loadPreset("KEP-3668: a fixed port taken first", 101);
   const log = page.getByTestId("outcomes");
   const atBottom = await log.evaluate((ol) => ol.scrollTop + ol.clientHeight >= ol.scrollHeight - 2);
   assert.ok(atBottom, "the newest step is in view");

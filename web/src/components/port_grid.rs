@@ -201,7 +201,7 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
             <p class="cell-info" data-testid="cell-info" aria-live="polite">
                 { info.unwrap_or_else(|| "Point at a port, or focus the grid and use the arrow keys.".to_owned()) }
             </p>
-            <Legend />
+            { Html::from_html_unchecked(AttrValue::Static(LEGEND)) }
         </div>
     }
 }
@@ -318,17 +318,15 @@ fn draw(
 }
 
 /// The legend: what each look of a cell means. Bands differ by hatching and a fence, not colour alone.
-#[component]
-fn Legend() -> Html {
-    html! {
-        <ul class="legend" aria-label="Legend">
-            <li><span class="swatch free"></span>{ "free (dynamic band)" }</li>
-            <li><span class="swatch free-static"></span>{ "free (static band: hatched, fenced by a dark line)" }</li>
-            <li><span class="swatch taken"></span>{ "taken: one colour per Service" }</li>
-            <li><span class="swatch explicit"></span>{ "dot: nodePort written in the manifest" }</li>
-            <li><span class="swatch fresh"></span>{ "white ring: taken by the last action" }</li>
-            <li><span class="swatch conflict"></span>{ "crossed: the port a rejection fought over" }</li>
-            <li><span class="swatch selected"></span>{ "black ring: the selected Service" }</li>
-        </ul>
-    }
-}
+/// Static, so written once as HTML.
+const LEGEND: &str = concat!(
+    r#"<ul class="legend" aria-label="Legend">"#,
+    r#"<li><span class="swatch free"></span>free (dynamic band)</li>"#,
+    r#"<li><span class="swatch free-static"></span>free (static band: hatched, fenced by a dark line)</li>"#,
+    r#"<li><span class="swatch taken"></span>taken: one colour per Service</li>"#,
+    r#"<li><span class="swatch explicit"></span>dot: nodePort written in the manifest</li>"#,
+    r#"<li><span class="swatch fresh"></span>white ring: taken by the last action</li>"#,
+    r#"<li><span class="swatch conflict"></span>crossed: the port a rejection fought over</li>"#,
+    r#"<li><span class="swatch selected"></span>black ring: the selected Service</li>"#,
+    "</ul>"
+);

@@ -45,14 +45,20 @@ pub fn Summary(props: &SummaryProps) -> Html {
                 <br />
                 <span class="dynamic-swatch" aria-hidden="true"></span>{ dynamic_text }
             </p>
-            <dl class="metrics" title="kube_apiserver_nodeport_allocator_* as the apiserver would export them">
-                <dt>{ "allocated_ports" }</dt><dd>{ metrics.allocated_ports }</dd>
-                <dt>{ "available_ports" }</dt><dd>{ metrics.available_ports }</dd>
-                <dt>{ "allocation_total" }</dt>
-                <dd>{ format!("static {} · dynamic {}", metrics.allocation_total.static_scope, metrics.allocation_total.dynamic_scope) }</dd>
-                <dt>{ "allocation_errors_total" }</dt>
-                <dd>{ format!("static {} · dynamic {}", metrics.allocation_errors_total.static_scope, metrics.allocation_errors_total.dynamic_scope) }</dd>
-            </dl>
+            { Html::from_html_unchecked(AttrValue::from(metrics_html(metrics))) }
         </div>
     }
+}
+
+/// The four metrics as a definition list (numbers only, so nothing needs escaping).
+fn metrics_html(m: &portband_allocator::Metrics) -> String {
+    format!(
+        r#"<dl class="metrics" title="kube_apiserver_nodeport_allocator_* as the apiserver would export them"><dt>allocated_ports</dt><dd>{}</dd><dt>available_ports</dt><dd>{}</dd><dt>allocation_total</dt><dd>static {} · dynamic {}</dd><dt>allocation_errors_total</dt><dd>static {} · dynamic {}</dd></dl>"#,
+        m.allocated_ports,
+        m.available_ports,
+        m.allocation_total.static_scope,
+        m.allocation_total.dynamic_scope,
+        m.allocation_errors_total.static_scope,
+        m.allocation_errors_total.dynamic_scope
+    )
 }
