@@ -49,13 +49,13 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     };
     html! {
         <div class="timeline" role="group" aria-label="History">
-            <button data-testid="step-first" onclick={seek(0)} disabled={position == 0} title="Before the first step (Home)" aria-label="Before the first step">{ "⏮" }</button>
+            <button data-testid="step-first" onclick={seek(0)} disabled={position == 0} title="Before the first step (Home)" aria-label="Before the first step">{ "|◀" }</button>
             <button data-testid="step-back" onclick={seek(position.saturating_sub(1))} disabled={position == 0} title="One step back (←)" aria-label="One step back">{ "◀" }</button>
             <button data-testid="play" onclick={onplay} disabled={len == 0} aria-pressed={props.playing.to_string()} title="Play or pause (Space)">
                 { if props.playing { "Pause" } else { "Play" } }
             </button>
             <button data-testid="step-forward" onclick={seek(position + 1)} disabled={position >= len} title="One step forward (→)" aria-label="One step forward">{ "▶" }</button>
-            <button data-testid="step-last" onclick={seek(len)} disabled={position >= len} title="After the last step (End)" aria-label="After the last step">{ "⏭" }</button>
+            <button data-testid="step-last" onclick={seek(len)} disabled={position >= len} title="After the last step (End)" aria-label="After the last step">{ "▶|" }</button>
             <input type="range" data-testid="scrubber" min="0" max={len.to_string()} value={position.to_string()}
                 aria-label="Step" aria-valuetext={label.clone()} oninput={onscrub} disabled={len == 0} />
             <span class="position" data-testid="step-position" aria-live="polite">{ label }</span>
