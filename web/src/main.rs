@@ -9,6 +9,7 @@ mod state;
 
 use components::controls::Controls;
 use components::editor::Editor;
+use components::explain::Explain;
 use components::outcomes::Outcomes;
 use components::port_grid::PortGrid;
 use components::services::ServiceList;
@@ -28,6 +29,12 @@ fn App() -> Html {
     use_shortcuts(dispatch.clone());
     use_player(state.playing, dispatch.clone());
     let fresh = fresh_ports(&history.outcomes()[state.fresh.clone()]);
+    let scans = state
+        .position()
+        .checked_sub(1)
+        .and_then(|i| history.outcomes().get(i))
+        .map(|o| scans(o, &cluster.bands()))
+        .unwrap_or_default();
     let conflict = history.outcomes()[state.fresh.clone()]
         .iter()
         .find_map(|o| o.holder.as_ref().map(|h| h.port));
@@ -70,8 +77,11 @@ fn App() -> Html {
                         selected={state.selected.clone()}
                         {fresh}
                         conflict={conflict}
+                        {scans}
                         ondispatch={dispatch.clone()}
                     />
+                    <Explain history={state.history.clone()} position={state.position()} bands={cluster.bands()}
+                        range={cluster.allocator().range()} static_subrange={state.config.static_subrange} />
                     <ServiceList history={state.history.clone()} past={state.past.clone()} selected={state.selected.clone()} ondispatch={dispatch} />
                 </section>
             </main>
@@ -135,6 +145,30 @@ fn use_player(playing: bool, dispatch: Dispatch) {
         });
         move || drop(timer)
     });
+}
+
+/// The ports each dynamic allocation of a step passed, from its random start to the port it took
+/// (wrapping inside its band); at most a few thousand cells each, which is all a grid can show.
+fn scans(outcome: &portband_kube::Outcome, bands: &portband_allocator::Bands) -> Vec<Vec<u16>> {
+    const MOST: u32 = 4096;
+    outcome
+        .allocations
+        .iter()
+        .filter_map(|a| {
+            let pick = a.pick?;
+            let band = match pick.band {
+                portband_allocator::BandKind::Static => bands.static_band?,
+                portband_allocator::BandKind::Dynamic => bands.dynamic_band?,
+            };
+            let (first, size) = (u32::from(band.first), band.size());
+            let start = u32::from(pick.scan_start) - first;
+            Some(
+                (0..=pick.skipped.min(MOST))
+                    .map(|i| (first + (start + i) % size) as u16)
+                    .collect(),
+            )
+        })
+        .collect()
 }
 
 /// The ports to ring as fresh: those the last action took, or only its last step's when it took

@@ -255,3 +255,29 @@ test("time travel: step back and forward with buttons, keys and the scrubber; pl
   await apply(service("c", "  type: NodePort\n  ports: [{port: 80}]\n"));
   assert.equal(await position(), "Step 3 of 3 (now)", "a new step brings the view back to now");
 });
+
+test("why this port: the random start, the scan, the holder, the fallback, the band formula", async () => {
+  const explain = () => page.getByTestId("explain").textContent();
+  await apply(service("a", "  type: NodePort\n  ports: [{name: http, port: 80}, {name: admin, port: 8443, nodePort: 30080}]\n"));
+  let text = await explain();
+  assert.match(text, /Step 1: default\/a — created/);
+  assert.match(text, /spec\.ports\[0\]\.nodePort: the allocator drew a random start, \d+, in the dynamic band 30086–32767 \(2682\); it was free, so it took it\./);
+  assert.match(text, /spec\.ports\[1\]\.nodePort: 30080 is written in the manifest\. Explicit ports may be anywhere in the range; this one is in the static band\./);
+  assert.match(
+    await page.getByTestId("formula").textContent(),
+    /^30000-32767 has N = 2768 ports: ⌊2768 \/ 32⌋ = 86, kept within \[16, 128\] → a static band of 86: 30000–30085 \(86\); dynamic 30086–32767 \(2682\)\.$/,
+  );
+
+  await apply(service("b", "  type: NodePort\n  ports: [{port: 81, nodePort: 30080}]\n"));
+  assert.match(await explain(), /30080 is held by default\/a \(spec\.ports\[1\]\.nodePort \(admin\)\)\./);
+
+  await page.locator('[data-testid="outcome"] button[data-seek="1"]').click();
+  assert.equal(await page.getByTestId("step-position").textContent(), "Step 1 of 2");
+  assert.match(await explain(), /Step 1: default\/a — created/);
+
+  await loadPreset("A range filling up", 43);
+  await page.locator('[data-testid="outcome"] button[data-seek="26"]').click();
+  assert.match(await explain(), /every port of the dynamic band was taken, so the allocator fell back to the static band 30000–30015 \(16\): it drew a random start, \d+; /);
+  await page.getByTestId("static-subrange").uncheck();
+  assert.match(await page.getByTestId("formula").textContent(), /^Band split off \(legacy\): dynamic ports come from all 40 ports of 30000-30039\.$/);
+});

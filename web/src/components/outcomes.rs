@@ -23,7 +23,7 @@ pub struct OutcomesProps {
     pub ondispatch: Dispatch,
 }
 
-/// The outcome log. A click on a step's Service highlights it.
+/// The outcome log. A click on a step's number moves the cursor there; on its Service, highlights it.
 #[component]
 pub fn Outcomes(props: &OutcomesProps) -> Html {
     let list = use_node_ref();
@@ -63,10 +63,18 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
     let onclick = {
         let ondispatch = props.ondispatch.clone();
         Callback::from(move |e: MouseEvent| {
-            let button = e
+            let Some(button) = e
                 .target_dyn_into::<Element>()
-                .and_then(|t| t.closest("button[data-select]").ok().flatten());
-            if let Some(key) = button.and_then(|b| b.get_attribute("data-select")) {
+                .and_then(|t| t.closest("button").ok().flatten())
+            else {
+                return;
+            };
+            if let Some(step) = button
+                .get_attribute("data-seek")
+                .and_then(|n| n.parse().ok())
+            {
+                ondispatch.dispatch(Action::Seek(step));
+            } else if let Some(key) = button.get_attribute("data-select") {
                 ondispatch.dispatch(Action::Select(Some(key)));
             }
         })
@@ -118,10 +126,11 @@ fn step(out: &mut String, i: usize, outcome: &Outcome, fresh: bool, selected: bo
     let service = escape(&outcome.service);
     let _ = write!(
         out,
-        r#"<li class="outcome {verdict}{}{}{when}" data-testid="outcome" data-service="{service}" data-result="{verdict}" data-node-ports="{}"><div class="line"><span class="n">{}</span><span class="verb">{}</span><button class="link service" data-select="{service}">{service}</button><span class="verdict {verdict}">{verdict}</span>"#,
+        r#"<li class="outcome {verdict}{}{}{when}" data-testid="outcome" data-service="{service}" data-result="{verdict}" data-node-ports="{}"><div class="line"><button class="link n" data-seek="{}" title="Show the cluster after this step, and why">{}</button><span class="verb">{}</span><button class="link service" data-select="{service}">{service}</button><span class="verdict {verdict}">{verdict}</span>"#,
         if fresh { " fresh" } else { "" },
         if selected { " selected" } else { "" },
         node_ports.join(","),
+        i + 1,
         i + 1,
         match outcome.action {
             Verb::Apply => "apply",

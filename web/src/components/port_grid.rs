@@ -28,6 +28,8 @@ pub struct PortGridProps {
     pub fresh: Vec<i32>,
     /// The port a rejection of the last action fought over.
     pub conflict: Option<i32>,
+    /// The scans of the explained step's dynamic allocations: the ports passed, start first.
+    pub scans: Vec<Vec<u16>>,
     /// Where actions go.
     pub ondispatch: Dispatch,
 }
@@ -50,11 +52,12 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
             props.fresh.clone(),
             props.conflict,
             *focus,
+            props.scans.clone(),
         );
         let range = props.range;
         use_effect_with(
             deps,
-            move |(cells, bands, selected, fresh, conflict, focus)| {
+            move |(cells, bands, selected, fresh, conflict, focus, scans)| {
                 if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
                     let overlay = Overlay {
                         range,
@@ -62,6 +65,7 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
                         fresh,
                         conflict: *conflict,
                         focus: *focus,
+                        scans,
                     };
                     draw(
                         &canvas,
@@ -224,6 +228,7 @@ struct Overlay<'a> {
     fresh: &'a [i32],
     conflict: Option<i32>,
     focus: Option<usize>,
+    scans: &'a [Vec<u16>],
 }
 
 fn draw(
@@ -292,6 +297,16 @@ fn draw(
         context.move_to(x as f64 + cell, y as f64);
         context.line_to(x as f64, y as f64 + cell);
         context.stroke();
+    }
+    // A scan: the cells it passed in blue, its random start marked by a thicker ring.
+    for scan in overlay.scans {
+        for (i, index) in scan
+            .iter()
+            .filter_map(|&p| offset(i32::from(p)))
+            .enumerate()
+        {
+            ring(index, "#0072b2", if i == 0 { line * 2.0 } else { line });
+        }
     }
     // The fence between the bands goes over the rings, so that no highlight hides it.
     let boundary = band_boundary(layout, bands.static_size() as usize);
