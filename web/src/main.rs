@@ -5,6 +5,7 @@ mod components;
 mod grid;
 mod markup;
 mod presets;
+mod saved;
 mod state;
 
 use components::controls::Controls;
@@ -22,7 +23,13 @@ use yew::prelude::*;
 /// The whole app: controls on top, the editor and the outcome log on the left, the grid on the right.
 #[component]
 fn App() -> Html {
-    let state = use_reducer(AppState::default);
+    let state = use_reducer(AppState::restored);
+    {
+        let (editor, config) = (state.editor.clone(), state.config);
+        use_effect_with((editor, config), |(editor, config)| {
+            saved::save(editor, config)
+        });
+    }
     let dispatch = state.dispatcher();
     let history = &state.history;
     let cluster = state.shown();

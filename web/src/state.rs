@@ -157,9 +157,19 @@ pub enum Action {
     Tick,
 }
 
-impl Default for AppState {
-    fn default() -> Self {
-        let config = ClusterConfig::default();
+impl AppState {
+    /// The state the app opens with: the saved editor text and settings, if any.
+    pub fn restored() -> Self {
+        let saved = crate::saved::load();
+        AppState {
+            editor: saved.editor.unwrap_or_else(|| WELCOME.to_owned()),
+            ..AppState::with_config(saved.config)
+        }
+    }
+}
+
+impl AppState {
+    fn with_config(config: ClusterConfig) -> Self {
         let history = History::new(config);
         AppState {
             editor: WELCOME.to_owned(),

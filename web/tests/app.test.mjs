@@ -281,3 +281,20 @@ test("why this port: the random start, the scan, the holder, the fallback, the b
   await page.getByTestId("static-subrange").uncheck();
   assert.match(await page.getByTestId("formula").textContent(), /^Band split off \(legacy\): dynamic ports come from all 40 ports of 30000-30039\.$/);
 });
+
+test("a reload keeps the editor text and the settings", async () => {
+  const text = service("kept", "  type: NodePort\n  ports: [{port: 80}]\n") + "# typed before the reload\n";
+  await page.getByTestId("yaml-input").fill(text);
+  await page.getByTestId("range-input").fill("30000-30127");
+  await page.getByTestId("range-input").press("Enter");
+  await page.getByTestId("seed-input").fill("7");
+  await page.getByTestId("seed-input").press("Enter");
+  await page.getByTestId("static-subrange").uncheck();
+  await page.reload();
+  await page.getByTestId("apply").waitFor();
+  assert.equal(await page.getByTestId("yaml-input").inputValue(), text);
+  assert.equal(await page.getByTestId("range-input").inputValue(), "30000-30127");
+  assert.equal(await page.getByTestId("seed-input").inputValue(), "7");
+  assert.equal(await page.getByTestId("static-subrange").isChecked(), false);
+  assert.match(await page.getByTestId("band-summary").textContent(), /static: none \(band split off\)/);
+});
