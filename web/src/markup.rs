@@ -25,6 +25,13 @@ pub fn element(out: &mut String, tag: &str, attrs: &str, text: &str) {
     let _ = write!(out, "<{tag}{attrs}>{}</{tag}>", escape(text));
 }
 
+/// The button a click in a list written by this module landed on (its actions are data attributes).
+pub fn clicked_button(event: &web_sys::MouseEvent) -> Option<web_sys::Element> {
+    use wasm_bindgen::JsCast;
+    let target = event.target()?.dyn_into::<web_sys::Element>().ok()?;
+    target.closest("button").ok().flatten()
+}
+
 #[cfg(test)]
 mod tests {
     use super::{element, escape};

@@ -1,7 +1,7 @@
 //! The log of steps: what each did, its nodePorts and bands, and the apiserver's error text.
 //! Rendered as HTML text (see `markup`): a run can have thousands of steps.
 
-use crate::markup::{element, escape};
+use crate::markup::{clicked_button, element, escape};
 use crate::state::{Action, Dispatch, Shared};
 use portband_kube::{Action as Verb, History, Outcome};
 use std::fmt::Write;
@@ -63,10 +63,7 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
     let onclick = {
         let ondispatch = props.ondispatch.clone();
         Callback::from(move |e: MouseEvent| {
-            let Some(button) = e
-                .target_dyn_into::<Element>()
-                .and_then(|t| t.closest("button").ok().flatten())
-            else {
+            let Some(button) = clicked_button(&e) else {
                 return;
             };
             if let Some(step) = button

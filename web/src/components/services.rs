@@ -1,11 +1,10 @@
 //! The Services stored in the cluster, with their nodePorts and a Delete button each.
 //! Rendered as HTML text (see `markup`): a cluster can hold thousands of Services.
 
-use crate::markup::{element, escape};
+use crate::markup::{clicked_button, element, escape};
 use crate::state::{Action, Dispatch, Shared};
 use portband_kube::{Cluster, History};
 use std::fmt::Write;
-use web_sys::Element;
 use yew::prelude::*;
 
 /// Props of [`ServiceList`].
@@ -40,10 +39,7 @@ pub fn ServiceList(props: &ServiceListProps) -> Html {
     let onclick = {
         let ondispatch = props.ondispatch.clone();
         Callback::from(move |e: MouseEvent| {
-            let Some(button) = e
-                .target_dyn_into::<Element>()
-                .and_then(|t| t.closest("button").ok().flatten())
-            else {
+            let Some(button) = clicked_button(&e) else {
                 return;
             };
             if let Some(key) = button.get_attribute("data-delete") {
