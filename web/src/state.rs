@@ -114,7 +114,7 @@ pub struct AppState {
     pub notice: Option<String>,
     /// The Service whose ports are highlighted.
     pub selected: Option<String>,
-    /// The outcomes added by the last action (their allocations are drawn as fresh).
+    /// The outcomes drawn as fresh: those the last action added, or the step at the cursor.
     pub fresh: std::ops::Range<usize>,
     /// Editor lines the last apply's rejections point at, while the text is unchanged.
     pub marks: Vec<(u32, String)>,

@@ -12,7 +12,7 @@ use crate::decode::Object;
 use crate::input::Input;
 use crate::service::Service;
 use crate::yaml::Pos;
-use portband_allocator::{BandKind, PortRange};
+use portband_allocator::{BandKind, Bands, PortRange};
 use std::collections::BTreeMap;
 
 /// How serious a finding is.
@@ -64,7 +64,7 @@ pub fn check(inputs: &[Input], range: PortRange) -> Vec<Diagnostic> {
         range,
         ..ClusterConfig::default()
     };
-    let bands = Cluster::new(config).bands();
+    let bands = Bands::of(range);
     let mut diagnostics = Vec::new();
     let mut requested: BTreeMap<i32, (String, Location)> = BTreeMap::new();
 

@@ -7,9 +7,7 @@ use crate::service::Service;
 use crate::status::ApiError;
 use crate::yaml::Pos;
 use portband_allocator::gofmt::Quoted;
-use portband_allocator::{
-    AllocError, BandKind, BandUsage, Bands, Config, Metrics, PortAllocator, PortRange,
-};
+use portband_allocator::{BandKind, BandUsage, Bands, Config, Metrics, PortAllocator, PortRange};
 
 /// What a simulated kube-apiserver is configured with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -366,12 +364,12 @@ impl Cluster {
                         }
                         outcome
                     }
-                    Err(error) => {
+                    Err(refused) => {
                         let mut outcome =
                             self.outcome(Action::Apply, key, Verdict::Rejected, source);
                         outcome.updating = verdict == Verdict::Updated;
-                        outcome.holder = taken_port(&error).and_then(|p| self.holder_of(p));
-                        outcome.error = Some(error);
+                        outcome.holder = refused.contested.and_then(|p| self.holder_of(p));
+                        outcome.error = Some(refused.error);
                         outcome
                     }
                 }
@@ -452,22 +450,6 @@ impl Cluster {
 fn health_check(service: &Service) -> Option<i32> {
     (service.needs_health_check() && service.spec.health_check_node_port != 0)
         .then_some(service.spec.health_check_node_port)
-}
-
-/// The port an error says is already allocated, if that is what it says.
-fn taken_port(error: &ApiError) -> Option<i32> {
-    let taken = AllocError::Allocated.to_string();
-    match error {
-        ApiError::Invalid { causes, .. } => causes.iter().find_map(|c| match c.value {
-            crate::status::BadValue::Int(p) if c.detail == taken => i32::try_from(p).ok(),
-            _ => None,
-        }),
-        ApiError::Internal { message } if message.ends_with(&taken) => message
-            .strip_prefix("failed to allocate requested HealthCheck NodePort ")
-            .and_then(|rest| rest.split(':').next())
-            .and_then(|p| p.parse().ok()),
-        _ => None,
-    }
 }
 
 /// A run: the configuration, every step with its outcome, and the state after the last one.

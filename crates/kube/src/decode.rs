@@ -6,7 +6,7 @@
 //! its strict-decoding text. Both carry the position of the offending node.
 
 use crate::service::{Service, ServicePort, ServiceSpec, TargetPort};
-use crate::yaml::{Document, NodeId, Pos, Value};
+use crate::yaml::{Document, InputError, NodeId, Pos, Value};
 
 /// One object found in a manifest.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,31 +42,20 @@ pub enum Object {
     },
 }
 
-/// A document that is not a Kubernetes object at all (kubectl refuses it before sending anything).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NotAnObject {
-    /// The document, from 1.
-    pub document: usize,
-    /// Where.
-    pub pos: Pos,
-    /// What is wrong.
-    pub message: String,
-}
-
 /// The objects of a document: itself, or the items of a `List` (nested lists are flattened).
 /// An empty document has none.
-pub fn objects(doc: &Document) -> Result<Vec<Found>, NotAnObject> {
+pub fn objects(doc: &Document) -> Result<Vec<Found>, InputError> {
     doc.root()
         .map_or(Ok(Vec::new()), |root| objects_at(doc, root))
 }
 
 /// The objects at `node` of a document, as [`objects`] finds them at its root.
-pub fn objects_at(doc: &Document, node: NodeId) -> Result<Vec<Found>, NotAnObject> {
+pub fn objects_at(doc: &Document, node: NodeId) -> Result<Vec<Found>, InputError> {
     let mut found = Vec::new();
     let mut queue = vec![node];
     while let Some(node) = queue.pop() {
         let pos = doc.node(node).pos;
-        let fail = |message: String| NotAnObject {
+        let fail = |message: String| InputError {
             document: doc.number,
             pos,
             message,

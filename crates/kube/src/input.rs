@@ -2,11 +2,10 @@
 //! scenario file (a range, a seed, the band-split switch and a list of apply and delete steps).
 
 use crate::cluster::{Source, Step};
-use crate::decode::{objects, objects_at, Found, NotAnObject, Object};
-use crate::yaml::{parse_stream, Document, NodeId, Pos, Value, YamlError};
+use crate::decode::{objects, objects_at, Found, Object};
+use crate::yaml::{parse_stream, Document, InputError, NodeId, Value};
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::PortRange;
-use std::fmt;
 
 /// The `apiVersion` of a scenario file.
 pub const SCENARIO_API_VERSION: &str = "portband/v1";
@@ -30,50 +29,6 @@ pub struct Input {
     pub name: Option<String>,
     /// A scenario's `description`.
     pub description: Option<String>,
-}
-
-/// Input that cannot be used at all: broken YAML, a bound exceeded, or a document that is not an object.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InputError {
-    /// The document, from 1.
-    pub document: usize,
-    /// Where.
-    pub pos: Pos,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for InputError {
-    /// `line L, column C (document D): message`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} (document {}): {}",
-            self.pos, self.document, self.message
-        )
-    }
-}
-
-impl std::error::Error for InputError {}
-
-impl From<YamlError> for InputError {
-    fn from(e: YamlError) -> Self {
-        InputError {
-            document: e.document,
-            pos: e.pos,
-            message: e.message,
-        }
-    }
-}
-
-impl From<NotAnObject> for InputError {
-    fn from(e: NotAnObject) -> Self {
-        InputError {
-            document: e.document,
-            pos: e.pos,
-            message: e.message,
-        }
-    }
 }
 
 /// Reads a manifest stream or a scenario file.

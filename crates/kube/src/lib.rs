@@ -40,9 +40,9 @@ pub use cluster::{
     Action, Cluster, ClusterConfig, History, Holder, Outcome, PortOutcome, Source, Step, Verdict,
 };
 pub use decode::Object;
-pub use input::{read, Input, InputError, MAX_SEED, SCENARIO_API_VERSION};
+pub use input::{read, Input, MAX_SEED, SCENARIO_API_VERSION};
 pub use registry::Allocation;
 pub use report::{BandReport, BandsReport, PortReport, Report, StepReport, Summary, Usage};
 pub use service::{types, Service, ServicePort, ServiceSpec, TargetPort};
 pub use status::{ApiError, BadValue, ErrorType, FieldError};
-pub use yaml::{Pos, MAX_ALIAS_BYTES, MAX_ALIAS_NODES, MAX_DOCUMENT_BYTES};
+pub use yaml::{InputError, Pos, MAX_ALIAS_BYTES, MAX_ALIAS_NODES, MAX_DOCUMENT_BYTES};

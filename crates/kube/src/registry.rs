@@ -27,11 +27,22 @@ pub struct Committed {
     pub released: Vec<i32>,
 }
 
+/// Why a request failed, and the port it found taken when that is why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refused {
+    /// The apiserver's error.
+    pub error: ApiError,
+    /// The explicitly requested port that was already allocated, if that refused the request.
+    pub contested: Option<i32>,
+}
+
 /// A request's allocations so far and its deferred releases (upstream `PortAllocationOperation`).
 #[derive(Default)]
 struct Operation {
     allocations: Vec<Allocation>,
     deferred: Vec<i32>,
+    /// The port an explicit request found already taken, if one did.
+    contested: Option<i32>,
 }
 
 impl Operation {
@@ -41,7 +52,12 @@ impl Operation {
         field: String,
         port: i32,
     ) -> Result<(), AllocError> {
-        ports.allocate(i64::from(port))?;
+        if let Err(e) = ports.allocate(i64::from(port)) {
+            if e == AllocError::Allocated {
+                self.contested = Some(port);
+            }
+            return Err(e);
+        }
         self.allocations.push(Allocation {
             field,
             port,
@@ -94,12 +110,13 @@ impl Operation {
         self,
         ports: &mut PortAllocator,
         result: Result<T, ApiError>,
-    ) -> Result<(T, Committed), ApiError> {
+    ) -> Result<(T, Committed), Refused> {
         match result {
             Ok(value) => Ok((value, self.commit(ports))),
-            Err(e) => {
+            Err(error) => {
+                let contested = self.contested;
                 self.revert(ports);
-                Err(e)
+                Err(Refused { error, contested })
             }
         }
     }
@@ -136,7 +153,7 @@ fn invalid(service: &Service, causes: Vec<FieldError>) -> Result<(), ApiError> {
 pub fn create(
     ports: &mut PortAllocator,
     mut service: Service,
-) -> Result<(Service, Committed), ApiError> {
+) -> Result<(Service, Committed), Refused> {
     service.apply_defaults();
     let mut op = Operation::default();
     let result = allocate_on_create(ports, &mut op, &mut service)
@@ -249,7 +266,7 @@ pub fn update(
     ports: &mut PortAllocator,
     mut service: Service,
     old: &Service,
-) -> Result<(Service, Committed), ApiError> {
+) -> Result<(Service, Committed), Refused> {
     service.apply_defaults();
     patch_allocated_values(&mut service, old);
     let mut op = Operation::default();

@@ -110,33 +110,34 @@ impl Document {
     }
 }
 
-/// A stream that could not be read: a syntax error or a bound exceeded.
+/// Input that cannot be used at all: broken YAML, a bound exceeded, or a document that is not a
+/// Kubernetes object (or a scenario with a field it does not know).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct YamlError {
-    /// The document it happened in, from 1.
+pub struct InputError {
+    /// The document, from 1.
     pub document: usize,
-    /// Where it happened.
+    /// Where.
     pub pos: Pos,
-    /// What happened.
+    /// What is wrong.
     pub message: String,
 }
 
-impl fmt::Display for YamlError {
-    /// `document D, line L, column C: message`.
+impl fmt::Display for InputError {
+    /// `line L, column C (document D): message`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "document {}, {}: {}",
-            self.document, self.pos, self.message
+            "{} (document {}): {}",
+            self.pos, self.document, self.message
         )
     }
 }
 
-impl std::error::Error for YamlError {}
+impl std::error::Error for InputError {}
 
 /// Reads every document of a YAML stream. The first syntax error or exceeded bound ends the
 /// reading: what follows a syntax error cannot be trusted.
-pub fn parse_stream(text: &str) -> Result<Vec<Document>, YamlError> {
+pub fn parse_stream(text: &str) -> Result<Vec<Document>, InputError> {
     let mut reader = Reader::new(text);
     for event in Parser::new_from_str(text) {
         match event {
@@ -214,15 +215,15 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn error_at(&self, pos: Pos, message: String) -> YamlError {
-        YamlError {
+    fn error_at(&self, pos: Pos, message: String) -> InputError {
+        InputError {
             document: self.documents.len() + 1,
             pos,
             message,
         }
     }
 
-    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), YamlError> {
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), InputError> {
         let here = span_pos(&span);
         let end = self.bytes.advance_to(span.end.index());
         if end.saturating_sub(self.doc_start_byte) > MAX_DOCUMENT_BYTES {
@@ -315,7 +316,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Adds a finished node to the open collection, or makes it the document's root.
-    fn attach(&mut self, id: NodeId, size: Size, pos: Pos) -> Result<(), YamlError> {
+    fn attach(&mut self, id: NodeId, size: Size, pos: Pos) -> Result<(), InputError> {
         match self.stack.last_mut() {
             Some(open) => {
                 open.children.push(id);
@@ -330,7 +331,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn close(&mut self) -> Result<(), YamlError> {
+    fn close(&mut self) -> Result<(), InputError> {
         let Some(open) = self.stack.pop() else {
             return Ok(());
         };
@@ -355,7 +356,7 @@ impl<'a> Reader<'a> {
         self.attach(open.id, open.size, pos)
     }
 
-    fn check_duplicate_keys(&self, entries: &[(NodeId, NodeId)]) -> Result<(), YamlError> {
+    fn check_duplicate_keys(&self, entries: &[(NodeId, NodeId)]) -> Result<(), InputError> {
         let mut keys: Vec<(&str, NodeId)> = entries
             .iter()
             .filter_map(|&(key, _)| match &self.nodes[key].value {
