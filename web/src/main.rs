@@ -20,6 +20,11 @@ use state::{Action, AppState, Dispatch};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+/// The heap: Talc instead of the standard library's dlmalloc, 3 kB (gzipped) smaller and faster.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static HEAP: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// The whole app: controls on top, the editor and the outcome log on the left, the grid on the right.
 #[component]
 fn App() -> Html {

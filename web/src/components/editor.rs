@@ -93,7 +93,7 @@ fn line_numbers(lines: u32, problem_line: Option<u32>, marks: &[(u32, String)]) 
         marked.push((line, "the input error is here"));
     }
     marked.retain(|(line, _)| (1..=lines).contains(line));
-    marked.sort_by_key(|(line, _)| *line);
+    marked.sort_unstable();
     marked.dedup_by_key(|(line, _)| *line);
     let numbers = |from: u32, to: u32| (from..to).map(|n| format!("{n}\n")).collect::<String>();
     let mut runs = Vec::with_capacity(marked.len() * 2 + 1);
