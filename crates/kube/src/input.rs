@@ -1,7 +1,8 @@
 //! Reading what a user gives: a stream of manifests (every object is an apply step), or a
-//! scenario file (a range, a seed, the band-split switch and a list of apply and delete steps).
+//! scenario file (a range, a seed, the band-split switch and a list of apply, delete and
+//! manifests steps); and writing a history's inputs back as a scenario file.
 
-use crate::cluster::{Source, Step};
+use crate::cluster::{ClusterConfig, Source, Step};
 use crate::decode::{objects, objects_at, Found, Object};
 use crate::yaml::{parse_stream, Document, InputError, NodeId, Value};
 use portband_allocator::gofmt::Quoted;
@@ -13,6 +14,8 @@ pub const SCENARIO_API_VERSION: &str = "portband/v1";
 pub const MAX_REPEAT: usize = 65_536;
 /// The largest seed: seeds travel through JavaScript numbers, which are exact up to 2^53 − 1.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
+/// How deep `manifests` steps may hold scenarios that hold `manifests` steps.
+pub const MAX_NESTING: usize = 8;
 
 /// What an input asks for: its steps, and the settings a scenario file carries.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -33,6 +36,10 @@ pub struct Input {
 
 /// Reads a manifest stream or a scenario file.
 pub fn read(text: &str) -> Result<Input, InputError> {
+    read_nested(text, 0)
+}
+
+fn read_nested(text: &str, depth: usize) -> Result<Input, InputError> {
     let documents = parse_stream(text)?;
     let scenario = documents.iter().find(|doc| is_scenario(doc));
     match scenario {
@@ -45,7 +52,7 @@ pub fn read(text: &str) -> Result<Input, InputError> {
                         .to_owned(),
             })
         }
-        Some(doc) => read_scenario(doc),
+        Some(doc) => read_scenario(doc, depth),
         None => {
             let mut steps = Vec::new();
             for doc in &documents {
@@ -89,7 +96,7 @@ const SCENARIO_FIELDS: &[&str] = &[
     "steps",
 ];
 
-fn read_scenario(doc: &Document) -> Result<Input, InputError> {
+fn read_scenario(doc: &Document, depth: usize) -> Result<Input, InputError> {
     let fail = |node: NodeId, message: String| InputError {
         document: doc.number,
         pos: doc.node(node).pos,
@@ -143,7 +150,7 @@ fn read_scenario(doc: &Document) -> Result<Input, InputError> {
                     }
                 })
             }
-            "steps" => input.steps = scenario_steps(doc, value)?,
+            "steps" => input.steps = scenario_steps(doc, value, depth)?,
             other => {
                 return Err(fail(
                     key,
@@ -159,7 +166,7 @@ fn read_scenario(doc: &Document) -> Result<Input, InputError> {
     Ok(input)
 }
 
-fn scenario_steps(doc: &Document, node: NodeId) -> Result<Vec<Step>, InputError> {
+fn scenario_steps(doc: &Document, node: NodeId, depth: usize) -> Result<Vec<Step>, InputError> {
     let fail = |node: NodeId, message: &str| InputError {
         document: doc.number,
         pos: doc.node(node).pos,
@@ -174,31 +181,48 @@ fn scenario_steps(doc: &Document, node: NodeId) -> Result<Vec<Step>, InputError>
             document: doc.number,
             pos: doc.node(item).pos,
         };
-        match (doc.get(item, "apply"), doc.get(item, "delete")) {
-            (Some(object), None) => {
+        match (
+            doc.get(item, "apply"),
+            doc.get(item, "delete"),
+            doc.get(item, "manifests"),
+        ) {
+            (Some(object), None, None) => {
                 let found = objects_at(doc, object)?;
-                let copies = match doc.get(item, "repeat") {
-                    None => 0,
-                    Some(count) => doc
-                        .scalar_text(count)
+                let count = |key: &str, low: usize| -> Result<Option<usize>, InputError> {
+                    let Some(node) = doc.get(item, key) else {
+                        return Ok(None);
+                    };
+                    doc.scalar_text(node)
                         .and_then(|c| c.trim().parse::<usize>().ok())
-                        .filter(|c| (1..=MAX_REPEAT).contains(c))
+                        .filter(|c| (low..=MAX_REPEAT).contains(c))
+                        .map(Some)
                         .ok_or_else(|| {
                             fail(
-                                count,
-                                &format!("repeat must be a whole number from 1 to {MAX_REPEAT}"),
+                                node,
+                                &format!("{key} must be a whole number from {low} to {MAX_REPEAT}"),
                             )
-                        })?,
+                        })
                 };
-                if copies == 0 {
-                    steps.extend(found.into_iter().map(apply_step));
-                } else {
-                    for i in 1..=copies {
-                        steps.extend(found.iter().cloned().map(|f| apply_step(numbered(f, i))));
+                let copies = count("repeat", 1)?;
+                let first = count("first", 0)?;
+                match (copies, first) {
+                    (None, None) => steps.extend(found.into_iter().map(apply_step)),
+                    (None, Some(_)) => {
+                        return Err(fail(
+                            doc.get(item, "first").unwrap_or(item),
+                            "first numbers the copies of a `repeat`; add `repeat: N`",
+                        ))
+                    }
+                    (Some(copies), first) => {
+                        let first = first.unwrap_or(1);
+                        for i in first..first + copies {
+                            steps.extend(found.iter().cloned().map(|f| apply_step(numbered(f, i))));
+                        }
                     }
                 }
             }
-            (None, Some(target)) => {
+            (None, None, Some(block)) => steps.extend(manifests(doc, block, depth)?),
+            (None, Some(target), None) => {
                 let target_text = doc.scalar_text(target).unwrap_or("").trim();
                 let (namespace, name) = target_text
                     .split_once('/')
@@ -218,13 +242,47 @@ fn scenario_steps(doc: &Document, node: NodeId) -> Result<Vec<Step>, InputError>
             _ => {
                 return Err(fail(
                     item,
-                    "each step is either `apply: <object>` (with an optional `repeat: N`) or \
-                     `delete: namespace/name`",
+                    "each step is one of `apply: <object>` (with an optional `repeat: N`), \
+                     `delete: namespace/name` or `manifests: <a YAML stream>`",
                 ))
             }
         }
     }
     Ok(steps)
+}
+
+/// The steps of a `manifests` step: its text read as if pasted on its own (a scenario's steps
+/// without its settings). The text is padded so that its lines keep the file's line numbers, and
+/// a reading error's column counts from the file's left edge.
+fn manifests(doc: &Document, block: NodeId, depth: usize) -> Result<Vec<Step>, InputError> {
+    // A block scalar's position is its text's first line and column.
+    let pos = doc.node(block).pos;
+    let fail = |message: String| InputError {
+        document: doc.number,
+        pos,
+        message,
+    };
+    let Some(inner) = doc.scalar_text(block) else {
+        return Err(fail(
+            "manifests must be a YAML stream written as a text block (`manifests: |`)".to_owned(),
+        ));
+    };
+    if depth + 1 >= MAX_NESTING {
+        return Err(fail(format!(
+            "manifests steps may hold scenarios with manifests steps at most {MAX_NESTING} deep"
+        )));
+    }
+    let before = pos.line.saturating_sub(1);
+    let padded = format!("{}{inner}", "\n".repeat(before as usize));
+    read_nested(&padded, depth + 1)
+        .map(|input| input.steps)
+        .map_err(|mut e| {
+            e.document = doc.number;
+            if e.pos.line - before <= inner.lines().count() as u32 {
+                e.pos.column += pos.column - 1;
+            }
+            e
+        })
 }
 
 /// The `i`-th copy of a repeated object: its name gets the suffix `-i`.
@@ -234,4 +292,43 @@ fn numbered(mut found: Found, i: usize) -> Found {
         Object::Other { key, .. } | Object::Undecodable { key, .. } => *key = format!("{key}-{i}"),
     }
     found
+}
+
+/// One input a history was given, in the form a scenario file records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// A YAML stream applied as a whole: manifests, or a scenario whose steps are taken.
+    Manifests(String),
+    /// `kubectl delete service` of `namespace/name`.
+    Delete(String),
+}
+
+/// A scenario file that replays `entries` under `config`: [`read`] gives back the same steps.
+pub fn write_scenario(config: &ClusterConfig, entries: &[Entry]) -> String {
+    use std::fmt::Write;
+    let mut out = format!(
+        "apiVersion: {SCENARIO_API_VERSION}\nkind: Scenario\nrange: {}\nseed: {}\nstaticSubrange: {}\nsteps:",
+        config.range, config.seed, config.static_subrange
+    );
+    if entries.is_empty() {
+        out.push_str(" []");
+    }
+    out.push('\n');
+    for entry in entries {
+        match entry {
+            Entry::Delete(key) => {
+                let _ = writeln!(out, "- delete: {}", Quoted(key));
+            }
+            // A literal block, indented 4 (2 past the step's mapping); `+` keeps every final
+            // line break and `-` says there is none, so the text comes back byte for byte.
+            Entry::Manifests(text) => {
+                let chomp = if text.ends_with('\n') { '+' } else { '-' };
+                let _ = writeln!(out, "- manifests: |2{chomp}");
+                for line in text.lines() {
+                    let _ = writeln!(out, "    {line}");
+                }
+            }
+        }
+    }
+    out
 }

@@ -3,7 +3,9 @@
 
 mod common;
 use common::{error, last, node_ports, run};
-use portband_kube::{read, Object, Step, Verdict};
+use portband_kube::{
+    read, write_scenario, ClusterConfig, Entry, History, Object, Step, Verdict, MAX_NESTING,
+};
 
 fn read_error(text: &str) -> String {
     read(text).unwrap_err().to_string()
@@ -280,6 +282,117 @@ fn scenario_errors_point_at_the_field() {
     );
     let e = read_error("apiVersion: portband/v1\nkind: Scenario\nsteps:\n- remove: a\n");
     assert!(e.starts_with("line 4, column 3"), "{e}");
+}
+
+/// What a history of `steps` did, step by step: Service, verdict and ports (positions aside).
+fn replay(config: ClusterConfig, steps: Vec<Step>) -> Vec<(String, Verdict, Vec<String>)> {
+    let mut history = History::new(config);
+    steps
+        .into_iter()
+        .map(|step| {
+            let o = history.push(step);
+            (o.service.clone(), o.verdict, o.port_lines())
+        })
+        .collect()
+}
+
+#[test]
+fn written_scenarios_replay_the_same_history() {
+    let texts = [
+        "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: NodePort, ports: [{port: 80}]}\n",
+        // No final line break, a comment, a document marker and a blank line inside.
+        "# two\napiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec:\n  type: NodePort\n  ports: [{port: 80}]\n---\n\napiVersion: v1\nkind: Service\nmetadata: {name: c}\nspec: {type: NodePort, ports: [{port: 81, nodePort: 30001}]}",
+        // Indented first line and several final line breaks.
+        "  apiVersion: v1\n  kind: Service\n  metadata: {name: d}\n  spec: {type: NodePort, ports: [{port: 1}]}\n\n\n",
+        // A scenario: its steps are taken, its settings are not.
+        "apiVersion: portband/v1\nkind: Scenario\nrange: 1-5\nsteps:\n- apply: {apiVersion: v1, kind: Service, metadata: {name: f}, spec: {type: NodePort, ports: [{port: 80}]}}\n  repeat: 3\n  first: 4\n",
+    ];
+    let mut entries: Vec<Entry> = texts
+        .iter()
+        .map(|t| Entry::Manifests(t.to_string()))
+        .collect();
+    entries.insert(2, Entry::Delete("default/a".to_owned()));
+    let config = ClusterConfig {
+        seed: 42,
+        ..ClusterConfig::default()
+    };
+    let mut expected = Vec::new();
+    for entry in &entries {
+        match entry {
+            Entry::Manifests(text) => expected.extend(read(text).unwrap().steps),
+            Entry::Delete(_) => expected.push(
+                read("apiVersion: portband/v1\nkind: Scenario\nsteps: [{delete: a}]")
+                    .unwrap()
+                    .steps
+                    .remove(0),
+            ),
+        }
+    }
+    let written = write_scenario(&config, &entries);
+    let input = read(&written).unwrap_or_else(|e| panic!("{e}\n{written}"));
+    assert_eq!(
+        (input.range, input.seed, input.static_subrange),
+        (Some(config.range), Some(42), Some(true))
+    );
+    let names: Vec<String> = replay(config, input.steps.clone())
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "default/a",
+            "default/b",
+            "default/c",
+            "default/a",
+            "default/d",
+            "default/f-4",
+            "default/f-5",
+            "default/f-6"
+        ]
+    );
+    assert_eq!(replay(config, input.steps), replay(config, expected));
+    // Byte for byte: the block gives back each text.
+    for text in texts {
+        let one = write_scenario(&config, &[Entry::Manifests(text.to_owned())]);
+        let block = one.split_once("- manifests: ").unwrap().1;
+        let (_, body) = block.split_once('\n').unwrap();
+        let back: String = body
+            .lines()
+            .map(|l| format!("{}\n", &l[4.min(l.len())..]))
+            .collect();
+        assert!(back.starts_with(text.trim_end_matches('\n')), "{one}");
+    }
+    assert!(write_scenario(&config, &[]).ends_with("steps: []\n"));
+}
+
+#[test]
+fn manifests_errors_point_into_the_file() {
+    let file = "apiVersion: portband/v1\nkind: Scenario\nsteps:\n- manifests: |\n    apiVersion: v1\n    kind: Service\n    metadata: {name: a\n";
+    let e = read_error(file);
+    assert!(e.starts_with("line 8, column 1 "), "{e}");
+    let e = read_error("apiVersion: portband/v1\nkind: Scenario\nsteps:\n- manifests: |\n    apiVersion: v1\n    kind: Service\n    metadata: {name: a]\n");
+    assert!(e.starts_with("line 7, column 23 "), "{e}");
+    let input = read("apiVersion: portband/v1\nkind: Scenario\nsteps:\n- manifests: |\n    apiVersion: v1\n    kind: Service\n    metadata: {name: a}\n    spec: {type: NodePort, ports: [{port: 80, nodeport: 1}]}\n").unwrap();
+    assert_eq!(input.steps[0].source().pos.line, 5);
+    assert!(
+        matches!(&input.steps[0], Step::Apply { object: Object::Undecodable { pos, .. }, .. } if pos.line == 8)
+    );
+    let e = read_error("apiVersion: portband/v1\nkind: Scenario\nsteps:\n- manifests: [a]\n");
+    assert!(e.contains("manifests must be a YAML stream"), "{e}");
+    let e = read_error("apiVersion: portband/v1\nkind: Scenario\nsteps:\n- apply: {apiVersion: v1, kind: Service, metadata: {name: a}}\n  first: 3\n");
+    assert!(
+        e.starts_with("line 5, column 10") && e.contains("add `repeat: N`"),
+        "{e}"
+    );
+    // Scenarios inside scenarios, deeper than allowed.
+    let mut text = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: NodePort, ports: [{port: 80}]}\n".to_owned();
+    for _ in 0..MAX_NESTING - 1 {
+        text = write_scenario(&ClusterConfig::default(), &[Entry::Manifests(text)]);
+    }
+    assert_eq!(read(&text).unwrap().steps.len(), 1);
+    let deeper = write_scenario(&ClusterConfig::default(), &[Entry::Manifests(text)]);
+    assert!(read_error(&deeper).contains("at most 8 deep"));
 }
 
 fn fixture(name: &str) -> String {
