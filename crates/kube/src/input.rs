@@ -32,6 +32,9 @@ pub struct Input {
     pub name: Option<String>,
     /// A scenario's `description`.
     pub description: Option<String>,
+    /// A scenario's steps as the inputs [`write_scenario`] records, when every step is a
+    /// `manifests` or a `delete` step.
+    pub entries: Option<Vec<Entry>>,
 }
 
 /// Reads a manifest stream or a scenario file.
@@ -150,7 +153,7 @@ fn read_scenario(doc: &Document, depth: usize) -> Result<Input, InputError> {
                     }
                 })
             }
-            "steps" => input.steps = scenario_steps(doc, value, depth)?,
+            "steps" => (input.steps, input.entries) = scenario_steps(doc, value, depth)?,
             other => {
                 return Err(fail(
                     key,
@@ -166,7 +169,11 @@ fn read_scenario(doc: &Document, depth: usize) -> Result<Input, InputError> {
     Ok(input)
 }
 
-fn scenario_steps(doc: &Document, node: NodeId, depth: usize) -> Result<Vec<Step>, InputError> {
+fn scenario_steps(
+    doc: &Document,
+    node: NodeId,
+    depth: usize,
+) -> Result<(Vec<Step>, Option<Vec<Entry>>), InputError> {
     let fail = |node: NodeId, message: &str| InputError {
         document: doc.number,
         pos: doc.node(node).pos,
@@ -176,6 +183,7 @@ fn scenario_steps(doc: &Document, node: NodeId, depth: usize) -> Result<Vec<Step
         return Err(fail(node, "steps must be a list"));
     };
     let mut steps = Vec::new();
+    let mut entries = Some(Vec::new());
     for &item in items {
         let source = Source {
             document: doc.number,
@@ -187,24 +195,26 @@ fn scenario_steps(doc: &Document, node: NodeId, depth: usize) -> Result<Vec<Step
             doc.get(item, "manifests"),
         ) {
             (Some(object), None, None) => {
+                entries = None;
                 let found = objects_at(doc, object)?;
-                let count = |key: &str, low: usize| -> Result<Option<usize>, InputError> {
-                    let Some(node) = doc.get(item, key) else {
-                        return Ok(None);
+                let count =
+                    |key: &str, low: usize, high: usize| -> Result<Option<usize>, InputError> {
+                        let Some(node) = doc.get(item, key) else {
+                            return Ok(None);
+                        };
+                        doc.scalar_text(node)
+                            .and_then(|c| c.trim().parse::<usize>().ok())
+                            .filter(|c| (low..=high).contains(c))
+                            .map(Some)
+                            .ok_or_else(|| {
+                                fail(
+                                    node,
+                                    &format!("{key} must be a whole number from {low} to {high}"),
+                                )
+                            })
                     };
-                    doc.scalar_text(node)
-                        .and_then(|c| c.trim().parse::<usize>().ok())
-                        .filter(|c| (low..=MAX_REPEAT).contains(c))
-                        .map(Some)
-                        .ok_or_else(|| {
-                            fail(
-                                node,
-                                &format!("{key} must be a whole number from {low} to {MAX_REPEAT}"),
-                            )
-                        })
-                };
-                let copies = count("repeat", 1)?;
-                let first = count("first", 0)?;
+                let copies = count("repeat", 1, MAX_REPEAT)?;
+                let first = count("first", 0, u32::MAX as usize)?;
                 match (copies, first) {
                     (None, None) => steps.extend(found.into_iter().map(apply_step)),
                     (None, Some(_)) => {
@@ -221,7 +231,12 @@ fn scenario_steps(doc: &Document, node: NodeId, depth: usize) -> Result<Vec<Step
                     }
                 }
             }
-            (None, None, Some(block)) => steps.extend(manifests(doc, block, depth)?),
+            (None, None, Some(block)) => {
+                steps.extend(manifests(doc, block, depth)?);
+                if let (Some(entries), Some(text)) = (&mut entries, doc.scalar_text(block)) {
+                    entries.push(Entry::Manifests(text.to_owned()));
+                }
+            }
             (None, Some(target), None) => {
                 let target_text = doc.scalar_text(target).unwrap_or("").trim();
                 let (namespace, name) = target_text
@@ -232,6 +247,9 @@ fn scenario_steps(doc: &Document, node: NodeId, depth: usize) -> Result<Vec<Step
                         target,
                         "delete takes a Service as namespace/name (or name, in default)",
                     ));
+                }
+                if let Some(entries) = &mut entries {
+                    entries.push(Entry::Delete(format!("{namespace}/{name}")));
                 }
                 steps.push(Step::Delete {
                     namespace: namespace.to_owned(),
@@ -248,7 +266,7 @@ fn scenario_steps(doc: &Document, node: NodeId, depth: usize) -> Result<Vec<Step
             }
         }
     }
-    Ok(steps)
+    Ok((steps, entries))
 }
 
 /// The steps of a `manifests` step: its text read as if pasted on its own (a scenario's steps

@@ -364,6 +364,10 @@ fn written_scenarios_replay_the_same_history() {
         assert!(back.starts_with(text.trim_end_matches('\n')), "{one}");
     }
     assert!(write_scenario(&config, &[]).ends_with("steps: []\n"));
+    // The inputs come back too, but only from scenarios made of manifests and delete steps.
+    assert_eq!(read(&written).unwrap().entries, Some(entries));
+    assert_eq!(read(texts[3]).unwrap().entries, None);
+    assert_eq!(read(texts[0]).unwrap().entries, None);
 }
 
 #[test]
