@@ -1,6 +1,6 @@
-// Trunk post-build hook (see Trunk.toml): minifies the JavaScript glue wasm-bindgen wrote and
-// puts the new file's SRI hash into index.html, so that the integrity check still passes.
-// Trunk's own --minify leaves that glue as it is.
+// Trunk post-build hook (see Trunk.toml): minifies the JavaScript wasm-bindgen wrote (the glue
+// and the snippets under snippets/) and puts each new file's SRI hash into index.html, so that
+// the integrity checks still pass. Trunk's own --minify leaves these files as they are.
 
 import { createHash } from "node:crypto";
 import { readdir, readFile, writeFile } from "node:fs/promises";
@@ -13,7 +13,7 @@ const integrity = (bytes) => `sha384-${createHash("sha384").update(bytes).digest
 
 const htmlPath = join(dir, "index.html");
 let html = await readFile(htmlPath, "utf8");
-for (const name of await readdir(dir)) {
+for (const name of await readdir(dir, { recursive: true })) {
   if (!name.endsWith(".js")) continue;
   const path = join(dir, name);
   const source = await readFile(path);

@@ -3,7 +3,9 @@
 mod cells;
 mod components;
 mod grid;
+mod link;
 mod markup;
+mod persist;
 mod presets;
 mod saved;
 mod state;
@@ -14,6 +16,7 @@ use components::explain::Explain;
 use components::outcomes::Outcomes;
 use components::port_grid::PortGrid;
 use components::services::ServiceList;
+use components::share::Share;
 use components::summary::Summary;
 use components::timeline::Timeline;
 use state::{Action, AppState, Dispatch};
@@ -28,14 +31,20 @@ static HEAP: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocato
 /// The whole app: controls on top, the editor and the outcome log on the left, the grid on the right.
 #[component]
 fn App() -> Html {
-    let state = use_reducer(AppState::restored);
-    {
-        let (editor, config) = (state.editor.clone(), state.config);
-        use_effect_with((editor, config), |(editor, config)| {
-            saved::save(editor, config)
-        });
-    }
+    let fragment = use_memo((), |_| {
+        let mut fragment = link::Fragment::current();
+        // A reload of this tab's own address: the saved work is as new, or newer.
+        if !fragment.embed && fragment.state.as_deref().is_some_and(saved::is_own_address) {
+            fragment.state = None;
+        }
+        fragment
+    });
+    let state = {
+        let fragment = fragment.clone();
+        use_reducer(move || AppState::restored(&fragment))
+    };
     let dispatch = state.dispatcher();
+    let sharing = persist::use_persistence(&state, dispatch.clone(), &fragment);
     let history = &state.history;
     let cluster = state.shown();
     use_shortcuts(dispatch.clone());
@@ -50,6 +59,66 @@ fn App() -> Html {
     let conflict = history.outcomes()[state.fresh.clone()]
         .iter()
         .find_map(|o| o.holder.as_ref().map(|h| h.port));
+    let problem = state.problem.as_ref().map(|problem| {
+        html! { <div class="problem" role="alert" data-testid="error">{ &problem.message }</div> }
+    });
+    let timeline = html! {
+        <Timeline position={state.position()} len={history.outcomes().len()} playing={state.playing} ondispatch={dispatch.clone()} />
+    };
+    let grid = html! {
+        <PortGrid
+            cells={state.cells.clone()}
+            bands={cluster.bands()}
+            range={cluster.allocator().range()}
+            selected={state.selected.clone()}
+            {fresh}
+            conflict={conflict}
+            {scans}
+            ondispatch={dispatch.clone()}
+        />
+    };
+    let editor = html! {
+        <Editor
+            text={state.editor.clone()}
+            problem_line={state.problem.as_ref().and_then(|p| p.line)}
+            marks={state.marks.clone()}
+            can_restore={state.replaced_editor.is_some()}
+            ondispatch={dispatch.clone()}
+        />
+    };
+    let outcomes = html! {
+        <Outcomes history={state.history.clone()} fresh={state.fresh.clone()} selected={state.selected.clone()} position={state.position()} ondispatch={dispatch.clone()} />
+    };
+    let announcement = announce(history.outcomes(), state.fresh.clone());
+    let announcer = html! { <div class="visually-hidden" aria-live="polite" data-testid="announcer">{ announcement }</div> };
+    if state.embed {
+        let onapply = {
+            let dispatch = dispatch.clone();
+            Callback::from(move |_| dispatch.dispatch(Action::Apply))
+        };
+        let open = match &sharing {
+            persist::Sharing::Link(fragment) => {
+                format!("{}#{}", link::base(), fragment.trim_start_matches("embed&"))
+            }
+            _ => link::base(),
+        };
+        return html! {
+            <div class="app embed" data-testid="embed">
+                <div class="embed-bar">
+                    { timeline }
+                    <button class="primary" data-testid="embed-apply" onclick={onapply} title="Apply the YAML below the grid">{ "Apply" }</button>
+                    <a href={open} target="_blank" rel="noopener">{ "Open in portband ↗" }</a>
+                </div>
+                { for problem }
+                <div class="embed-body">
+                    { grid }
+                    { outcomes }
+                </div>
+                <details class="embed-yaml"><summary>{ "YAML" }</summary>{ editor }</details>
+                { announcer }
+            </div>
+        };
+    }
     html! {
         <div class="app">
             <header class="bar">
@@ -61,43 +130,77 @@ fn App() -> Html {
                     static_subrange={state.config.static_subrange}
                     ondispatch={dispatch.clone()}
                 />
+                <Share sharing={sharing.clone()} entries={state.entries.clone()} config={state.config} />
             </header>
-            if let Some(problem) = &state.problem {
-                <div class="problem" role="alert" data-testid="error">{ &problem.message }</div>
-            }
+            { for problem }
             if let Some(notice) = &state.notice {
                 <div class="notice" role="status">{ notice }</div>
             }
+            if state.before_link.is_some() {
+                <div class="notice" role="status" data-testid="before-link">
+                    { "A link replaced your own work; it is kept. " }
+                    <button data-testid="switch-back" onclick={dispatch_on(&dispatch, Action::SwitchBack)}>{ "Switch back to my work" }</button>
+                    { " " }
+                    <button data-testid="drop-backup" onclick={dispatch_on(&dispatch, Action::DropBackup)}>{ "Forget it" }</button>
+                </div>
+            }
             <main>
                 <section class="left">
-                    <Editor
-                        text={state.editor.clone()}
-                        problem_line={state.problem.as_ref().and_then(|p| p.line)}
-                        marks={state.marks.clone()}
-                        can_restore={state.replaced_editor.is_some()}
-                        ondispatch={dispatch.clone()}
-                    />
-                    <Outcomes history={state.history.clone()} fresh={state.fresh.clone()} selected={state.selected.clone()} position={state.position()} ondispatch={dispatch.clone()} />
+                    { editor }
+                    { outcomes }
                 </section>
                 <section class="right">
-                    <Timeline position={state.position()} len={history.outcomes().len()} playing={state.playing} ondispatch={dispatch.clone()} />
+                    { timeline }
                     <Summary history={state.history.clone()} past={state.past.clone()} />
-                    <PortGrid
-                        cells={state.cells.clone()}
-                        bands={cluster.bands()}
-                        range={cluster.allocator().range()}
-                        selected={state.selected.clone()}
-                        {fresh}
-                        conflict={conflict}
-                        {scans}
-                        ondispatch={dispatch.clone()}
-                    />
+                    { grid }
                     <Explain history={state.history.clone()} position={state.position()} bands={cluster.bands()}
                         range={cluster.allocator().range()} static_subrange={state.config.static_subrange} />
                     <ServiceList history={state.history.clone()} past={state.past.clone()} selected={state.selected.clone()} ondispatch={dispatch} />
                 </section>
             </main>
+            { announcer }
         </div>
+    }
+}
+
+/// A click handler that dispatches `action`.
+fn dispatch_on(dispatch: &Dispatch, action: Action) -> Callback<MouseEvent> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |_| dispatch.dispatch(action.clone()))
+}
+
+/// What a screen reader hears after an action: the step it did or moved to, or a summary of many.
+fn announce(outcomes: &[portband_kube::Outcome], fresh: std::ops::Range<usize>) -> String {
+    let describe = |o: &portband_kube::Outcome| {
+        let ports: Vec<String> = o
+            .ports
+            .iter()
+            .filter(|p| p.node_port != 0)
+            .map(|p| p.node_port.to_string())
+            .collect();
+        match &o.error {
+            Some(error) => format!("{} {}: {error}", o.service, o.verdict.as_str()),
+            None if ports.is_empty() => format!("{} {}", o.service, o.verdict.as_str()),
+            None => format!(
+                "{} {}, nodePorts {}",
+                o.service,
+                o.verdict.as_str(),
+                ports.join(", ")
+            ),
+        }
+    };
+    let (step, len) = (fresh.end, outcomes.len());
+    match &outcomes[fresh] {
+        [] => String::new(),
+        [one] => format!("Step {step} of {len}: {}.", describe(one)),
+        many => {
+            let rejected: Vec<_> = many.iter().filter(|o| o.error.is_some()).collect();
+            let mut text = format!("{} steps applied, {} rejected.", many.len(), rejected.len());
+            if let Some(first) = rejected.first() {
+                text.push_str(&format!(" First rejection: {}.", describe(first)));
+            }
+            text
+        }
     }
 }
 

@@ -1,63 +1,94 @@
-//! The editor's text and the cluster's settings, kept in the browser's localStorage as the user
-//! works, so that a reload (or a closed tab) loses nothing typed.
+//! The work kept in the browser's localStorage as the user works, so that a reload (or a closed
+//! tab) loses nothing: the editor's text, the history as a scenario file, and the step shown.
+//! A second slot keeps the work a shared link replaced, until the user switches back or drops it.
 
-use portband_allocator::PortRange;
-use portband_kube::{ClusterConfig, MAX_SEED};
+/// Where work is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// The work in progress.
+    Current,
+    /// The work a shared link replaced.
+    BeforeLink,
+}
 
-const EDITOR: &str = "portband.editor";
-const RANGE: &str = "portband.range";
-const SEED: &str = "portband.seed";
-const SPLIT: &str = "portband.staticSubrange";
+impl Slot {
+    fn key(self, name: &str) -> String {
+        match self {
+            Slot::Current => format!("portband.{name}"),
+            Slot::BeforeLink => format!("portband.beforeLink.{name}"),
+        }
+    }
+}
 
-/// What was saved: the editor's text and the settings, each if it was there and still reads.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Work as kept: each part if it was there.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Saved {
     /// The editor's text.
     pub editor: Option<String>,
-    /// The settings (defaults for any part missing or unreadable).
-    pub config: ClusterConfig,
+    /// The history, as a scenario file (with the settings).
+    pub history: Option<String>,
+    /// The step shown, when not the last.
+    pub at: Option<usize>,
 }
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// Reads what was saved (nothing, where storage is unavailable).
-pub fn load() -> Saved {
+/// Reads a slot (nothing, where storage is unavailable).
+pub fn load(slot: Slot) -> Saved {
     let Some(storage) = storage() else {
         return Saved::default();
     };
-    let get = |key| storage.get_item(key).ok().flatten();
-    let defaults = ClusterConfig::default();
+    let get = |name| storage.get_item(&slot.key(name)).ok().flatten();
     Saved {
-        editor: get(EDITOR),
-        config: ClusterConfig {
-            range: get(RANGE)
-                .and_then(|r| PortRange::parse_flag(&r).ok())
-                .unwrap_or(defaults.range),
-            seed: get(SEED)
-                .and_then(|s| s.parse().ok())
-                .filter(|&s| s <= MAX_SEED)
-                .unwrap_or(defaults.seed),
-            static_subrange: get(SPLIT).map_or(defaults.static_subrange, |s| s != "false"),
-        },
+        editor: get("editor"),
+        history: get("history"),
+        at: get("at").and_then(|a| a.parse().ok()),
     }
 }
 
-/// Saves the editor's text and the settings. A full or unavailable storage is not an error the
-/// user can act on here: the work simply is not kept.
-pub fn save(editor: &str, config: &ClusterConfig) {
+fn store(slot: Slot, name: &str, value: Option<&str>) {
     if let Some(storage) = storage() {
-        let _ = storage.set_item(EDITOR, editor);
-        let _ = storage.set_item(RANGE, &config.range.to_string());
-        let _ = storage.set_item(SEED, &config.seed.to_string());
-        let _ = storage.set_item(
-            SPLIT,
-            if config.static_subrange {
-                "true"
-            } else {
-                "false"
-            },
-        );
+        let key = slot.key(name);
+        let _ = match value {
+            Some(value) => storage.set_item(&key, value),
+            None => storage.remove_item(&key),
+        };
     }
+}
+
+/// Keeps the editor's text as work in progress. A full or unavailable storage is not an error
+/// the user can act on here: the work simply is not kept.
+pub fn save_editor(text: &str) {
+    store(Slot::Current, "editor", Some(text));
+}
+
+/// Keeps the history (a scenario file) and the step shown as work in progress.
+pub fn save_history(history: &str, at: Option<usize>) {
+    store(Slot::Current, "history", Some(history));
+    store(Slot::Current, "at", at.map(|a| a.to_string()).as_deref());
+}
+
+/// Writes a whole slot (an empty [`Saved`] empties it).
+pub fn save(slot: Slot, saved: &Saved) {
+    store(slot, "editor", saved.editor.as_deref());
+    store(slot, "history", saved.history.as_deref());
+    store(slot, "at", saved.at.map(|a| a.to_string()).as_deref());
+}
+
+/// Remembers, for this tab, the state this page last wrote into its own address.
+pub fn note_own_address(code: &str) {
+    if let Some(session) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = session.set_item("portband.address", code);
+    }
+}
+
+/// Whether `code` is the state this page last wrote into its own address: a reload, not a
+/// shared link (the saved work is then as new as the address, or newer).
+pub fn is_own_address(code: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .and_then(|s| s.get_item("portband.address").ok().flatten())
+        .is_some_and(|own| own == code)
 }

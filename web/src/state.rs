@@ -2,12 +2,14 @@
 //! editor's text and what went wrong. `Action`s are the only way to change it.
 
 use crate::cells::Cells;
-use crate::presets::PRESETS;
+use crate::link::Fragment;
+use crate::presets::{Preset, PRESETS};
+use crate::saved::{self, Saved, Slot};
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::PortRange;
 use portband_kube::{
-    read, types, Cluster, ClusterConfig, History, Input, Object, Service, ServicePort, ServiceSpec,
-    Source, Step, MAX_SEED,
+    read, write_scenario, Cluster, ClusterConfig, Entry, History, Input, InputError, Source, Step,
+    MAX_REPEAT, MAX_SEED,
 };
 use std::rc::Rc;
 use yew::{Reducible, UseReducerDispatcher};
@@ -77,7 +79,7 @@ impl<T> std::ops::Deref for Shared<T> {
 /// A problem with what the user typed, pointing at the line when there is one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
-    /// Which input: `yaml`, `range` or `seed`.
+    /// Which input: `yaml`, `range`, `seed` or `link`.
     pub field: &'static str,
     /// The message.
     pub message: String,
@@ -100,6 +102,8 @@ pub struct AppState {
     pub config: ClusterConfig,
     /// Every step so far, its outcome, and the current state.
     pub history: Shared<History>,
+    /// What the history was given, in order: what share links and the saved work record.
+    pub entries: Shared<Vec<Entry>>,
     /// Which point of the history is shown: after the first `n` steps, or `None` for after the last.
     pub cursor: Option<usize>,
     /// The cluster at the cursor, when the cursor is in the past.
@@ -118,8 +122,12 @@ pub struct AppState {
     pub fresh: std::ops::Range<usize>,
     /// Editor lines the last apply's rejections point at, while the text is unchanged.
     pub marks: Vec<(u32, String)>,
-    /// How many Services "add Services" has made so far (for their names).
-    pub generated: usize,
+    /// The compact view for documentation pages: nothing is saved in the browser.
+    pub embed: bool,
+    /// A shared link is being opened: nothing is saved or written to the address until it is.
+    pub opening: bool,
+    /// The work a shared link (or a preset's link) replaced, offered back.
+    pub before_link: Option<Saved>,
 }
 
 /// The ways the state changes.
@@ -145,6 +153,14 @@ pub enum Action {
     LoadPreset(usize),
     /// Put back the editor text a preset replaced.
     RestoreEditor,
+    /// Open a shared link's history (a scenario file), at this step.
+    OpenLink(String, Option<usize>),
+    /// A shared link could not be unpacked, for this reason.
+    LinkFailed(String),
+    /// Go back to the work a shared link replaced.
+    SwitchBack,
+    /// Forget the work a shared link replaced.
+    DropBackup,
     /// Highlight a Service's ports (or none).
     Select(Option<String>),
     /// Show the state after the first `n` steps (the last step or beyond: the present).
@@ -158,17 +174,58 @@ pub enum Action {
 }
 
 impl AppState {
-    /// The state the app opens with: the saved editor text and settings, if any.
-    pub fn restored() -> Self {
-        let saved = crate::saved::load();
-        AppState {
-            editor: saved.editor.unwrap_or_else(|| WELCOME.to_owned()),
-            ..AppState::with_config(saved.config)
+    /// The state the app opens with: the saved work (not in an embed), then a preset the address
+    /// names. A shared state in the address is opened once it is unpacked ([`Action::OpenLink`]).
+    pub fn restored(fragment: &Fragment) -> Self {
+        let mut state = AppState::with_config(ClusterConfig::default());
+        state.embed = fragment.embed;
+        state.opening = fragment.state.is_some();
+        if !state.embed {
+            let saved = saved::load(Slot::Current);
+            if let Some(editor) = saved.editor {
+                state.editor = editor;
+            }
+            if let Some(history) = &saved.history {
+                if let Err(e) = state.load_history(history, saved.at) {
+                    state.problem = Some(Problem {
+                        field: "link",
+                        message: format!(
+                            "The saved history could not be read ({e}); it starts afresh."
+                        ),
+                        line: None,
+                    });
+                }
+            }
+            let before = saved::load(Slot::BeforeLink);
+            state.before_link = (before != Saved::default()).then_some(before);
         }
+        if let Some(name) = &fragment.preset {
+            match PRESETS.iter().position(|p| p.name == name.as_str()) {
+                Some(i) if !state.opening => {
+                    state.keep_before_link(PRESETS[i].text);
+                    state.load_preset(&PRESETS[i]);
+                }
+                Some(_) => {}
+                None => {
+                    state.problem = Some(Problem {
+                        field: "link",
+                        message: format!(
+                            "This link names a preset portband does not have: {}. Presets: {}.",
+                            Quoted(name),
+                            PRESETS
+                                .iter()
+                                .map(|p| p.name)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                        line: None,
+                    })
+                }
+            }
+        }
+        state
     }
-}
 
-impl AppState {
     fn with_config(config: ClusterConfig) -> Self {
         let history = History::new(config);
         AppState {
@@ -179,6 +236,7 @@ impl AppState {
             config,
             cells: Shared::new(Cells::of(history.cluster())),
             history: Shared::new(history),
+            entries: Shared::default(),
             cursor: None,
             past: None,
             playing: false,
@@ -187,7 +245,24 @@ impl AppState {
             selected: None,
             fresh: 0..0,
             marks: Vec::new(),
-            generated: 0,
+            embed: false,
+            opening: false,
+            before_link: None,
+        }
+    }
+
+    /// The history as a scenario file: what the address, the saved work and "Download scenario"
+    /// hold.
+    pub fn scenario(&self) -> String {
+        write_scenario(&self.config, &self.entries)
+    }
+
+    /// The work as it is kept.
+    pub fn saved(&self) -> Saved {
+        Saved {
+            editor: Some(self.editor.clone()),
+            history: Some(self.scenario()),
+            at: self.cursor,
         }
     }
 }
@@ -256,7 +331,7 @@ impl Reducible for AppState {
             }),
             Action::Reset => {
                 next.history = Shared::new(History::new(next.config));
-                next.generated = 0;
+                next.entries = Shared::default();
                 next.after_steps(0);
             }
             Action::Delete(key) => {
@@ -266,25 +341,22 @@ impl Reducible for AppState {
                     name: name.to_owned(),
                     source: Source::default(),
                 };
+                Rc::make_mut(&mut next.entries.0)
+                    .push(Entry::Delete(format!("{namespace}/{name}")));
                 next.push_steps(vec![step]);
             }
+            Action::AddServices(0) => return self,
             Action::AddServices(count) => {
-                let first = next.generated + 1;
-                next.generated += count;
-                let steps = (first..first + count).map(filler).collect();
-                next.push_steps(steps);
+                let text = fillers(next.history.cluster(), count);
+                if let Ok(input) = read(&text) {
+                    next.record(text, input.steps);
+                }
             }
             Action::LoadPreset(i) => {
                 let Some(preset) = PRESETS.get(i) else {
                     return self;
                 };
-                if next.editor != preset.text {
-                    next.replaced_editor =
-                        Some(std::mem::replace(&mut next.editor, preset.text.to_owned()));
-                }
-                next.history = Shared::new(History::new(next.config));
-                next.generated = 0;
-                next.apply_editor();
+                next.load_preset(preset);
             }
             Action::RestoreEditor => {
                 if let Some(text) = next.replaced_editor.take() {
@@ -292,6 +364,64 @@ impl Reducible for AppState {
                     next.marks.clear();
                 }
             }
+            Action::OpenLink(text, at) => {
+                next.opening = false;
+                let kept = next.saved();
+                match next.load_history(&text, at) {
+                    Ok(()) => {
+                        if !next.embed && kept.history.as_deref() != Some(text.as_str()) {
+                            next.before_link = Some(kept);
+                        }
+                        if next.embed {
+                            if let Some(Entry::Manifests(last)) = next
+                                .entries
+                                .iter()
+                                .rev()
+                                .find(|e| matches!(e, Entry::Manifests(_)))
+                            {
+                                next.editor = last.clone();
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        next = (*self).clone();
+                        next.opening = false;
+                        next.problem = Some(Problem {
+                            field: "link",
+                            message: format!("This link's history could not be read ({e}); your own work is still here."),
+                            line: None,
+                        });
+                    }
+                }
+            }
+            Action::LinkFailed(reason) => {
+                next.opening = false;
+                next.problem = Some(Problem {
+                    field: "link",
+                    message: format!(
+                        "This link could not be opened: {reason}. Your own work is still here."
+                    ),
+                    line: None,
+                });
+            }
+            Action::SwitchBack => {
+                let Some(before) = next.before_link.take() else {
+                    return self;
+                };
+                next.editor = before.editor.unwrap_or_else(|| WELCOME.to_owned());
+                next.marks.clear();
+                let history = before
+                    .history
+                    .unwrap_or_else(|| write_scenario(&ClusterConfig::default(), &[]));
+                if let Err(e) = next.load_history(&history, before.at) {
+                    next.problem = Some(Problem {
+                        field: "link",
+                        message: format!("Your earlier history could not be read ({e})."),
+                        line: None,
+                    });
+                }
+            }
+            Action::DropBackup => next.before_link = None,
             Action::Select(key) => {
                 if key == next.selected {
                     return self;
@@ -371,7 +501,7 @@ impl AppState {
         self.problem = None;
         self.adopt_settings(&input);
         let before = self.history.outcomes().len();
-        self.push_steps(input.steps);
+        self.record(self.editor.clone(), input.steps);
         self.marks = self.history.outcomes()[before..]
             .iter()
             .filter_map(|o| {
@@ -380,6 +510,63 @@ impl AppState {
                 Some((line, error.to_string()))
             })
             .collect();
+    }
+
+    /// Runs the steps read from `text` and records the text as one entry.
+    fn record(&mut self, text: String, steps: Vec<Step>) {
+        Rc::make_mut(&mut self.entries.0).push(Entry::Manifests(text));
+        self.push_steps(steps);
+    }
+
+    /// A fresh cluster with a preset's settings and steps, its text in the editor.
+    fn load_preset(&mut self, preset: &Preset) {
+        if self.editor != preset.text {
+            self.replaced_editor =
+                Some(std::mem::replace(&mut self.editor, preset.text.to_owned()));
+        }
+        self.history = Shared::new(History::new(self.config));
+        self.entries = Shared::default();
+        self.apply_editor();
+    }
+
+    /// Keeps the current work to offer back, unless it already is `history`'s.
+    fn keep_before_link(&mut self, history: &str) {
+        let kept = self.saved();
+        if !self.embed && !self.entries.is_empty() && kept.history.as_deref() != Some(history) {
+            self.before_link = Some(kept);
+        }
+    }
+
+    /// Replaces the history with a scenario file's (its settings, or the defaults), shown at
+    /// step `at`.
+    fn load_history(&mut self, text: &str, at: Option<usize>) -> Result<(), InputError> {
+        let input = read(text)?;
+        let defaults = ClusterConfig::default();
+        let config = ClusterConfig {
+            range: input.range.unwrap_or(defaults.range),
+            seed: input.seed.unwrap_or(defaults.seed),
+            static_subrange: input.static_subrange.unwrap_or(defaults.static_subrange),
+        };
+        let mut history = History::new(config);
+        for step in input.steps {
+            history.push(step);
+        }
+        self.entries = Shared::new(
+            input
+                .entries
+                .unwrap_or_else(|| vec![Entry::Manifests(text.to_owned())]),
+        );
+        self.config = config;
+        self.range_text = config.range.to_string();
+        self.seed_text = config.seed.to_string();
+        self.history = Shared::new(history);
+        self.problem = None;
+        self.selected = None;
+        self.after_steps(self.history.outcomes().len());
+        if let Some(at) = at {
+            self.seek(at);
+        }
+        Ok(())
     }
 
     /// Takes a scenario's range, seed and band-split setting, if it sets any that differ.
@@ -446,24 +633,19 @@ impl AppState {
     }
 }
 
-/// The `n`-th Service that "add Services" makes: NodePort, one port, no nodePort.
-fn filler(n: usize) -> Step {
-    let service = Service {
-        namespace: "default".to_owned(),
-        name: format!("filler-{n}"),
-        spec: ServiceSpec {
-            type_: types::NODE_PORT.to_owned(),
-            ports: vec![ServicePort {
-                name: "http".to_owned(),
-                port: 80,
-                ..ServicePort::default()
-            }],
-            ..ServiceSpec::default()
-        },
-        pos: Default::default(),
-    };
-    Step::Apply {
-        object: Object::Service(service),
-        source: Source::default(),
-    }
+/// A scenario that adds `count` NodePort Services with one dynamic port each, numbered on from
+/// the highest `filler-N` the cluster holds.
+fn fillers(cluster: &Cluster, count: usize) -> String {
+    let first = cluster
+        .services()
+        .iter()
+        .filter(|s| s.namespace == "default")
+        .filter_map(|s| s.name.strip_prefix("filler-")?.parse::<usize>().ok())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    format!(
+        "apiVersion: portband/v1\nkind: Scenario\nsteps:\n- apply: {{apiVersion: v1, kind: Service, metadata: {{name: filler}}, spec: {{type: NodePort, ports: [{{name: http, port: 80}}]}}}}\n  repeat: {}\n  first: {first}\n",
+        count.clamp(1, MAX_REPEAT)
+    )
 }

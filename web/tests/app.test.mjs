@@ -290,6 +290,8 @@ test("a reload keeps the editor text and the settings", async () => {
   await page.getByTestId("seed-input").fill("7");
   await page.getByTestId("seed-input").press("Enter");
   await page.getByTestId("static-subrange").uncheck();
+  // As a user would: see the change, then reload.
+  await page.waitForFunction(() => document.querySelector('[data-testid="band-summary"]').textContent.includes("band split off"));
   await page.reload();
   await page.getByTestId("apply").waitFor();
   assert.equal(await page.getByTestId("yaml-input").inputValue(), text);

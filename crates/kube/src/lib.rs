@@ -40,7 +40,9 @@ pub use cluster::{
     Action, Cluster, ClusterConfig, History, Holder, Outcome, PortOutcome, Source, Step, Verdict,
 };
 pub use decode::Object;
-pub use input::{read, write_scenario, Entry, Input, MAX_NESTING, MAX_SEED, SCENARIO_API_VERSION};
+pub use input::{
+    read, write_scenario, Entry, Input, MAX_NESTING, MAX_REPEAT, MAX_SEED, SCENARIO_API_VERSION,
+};
 pub use registry::Allocation;
 pub use report::{BandReport, BandsReport, PortReport, Report, StepReport, Summary, Usage};
 pub use service::{types, Service, ServicePort, ServiceSpec, TargetPort};

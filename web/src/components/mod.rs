@@ -7,5 +7,6 @@ pub mod outcomes;
 pub mod panic_banner;
 pub mod port_grid;
 pub mod services;
+pub mod share;
 pub mod summary;
 pub mod timeline;

@@ -185,19 +185,27 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
         }
     };
     // A focus kept from a larger range may point past this one's end.
-    let info = hover
-        .map(|h| h.0)
-        .or(*focus)
-        .filter(|&i| i < layout.count)
-        .map(describe);
+    let focused = focus.filter(|&i| i < layout.count);
+    let info = hover.map(|h| h.0).or(focused).map(describe);
     let labels = band_labels(&props.bands);
     html! {
         <div class="grid">
             <p class="band-labels">{ for labels }</p>
             <div class="canvas-box">
-                <canvas ref={canvas} data-testid="port-grid" tabindex="0" role="img"
+                // The WAI-ARIA grid pattern over pixels: one tab stop; the canvas's fallback content
+                // holds only the focused cell, placed by its row and column indices.
+                <canvas ref={canvas} data-testid="port-grid" tabindex="0" role="grid"
                     aria-label={format!("Port grid of {} ports; arrow keys move between ports, Enter highlights a port's Service", props.range.size())}
-                    {onmousemove} {onmouseleave} {onclick} {onkeydown} {onfocus} />
+                    aria-rowcount={layout.rows.to_string()} aria-colcount={layout.columns.to_string()}
+                    aria-activedescendant={focused.map(|_| "port-focus")}
+                    {onmousemove} {onmouseleave} {onclick} {onkeydown} {onfocus}>
+                    if let Some(i) = focused {
+                        <div role="row" aria-rowindex={(i / layout.columns.max(1) + 1).to_string()}>
+                            <div role="gridcell" id="port-focus" data-testid="focused-port"
+                                aria-colindex={(i % layout.columns.max(1) + 1).to_string()}>{ describe(i) }</div>
+                        </div>
+                    }
+                </canvas>
                 if let Some((index, x, y)) = *hover {
                     <div class="tooltip" style={format!("left: {}px; top: {}px", x as i32 + 14, y as i32 + 14)}>{ describe(index) }</div>
                 }

@@ -1,0 +1,82 @@
+//! Sharing: "Copy link" (the address always holds the state), "Copy embed code" for
+//! documentation pages, and "Download scenario", the fallback for histories too long for a link.
+
+use crate::link::{self, LONG_LINK};
+use crate::persist::Sharing;
+use crate::state::Shared;
+use portband_kube::{write_scenario, ClusterConfig, Entry};
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+/// Props of [`Share`].
+#[derive(Properties, PartialEq)]
+pub struct ShareProps {
+    /// Where the link stands.
+    pub sharing: Sharing,
+    /// The history's inputs (for the download).
+    pub entries: Shared<Vec<Entry>>,
+    /// The settings (for the download).
+    pub config: ClusterConfig,
+}
+
+/// The share buttons and what became of the last one pressed.
+#[component]
+pub fn Share(props: &ShareProps) -> Html {
+    let said = use_state(|| None::<String>);
+    {
+        let said = said.clone();
+        use_effect_with(props.sharing.clone(), move |_| said.set(None));
+    }
+    let link = match &props.sharing {
+        Sharing::Link(fragment) => Some(format!("{}#{fragment}", link::base())),
+        _ => None,
+    };
+    let copy = |text: Option<String>, done: &'static str| {
+        let said = said.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (said, text) = (said.clone(), text.clone());
+            spawn_local(async move {
+                let Some(text) = text else { return };
+                said.set(Some(match link::copy_text(&text).await {
+                    Ok(()) => format!("{done} ({} characters).", text.len()),
+                    Err(e) => format!("Copying failed: {e}. The link is in the address bar."),
+                }));
+            });
+        })
+    };
+    let embed = match &props.sharing {
+        Sharing::Link(fragment) => Some(format!(
+            r#"<iframe src="{}?embed#{fragment}" width="800" height="500" style="border: 0" loading="lazy" title="portband: NodePort allocation"></iframe>"#,
+            link::base()
+        )),
+        _ => None,
+    };
+    let ondownload = {
+        let (entries, config) = (props.entries.clone(), props.config);
+        Callback::from(move |_: MouseEvent| {
+            link::download("portband-scenario.yaml", &write_scenario(&config, &entries))
+        })
+    };
+    let status = said.as_ref().cloned().unwrap_or_else(|| match (&props.sharing, &link) {
+        (Sharing::Packing, _) => "Making the link…".to_owned(),
+        (Sharing::Link(_), Some(link)) if link.len() > LONG_LINK => format!(
+            "This link is {} characters long: some chat tools and browsers cut links that long. Download scenario is the safe way to share it.",
+            link.len()
+        ),
+        (Sharing::TooLong(n), _) => format!(
+            "This history makes a link of {n} characters, too long for a browser: Download scenario instead."
+        ),
+        (Sharing::TooBig, _) => "This history is over 1 MiB of YAML: it has no link and is not kept across reloads. Download scenario keeps its inputs.".to_owned(),
+        _ => String::new(),
+    });
+    html! {
+        <div class="share" role="group" aria-label="Share">
+            <button data-testid="copy-link" onclick={copy(link, "Link copied")} disabled={embed.is_none()}
+                title="The address always holds the whole state: range, seed, switch, every step, the step shown">{ "Copy link" }</button>
+            <button data-testid="copy-embed" onclick={copy(embed.clone(), "Embed code copied")} disabled={embed.is_none()}
+                title="An <iframe> of the compact view for documentation pages (800×500; 400×300 works too)">{ "Copy embed code" }</button>
+            <button data-testid="download" onclick={ondownload} title="The history as a scenario file: paste it back, or run it with the portband CLI">{ "Download scenario" }</button>
+            <span class="share-status" data-testid="share-status" role="status">{ status }</span>
+        </div>
+    }
+}

@@ -1,0 +1,187 @@
+//! Share links: the page address's fragment carries the history (a scenario file, compressed with
+//! the browser's own deflate), the step shown, and whether the page is an embed. Also the
+//! browser calls that sharing needs: the clipboard, a download, replacing the address.
+
+use wasm_bindgen::prelude::*;
+
+/// Links longer than this may be cut by chat tools, mail clients and some browsers.
+pub const LONG_LINK: usize = 8_000;
+/// Browsers refuse addresses longer than about 2 MB; states past this are not put in the address.
+pub const MOST_LINK: usize = 1_900_000;
+
+#[wasm_bindgen(inline_js = r##"
+const LIMIT = 16 << 20;
+const base64url = (bytes) => {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+};
+async function drain(stream) {
+  const reader = stream.getReader(), parts = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > LIMIT) { await reader.cancel(); throw "it unpacks to more than 16 MiB"; }
+    parts.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) { out.set(part, at); at += part.length; }
+  return out;
+}
+export async function pack(text) {
+  return base64url(await drain(new Blob([text]).stream().pipeThrough(new CompressionStream("deflate-raw"))));
+}
+export async function unpack(code) {
+  let bytes;
+  try {
+    bytes = Uint8Array.from(atob(code.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+  } catch { throw "it is not base64url text"; }
+  try {
+    const out = await drain(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw")));
+    return new TextDecoder("utf-8", { fatal: true }).decode(out);
+  } catch (e) { throw typeof e === "string" ? e : "it is not compressed portband state (the link may be cut short)"; }
+}
+export async function copy(text) {
+  try { await navigator.clipboard.writeText(text); } catch { throw "the browser did not allow copying"; }
+}
+export function download(name, text) {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([text], { type: "application/yaml" }));
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 0);
+}
+export function address() { return [location.search, location.hash.slice(1)]; }
+export function base() { return location.origin + location.pathname; }
+export function set_fragment(fragment) {
+  history.replaceState(history.state, "", fragment ? "#" + fragment : location.pathname + location.search);
+}
+"##)]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    async fn pack(text: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch)]
+    async fn unpack(code: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch)]
+    async fn copy(text: &str) -> Result<(), JsValue>;
+    /// Offers `text` as a file called `name`.
+    pub fn download(name: &str, text: &str);
+    fn address() -> Vec<String>;
+    /// The page's address without query or fragment.
+    pub fn base() -> String;
+    /// Replaces the address's fragment (without a new history entry).
+    pub fn set_fragment(fragment: &str);
+}
+
+/// What the page's address asks for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fragment {
+    /// `?embed` or `#embed`: the compact view for documentation pages.
+    pub embed: bool,
+    /// `s=`: the compressed state.
+    pub state: Option<String>,
+    /// `at=`: the step shown.
+    pub at: Option<usize>,
+    /// `preset=`: a preset's name.
+    pub preset: Option<String>,
+}
+
+impl Fragment {
+    /// Reads the page's address.
+    pub fn current() -> Fragment {
+        let parts = address();
+        let part = |i: usize| parts.get(i).map_or("", String::as_str);
+        Fragment::parse(part(0), part(1))
+    }
+
+    /// Reads a query (`?embed`) and a fragment without its `#` (`embed&s=…&at=3`).
+    pub fn parse(query: &str, fragment: &str) -> Fragment {
+        let mut out = Fragment {
+            embed: query
+                .trim_start_matches('?')
+                .split('&')
+                .any(|p| p == "embed"),
+            ..Fragment::default()
+        };
+        for part in fragment.split('&') {
+            match part.split_once('=') {
+                Some(("s", code)) if !code.is_empty() => out.state = Some(code.to_owned()),
+                Some(("at", n)) => out.at = n.parse().ok(),
+                Some(("preset", name)) => out.preset = Some(name.to_owned()),
+                None if part == "embed" => out.embed = true,
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The fragment for `state` (already packed) shown at step `at`.
+    pub fn write(embed: bool, state: &str, at: Option<usize>) -> String {
+        let mut out = String::new();
+        if embed {
+            out.push_str("embed&");
+        }
+        if let Some(at) = at {
+            out.push_str(&format!("at={at}&"));
+        }
+        out.push_str("s=");
+        out.push_str(state);
+        out
+    }
+}
+
+fn message(error: JsValue) -> String {
+    error
+        .as_string()
+        .unwrap_or_else(|| "the browser refused".to_owned())
+}
+
+/// Compresses a state for the address.
+pub async fn pack_state(text: &str) -> Result<String, String> {
+    let packed = pack(text).await.map_err(message)?;
+    Ok(packed.as_string().unwrap_or_default())
+}
+
+/// Unpacks an address's state, or says why it cannot be read.
+pub async fn unpack_state(code: &str) -> Result<String, String> {
+    let text = unpack(code).await.map_err(message)?;
+    Ok(text.as_string().unwrap_or_default())
+}
+
+/// Puts `text` on the clipboard.
+pub async fn copy_text(text: &str) -> Result<(), String> {
+    copy(text).await.map_err(message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Fragment;
+
+    #[test]
+    fn reads_and_writes_fragments() {
+        let f = Fragment::parse("", "at=3&s=abc-_");
+        assert_eq!(
+            (f.embed, f.state.as_deref(), f.at),
+            (false, Some("abc-_"), Some(3))
+        );
+        assert!(Fragment::parse("?x=1&embed", "").embed);
+        assert!(Fragment::parse("", "embed&preset=kep-3668-story").embed);
+        assert_eq!(
+            Fragment::parse("", "preset=kep-3668-story")
+                .preset
+                .as_deref(),
+            Some("kep-3668-story")
+        );
+        assert_eq!(Fragment::parse("", "garbage&&s=&at=x"), Fragment::default());
+        let written = Fragment::write(true, "abc", Some(2));
+        assert_eq!(written, "embed&at=2&s=abc");
+        let back = Fragment::parse("", &written);
+        assert_eq!(
+            (back.embed, back.at, back.state.as_deref()),
+            (true, Some(2), Some("abc"))
+        );
+    }
+}
