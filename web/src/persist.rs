@@ -29,17 +29,29 @@ pub fn use_persistence(state: &AppState, dispatch: Dispatch, fragment: &Fragment
     let sharing = use_state(Sharing::default);
     let latest = use_mut_ref(|| 0u64);
     {
-        let code = fragment.state.clone();
-        let at = fragment.at;
+        let first = fragment.clone();
         use_effect_with((), move |_| {
-            if let Some(code) = code {
+            let open = move |fragment: Fragment| {
+                let (Some(code), at) = (fragment.state, fragment.at) else {
+                    return;
+                };
+                let dispatch = dispatch.clone();
                 spawn_local(async move {
                     dispatch.dispatch(match link::unpack_state(&code).await {
                         Ok(text) => Action::OpenLink(text, at),
                         Err(reason) => Action::LinkFailed(reason),
                     });
                 });
-            }
+            };
+            open(first);
+            // A link pasted into the address bar of an open page changes only the fragment.
+            let listener = gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                let fragment = Fragment::current();
+                if !fragment.state.as_deref().is_some_and(saved::is_own_address) {
+                    open(fragment);
+                }
+            });
+            move || drop(listener)
         });
     }
     {

@@ -366,12 +366,9 @@ impl Reducible for AppState {
             }
             Action::OpenLink(text, at) => {
                 next.opening = false;
-                let kept = next.saved();
+                next.keep_before_link(&text);
                 match next.load_history(&text, at) {
                     Ok(()) => {
-                        if !next.embed && kept.history.as_deref() != Some(text.as_str()) {
-                            next.before_link = Some(kept);
-                        }
                         if next.embed {
                             if let Some(Entry::Manifests(last)) = next
                                 .entries

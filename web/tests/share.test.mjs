@@ -1,0 +1,255 @@
+// Sharing and keeping work, in headless Chromium: links that reproduce a state in a fresh
+// browser, saved work that links and reloads never destroy, the embed view, keyboard use.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { serve, launch, DIST } from "./harness.mjs";
+
+let server, browser;
+
+before(async () => {
+  server = await serve(DIST);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh browser context (its own storage, like another person's browser) and a page in it. */
+async function open(url = server.url, viewport = { width: 1440, height: 900 }) {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => {
+    throw e;
+  });
+  await page.goto(url);
+  await page.locator('[data-testid="apply"], [data-testid="embed-apply"]').first().waitFor();
+  return page;
+}
+
+async function close(page) {
+  assert.equal(await page.getByTestId("panic").count(), 0, "the page must never panic");
+  await page.context().close();
+}
+
+const service = (name, ports = "[{port: 80}]") =>
+  `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec: {type: NodePort, ports: ${ports}}\n`;
+
+/** Puts `yaml` in the editor as a paste does (one input event; Playwright's `fill` types large
+ * texts slowly), and applies it. */
+async function apply(page, yaml) {
+  await page.getByTestId("yaml-input").evaluate((area, text) => {
+    area.value = text;
+    area.dispatchEvent(new InputEvent("input", { bubbles: true }));
+  }, yaml);
+  await page.getByTestId("apply").click();
+}
+
+async function outcomes(page) {
+  return page
+    .getByTestId("outcome")
+    .evaluateAll((items) => items.map((li) => [li.dataset.service, li.dataset.result, li.dataset.nodePorts]));
+}
+
+/** Waits until the address holds the current state (it is packed asynchronously). */
+async function linkReady(page) {
+  await page.waitForFunction(() => {
+    const status = document.querySelector('[data-testid="share-status"]').textContent;
+    return location.hash.includes("s=") && !status.startsWith("Making");
+  });
+}
+
+async function copyLink(page) {
+  await linkReady(page);
+  await page.getByTestId("copy-link").click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="share-status"]').textContent.startsWith("Link copied"));
+  return page.evaluate(() => navigator.clipboard.readText());
+}
+
+test("a copied link restores the same outcomes, dynamic ports and step in a fresh browser", async () => {
+  const page = await open();
+  await page.getByTestId("seed-input").fill("12345");
+  await page.getByTestId("seed-input").press("Enter");
+  await apply(page, service("a", "[{port: 80}, {port: 443}]") + "---\n" + service("b", "[{port: 80, nodePort: 30007}]"));
+  await page.getByTestId("add-count").fill("40");
+  await page.getByTestId("add-count").press("Tab");
+  await page.getByTestId("add-services").click();
+  await apply(page, service("c", "[{port: 80, nodePort: 30007}]"));
+  await page.getByTestId("step-back").click();
+  const sent = await outcomes(page);
+  assert.equal(sent.length, 43);
+  assert.equal(sent.at(-1)[1], "rejected");
+  const position = await page.getByTestId("step-position").textContent();
+  assert.equal(position, "Step 42 of 43");
+  const link = await copyLink(page);
+  assert.match(link, /#at=42&s=[A-Za-z0-9_-]+$/);
+
+  const other = await open(link);
+  await other.waitForFunction(() => document.querySelectorAll('[data-testid="outcome"]').length === 43);
+  assert.deepEqual(await outcomes(other), sent);
+  assert.equal(await other.getByTestId("step-position").textContent(), position);
+  assert.equal(await other.getByTestId("seed-input").inputValue(), "12345");
+  // The receiver's own work was empty, so there is nothing to switch back to.
+  assert.equal(await other.getByTestId("before-link").count(), 0);
+  await close(other);
+  await close(page);
+});
+
+test("a link never destroys saved work: switch back restores it", async () => {
+  const sender = await open();
+  await apply(sender, service("shared"));
+  const link = await copyLink(sender);
+  await close(sender);
+
+  const page = await open();
+  const mine = service("mine") + "# my own text\n";
+  await apply(page, mine);
+  await linkReady(page);
+  await page.goto(link);
+  await page.getByTestId("before-link").waitFor();
+  assert.deepEqual((await outcomes(page)).map((o) => o[0]), ["default/shared"]);
+  assert.equal(await page.getByTestId("yaml-input").inputValue(), mine, "the editor is not overwritten");
+  // Reloading keeps the offer, and the link's state.
+  await page.reload();
+  await page.getByTestId("before-link").waitFor();
+  assert.deepEqual((await outcomes(page)).map((o) => o[0]), ["default/shared"]);
+  await page.getByTestId("switch-back").click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="outcome"]')?.dataset.service === "default/mine");
+  assert.equal(await page.getByTestId("before-link").count(), 0);
+  assert.equal(await page.getByTestId("yaml-input").inputValue(), mine);
+  await close(page);
+});
+
+test("a garbage fragment shows an error, keeps the saved work, and the app keeps working", async () => {
+  const page = await open();
+  await apply(page, service("kept"));
+  await linkReady(page);
+  for (const garbage of ["#s=garbage!!", "#s=AAAA", "#at=x&s=" + "A".repeat(5000)]) {
+    await page.goto(server.url + garbage);
+    await page.reload();
+    await page.getByTestId("error").waitFor();
+    assert.match(await page.getByTestId("error").textContent(), /^This link could not be opened: .+\. Your own work is still here\.$/);
+    assert.deepEqual((await outcomes(page)).map((o) => o[0]), ["default/kept"]);
+  }
+  // A preset name that does not exist says which exist.
+  await page.goto(server.url + "#preset=nope");
+  await page.reload();
+  assert.match(await page.getByTestId("error").textContent(), /preset portband does not have: "nope"\. Presets: kep-3668-story,/);
+  await apply(page, service("after"));
+  assert.deepEqual((await outcomes(page)).map((o) => o[0]), ["default/kept", "default/after"]);
+  await close(page);
+});
+
+test("a reload keeps the history and the step shown", async () => {
+  const page = await open();
+  await apply(page, service("one") + "---\n" + service("two") + "---\n" + service("three"));
+  await page.getByTestId("step-first").click();
+  await page.getByTestId("step-forward").click();
+  const before = await outcomes(page);
+  await linkReady(page);
+  await page.reload();
+  await page.getByTestId("step-position").waitFor();
+  assert.equal(await page.getByTestId("step-position").textContent(), "Step 1 of 3");
+  assert.deepEqual(await outcomes(page), before);
+  await close(page);
+});
+
+test("a long history says so, and Download scenario gives a file that replays it", async () => {
+  const page = await open();
+  // Names that do not compress: the link grows past what chat tools keep.
+  const names = Array.from({ length: 1500 }, (_, i) => `svc-${((i * 2654435761) % 4294967296).toString(36)}-${i}`);
+  await apply(page, names.map((n) => service(n)).join("---\n"));
+  await linkReady(page);
+  assert.match(await page.getByTestId("share-status").textContent(), /^This link is \d+ characters long: .*Download scenario/);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download").click()]);
+  assert.equal(download.suggestedFilename(), "portband-scenario.yaml");
+  const scenario = await readFile(await download.path(), "utf8");
+  assert.match(scenario, /^apiVersion: portband\/v1\nkind: Scenario\nrange: 30000-32767\nseed: 0\nstaticSubrange: true\nsteps:\n- manifests: \|2\+\n/);
+  const sent = await outcomes(page);
+  const other = await open();
+  await apply(other, scenario);
+  await other.waitForFunction(() => document.querySelectorAll('[data-testid="outcome"]').length === 1500);
+  assert.deepEqual(await outcomes(other), sent);
+  await close(other);
+  await close(page);
+});
+
+test("the embed view fits 800×500 and 400×300, steps, applies, and leaves saved work alone", async () => {
+  const main = await open();
+  await apply(main, service("mine"));
+  await linkReady(main);
+  await main.getByTestId("copy-embed").click();
+  await main.waitForFunction(() => document.querySelector('[data-testid="share-status"]').textContent.startsWith("Embed code copied"));
+  const code = await main.evaluate(() => navigator.clipboard.readText());
+  const saved = await main.evaluate(() => localStorage.getItem("portband.history"));
+  assert.match(saved, /name: mine/);
+  const src = code.match(/^<iframe src="([^"]+)" width="800" height="500" .*><\/iframe>$/)[1];
+  assert.match(src, /\?embed#s=/);
+
+  // A documentation page with the copied snippet.
+  await main.setContent(`<!doctype html><body style="margin:0">${code}</body>`);
+  const frame = main.frameLocator("iframe");
+  await frame.getByTestId("outcome").first().waitFor();
+  assert.deepEqual(await frame.getByTestId("outcome").evaluateAll((l) => l.map((x) => x.dataset.service)), ["default/mine"]);
+
+  // In the same browser as the main app, so that its storage is shared.
+  const page = await main.context().newPage();
+  await page.setViewportSize({ width: 800, height: 500 });
+  await page.goto(server.url + "?embed#preset=kep-3668-story");
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="outcome"]').length === 101);
+  for (const [width, height] of [[800, 500], [400, 300]]) {
+    await page.setViewportSize({ width, height });
+    const size = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
+    assert.deepEqual(size, [width, height], `nothing spills out of ${width}×${height}`);
+    for (const id of ["port-grid", "outcomes", "step-back", "embed-apply"]) {
+      const box = await page.getByTestId(id).boundingBox();
+      assert.ok(box && box.width > 0 && box.height > 0 && box.x + box.width <= width + 1 && box.y < height, `${id} shows at ${width}×${height}`);
+    }
+  }
+  assert.equal(await page.locator("header").count(), 0, "no page chrome");
+  await page.setViewportSize({ width: 800, height: 500 });
+  await page.screenshot({ path: new URL("../../docs/embed.png", import.meta.url).pathname });
+  await page.getByTestId("step-first").click();
+  assert.equal(await page.getByTestId("step-position").textContent(), "Step 0 of 101");
+  await page.getByTestId("embed-apply").click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="outcome"]').length === 202);
+  // The embed saved nothing: the main app still has its own work.
+  assert.equal(await page.evaluate(() => localStorage.getItem("portband.history")), saved);
+  assert.equal(await page.getByTestId("panic").count(), 0);
+  await close(main);
+});
+
+test("keyboard only: tab to the grid, arrows move the announced cell; outcomes are announced", async () => {
+  const page = await open();
+  await apply(page, service("web", "[{port: 80, nodePort: 30000}]"));
+  assert.equal(await page.getByTestId("announcer").textContent(), "Step 1 of 1: default/web created, nodePorts 30000.");
+  const grid = page.getByTestId("port-grid");
+  assert.equal(await grid.getAttribute("role"), "grid");
+  assert.equal(await grid.getAttribute("aria-colcount"), String(await grid.evaluate((c) => c.getAttribute("aria-colcount"))));
+  // Tab stops until the grid has focus: one tab stop for the whole grid.
+  for (let i = 0; i < 40 && !(await grid.evaluate((c) => c === document.activeElement)); i++) await page.keyboard.press("Tab");
+  assert.ok(await grid.evaluate((c) => c === document.activeElement), "Tab reaches the grid");
+  const cell = () => page.locator("#port-focus");
+  assert.equal(await grid.getAttribute("aria-activedescendant"), "port-focus");
+  assert.equal(await cell().textContent(), "30000 · static band · default/web 80/TCP · explicit (written in the manifest)");
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await cell().textContent(), "30001 · static band · free");
+  assert.equal(await cell().getAttribute("aria-colindex"), "2");
+  await page.keyboard.press("ArrowDown");
+  const columns = Number(await grid.getAttribute("aria-colcount"));
+  assert.match(await cell().textContent(), new RegExp(`^${30001 + columns} · `));
+  assert.equal(await cell().locator("xpath=..").getAttribute("aria-rowindex"), "2");
+  assert.equal(await page.getByTestId("cell-info").textContent(), await cell().textContent());
+  // Apply from the keyboard, then step back with the arrow keys outside the grid.
+  await page.getByTestId("yaml-input").focus();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type(service("api"));
+  await page.keyboard.press("Control+Enter");
+  await page.getByTestId("announcer").filter({ hasText: "Step 2 of 2: default/api created" }).waitFor();
+  await page.getByTestId("step-back").focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await page.getByTestId("announcer").textContent(), "Step 1 of 2: default/web created, nodePorts 30000.");
+  await close(page);
+});
