@@ -1,5 +1,5 @@
-// Measures the web app in headless Chromium (figures for the README) and saves the screenshot
-// docs/screenshot.png. Run by scripts/web-measure after a release build; not a test.
+// Measures the web app in headless Chromium (figures for the README) and saves the screenshots
+// docs/screenshot.png and docs/embed.png. Run by scripts/web-measure after a release build; not a test.
 import { readdirSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { serve, launch, DIST } from "./tests/harness.mjs";
@@ -10,9 +10,9 @@ const server = await serve(DIST);
 const browser = await launch();
 const results = [];
 
-// Bundle: the app's wasm and JS, gzipped.
+// Bundle: the app's wasm and JS (the glue and its snippets), gzipped.
 let gz = 0;
-for (const file of readdirSync(DIST).filter((f) => /\.(wasm|js)$/.test(f))) {
+for (const file of readdirSync(DIST, { recursive: true }).filter((f) => /\.(wasm|js)$/.test(f))) {
   gz += gzipSync(readFileSync(DIST + file), { level: 9 }).length;
 }
 results.push(["wasm + JS, gzipped", "< 150 KB", `${(gz / 1000).toFixed(1)} kB (${(gz / 1024).toFixed(1)} KiB)`]);
@@ -89,6 +89,13 @@ await shot.getByTestId("presets").selectOption({ label: "KEP-3668: a fixed port 
 await shot.waitForFunction(() => document.querySelectorAll('[data-testid="outcome"]').length === 101);
 await shot.locator('[data-testid="outcome"] button[data-select="storage/minio"]').click();
 await shot.screenshot({ path: new URL("../docs/screenshot.png", import.meta.url).pathname });
+
+// The embed view, as docs/embeds.html frames it at 800×500.
+const embed = await browser.newPage({ viewport: { width: 800, height: 500 } });
+await embed.goto(server.url + "?embed#preset=kep-3668-story");
+await embed.waitForFunction(() => document.querySelectorAll('[data-testid="outcome"]').length === 101);
+await embed.locator('[data-testid="outcome"] button[data-select="storage/minio"]').click();
+await embed.screenshot({ path: new URL("../docs/embed.png", import.meta.url).pathname });
 
 await browser.close();
 await server.close();

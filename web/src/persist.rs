@@ -5,7 +5,11 @@
 use crate::link::{self, Fragment, MOST_LINK};
 use crate::saved::{self, Slot};
 use crate::state::{Action, AppState, Dispatch};
-use portband_kube::MAX_DOCUMENT_BYTES;
+use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
+use portband_kube::{write_scenario, MAX_DOCUMENT_BYTES};
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -23,13 +27,54 @@ pub enum Sharing {
     TooLong(usize),
 }
 
+/// How long the state must stay unchanged before it is saved and packed into the address.
+const SETTLE_MS: u32 = 120;
+
+/// A state waiting to be saved and put in the address.
+struct Job {
+    text: String,
+    at: Option<usize>,
+    embed: bool,
+}
+
+impl Job {
+    /// Saves the work (not in an embed) and puts the state in the address, unless a newer job
+    /// has started by the time it is packed.
+    fn run(self, latest: Rc<RefCell<u64>>, sharing: UseStateHandle<Sharing>) {
+        if !self.embed {
+            saved::save_history(&self.text, self.at);
+        }
+        *latest.borrow_mut() += 1;
+        let ticket = *latest.borrow();
+        spawn_local(async move {
+            let Ok(code) = link::pack_state(&self.text).await else {
+                return;
+            };
+            if *latest.borrow() != ticket {
+                return;
+            }
+            let fragment = Fragment::write(self.embed, &code, self.at);
+            if fragment.len() > MOST_LINK {
+                link::set_fragment(if self.embed { "embed" } else { "" });
+                sharing.set(Sharing::TooLong(fragment.len()));
+            } else {
+                link::set_fragment(&fragment);
+                saved::note_own_address(&code);
+                sharing.set(Sharing::Link(fragment));
+            }
+        });
+    }
+}
+
 /// Opens the address's shared state once, then keeps the work and the address up to date.
 #[hook]
 pub fn use_persistence(state: &AppState, dispatch: Dispatch, fragment: &Fragment) -> Sharing {
     let sharing = use_state(Sharing::default);
     let latest = use_mut_ref(|| 0u64);
+    let pending = use_mut_ref(|| None::<Job>);
     {
         let first = fragment.clone();
+        let pending = pending.clone();
         use_effect_with((), move |_| {
             let open = move |fragment: Fragment| {
                 let (Some(code), at) = (fragment.state, fragment.at) else {
@@ -45,13 +90,20 @@ pub fn use_persistence(state: &AppState, dispatch: Dispatch, fragment: &Fragment
             };
             open(first);
             // A link pasted into the address bar of an open page changes only the fragment.
-            let listener = gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+            let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
                 let fragment = Fragment::current();
                 if !fragment.state.as_deref().is_some_and(saved::is_own_address) {
                     open(fragment);
                 }
             });
-            move || drop(listener)
+            let flush = EventListener::new(&gloo::utils::window(), "pagehide", move |_| {
+                if let Some(job) = pending.borrow_mut().take() {
+                    if !job.embed {
+                        saved::save_history(&job.text, job.at);
+                    }
+                }
+            });
+            move || drop((listener, flush))
         });
     }
     {
@@ -75,6 +127,9 @@ pub fn use_persistence(state: &AppState, dispatch: Dispatch, fragment: &Fragment
         });
     }
     {
+        // Saving and packing wait until changes settle (a burst of steps, or playing, writes
+        // once) and never delay the frame that shows a change; leaving the page saves at once.
+        let (pending, timer) = (pending.clone(), use_mut_ref(|| None::<Timeout>));
         let deps = (
             state.entries.clone(),
             state.config,
@@ -82,38 +137,27 @@ pub fn use_persistence(state: &AppState, dispatch: Dispatch, fragment: &Fragment
             state.embed,
             state.opening,
         );
-        let text = (!state.opening).then(|| state.scenario());
         let sharing = sharing.clone();
-        use_effect_with(deps, move |(_, _, at, embed, _)| {
-            let Some(text) = text else { return };
+        use_effect_with(deps, move |(entries, config, at, embed, opening)| {
+            if *opening {
+                return;
+            }
+            let text = write_scenario(config, entries);
             if text.len() > MAX_DOCUMENT_BYTES {
                 sharing.set(Sharing::TooBig);
                 return;
             }
-            if !*embed {
-                saved::save_history(&text, *at);
-            }
-            *latest.borrow_mut() += 1;
-            let ticket = *latest.borrow();
-            let (at, embed) = (*at, *embed);
             sharing.set(Sharing::Packing);
-            spawn_local(async move {
-                let Ok(code) = link::pack_state(&text).await else {
-                    return;
-                };
-                if *latest.borrow() != ticket {
-                    return;
-                }
-                let fragment = Fragment::write(embed, &code, at);
-                if fragment.len() > MOST_LINK {
-                    link::set_fragment(if embed { "embed" } else { "" });
-                    sharing.set(Sharing::TooLong(fragment.len()));
-                } else {
-                    link::set_fragment(&fragment);
-                    saved::note_own_address(&code);
-                    sharing.set(Sharing::Link(fragment));
-                }
+            *pending.borrow_mut() = Some(Job {
+                text,
+                at: *at,
+                embed: *embed,
             });
+            *timer.borrow_mut() = Some(Timeout::new(SETTLE_MS, move || {
+                if let Some(job) = pending.borrow_mut().take() {
+                    job.run(latest, sharing);
+                }
+            }));
         });
     }
     (*sharing).clone()

@@ -251,17 +251,11 @@ impl AppState {
         }
     }
 
-    /// The history as a scenario file: what the address, the saved work and "Download scenario"
-    /// hold.
-    pub fn scenario(&self) -> String {
-        write_scenario(&self.config, &self.entries)
-    }
-
-    /// The work as it is kept.
+    /// The work as it is kept: the history as a scenario file, as the address holds it too.
     pub fn saved(&self) -> Saved {
         Saved {
             editor: Some(self.editor.clone()),
-            history: Some(self.scenario()),
+            history: Some(write_scenario(&self.config, &self.entries)),
             at: self.cursor,
         }
     }

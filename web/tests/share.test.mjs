@@ -17,7 +17,7 @@ after(async () => {
 });
 
 /** A fresh browser context (its own storage, like another person's browser) and a page in it. */
-async function open(url = server.url, viewport = { width: 1440, height: 900 }) {
+async function open(url = server.url, viewport = { width: 1440, height: 900 }, app = true) {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
   const page = await context.newPage();
@@ -25,7 +25,7 @@ async function open(url = server.url, viewport = { width: 1440, height: 900 }) {
     throw e;
   });
   await page.goto(url);
-  await page.locator('[data-testid="apply"], [data-testid="embed-apply"]').first().waitFor();
+  if (app) await page.locator('[data-testid="apply"], [data-testid="embed-apply"]').first().waitFor();
   return page;
 }
 
@@ -44,7 +44,9 @@ async function apply(page, yaml) {
     area.value = text;
     area.dispatchEvent(new InputEvent("input", { bubbles: true }));
   }, yaml);
+  const before = await page.getByTestId("outcome").count();
   await page.getByTestId("apply").click();
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="outcome"]').length > n, before);
 }
 
 async function outcomes(page) {
@@ -209,8 +211,6 @@ test("the embed view fits 800×500 and 400×300, steps, applies, and leaves save
     }
   }
   assert.equal(await page.locator("header").count(), 0, "no page chrome");
-  await page.setViewportSize({ width: 800, height: 500 });
-  await page.screenshot({ path: new URL("../../docs/embed.png", import.meta.url).pathname });
   await page.getByTestId("step-first").click();
   assert.equal(await page.getByTestId("step-position").textContent(), "Step 0 of 101");
   await page.getByTestId("embed-apply").click();
@@ -251,5 +251,19 @@ test("keyboard only: tab to the grid, arrows move the announced cell; outcomes a
   await page.getByTestId("step-back").focus();
   await page.keyboard.press("Enter");
   assert.equal(await page.getByTestId("announcer").textContent(), "Step 1 of 2: default/web created, nodePorts 30000.");
+  await close(page);
+});
+
+test("the documentation page's two embeds show their presets", async () => {
+  const page = await open(server.url + "docs/embeds.html", undefined, false);
+  const kep = page.frameLocator('iframe[data-preset="kep-3668-story"]');
+  await kep.getByTestId("outcome").nth(100).waitFor();
+  const last = await kep.getByTestId("outcome").last().evaluate((li) => [li.dataset.service, li.dataset.result, li.dataset.nodePorts]);
+  assert.deepEqual(last, ["storage/minio", "created", "30009"]);
+  const dns = page.frameLocator('iframe[data-preset="dns-tcp-and-udp"]');
+  await dns.getByTestId("outcome").first().waitFor();
+  const frame = await (await page.locator('iframe[data-preset="dns-tcp-and-udp"]').elementHandle()).contentFrame();
+  assert.deepEqual(await frame.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]), [400, 300]);
+  assert.equal(await dns.getByTestId("panic").count(), 0);
   await close(page);
 });
