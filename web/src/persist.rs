@@ -42,7 +42,7 @@ impl Job {
     /// has started by the time it is packed.
     fn run(self, latest: Rc<RefCell<u64>>, sharing: UseStateHandle<Sharing>) {
         if !self.embed {
-            saved::save_history(&self.text, self.at);
+            saved::save_history(Some(&self.text), self.at);
         }
         *latest.borrow_mut() += 1;
         let ticket = *latest.borrow();
@@ -99,7 +99,7 @@ pub fn use_persistence(state: &AppState, dispatch: Dispatch, fragment: &Fragment
             let flush = EventListener::new(&gloo::utils::window(), "pagehide", move |_| {
                 if let Some(job) = pending.borrow_mut().take() {
                     if !job.embed {
-                        saved::save_history(&job.text, job.at);
+                        saved::save_history(Some(&job.text), job.at);
                     }
                 }
             });
@@ -144,6 +144,12 @@ pub fn use_persistence(state: &AppState, dispatch: Dispatch, fragment: &Fragment
             }
             let text = write_scenario(config, entries);
             if text.len() > MAX_DOCUMENT_BYTES {
+                // Too big to read back: an older saved history must not come back instead.
+                if !*embed {
+                    saved::save_history(None, None);
+                }
+                *pending.borrow_mut() = None;
+                link::set_fragment(if *embed { "embed" } else { "" });
                 sharing.set(Sharing::TooBig);
                 return;
             }

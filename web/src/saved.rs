@@ -64,9 +64,9 @@ pub fn save_editor(text: &str) {
     store(Slot::Current, "editor", Some(text));
 }
 
-/// Keeps the history (a scenario file) and the step shown as work in progress.
-pub fn save_history(history: &str, at: Option<usize>) {
-    store(Slot::Current, "history", Some(history));
+/// Keeps the history (a scenario file; none: forget it) and the step shown as work in progress.
+pub fn save_history(history: Option<&str>, at: Option<usize>) {
+    store(Slot::Current, "history", history);
     store(Slot::Current, "at", at.map(|a| a.to_string()).as_deref());
 }
 

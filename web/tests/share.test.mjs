@@ -178,6 +178,24 @@ test("a long history says so, and Download scenario gives a file that replays it
   await close(page);
 });
 
+test("a history over 1 MiB says it has no link and is not kept, and nothing stale comes back", async () => {
+  const page = await open();
+  await apply(page, service("small"));
+  await linkReady(page);
+  const note = "x".repeat(240);
+  const big = Array.from({ length: 4000 }, (_, i) => service(`big-${i}, annotations: {note: ${note}}`)).join("---\n");
+  assert.ok(big.length > 1 << 20);
+  await apply(page, big);
+  await page.getByTestId("share-status").filter({ hasText: "over 1 MiB of YAML" }).waitFor();
+  assert.equal(await page.getByTestId("copy-link").isDisabled(), true);
+  assert.equal(await page.evaluate(() => location.hash), "");
+  await page.reload();
+  await page.getByTestId("apply").waitFor();
+  assert.equal(await page.getByTestId("outcome").count(), 0, "the older, smaller history does not come back");
+  assert.equal((await page.getByTestId("yaml-input").inputValue()).length, big.length, "the editor text is kept");
+  await close(page);
+});
+
 test("the embed view fits 800×500 and 400×300, steps, applies, and leaves saved work alone", async () => {
   const main = await open();
   await apply(main, service("mine"));

@@ -296,7 +296,7 @@ fn manifests(doc: &Document, block: NodeId, depth: usize) -> Result<Vec<Step>, I
         .map(|input| input.steps)
         .map_err(|mut e| {
             e.document = doc.number;
-            if e.pos.line - before <= inner.lines().count() as u32 {
+            if e.pos.line.saturating_sub(before) <= inner.lines().count() as u32 {
                 e.pos.column += pos.column - 1;
             }
             e
@@ -336,6 +336,15 @@ pub fn write_scenario(config: &ClusterConfig, entries: &[Entry]) -> String {
         match entry {
             Entry::Delete(key) => {
                 let _ = writeln!(out, "- delete: {}", Quoted(key));
+            }
+            // Text a literal block cannot carry (a carriage return, control characters) goes in
+            // double quotes, escaped as Go's %q escapes (YAML reads the same escapes).
+            Entry::Manifests(text)
+                if text
+                    .chars()
+                    .any(|c| c == '\u{feff}' || (c.is_control() && c != '\n' && c != '\t')) =>
+            {
+                let _ = writeln!(out, "- manifests: {}", Quoted(text));
             }
             // A literal block, indented 4 (2 past the step's mapping); `+` keeps every final
             // line break and `-` says there is none, so the text comes back byte for byte.

@@ -364,6 +364,16 @@ fn written_scenarios_replay_the_same_history() {
         assert!(back.starts_with(text.trim_end_matches('\n')), "{one}");
     }
     assert!(write_scenario(&config, &[]).ends_with("steps: []\n"));
+    // What a block cannot carry is quoted, and still comes back.
+    let odd =
+        Entry::Manifests("# a\r{apiVersion: v1, kind: ConfigMap, metadata: {name: c}}".to_owned());
+    let quoted = write_scenario(&config, std::slice::from_ref(&odd));
+    assert!(
+        quoted.contains("- manifests: \"# a\\r{apiVersion"),
+        "{quoted}"
+    );
+    let back = read(&quoted).unwrap();
+    assert_eq!((back.entries, back.steps.len()), (Some(vec![odd]), 1));
     // The inputs come back too, but only from scenarios made of manifests and delete steps.
     assert_eq!(read(&written).unwrap().entries, Some(entries));
     assert_eq!(read(texts[3]).unwrap().entries, None);

@@ -66,7 +66,7 @@ pub fn Share(props: &ShareProps) -> Html {
         (Sharing::TooLong(n), _) => format!(
             "This history makes a link of {n} characters, too long for a browser: Download scenario instead."
         ),
-        (Sharing::TooBig, _) => "This history is over 1 MiB of YAML: it has no link and is not kept across reloads. Download scenario keeps its inputs.".to_owned(),
+        (Sharing::TooBig, _) => "This history is over 1 MiB of YAML, more than portband reads in one document: it has no link and is not kept across reloads.".to_owned(),
         _ => String::new(),
     });
     html! {

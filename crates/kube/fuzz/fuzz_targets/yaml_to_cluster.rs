@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use portband_allocator::PortRange;
-use portband_kube::{check, read, ClusterConfig, History, Report};
+use portband_kube::{check, read, write_scenario, ClusterConfig, History, Report};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -27,4 +27,11 @@ fuzz_target!(|data: &[u8]| {
         let _ = Report::new(&history);
     }
     let _ = check(std::slice::from_ref(&input), PortRange::default());
+    // A scenario of inputs is written back as it was read: the same inputs, the same steps.
+    if let Some(entries) = &input.entries {
+        let written = write_scenario(&ClusterConfig::default(), entries);
+        let again = read(&written).expect("a written scenario reads back");
+        assert_eq!(again.entries.as_ref(), Some(entries));
+        assert_eq!(again.steps.len(), input.steps.len());
+    }
 });
