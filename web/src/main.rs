@@ -23,12 +23,13 @@ use state::{Action, AppState, Dispatch};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// The heap: Talc instead of the standard library's dlmalloc, 3 kB (gzipped) smaller and faster.
+/// The heap: Talc instead of the standard library's dlmalloc, 3 kB (gzipped) smaller.
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
 #[global_allocator]
 static HEAP: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-/// The whole app: controls on top, the editor and the outcome log on the left, the grid on the right.
+/// The whole app: controls on top, the editor and the outcome log on the left, the grid on the right;
+/// or, in an embed, the step controls, the grid and the log alone.
 #[component]
 fn App() -> Html {
     let fragment = use_memo((), |_| {

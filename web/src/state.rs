@@ -466,8 +466,20 @@ impl AppState {
             self.cursor = None;
             self.past = None;
         } else {
+            // Forward from the moment shown, only the steps in between run (playing stays
+            // linear); backward, the history replays from its start.
+            let cluster = match (&self.past, self.cursor) {
+                (Some(past), Some(at)) if at <= n => {
+                    let mut cluster = Cluster::clone(past);
+                    for step in &self.history.steps()[at..n] {
+                        cluster.run(step);
+                    }
+                    cluster
+                }
+                _ => self.history.state_at(n),
+            };
             self.cursor = Some(n);
-            self.past = Some(Shared::new(self.history.state_at(n)));
+            self.past = Some(Shared::new(cluster));
         }
         self.fresh = n.min(len).saturating_sub(1)..n.min(len);
         self.cells = Shared::new(Cells::of(self.shown()));
@@ -639,4 +651,32 @@ fn fillers(cluster: &Cluster, count: usize) -> String {
         "apiVersion: portband/v1\nkind: Scenario\nsteps:\n- apply: {{apiVersion: v1, kind: Service, metadata: {{name: filler}}, spec: {{type: NodePort, ports: [{{name: http, port: 80}}]}}}}\n  repeat: {}\n  first: {first}\n",
         count.clamp(1, MAX_REPEAT)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Action, AppState};
+    use portband_kube::{read, ClusterConfig};
+    use yew::Reducible;
+
+    #[test]
+    fn stepping_forward_shows_what_a_replay_shows() {
+        let mut state = AppState::with_config(ClusterConfig::default());
+        let text = "apiVersion: portband/v1\nkind: Scenario\nsteps:\n- apply: {apiVersion: v1, kind: Service, metadata: {name: s}, spec: {type: NodePort, ports: [{port: 80}]}}\n  repeat: 30\n- delete: s-3\n";
+        state.record(text.to_owned(), read(text).unwrap().steps);
+        let mut state = std::rc::Rc::new(state);
+        state = state.reduce(Action::Seek(0));
+        for n in 1..=25 {
+            state = state.reduce(Action::StepBy(1));
+            let mut direct = AppState::clone(&state);
+            direct.past = None;
+            direct.cursor = None;
+            direct.seek(n);
+            assert_eq!(state.cells.0, direct.cells.0, "step {n}");
+            assert_eq!(
+                state.shown().services().len(),
+                direct.shown().services().len()
+            );
+        }
+    }
 }
