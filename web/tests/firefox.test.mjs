@@ -1,5 +1,5 @@
 // The web app in headless Firefox (Debian's firefox-esr, driven over WebDriver by geckodriver):
-// the core loop works there as in Chromium.
+// the core loop and share links work there as in Chromium.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { serve, DIST } from "./harness.mjs";
@@ -59,5 +59,20 @@ test("Firefox: apply, outcomes, band summary, conflicts, errors, the grid", asyn
     for (let i = 0; i < data.length; i += 4) if (data[i] > 200 && data[i + 1] > 140 && data[i + 1] < 170 && data[i + 2] < 10) coloured++;
     return { width: canvas.width, coloured };`);
   assert.ok(drawn.width > 0 && drawn.coloured > 0, JSON.stringify(drawn));
+  assert.equal(await browser.run(`return document.querySelectorAll('[data-testid="panic"]').length`), 0);
+});
+
+test("Firefox: the address becomes a share link that opens the same outcomes", async () => {
+  await setEditor("apiVersion: v1\nkind: Service\nmetadata: {name: ff}\nspec: {type: NodePort, ports: [{port: 80}]}\n");
+  await browser.click('[data-testid="apply"]');
+  const link = await browser.until(`return location.hash.includes("s=") && /Step \\d+ of \\d+/.test(document.querySelector('[data-testid="step-position"]').textContent) && document.querySelector('[data-testid="copy-link"]').disabled === false && location.href`);
+  const sent = await outcomes();
+  assert.ok(sent.some(([service]) => service === "default/ff"), JSON.stringify(sent));
+  // Another page loading the link (its own saved work is the same, so nothing to switch back to).
+  await browser.run(`localStorage.clear(); sessionStorage.clear();`);
+  await browser.goto("about:blank");
+  await browser.goto(link);
+  await browser.until(`return document.querySelectorAll('[data-testid="outcome"]').length === ${sent.length}`);
+  assert.deepEqual(await outcomes(), sent);
   assert.equal(await browser.run(`return document.querySelectorAll('[data-testid="panic"]').length`), 0);
 });
