@@ -27,11 +27,18 @@ pub fn Share(props: &ShareProps) -> Html {
         let said = said.clone();
         use_effect_with(props.sharing.clone(), move |_| said.set(None));
     }
-    let link = match &props.sharing {
-        Sharing::Link(fragment) => Some(format!("{}#{fragment}", link::base())),
-        _ => None,
+    let (link, embed) = match &props.sharing {
+        Sharing::Link(fragment) => (
+            Some(format!("{}#{fragment}", link::base())),
+            Some(format!(
+                r#"<iframe src="{}?embed#{fragment}" width="800" height="500" style="border: 0" loading="lazy" title="portband: NodePort allocation"></iframe>"#,
+                link::base()
+            )),
+        ),
+        _ => (None, None),
     };
-    let copy = |text: Option<String>, done: &'static str| {
+    // Copies `text`; if the browser refuses, says where else to find it.
+    let copy = |text: Option<String>, done: &'static str, elsewhere: bool| {
         let said = said.clone();
         Callback::from(move |_: MouseEvent| {
             let (said, text) = (said.clone(), text.clone());
@@ -39,17 +46,13 @@ pub fn Share(props: &ShareProps) -> Html {
                 let Some(text) = text else { return };
                 said.set(Some(match link::copy_text(&text).await {
                     Ok(()) => format!("{done} ({} characters).", text.len()),
-                    Err(e) => format!("Copying failed: {e}. The link is in the address bar."),
+                    Err(e) if elsewhere => {
+                        format!("Copying failed: {e}. The address bar holds the link.")
+                    }
+                    Err(e) => format!("Copying failed: {e}. Select and copy it here: {text}"),
                 }));
             });
         })
-    };
-    let embed = match &props.sharing {
-        Sharing::Link(fragment) => Some(format!(
-            r#"<iframe src="{}?embed#{fragment}" width="800" height="500" style="border: 0" loading="lazy" title="portband: NodePort allocation"></iframe>"#,
-            link::base()
-        )),
-        _ => None,
     };
     let ondownload = {
         let (entries, config) = (props.entries.clone(), props.config);
@@ -71,9 +74,9 @@ pub fn Share(props: &ShareProps) -> Html {
     });
     html! {
         <div class="share" role="group" aria-label="Share">
-            <button data-testid="copy-link" onclick={copy(link, "Link copied")} disabled={embed.is_none()}
+            <button data-testid="copy-link" onclick={copy(link, "Link copied", true)} disabled={embed.is_none()}
                 title="The address always holds the whole state: range, seed, switch, every step, the step shown">{ "Copy link" }</button>
-            <button data-testid="copy-embed" onclick={copy(embed.clone(), "Embed code copied")} disabled={embed.is_none()}
+            <button data-testid="copy-embed" onclick={copy(embed.clone(), "Embed code copied", false)} disabled={embed.is_none()}
                 title="An <iframe> of the compact view for documentation pages (800×500; 400×300 works too)">{ "Copy embed code" }</button>
             <button data-testid="download" onclick={ondownload} title="The history as a scenario file: paste it back, or run it with the portband CLI">{ "Download scenario" }</button>
             <span class="share-status" data-testid="share-status" role="status">{ status }</span>
