@@ -32,7 +32,7 @@ async function apply(yaml) {
   await page.getByTestId("apply").click();
 }
 
-/** Chooses a preset and waits for its `count` steps (presets are fetched from the server). */
+/** Chooses a preset and waits for its `count` steps. */
 async function loadPreset(label, count) {
   await page.getByTestId("presets").selectOption({ label });
   await page.waitForFunction((n) => document.querySelectorAll('[data-testid="outcome"]').length === n, count);
