@@ -16,6 +16,17 @@ pub const MAX_REPEAT: usize = 65_536;
 pub const MAX_SEED: u64 = (1 << 53) - 1;
 /// How deep `manifests` steps may hold scenarios that hold `manifests` steps.
 pub const MAX_NESTING: usize = 8;
+/// The most steps one input may expand to: a short scenario with `repeat`s (or a shared link)
+/// must not keep a browser tab busy for minutes.
+pub const MAX_STEPS: usize = 100_000;
+
+fn too_many_steps(document: usize, pos: crate::yaml::Pos) -> InputError {
+    InputError {
+        document,
+        pos,
+        message: format!("this input expands to more than {MAX_STEPS} steps, the most portband runs from one input"),
+    }
+}
 
 /// What an input asks for: its steps, and the settings a scenario file carries.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -60,6 +71,9 @@ fn read_nested(text: &str, depth: usize) -> Result<Input, InputError> {
             let mut steps = Vec::new();
             for doc in &documents {
                 steps.extend(objects(doc)?.into_iter().map(apply_step));
+                if steps.len() > MAX_STEPS {
+                    return Err(too_many_steps(doc.number, doc.pos));
+                }
             }
             Ok(Input {
                 steps,
@@ -224,6 +238,10 @@ fn scenario_steps(
                         ))
                     }
                     (Some(copies), first) => {
+                        if steps.len() + copies * found.len() > MAX_STEPS {
+                            let node = doc.get(item, "repeat").unwrap_or(item);
+                            return Err(too_many_steps(doc.number, doc.node(node).pos));
+                        }
                         let first = first.unwrap_or(1);
                         for i in first..first + copies {
                             steps.extend(found.iter().cloned().map(|f| apply_step(numbered(f, i))));
@@ -264,6 +282,9 @@ fn scenario_steps(
                      `delete: namespace/name` or `manifests: <a YAML stream>`",
                 ))
             }
+        }
+        if steps.len() > MAX_STEPS {
+            return Err(too_many_steps(doc.number, doc.node(item).pos));
         }
     }
     Ok((steps, entries))

@@ -41,7 +41,8 @@ pub use cluster::{
 };
 pub use decode::Object;
 pub use input::{
-    read, write_scenario, Entry, Input, MAX_NESTING, MAX_REPEAT, MAX_SEED, SCENARIO_API_VERSION,
+    read, write_scenario, Entry, Input, MAX_NESTING, MAX_REPEAT, MAX_SEED, MAX_STEPS,
+    SCENARIO_API_VERSION,
 };
 pub use registry::Allocation;
 pub use report::{BandReport, BandsReport, PortReport, Report, StepReport, Summary, Usage};

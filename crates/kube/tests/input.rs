@@ -409,6 +409,40 @@ fn manifests_errors_point_into_the_file() {
     assert!(read_error(&deeper).contains("at most 8 deep"));
 }
 
+#[test]
+fn an_input_expands_to_a_bounded_number_of_steps() {
+    let step = "- apply: {apiVersion: v1, kind: Service, metadata: {name: a}, spec: {type: NodePort, ports: [{port: 80}]}}\n  repeat: 65536\n";
+    let text = format!("apiVersion: portband/v1\nkind: Scenario\nsteps:\n{step}{step}");
+    let e = read_error(&text);
+    assert!(
+        e.starts_with(
+            "line 7, column 11 (document 1): this input expands to more than 100000 steps"
+        ),
+        "{e}"
+    );
+    // Nested inputs count towards their scenario's steps.
+    let inner = write_scenario(
+        &ClusterConfig::default(),
+        &[Entry::Manifests(format!(
+            "apiVersion: portband/v1\nkind: Scenario\nsteps:\n{step}"
+        ))],
+    );
+    let outer = write_scenario(
+        &ClusterConfig::default(),
+        &[Entry::Manifests(inner.clone()), Entry::Manifests(inner)],
+    );
+    assert!(read_error(&outer).contains("more than 100000 steps"));
+    assert_eq!(
+        read(&format!(
+            "apiVersion: portband/v1\nkind: Scenario\nsteps:\n{step}"
+        ))
+        .unwrap()
+        .steps
+        .len(),
+        65_536
+    );
+}
+
 fn fixture(name: &str) -> String {
     let path = format!(
         "{}/tests/fixtures/real-world/{name}",
