@@ -172,8 +172,16 @@ test("a long history says so, and Download scenario gives a file that replays it
   const sent = await outcomes(page);
   const other = await open();
   await apply(other, scenario);
-  await other.waitForFunction(() => document.querySelectorAll('[data-testid="outcome"]').length === 1500);
+  await other.getByTestId("step-position").filter({ hasText: "Step 1500 of 1500 (now)" }).waitFor();
   assert.deepEqual(await outcomes(other), sent);
+  // The log lists a thousand steps around the cursor, and says so.
+  assert.equal(sent.length, 1000);
+  assert.equal(sent.at(-1)[0], `default/${names.at(-1)}`);
+  assert.equal(await other.getByTestId("outcomes").locator(".elided").textContent(), "Steps 1–500 are not listed: step back to see them.");
+  assert.match(await other.getByTestId("services").locator(".elided").textContent(), /^…and 500 more, not listed/);
+  await other.getByTestId("step-first").click();
+  assert.equal((await outcomes(other))[0][0], `default/${names[0]}`);
+  assert.equal(await other.getByTestId("outcomes").locator(".elided").textContent(), "Steps 1001–1500 are not listed: step forward to see them.");
   await close(other);
   await close(page);
 });

@@ -90,23 +90,45 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
     }
 }
 
-/// The `<li>` of every step.
+/// The most steps listed at once: a window around the cursor. A thousand rows take the browser a
+/// few tens of milliseconds to build; 65,536 took seconds.
+const MOST: usize = 1000;
+
+/// The `<li>` of each step in the window around the cursor, and a note for those left out.
 fn render(
     outcomes: &[Outcome],
     fresh: &std::ops::Range<usize>,
     selected: Option<&str>,
     position: usize,
 ) -> String {
-    let mut out = String::with_capacity(outcomes.len() * 300);
-    for (i, outcome) in outcomes.iter().enumerate() {
+    let len = outcomes.len();
+    let first = position
+        .saturating_sub(MOST / 2)
+        .min(len.saturating_sub(MOST));
+    let last = len.min(first + MOST);
+    let mut out = String::with_capacity((last - first) * 300);
+    if first > 0 {
+        let _ = write!(
+            out,
+            r#"<li class="elided">Steps 1–{first} are not listed: step back to see them.</li>"#
+        );
+    }
+    for (i, outcome) in outcomes.iter().enumerate().take(last).skip(first) {
         // The step the cursor stands after is current; later ones have not happened yet.
         let when = match (i + 1).cmp(&position) {
-            std::cmp::Ordering::Equal if position < outcomes.len() => " current",
+            std::cmp::Ordering::Equal if position < len => " current",
             std::cmp::Ordering::Greater => " future",
             _ => "",
         };
         let selected = selected == Some(outcome.service.as_str());
         step(&mut out, i, outcome, fresh.contains(&i), selected, when);
+    }
+    if last < len {
+        let _ = write!(
+            out,
+            r#"<li class="elided">Steps {}–{len} are not listed: step forward to see them.</li>"#,
+            last + 1
+        );
     }
     out
 }

@@ -67,10 +67,13 @@ pub fn ServiceList(props: &ServiceListProps) -> Html {
     }
 }
 
+/// The most Services listed: the browser builds a thousand rows fast, 65,536 slowly.
+const MOST: usize = 1000;
+
 fn render(cluster: &Cluster, selected: Option<&str>) -> String {
     let services = cluster.services();
-    let mut out = String::with_capacity(services.len() * 260);
-    for service in services {
+    let mut out = String::with_capacity(services.len().min(MOST) * 260);
+    for service in services.iter().take(MOST) {
         let key = service.key();
         let is_selected = selected == Some(key.as_str());
         let ports: Vec<String> = service
@@ -100,6 +103,13 @@ fn render(cluster: &Cluster, selected: Option<&str>) -> String {
         let _ = write!(
             out,
             r#"<button class="delete" data-delete="{escaped}" aria-label="Delete {escaped}">Delete</button></li>"#
+        );
+    }
+    if services.len() > MOST {
+        let _ = write!(
+            out,
+            r#"<li class="elided">…and {} more, not listed: point at their ports on the grid.</li>"#,
+            services.len() - MOST
         );
     }
     out
