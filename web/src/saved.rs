@@ -1,6 +1,8 @@
-//! The work kept in the browser's localStorage as the user works, so that a reload (or a closed
-//! tab) loses nothing: the editor's text, the history as a scenario file, and the step shown.
-//! A second slot keeps the work a shared link replaced, until the user switches back or drops it.
+//! The work kept in the browser's storage as the user works, so that a reload (or a closed tab)
+//! loses nothing: the editor's text, the history as a scenario file, and the step shown. Work in
+//! progress goes to localStorage (for the next visit) and to the tab's sessionStorage, which wins
+//! on a reload, so that two open tabs never swap their work. A second slot keeps the work a
+//! shared link replaced, until the user switches back or drops it.
 
 /// Where work is kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,26 +33,40 @@ pub struct Saved {
     pub at: Option<usize>,
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+/// Where a slot is kept, the storage read first first.
+fn storages(slot: Slot) -> Vec<web_sys::Storage> {
+    let Some(window) = web_sys::window() else {
+        return Vec::new();
+    };
+    let session = match slot {
+        Slot::Current => window.session_storage().ok().flatten(),
+        Slot::BeforeLink => None,
+    };
+    session
+        .into_iter()
+        .chain(window.local_storage().ok().flatten())
+        .collect()
 }
 
-/// Reads a slot (nothing, where storage is unavailable).
+/// Reads a slot (nothing, where storage is unavailable); the history and its step come from the
+/// same storage.
 pub fn load(slot: Slot) -> Saved {
-    let Some(storage) = storage() else {
-        return Saved::default();
-    };
-    let get = |name| storage.get_item(&slot.key(name)).ok().flatten();
+    let storages = storages(slot);
+    let get = |storage: &web_sys::Storage, name| storage.get_item(&slot.key(name)).ok().flatten();
+    let first = |name| storages.iter().find_map(|s| get(s, name));
+    let with_history = storages.iter().find(|s| get(s, "history").is_some());
     Saved {
-        editor: get("editor"),
-        history: get("history"),
-        at: get("at").and_then(|a| a.parse().ok()),
+        editor: first("editor"),
+        history: with_history.and_then(|s| get(s, "history")),
+        at: with_history
+            .and_then(|s| get(s, "at"))
+            .and_then(|a| a.parse().ok()),
     }
 }
 
 fn store(slot: Slot, name: &str, value: Option<&str>) {
-    if let Some(storage) = storage() {
-        let key = slot.key(name);
+    let key = slot.key(name);
+    for storage in storages(slot) {
         let _ = match value {
             Some(value) => storage.set_item(&key, value),
             None => storage.remove_item(&key),
@@ -64,8 +80,14 @@ pub fn save_editor(text: &str) {
     store(Slot::Current, "editor", Some(text));
 }
 
-/// Keeps the history (a scenario file; none: forget it) and the step shown as work in progress.
+/// Keeps the history (a scenario file; none: forget it) and the step shown as work in progress,
+/// unless this tab already holds exactly that (a reload must not overwrite newer work of another
+/// tab in localStorage).
 pub fn save_history(history: Option<&str>, at: Option<usize>) {
+    let kept = load(Slot::Current);
+    if history.is_some() && kept.history.as_deref() == history && kept.at == at {
+        return;
+    }
     store(Slot::Current, "history", history);
     store(Slot::Current, "at", at.map(|a| a.to_string()).as_deref());
 }

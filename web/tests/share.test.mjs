@@ -158,6 +158,25 @@ test("a reload keeps the history and the step shown", async () => {
   await close(page);
 });
 
+test("two tabs keep their own work across reloads; a new tab opens the latest", async () => {
+  const first = await open();
+  await apply(first, service("first-tab"));
+  await linkReady(first);
+  const second = await first.context().newPage();
+  await second.goto(server.url);
+  await second.getByTestId("apply").waitFor();
+  await apply(second, service("second-tab"));
+  await linkReady(second);
+  await first.reload();
+  await first.getByTestId("outcome").first().waitFor();
+  assert.deepEqual((await outcomes(first)).map((o) => o[0]), ["default/first-tab"]);
+  const third = await first.context().newPage();
+  await third.goto(server.url);
+  await third.getByTestId("outcome").first().waitFor();
+  assert.deepEqual((await outcomes(third)).map((o) => o[0]), ["default/first-tab", "default/second-tab"]);
+  await close(first);
+});
+
 test("a long history says so, and Download scenario gives a file that replays it", async () => {
   const page = await open();
   // Names that do not compress: the link grows past what chat tools keep.
