@@ -228,7 +228,8 @@ fn scenario_steps(
                             })
                     };
                 let copies = count("repeat", 1, MAX_REPEAT)?;
-                let first = count("first", 0, u32::MAX as usize)?;
+                // Copy numbers stay within u32, whatever the platform's usize.
+                let first = count("first", 0, u32::MAX as usize - MAX_REPEAT)?;
                 match (copies, first) {
                     (None, None) => steps.extend(found.into_iter().map(apply_step)),
                     (None, Some(_)) => {
@@ -238,7 +239,11 @@ fn scenario_steps(
                         ))
                     }
                     (Some(copies), first) => {
-                        if steps.len() + copies * found.len() > MAX_STEPS {
+                        if steps
+                            .len()
+                            .saturating_add(copies.saturating_mul(found.len()))
+                            > MAX_STEPS
+                        {
                             let node = doc.get(item, "repeat").unwrap_or(item);
                             return Err(too_many_steps(doc.number, doc.node(node).pos));
                         }
