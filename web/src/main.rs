@@ -45,7 +45,7 @@ fn App() -> Html {
         use_reducer(move || AppState::restored(&fragment))
     };
     let dispatch = state.dispatcher();
-    let sharing = persist::use_persistence(&state, dispatch.clone(), &fragment);
+    let (sharing, kept) = persist::use_persistence(&state, dispatch.clone(), &fragment);
     let history = &state.history;
     let cluster = state.shown();
     use_shortcuts(dispatch.clone());
@@ -131,7 +131,7 @@ fn App() -> Html {
                     static_subrange={state.config.static_subrange}
                     ondispatch={dispatch.clone()}
                 />
-                <Share sharing={sharing.clone()} entries={state.entries.clone()} config={state.config} />
+                <Share sharing={sharing.clone()} {kept} entries={state.entries.clone()} config={state.config} />
             </header>
             { for problem }
             if let Some(notice) = &state.notice {

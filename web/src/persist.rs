@@ -7,7 +7,7 @@ use crate::saved::{self, Slot};
 use crate::state::{Action, AppState, Dispatch};
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
-use portband_kube::{write_scenario, MAX_DOCUMENT_BYTES};
+use portband_kube::{write_scenario, MAX_SCENARIO_BYTES};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
@@ -21,7 +21,7 @@ pub enum Sharing {
     Packing,
     /// The address holds the state: this fragment (without `#`).
     Link(String),
-    /// The history is over 1 MiB of YAML: no link, and not kept across reloads.
+    /// The history is over 16 MiB of YAML: no link, and not kept across reloads.
     TooBig,
     /// The link would be longer than browsers take: the address does not hold the state.
     TooLong(usize),
@@ -40,10 +40,13 @@ struct Job {
 impl Job {
     /// Saves the work (not in an embed) and puts the state in the address, unless a newer job
     /// has started by the time it is packed.
-    fn run(self, latest: Rc<RefCell<u64>>, sharing: UseStateHandle<Sharing>) {
-        if !self.embed {
-            saved::save_history(Some(&self.text), self.at);
-        }
+    fn run(
+        self,
+        latest: Rc<RefCell<u64>>,
+        sharing: UseStateHandle<Sharing>,
+        kept: UseStateHandle<bool>,
+    ) {
+        kept.set(self.embed || saved::save_history(Some(&self.text), self.at));
         *latest.borrow_mut() += 1;
         let ticket = *latest.borrow();
         spawn_local(async move {
@@ -67,9 +70,15 @@ impl Job {
 }
 
 /// Opens the address's shared state once, then keeps the work and the address up to date.
+/// Returns where the link stands, and whether the browser keeps the history across reloads.
 #[hook]
-pub fn use_persistence(state: &AppState, dispatch: Dispatch, fragment: &Fragment) -> Sharing {
+pub fn use_persistence(
+    state: &AppState,
+    dispatch: Dispatch,
+    fragment: &Fragment,
+) -> (Sharing, bool) {
     let sharing = use_state(Sharing::default);
+    let kept = use_state(|| true);
     let latest = use_mut_ref(|| 0u64);
     let pending = use_mut_ref(|| None::<Job>);
     {
@@ -99,7 +108,7 @@ pub fn use_persistence(state: &AppState, dispatch: Dispatch, fragment: &Fragment
             let flush = EventListener::new(&gloo::utils::window(), "pagehide", move |_| {
                 if let Some(job) = pending.borrow_mut().take() {
                     if !job.embed {
-                        saved::save_history(Some(&job.text), job.at);
+                        let _ = saved::save_history(Some(&job.text), job.at);
                     }
                 }
             });
@@ -137,16 +146,16 @@ pub fn use_persistence(state: &AppState, dispatch: Dispatch, fragment: &Fragment
             state.embed,
             state.opening,
         );
-        let sharing = sharing.clone();
+        let (sharing, kept) = (sharing.clone(), kept.clone());
         use_effect_with(deps, move |(entries, config, at, embed, opening)| {
             if *opening {
                 return;
             }
             let text = write_scenario(config, entries);
-            if text.len() > MAX_DOCUMENT_BYTES {
+            if text.len() > MAX_SCENARIO_BYTES {
                 // Too big to read back: an older saved history must not come back instead.
                 if !*embed {
-                    saved::save_history(None, None);
+                    let _ = saved::save_history(None, None);
                 }
                 *pending.borrow_mut() = None;
                 link::set_fragment(if *embed { "embed" } else { "" });
@@ -161,10 +170,10 @@ pub fn use_persistence(state: &AppState, dispatch: Dispatch, fragment: &Fragment
             });
             *timer.borrow_mut() = Some(Timeout::new(SETTLE_MS, move || {
                 if let Some(job) = pending.borrow_mut().take() {
-                    job.run(latest, sharing);
+                    job.run(latest, sharing, kept);
                 }
             }));
         });
     }
-    (*sharing).clone()
+    ((*sharing).clone(), *kept)
 }

@@ -64,39 +64,50 @@ pub fn load(slot: Slot) -> Saved {
     }
 }
 
-fn store(slot: Slot, name: &str, value: Option<&str>) {
+/// Writes (or, for `None`, removes) one part of a slot everywhere it is kept; false if a storage
+/// refused (full, or unavailable).
+fn store(slot: Slot, name: &str, value: Option<&str>) -> bool {
     let key = slot.key(name);
+    let mut ok = true;
     for storage in storages(slot) {
-        let _ = match value {
+        ok &= match value {
             Some(value) => storage.set_item(&key, value),
             None => storage.remove_item(&key),
-        };
+        }
+        .is_ok();
     }
+    ok
 }
 
 /// Keeps the editor's text as work in progress. A full or unavailable storage is not an error
 /// the user can act on here: the work simply is not kept.
 pub fn save_editor(text: &str) {
-    store(Slot::Current, "editor", Some(text));
+    let _ = store(Slot::Current, "editor", Some(text));
 }
 
 /// Keeps the history (a scenario file; none: forget it) and the step shown as work in progress,
 /// unless this tab already holds exactly that (a reload must not overwrite newer work of another
-/// tab in localStorage).
-pub fn save_history(history: Option<&str>, at: Option<usize>) {
+/// tab in localStorage). False if the browser refused to keep it: then no older history is left
+/// behind to come back in its place.
+pub fn save_history(history: Option<&str>, at: Option<usize>) -> bool {
     let kept = load(Slot::Current);
     if history.is_some() && kept.history.as_deref() == history && kept.at == at {
-        return;
+        return true;
     }
-    store(Slot::Current, "history", history);
-    store(Slot::Current, "at", at.map(|a| a.to_string()).as_deref());
+    let at = at.map(|a| a.to_string());
+    if store(Slot::Current, "history", history) && store(Slot::Current, "at", at.as_deref()) {
+        return true;
+    }
+    store(Slot::Current, "history", None);
+    store(Slot::Current, "at", None);
+    false
 }
 
 /// Writes a whole slot (an empty [`Saved`] empties it).
 pub fn save(slot: Slot, saved: &Saved) {
-    store(slot, "editor", saved.editor.as_deref());
-    store(slot, "history", saved.history.as_deref());
-    store(slot, "at", saved.at.map(|a| a.to_string()).as_deref());
+    let _ = store(slot, "editor", saved.editor.as_deref());
+    let _ = store(slot, "history", saved.history.as_deref());
+    let _ = store(slot, "at", saved.at.map(|a| a.to_string()).as_deref());
 }
 
 /// Remembers, for this tab, the state this page last wrote into its own address.

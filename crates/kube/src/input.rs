@@ -4,7 +4,7 @@
 
 use crate::cluster::{ClusterConfig, Source, Step};
 use crate::decode::{objects, objects_at, Found, Object};
-use crate::yaml::{parse_stream, Document, InputError, NodeId, Value};
+use crate::yaml::{parse_stream, Document, InputError, NodeId, Value, MAX_DOCUMENT_BYTES};
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::PortRange;
 
@@ -56,6 +56,19 @@ pub fn read(text: &str) -> Result<Input, InputError> {
 fn read_nested(text: &str, depth: usize) -> Result<Input, InputError> {
     let documents = parse_stream(text)?;
     let scenario = documents.iter().find(|doc| is_scenario(doc));
+    // Manifests are bounded tighter than a scenario, which can hold a whole history.
+    if let Some(doc) = documents
+        .iter()
+        .find(|doc| doc.bytes > MAX_DOCUMENT_BYTES && !is_scenario(doc))
+    {
+        return Err(InputError {
+            document: doc.number,
+            pos: doc.pos,
+            message: format!(
+                "the document is larger than 1 MiB ({MAX_DOCUMENT_BYTES} bytes); split it into smaller documents"
+            ),
+        });
+    }
     match scenario {
         Some(doc) if documents.iter().filter(|d| d.root().is_some()).count() > 1 => {
             Err(InputError {

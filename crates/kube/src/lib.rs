@@ -48,4 +48,6 @@ pub use registry::Allocation;
 pub use report::{BandReport, BandsReport, PortReport, Report, StepReport, Summary, Usage};
 pub use service::{types, Service, ServicePort, ServiceSpec, TargetPort};
 pub use status::{ApiError, BadValue, ErrorType, FieldError};
-pub use yaml::{InputError, Pos, MAX_ALIAS_BYTES, MAX_ALIAS_NODES, MAX_DOCUMENT_BYTES};
+pub use yaml::{
+    InputError, Pos, MAX_ALIAS_BYTES, MAX_ALIAS_NODES, MAX_DOCUMENT_BYTES, MAX_SCENARIO_BYTES,
+};

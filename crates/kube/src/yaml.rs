@@ -9,8 +9,11 @@ use portband_allocator::gofmt::Quoted;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use std::fmt;
 
-/// The largest document accepted, in bytes.
+/// The largest document accepted, in bytes: manifests (see `input`).
 pub const MAX_DOCUMENT_BYTES: usize = 1 << 20;
+/// The largest document read at all, in bytes: a scenario, which can hold a whole history (the web
+/// app's saved work and share links are scenarios).
+pub const MAX_SCENARIO_BYTES: usize = 16 << 20;
 /// The most nodes that aliases may add to one document when expanded.
 pub const MAX_ALIAS_NODES: u64 = 100_000;
 /// The most scalar text, in bytes, that aliases may add to one document when expanded.
@@ -75,6 +78,8 @@ pub struct Document {
     pub number: usize,
     /// Where the document starts.
     pub pos: Pos,
+    /// The document's length in bytes.
+    pub bytes: usize,
     nodes: Vec<Node>,
     root: Option<NodeId>,
 }
@@ -195,6 +200,7 @@ struct Reader<'a> {
     anchors: Vec<Option<NodeId>>,
     doc_pos: Pos,
     doc_start_byte: usize,
+    doc_bytes: usize,
     alias_added: Size,
     bytes: ByteCursor<'a>,
 }
@@ -210,6 +216,7 @@ impl<'a> Reader<'a> {
             anchors: Vec::new(),
             doc_pos: Pos { line: 1, column: 1 },
             doc_start_byte: 0,
+            doc_bytes: 0,
             alias_added: Size::default(),
             bytes: ByteCursor::new(text),
         }
@@ -226,11 +233,12 @@ impl<'a> Reader<'a> {
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), InputError> {
         let here = span_pos(&span);
         let end = self.bytes.advance_to(span.end.index());
-        if end.saturating_sub(self.doc_start_byte) > MAX_DOCUMENT_BYTES {
+        self.doc_bytes = self.doc_bytes.max(end.saturating_sub(self.doc_start_byte));
+        if self.doc_bytes > MAX_SCENARIO_BYTES {
             return Err(self.error_at(
                 self.doc_pos,
                 format!(
-                    "the document is larger than 1 MiB ({MAX_DOCUMENT_BYTES} bytes); split it into smaller documents"
+                    "the document is larger than 16 MiB ({MAX_SCENARIO_BYTES} bytes), the most portband reads in one document"
                 ),
             ));
         }
@@ -238,6 +246,7 @@ impl<'a> Reader<'a> {
             Event::DocumentStart(_) => {
                 self.doc_pos = here;
                 self.doc_start_byte = self.bytes.advance_to(span.start.index());
+                self.doc_bytes = 0;
             }
             Event::DocumentEnd => self.finish_document(),
             Event::Scalar(text, style, anchor, tag) => {
@@ -385,6 +394,7 @@ impl<'a> Reader<'a> {
         self.documents.push(Document {
             number: self.documents.len() + 1,
             pos: self.doc_pos,
+            bytes: std::mem::take(&mut self.doc_bytes),
             nodes,
             root: self.root.take(),
         });

@@ -34,7 +34,7 @@ fn duplicate_keys_are_refused() {
 }
 
 #[test]
-fn documents_over_one_mebibyte_are_refused() {
+fn documents_over_one_mebibyte_are_refused_but_scenarios_may_hold_sixteen() {
     let big = format!(
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: big}}\ndata:\n  blob: \"{}\"\n",
         "x".repeat(1_100_000)
@@ -47,6 +47,27 @@ fn documents_over_one_mebibyte_are_refused() {
     );
     let input = read(&format!("{half}---\n{half}")).unwrap();
     assert_eq!(input.steps.len(), 2);
+    // A scenario holds a whole history: up to 16 MiB, each of its manifests still within 1 MiB.
+    let history = write_scenario(
+        &ClusterConfig::default(),
+        &[
+            Entry::Manifests(format!("{half}---\n{half}")),
+            Entry::Manifests(half.clone()),
+        ],
+    );
+    assert!(history.len() > 1 << 20);
+    assert_eq!(read(&history).unwrap().steps.len(), 3);
+    let inner_too_big = write_scenario(&ClusterConfig::default(), &[Entry::Manifests(big)]);
+    let e = read_error(&inner_too_big);
+    assert!(
+        e.starts_with("line 8, column 5 (document 1): the document is larger than 1 MiB"),
+        "{e}"
+    );
+    let huge = format!(
+        "apiVersion: portband/v1\nkind: Scenario\ndescription: \"{}\"\n",
+        "x".repeat(17 << 20)
+    );
+    assert!(read_error(&huge).contains("larger than 16 MiB"));
 }
 
 #[test]

@@ -13,6 +13,8 @@ use yew::prelude::*;
 pub struct ShareProps {
     /// Where the link stands.
     pub sharing: Sharing,
+    /// Whether the browser keeps the history across reloads.
+    pub kept: bool,
     /// The history's inputs (for the download).
     pub entries: Shared<Vec<Entry>>,
     /// The settings (for the download).
@@ -69,9 +71,14 @@ pub fn Share(props: &ShareProps) -> Html {
         (Sharing::TooLong(n), _) => format!(
             "This history makes a link of {n} characters, too long for a browser: Download scenario instead."
         ),
-        (Sharing::TooBig, _) => "This history is over 1 MiB of YAML, more than portband reads in one document: it has no link and is not kept across reloads.".to_owned(),
+        (Sharing::TooBig, _) => "This history is over 16 MiB of YAML, more than portband reads in one document: it has no link and is not kept across reloads.".to_owned(),
         _ => String::new(),
     });
+    let status = if props.kept || matches!(props.sharing, Sharing::TooBig) {
+        status
+    } else {
+        format!("The browser's storage is full: this history is not kept across reloads (Download scenario keeps it). {status}")
+    };
     html! {
         <div class="share" role="group" aria-label="Share">
             <button data-testid="copy-link" onclick={copy(link, "Link copied", true)} disabled={embed.is_none()}
