@@ -2,7 +2,7 @@
 // docs/screenshot.png and docs/embed.png. Run by scripts/web-measure after a release build; not a test.
 import { readdirSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { serve, launch, DIST } from "./tests/harness.mjs";
+import { serve, launch, paste, DIST } from "./tests/harness.mjs";
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (ms) => `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
@@ -48,10 +48,7 @@ const manifest = Array.from({ length: 500 }, (_, i) =>
 const applies = [];
 for (let i = 0; i < 7; i++) {
   await page.getByTestId("reset").click();
-  await page.getByTestId("yaml-input").evaluate((el, text) => {
-    el.value = text;
-    el.dispatchEvent(new InputEvent("input", { bubbles: true }));
-  }, manifest);
+  await paste(page, manifest);
   applies.push(
     await page.evaluate(async () => {
       const frame = () => new Promise((r) => requestAnimationFrame(() => r()));

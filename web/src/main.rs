@@ -32,14 +32,7 @@ static HEAP: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocato
 /// or, in an embed, the step controls, the grid and the log alone.
 #[component]
 fn App() -> Html {
-    let fragment = use_memo((), |_| {
-        let mut fragment = link::Fragment::current();
-        // A reload of this tab's own address: the saved work is as new, or newer.
-        if !fragment.embed && fragment.state.as_deref().is_some_and(saved::is_own_address) {
-            fragment.state = None;
-        }
-        fragment
-    });
+    let fragment = use_memo((), |_| persist::incoming_fragment());
     let state = {
         let fragment = fragment.clone();
         use_reducer(move || AppState::restored(&fragment))

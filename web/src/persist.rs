@@ -38,15 +38,20 @@ struct Job {
 }
 
 impl Job {
-    /// Saves the work (not in an embed) and puts the state in the address, unless a newer job
-    /// has started by the time it is packed.
+    /// Saves the work (an embed saves nothing); false if the browser refused to keep it.
+    fn save(&self) -> bool {
+        self.embed || saved::save_history(Some(&self.text), self.at)
+    }
+
+    /// Saves the work and puts the state in the address, unless a newer job has started by the
+    /// time it is packed.
     fn run(
         self,
         latest: Rc<RefCell<u64>>,
         sharing: UseStateHandle<Sharing>,
         kept: UseStateHandle<bool>,
     ) {
-        kept.set(self.embed || saved::save_history(Some(&self.text), self.at));
+        kept.set(self.save());
         *latest.borrow_mut() += 1;
         let ticket = *latest.borrow();
         spawn_local(async move {
@@ -58,7 +63,7 @@ impl Job {
             }
             let fragment = Fragment::write(self.embed, &code, self.at);
             if fragment.len() > MOST_LINK {
-                link::set_fragment(if self.embed { "embed" } else { "" });
+                clear_state(self.embed);
                 sharing.set(Sharing::TooLong(fragment.len()));
             } else {
                 link::set_fragment(&fragment);
@@ -67,6 +72,22 @@ impl Job {
             }
         });
     }
+}
+
+/// Leaves no state in the address (an embed stays an embed).
+fn clear_state(embed: bool) {
+    link::set_fragment(if embed { "embed" } else { "" });
+}
+
+/// What the address asks for, without the state when it is the one this tab wrote itself (a
+/// reload, not a shared link: the saved work is as new as the address, or newer). An embed saves
+/// nothing, so it always opens its address's state.
+pub fn incoming_fragment() -> Fragment {
+    let mut fragment = Fragment::current();
+    if !fragment.embed && fragment.state.as_deref().is_some_and(saved::is_own_address) {
+        fragment.state = None;
+    }
+    fragment
 }
 
 /// Opens the address's shared state once, then keeps the work and the address up to date.
@@ -100,16 +121,11 @@ pub fn use_persistence(
             open(first);
             // A link pasted into the address bar of an open page changes only the fragment.
             let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
-                let fragment = Fragment::current();
-                if !fragment.state.as_deref().is_some_and(saved::is_own_address) {
-                    open(fragment);
-                }
+                open(incoming_fragment());
             });
             let flush = EventListener::new(&gloo::utils::window(), "pagehide", move |_| {
                 if let Some(job) = pending.borrow_mut().take() {
-                    if !job.embed {
-                        let _ = saved::save_history(Some(&job.text), job.at);
-                    }
+                    let _ = job.save();
                 }
             });
             move || drop((listener, flush))
@@ -158,7 +174,7 @@ pub fn use_persistence(
                     let _ = saved::save_history(None, None);
                 }
                 *pending.borrow_mut() = None;
-                link::set_fragment(if *embed { "embed" } else { "" });
+                clear_state(*embed);
                 sharing.set(Sharing::TooBig);
                 return;
             }

@@ -48,19 +48,30 @@ fn storages(slot: Slot) -> Vec<web_sys::Storage> {
         .collect()
 }
 
-/// Reads a slot (nothing, where storage is unavailable); the history and its step come from the
-/// same storage.
+fn get(storage: &web_sys::Storage, slot: Slot, name: &str) -> Option<String> {
+    storage.get_item(&slot.key(name)).ok().flatten()
+}
+
+/// The history and its step, both from the first storage that holds a history.
+fn history(slot: Slot, storages: &[web_sys::Storage]) -> (Option<String>, Option<usize>) {
+    storages
+        .iter()
+        .find_map(|storage| {
+            let history = get(storage, slot, "history")?;
+            let at = get(storage, slot, "at").and_then(|a| a.parse().ok());
+            Some((Some(history), at))
+        })
+        .unwrap_or_default()
+}
+
+/// Reads a slot (nothing, where storage is unavailable).
 pub fn load(slot: Slot) -> Saved {
     let storages = storages(slot);
-    let get = |storage: &web_sys::Storage, name| storage.get_item(&slot.key(name)).ok().flatten();
-    let first = |name| storages.iter().find_map(|s| get(s, name));
-    let with_history = storages.iter().find(|s| get(s, "history").is_some());
+    let (history, at) = history(slot, &storages);
     Saved {
-        editor: first("editor"),
-        history: with_history.and_then(|s| get(s, "history")),
-        at: with_history
-            .and_then(|s| get(s, "at"))
-            .and_then(|a| a.parse().ok()),
+        editor: storages.iter().find_map(|s| get(s, slot, "editor")),
+        history,
+        at,
     }
 }
 
@@ -90,8 +101,8 @@ pub fn save_editor(text: &str) {
 /// tab in localStorage). False if the browser refused to keep it: then no older history is left
 /// behind to come back in its place.
 pub fn save_history(history: Option<&str>, at: Option<usize>) -> bool {
-    let kept = load(Slot::Current);
-    if history.is_some() && kept.history.as_deref() == history && kept.at == at {
+    let (kept, kept_at) = self::history(Slot::Current, &storages(Slot::Current));
+    if history.is_some() && kept.as_deref() == history && kept_at == at {
         return true;
     }
     let at = at.map(|a| a.to_string());

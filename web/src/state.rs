@@ -87,6 +87,17 @@ pub struct Problem {
     pub line: Option<u32>,
 }
 
+impl Problem {
+    /// A problem with a link or with work kept in the browser: it points at no editor line.
+    fn link(message: String) -> Self {
+        Problem {
+            field: "link",
+            message,
+            line: None,
+        }
+    }
+}
+
 /// Everything the app shows.
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -187,13 +198,9 @@ impl AppState {
             }
             if let Some(history) = &saved.history {
                 if let Err(e) = state.load_history(history, saved.at) {
-                    state.problem = Some(Problem {
-                        field: "link",
-                        message: format!(
-                            "The saved history could not be read ({e}); it starts afresh."
-                        ),
-                        line: None,
-                    });
+                    state.problem = Some(Problem::link(format!(
+                        "The saved history could not be read ({e}); it starts afresh."
+                    )));
                 }
             }
             let before = saved::load(Slot::BeforeLink);
@@ -207,19 +214,15 @@ impl AppState {
                 }
                 Some(_) => {}
                 None => {
-                    state.problem = Some(Problem {
-                        field: "link",
-                        message: format!(
-                            "This link names a preset portband does not have: {}. Presets: {}.",
-                            Quoted(name),
-                            PRESETS
-                                .iter()
-                                .map(|p| p.name)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                        line: None,
-                    })
+                    state.problem = Some(Problem::link(format!(
+                        "This link names a preset portband does not have: {}. Presets: {}.",
+                        Quoted(name),
+                        PRESETS
+                            .iter()
+                            .map(|p| p.name)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )))
                 }
             }
         }
@@ -377,23 +380,15 @@ impl Reducible for AppState {
                     Err(e) => {
                         next = (*self).clone();
                         next.opening = false;
-                        next.problem = Some(Problem {
-                            field: "link",
-                            message: format!("This link's history could not be read ({e}); your own work is still here."),
-                            line: None,
-                        });
+                        next.problem = Some(Problem::link(format!("This link's history could not be read ({e}); your own work is still here.")));
                     }
                 }
             }
             Action::LinkFailed(reason) => {
                 next.opening = false;
-                next.problem = Some(Problem {
-                    field: "link",
-                    message: format!(
-                        "This link could not be opened: {reason}. Your own work is still here."
-                    ),
-                    line: None,
-                });
+                next.problem = Some(Problem::link(format!(
+                    "This link could not be opened: {reason}. Your own work is still here."
+                )));
             }
             Action::SwitchBack => {
                 let Some(before) = next.before_link.take() else {
@@ -405,11 +400,9 @@ impl Reducible for AppState {
                     .history
                     .unwrap_or_else(|| write_scenario(&ClusterConfig::default(), &[]));
                 if let Err(e) = next.load_history(&history, before.at) {
-                    next.problem = Some(Problem {
-                        field: "link",
-                        message: format!("Your earlier history could not be read ({e})."),
-                        line: None,
-                    });
+                    next.problem = Some(Problem::link(format!(
+                        "Your earlier history could not be read ({e})."
+                    )));
                 }
             }
             Action::DropBackup => next.before_link = None,

@@ -47,5 +47,14 @@ export function launch() {
   });
 }
 
+/** Puts `text` in the app's editor as a paste does: one input event (Playwright's `fill` types
+ * large texts slowly). */
+export function paste(page, text) {
+  return page.getByTestId("yaml-input").evaluate((area, text) => {
+    area.value = text;
+    area.dispatchEvent(new InputEvent("input", { bubbles: true }));
+  }, text);
+}
+
 /** The built app, next to this folder. */
 export const DIST = new URL("../../dist/", import.meta.url).pathname;

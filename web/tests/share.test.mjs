@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { serve, launch, DIST } from "./harness.mjs";
+import { serve, launch, paste, DIST } from "./harness.mjs";
 
 let server, browser;
 
@@ -37,13 +37,9 @@ async function close(page) {
 const service = (name, ports = "[{port: 80}]") =>
   `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec: {type: NodePort, ports: ${ports}}\n`;
 
-/** Puts `yaml` in the editor as a paste does (one input event; Playwright's `fill` types large
- * texts slowly), and applies it. */
+/** Pastes `yaml` into the editor and applies it. */
 async function apply(page, yaml) {
-  await page.getByTestId("yaml-input").evaluate((area, text) => {
-    area.value = text;
-    area.dispatchEvent(new InputEvent("input", { bubbles: true }));
-  }, yaml);
+  await paste(page, yaml);
   const before = await page.getByTestId("step-position").textContent();
   await page.getByTestId("apply").click();
   await page.waitForFunction((text) => document.querySelector('[data-testid="step-position"]').textContent !== text, before);
@@ -218,10 +214,7 @@ test("a history over 1 MiB is kept and shared; when storage is full it says so, 
   await close(other);
 
   // Type the next Services, fill this origin's localStorage to the brim, then apply them.
-  await page.getByTestId("yaml-input").evaluate((area, text) => {
-    area.value = text;
-    area.dispatchEvent(new InputEvent("input", { bubbles: true }));
-  }, service("one-more") + "---\n" + big);
+  await paste(page, service("one-more") + "---\n" + big);
   await page.waitForFunction(() => localStorage.getItem("portband.editor")?.includes("one-more"));
   await page.evaluate(() => {
     let i = 0;
