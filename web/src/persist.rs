@@ -35,6 +35,8 @@ struct Job {
     text: String,
     at: Option<usize>,
     embed: bool,
+    /// The change this job is for: a later change makes its link stale.
+    ticket: u64,
 }
 
 impl Job {
@@ -43,8 +45,8 @@ impl Job {
         self.embed || saved::save_history(Some(&self.text), self.at)
     }
 
-    /// Saves the work and puts the state in the address, unless a newer job has started by the
-    /// time it is packed.
+    /// Saves the work and puts the state in the address, unless the state has changed again by
+    /// the time it is packed.
     fn run(
         self,
         latest: Rc<RefCell<u64>>,
@@ -52,13 +54,11 @@ impl Job {
         kept: UseStateHandle<bool>,
     ) {
         kept.set(self.save());
-        *latest.borrow_mut() += 1;
-        let ticket = *latest.borrow();
         spawn_local(async move {
             let Ok(code) = link::pack_state(&self.text).await else {
                 return;
             };
-            if *latest.borrow() != ticket {
+            if *latest.borrow() != self.ticket {
                 return;
             }
             let fragment = Fragment::write(self.embed, &code, self.at);
@@ -167,6 +167,9 @@ pub fn use_persistence(
             if *opening {
                 return;
             }
+            // Any change makes a link still being packed for an earlier state stale.
+            *latest.borrow_mut() += 1;
+            let ticket = *latest.borrow();
             let text = write_scenario(config, entries);
             if text.len() > MAX_SCENARIO_BYTES {
                 // Too big to read back: an older saved history must not come back instead.
@@ -183,6 +186,7 @@ pub fn use_persistence(
                 text,
                 at: *at,
                 embed: *embed,
+                ticket,
             });
             *timer.borrow_mut() = Some(Timeout::new(SETTLE_MS, move || {
                 if let Some(job) = pending.borrow_mut().take() {
