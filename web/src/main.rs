@@ -295,9 +295,12 @@ fn fresh_ports(outcomes: &[portband_kube::Outcome]) -> Vec<i32> {
 }
 
 fn main() {
+    components::panic_banner::watch();
+    // The release build aborts on a panic before any hook could run (see `panic_banner`).
+    #[cfg(not(panic = "immediate-abort"))]
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
-        components::panic_banner::show(&info.to_string());
+        components::panic_banner::report(&info.to_string());
     }));
     yew::Renderer::<App>::new().render();
 }

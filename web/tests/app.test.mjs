@@ -144,6 +144,29 @@ test("huge input and an alias bomb are refused with a clear error, no panic", as
   assert.equal((await outcomes())[0].result, "created");
 });
 
+test("a trap of the wasm module (how the release build ends a panic) is reported in a banner", async () => {
+  page.removeAllListeners("pageerror");
+  const banner = page.getByTestId("panic");
+  // Other errors are not the app's crash.
+  await page.evaluate(() => setTimeout(() => { throw new Error("a browser extension failed"); }));
+  await page.evaluate(() => new Promise((done) => setTimeout(done, 50)));
+  assert.equal(await banner.count(), 0);
+  // A trap in an event handler or a timer.
+  await page.evaluate(() => setTimeout(() => { throw new WebAssembly.RuntimeError("unreachable"); }));
+  await banner.waitFor();
+  assert.match(
+    await banner.textContent(),
+    /^portband hit an internal error and stopped responding: RuntimeError: unreachable\. Your text is still in the editor/,
+  );
+  // A trap in a promise's task.
+  await page.reload();
+  await page.getByTestId("apply").waitFor();
+  assert.equal(await banner.count(), 0);
+  await page.evaluate(() => { Promise.reject(new WebAssembly.RuntimeError("unreachable")); });
+  await banner.waitFor();
+  await page.reload();
+});
+
 test("the KEP-3668 switch: the preset story with and without the band split", async () => {
   await loadPreset("KEP-3668: a fixed port taken first", 101);
   let steps = await outcomes();
