@@ -38,12 +38,16 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
             render(history.outcomes(), fresh, selected.as_deref(), *position)
         })
     };
-    // New steps scroll the newest into view; any other re-render keeps the reader's place, read
-    // here, before the list's content is replaced (which resets its scroll position).
+    // New steps scroll the newest into view; any other re-render keeps the reader's place (the
+    // list's content is replaced, which resets its scroll position). The place is noted as the
+    // list scrolls: reading it while rendering would force a layout of the half-updated page.
     let scroll = use_mut_ref(|| (0usize, 0i32));
-    if let Some(list) = list.cast::<Element>() {
-        scroll.borrow_mut().1 = list.scroll_top();
-    }
+    let onscroll = {
+        let scroll = scroll.clone();
+        Callback::from(move |e: Event| {
+            scroll.borrow_mut().1 = e.target_unchecked_into::<Element>().scroll_top();
+        })
+    };
     {
         let (list, scroll) = (list.clone(), scroll.clone());
         let count = props.history.outcomes().len();
@@ -83,7 +87,7 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
             if count == 0 {
                 <p class="empty">{ "Nothing applied yet." }</p>
             }
-            <ol ref={list} data-testid="outcomes" aria-live="polite" {onclick}>
+            <ol ref={list} data-testid="outcomes" aria-live="polite" {onclick} {onscroll}>
                 { Html::from_html_unchecked(AttrValue::from((*items).clone())) }
             </ol>
         </div>
