@@ -54,7 +54,7 @@ ensure_std_crates() {
 }
 
 # Runs a web release build command (trunk) made for size: the standard library is compiled with
-# the app, for size, and a panic aborts at once without formatting a message: 22 kB (gzipped)
+# the app, for size, and a panic aborts at once without formatting a message: 19 kB (gzipped)
 # less. These are unstable cargo and rustc options, allowed on the stable toolchain by
 # RUSTC_BOOTSTRAP=1 for this build alone; the browser tests run what it builds.
 size_build() {
