@@ -1,8 +1,6 @@
 // Measures the web app in headless Chromium (figures for the README) and saves the screenshots
 // docs/screenshot.png and docs/embed.png. Run by scripts/web-measure after a release build; not a test.
-import { readdirSync, readFileSync } from "node:fs";
-import { gzipSync } from "node:zlib";
-import { serve, launch, paste, DIST } from "./tests/harness.mjs";
+import { serve, launch, paste, gzippedCode, DIST } from "./tests/harness.mjs";
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (ms) => `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
@@ -11,10 +9,7 @@ const browser = await launch();
 const results = [];
 
 // Bundle: the app's wasm and JS (the glue and its snippets), gzipped.
-let gz = 0;
-for (const file of readdirSync(DIST, { recursive: true }).filter((f) => /\.(wasm|js)$/.test(f))) {
-  gz += gzipSync(readFileSync(DIST + file), { level: 9 }).length;
-}
+const gz = gzippedCode(DIST);
 results.push(["wasm + JS, gzipped", "< 150 KB", `${(gz / 1000).toFixed(1)} kB (${(gz / 1024).toFixed(1)} KiB)`]);
 
 // First paint: from navigation start until the app's first frame is painted (the page itself shows

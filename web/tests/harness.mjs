@@ -1,8 +1,10 @@
 // Shared by the browser tests and the measuring script: serve dist/ on loopback, drive Chromium.
 import { createServer } from "node:http";
+import { readdirSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { chromium } from "playwright-core";
+import { gzipSync } from "node:zlib";
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -58,3 +60,11 @@ export function paste(page, text) {
 
 /** The built app, next to this folder. */
 export const DIST = new URL("../../dist/", import.meta.url).pathname;
+
+/** The bytes a browser downloads for the app's code: its wasm and JavaScript (the glue and its
+ * snippets) under `root`, each gzipped at level 9. */
+export function gzippedCode(root) {
+  return readdirSync(root, { recursive: true })
+    .filter((file) => /\.(wasm|js)$/.test(file))
+    .reduce((sum, file) => sum + gzipSync(readFileSync(join(root, file)), { level: 9 }).length, 0);
+}
