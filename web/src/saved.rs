@@ -39,7 +39,7 @@ fn storages(slot: Slot) -> Vec<web_sys::Storage> {
         return Vec::new();
     };
     let session = match slot {
-        Slot::Current => window.session_storage().ok().flatten(),
+        Slot::Current => session_storage(),
         Slot::BeforeLink => None,
     };
     session
@@ -121,18 +121,41 @@ pub fn save(slot: Slot, saved: &Saved) {
     let _ = store(slot, "at", saved.at.map(|a| a.to_string()).as_deref());
 }
 
-/// Remembers, for this tab, the state this page last wrote into its own address.
-pub fn note_own_address(code: &str) {
-    if let Some(session) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
-        let _ = session.set_item("portband.address", code);
-    }
+/// Where this tab notes the states it wrote into its own address.
+const OWN_ADDRESS: &str = "portband.address";
+
+/// A short, stable stand-in for a packed state (which may be megabytes long).
+fn fingerprint(code: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    code.hash(&mut hasher);
+    hasher.finish().to_string()
 }
 
-/// Whether `code` is the state this page last wrote into its own address: a reload, not a
-/// shared link (the saved work is then as new as the address, or newer).
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.session_storage().ok().flatten())
+}
+
+/// Remembers, for this tab, the state this page last wrote into its own address, and the one
+/// before it: a reload just after the address changed may still load the previous address.
+pub fn note_own_address(code: &str) {
+    let Some(session) = session_storage() else {
+        return;
+    };
+    let noted = session
+        .get_item(OWN_ADDRESS)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let last = noted.split(' ').next().unwrap_or_default();
+    let _ = session.set_item(OWN_ADDRESS, &format!("{} {last}", fingerprint(code)));
+}
+
+/// Whether `code` is a state this page wrote into its own address (one of the last two): a
+/// reload, not a shared link (the saved work is then as new as the address, or newer).
 pub fn is_own_address(code: &str) -> bool {
-    web_sys::window()
-        .and_then(|w| w.session_storage().ok().flatten())
-        .and_then(|s| s.get_item("portband.address").ok().flatten())
-        .is_some_and(|own| own == code)
+    let fingerprint = fingerprint(code);
+    session_storage()
+        .and_then(|s| s.get_item(OWN_ADDRESS).ok().flatten())
+        .is_some_and(|noted| noted.split(' ').any(|own| own == fingerprint))
 }
