@@ -132,6 +132,7 @@ fn fingerprint(code: &str) -> String {
     hasher.finish().to_string()
 }
 
+/// The tab's own storage, where it is available.
 fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.session_storage().ok().flatten())
 }

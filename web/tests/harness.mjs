@@ -1,4 +1,5 @@
-// Shared by the browser tests and the measuring script: serve dist/ on loopback, drive Chromium.
+// Shared by the browser tests and the measuring script: serve dist/ on loopback, drive Chromium,
+// count the bytes of the app's code.
 import { createServer } from "node:http";
 import { readdirSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
