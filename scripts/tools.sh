@@ -43,14 +43,12 @@ ensure_web_build_tools() {
   ensure_std_crates
 }
 
-# The standard library's source: the web app's release build compiles it (see `size_build`).
-std_sources() {
-  echo "$(rustc --print sysroot)/lib/rustlib/src/rust/library"
-}
-
-# Downloads the crates the standard library's source needs (the builds themselves are offline).
+# Downloads the crates the standard library's source needs: the web app's release build compiles
+# it (see `size_build`), offline.
 ensure_std_crates() {
-  RUSTC_BOOTSTRAP=1 cargo fetch --quiet --locked --manifest-path "$(std_sources)/Cargo.toml" >/dev/null
+  local library
+  library="$(rustc --print sysroot)/lib/rustlib/src/rust/library"
+  RUSTC_BOOTSTRAP=1 cargo fetch --quiet --locked --manifest-path "$library/Cargo.toml" >/dev/null
 }
 
 # Runs a web release build command (trunk) made for size: the standard library is compiled with
