@@ -1,6 +1,7 @@
 //! What each port of the range shows: free, or held by which Service and how. Built once per
 //! state, read by the grid's painter, tooltip and highlight.
 
+use crate::view;
 use portband_kube::Cluster;
 
 /// Who holds a port.
@@ -8,7 +9,7 @@ use portband_kube::Cluster;
 pub struct Owner {
     /// `namespace/name`.
     pub service: String,
-    /// What holds it: `http 80/TCP` (the port's name, number and protocol) or `healthCheckNodePort`.
+    /// What uses it: `dns-tcp 53/TCP + dns-udp 53/UDP`, `health check`.
     pub what: String,
     /// Whether the manifest wrote this port (explicit) rather than the allocator choosing it.
     pub explicit: bool,
@@ -27,41 +28,16 @@ impl Cells {
     pub fn of(cluster: &Cluster) -> Self {
         let range = cluster.allocator().range();
         let mut owners = vec![None; range.size() as usize];
-        for (index, service) in cluster.services().iter().enumerate() {
-            let mut place = |port: i32, what: String, explicit: bool| {
-                if let Some(offset) = range.offset_of(i64::from(port)) {
+        for (index, stored) in cluster.services().iter().enumerate() {
+            for held in stored.held() {
+                if let Some(offset) = range.offset_of(i64::from(held.node_port)) {
                     owners[offset as usize].get_or_insert(Owner {
-                        service: service.key(),
-                        what,
-                        explicit,
+                        service: stored.service.key(),
+                        what: view::uses(&held, &stored.ports),
+                        explicit: held.explicit,
                         index,
                     });
                 }
-            };
-            for port in service.spec.ports.iter().filter(|p| p.node_port != 0) {
-                // Ports that share a nodePort (same port number) count as explicit if any wrote it.
-                let explicit = service
-                    .spec
-                    .ports
-                    .iter()
-                    .any(|p| p.node_port == port.node_port && p.node_port_pos.is_some());
-                let name = if port.name.is_empty() {
-                    String::new()
-                } else {
-                    format!("{} ", port.name)
-                };
-                place(
-                    port.node_port,
-                    format!("{name}{}/{}", port.port, port.protocol),
-                    explicit,
-                );
-            }
-            if service.needs_health_check() && service.spec.health_check_node_port != 0 {
-                place(
-                    service.spec.health_check_node_port,
-                    "healthCheckNodePort".to_owned(),
-                    service.spec.health_check_node_port_pos.is_some(),
-                );
             }
         }
         Cells { owners }

@@ -9,6 +9,7 @@ mod persist;
 mod presets;
 mod saved;
 mod state;
+mod view;
 
 use components::controls::Controls;
 use components::editor::Editor;
@@ -43,16 +44,14 @@ fn App() -> Html {
     let cluster = state.shown();
     use_shortcuts(dispatch.clone());
     use_player(state.playing, dispatch.clone());
-    let fresh = fresh_ports(&history.outcomes()[state.fresh.clone()]);
+    let fresh = view::fresh_ports(&history.outcomes()[state.fresh.clone()]);
     let scans = state
         .position()
         .checked_sub(1)
         .and_then(|i| history.outcomes().get(i))
-        .map(|o| scans(o, &cluster.bands()))
+        .map(view::scans)
         .unwrap_or_default();
-    let conflict = history.outcomes()[state.fresh.clone()]
-        .iter()
-        .find_map(|o| o.holder.as_ref().map(|h| h.port));
+    let conflict = view::conflict(&history.outcomes()[state.fresh.clone()]);
     let problem = state.problem.as_ref().map(|problem| {
         html! { <div class="problem" role="alert" data-testid="error">{ &problem.message }</div> }
     });
@@ -83,7 +82,7 @@ fn App() -> Html {
     let outcomes = html! {
         <Outcomes history={state.history.clone()} fresh={state.fresh.clone()} selected={state.selected.clone()} position={state.position()} ondispatch={dispatch.clone()} />
     };
-    let announcement = announce(history.outcomes(), state.fresh.clone());
+    let announcement = view::announce(history.outcomes(), state.fresh.clone());
     let announcer = html! { <div class="visually-hidden" aria-live="polite" data-testid="announcer">{ announcement }</div> };
     if state.embed {
         let onapply = {
@@ -163,41 +162,6 @@ fn dispatch_on(dispatch: &Dispatch, action: Action) -> Callback<MouseEvent> {
     Callback::from(move |_| dispatch.dispatch(action.clone()))
 }
 
-/// What a screen reader hears after an action: the step it did or moved to, or a summary of many.
-fn announce(outcomes: &[portband_kube::Outcome], fresh: std::ops::Range<usize>) -> String {
-    let describe = |o: &portband_kube::Outcome| {
-        let ports: Vec<String> = o
-            .ports
-            .iter()
-            .filter(|p| p.node_port != 0)
-            .map(|p| p.node_port.to_string())
-            .collect();
-        match &o.error {
-            Some(error) => format!("{} {}: {error}", o.service, o.verdict.as_str()),
-            None if ports.is_empty() => format!("{} {}", o.service, o.verdict.as_str()),
-            None => format!(
-                "{} {}, nodePorts {}",
-                o.service,
-                o.verdict.as_str(),
-                ports.join(", ")
-            ),
-        }
-    };
-    let (step, len) = (fresh.end, outcomes.len());
-    match &outcomes[fresh] {
-        [] => String::new(),
-        [one] => format!("Step {step} of {len}: {}.", describe(one)),
-        many => {
-            let rejected: Vec<_> = many.iter().filter(|o| o.error.is_some()).collect();
-            let mut text = format!("{} steps applied, {} rejected.", many.len(), rejected.len());
-            if let Some(first) = rejected.first() {
-                text.push_str(&format!(" First rejection: {}.", describe(first)));
-            }
-            text
-        }
-    }
-}
-
 /// Keyboard shortcuts for the history, anywhere but in a field or the grid: ← and → step, Home and
 /// End jump to either end, Space plays and pauses.
 #[hook]
@@ -254,44 +218,6 @@ fn use_player(playing: bool, dispatch: Dispatch) {
         });
         move || drop(timer)
     });
-}
-
-/// The ports each dynamic allocation of a step passed, from its random start to the port it took
-/// (wrapping inside its band); at most a few thousand cells each, which is all a grid can show.
-fn scans(outcome: &portband_kube::Outcome, bands: &portband_allocator::Bands) -> Vec<Vec<u16>> {
-    const MOST: u32 = 4096;
-    outcome
-        .allocations
-        .iter()
-        .filter_map(|a| {
-            let pick = a.pick?;
-            let band = match pick.band {
-                portband_allocator::BandKind::Static => bands.static_band?,
-                portband_allocator::BandKind::Dynamic => bands.dynamic_band?,
-            };
-            let (first, size) = (u32::from(band.first), band.size());
-            let start = u32::from(pick.scan_start) - first;
-            Some(
-                (0..=pick.skipped.min(MOST))
-                    .map(|i| (first + (start + i) % size) as u16)
-                    .collect(),
-            )
-        })
-        .collect()
-}
-
-/// The ports to ring as fresh: those the last action took, or only its last step's when it took
-/// so many that rings everywhere would say nothing.
-fn fresh_ports(outcomes: &[portband_kube::Outcome]) -> Vec<i32> {
-    const MOST: usize = 32;
-    let ports =
-        |o: &portband_kube::Outcome| o.allocations.iter().map(|a| a.port).collect::<Vec<_>>();
-    let all: Vec<i32> = outcomes.iter().flat_map(ports).collect();
-    if all.len() <= MOST {
-        all
-    } else {
-        outcomes.last().map(ports).unwrap_or_default()
-    }
 }
 
 fn main() {

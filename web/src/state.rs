@@ -635,8 +635,14 @@ fn fillers(cluster: &Cluster, count: usize) -> String {
     let first = cluster
         .services()
         .iter()
-        .filter(|s| s.namespace == "default")
-        .filter_map(|s| s.name.strip_prefix("filler-")?.parse::<usize>().ok())
+        .filter(|s| s.service.namespace == "default")
+        .filter_map(|s| {
+            s.service
+                .name
+                .strip_prefix("filler-")?
+                .parse::<usize>()
+                .ok()
+        })
         .max()
         .unwrap_or(0)
         + 1;

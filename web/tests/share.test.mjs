@@ -284,10 +284,12 @@ test("the embed view fits 800×500 and 400×300, steps, applies, and leaves save
 test("keyboard only: tab to the grid, arrows move the announced cell; outcomes are announced", async () => {
   const page = await open();
   await apply(page, service("web", "[{port: 80, nodePort: 30000}]"));
-  assert.equal(await page.getByTestId("announcer").textContent(), "Step 1 of 1: default/web created, nodePorts 30000.");
+  assert.equal(await page.getByTestId("announcer").textContent(), "Step 1 of 1: default/web created, nodePorts 80/TCP → 30000.");
   const grid = page.getByTestId("port-grid");
   assert.equal(await grid.getAttribute("role"), "grid");
-  assert.equal(await grid.getAttribute("aria-colcount"), String(await grid.evaluate((c) => c.getAttribute("aria-colcount"))));
+  // The grid's rows and columns hold the range's 2,768 ports, with no empty row.
+  const [rows, cols] = [Number(await grid.getAttribute("aria-rowcount")), Number(await grid.getAttribute("aria-colcount"))];
+  assert.ok(rows * cols >= 2768 && (rows - 1) * cols < 2768, `${rows} rows of ${cols} hold 2768 ports`);
   // Tab stops until the grid has focus: one tab stop for the whole grid.
   for (let i = 0; i < 40 && !(await grid.evaluate((c) => c === document.activeElement)); i++) await page.keyboard.press("Tab");
   assert.ok(await grid.evaluate((c) => c === document.activeElement), "Tab reaches the grid");
@@ -310,7 +312,7 @@ test("keyboard only: tab to the grid, arrows move the announced cell; outcomes a
   await page.getByTestId("announcer").filter({ hasText: "Step 2 of 2: default/api created" }).waitFor();
   await page.getByTestId("step-back").focus();
   await page.keyboard.press("Enter");
-  assert.equal(await page.getByTestId("announcer").textContent(), "Step 1 of 2: default/web created, nodePorts 30000.");
+  assert.equal(await page.getByTestId("announcer").textContent(), "Step 1 of 2: default/web created, nodePorts 80/TCP → 30000.");
   await close(page);
 });
 

@@ -1,6 +1,6 @@
 //! The port allocator: upstream's `PortAllocator` over an allocation bitmap with the band strategy.
 
-use crate::bands::{BandKind, Bands};
+use crate::bands::{Band, BandKind, Bands};
 use crate::bitmap::Bitmap;
 use crate::metrics::{Metrics, Scope};
 use crate::range::{PortRange, RangeError};
@@ -102,6 +102,17 @@ pub struct Pick {
     pub skipped: u32,
     /// Whether the dynamic band was full, so the scan fell back to the static band.
     pub fell_back: bool,
+    /// The band the scan wrapped inside.
+    pub span: Band,
+}
+
+impl Pick {
+    /// The ports the scan passed, in order: from `scan_start` to `port`, wrapping inside `span`.
+    pub fn scanned(&self) -> impl Iterator<Item = u16> {
+        let (first, size) = (u32::from(self.span.first), self.span.size());
+        let start = u32::from(self.scan_start) - first;
+        (0..=self.skipped).map(move |i| (first + (start + i) % size) as u16)
+    }
 }
 
 /// Free and used ports of each band.
@@ -305,6 +316,10 @@ impl PortAllocator {
             scan_start: self.range.port_at(lo + start),
             skipped: (found - lo + size - start) % size,
             fell_back: false,
+            span: Band {
+                first: self.range.port_at(lo),
+                last: self.range.port_at(hi - 1),
+            },
         })
     }
 

@@ -2,7 +2,7 @@
 
 use crate::files::{load, Loaded};
 use crate::{ClusterArgs, Format};
-use portband_kube::{Action, ClusterConfig, History, Outcome, Report, Verdict};
+use portband_kube::{Cause, ClusterConfig, History, Outcome, Report, Verdict};
 use std::fmt::Write;
 
 /// Runs the files' steps in order and prints the outcomes; returns the exit status.
@@ -77,10 +77,7 @@ fn table(history: &History, sources: &[&str]) -> String {
     );
     let indent = 3 + 2 + 6 + 2 + width + 2 + 8 + 2;
     for (i, (outcome, file)) in history.outcomes().iter().zip(sources).enumerate() {
-        let action = match outcome.action {
-            Action::Apply => "apply",
-            Action::Delete => "delete",
-        };
+        let action = outcome.action.as_str();
         let mut lines = node_port_lines(outcome);
         if lines.is_empty() {
             lines.push(String::new());
@@ -98,12 +95,18 @@ fn table(history: &History, sources: &[&str]) -> String {
         }
         if let Some(error) = outcome.kubectl_error(file) {
             let _ = writeln!(out, "     {error}");
-            if let Some(holder) = &outcome.holder {
-                let _ = writeln!(
-                    out,
-                    "     (the port is held by {}, {})",
-                    holder.service, holder.field
-                );
+            if let Some(Cause::Taken { holder, .. }) = &outcome.cause {
+                let _ = match holder {
+                    Some(holder) => writeln!(
+                        out,
+                        "     (the port is held by {}, {})",
+                        holder.service, holder.field
+                    ),
+                    None => writeln!(
+                        out,
+                        "     (an earlier field of the same request took the port)"
+                    ),
+                };
             }
         }
     }

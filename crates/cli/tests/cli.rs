@@ -119,6 +119,7 @@ fn json_contract() {
             "result": "rejected",
             "ports": [],
             "healthCheckNodePort": null,
+            "healthCheckProvenance": null,
             "error": "Service \"web\" is invalid: spec.ports[1].nodePort: Invalid value: 30080: provided port is already allocated"
         })
     );
@@ -134,6 +135,14 @@ fn json_contract() {
         json!({"first": null, "last": null, "size": 0})
     );
     assert_eq!(report["steps"][0]["ports"][0]["band"], "dynamic");
+    let provenance = &report["steps"][0]["ports"][0]["provenance"];
+    assert_eq!(provenance["kind"], "allocated");
+    assert_eq!(provenance["fellBack"], false);
+    assert_eq!(
+        provenance["span"],
+        json!({"first": 30000, "last": 32767, "size": 2768}),
+        "without the band split the scan covers the whole range"
+    );
     assert_eq!(legacy.status.code(), Some(0));
 }
 
@@ -178,7 +187,10 @@ fn table_output_shows_ports_bands_and_kubectl_errors() {
         table.starts_with("range 30000-32767: static 30000–30085 (86), dynamic 30086–32767 (2682)"),
         "{table}"
     );
-    assert!(table.contains("http 80/TCP → 30080 (static)"), "{table}");
+    assert!(
+        table.contains("http 80/TCP → 30080 (static, explicit)"),
+        "{table}"
+    );
     assert!(table.contains("Error from server (Invalid): error when creating \"<stdin>\": Service \"clash\" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated"), "{table}");
     assert!(
         table.contains("(the port is held by default/web, spec.ports[0].nodePort (http))"),

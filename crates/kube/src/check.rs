@@ -7,9 +7,10 @@
 //! an explicit nodePort requested by two Services is an error, and an explicit port in the dynamic
 //! band draws a warning, since any Service created without a nodePort may take it first.
 
-use crate::cluster::{Cluster, ClusterConfig, Step, Verdict};
+use crate::cluster::{Cluster, ClusterConfig, Step};
 use crate::decode::Object;
 use crate::input::Input;
+use crate::outcome::Verdict;
 use crate::service::Service;
 use crate::yaml::Pos;
 use portband_allocator::{BandKind, Bands, PortRange};

@@ -2,12 +2,14 @@
 //! every step, so that front ends can replay, step through and explain a run.
 
 use crate::decode::Object;
-use crate::registry::{self, Allocation};
+use crate::outcome::{
+    held, Action, Cause, HealthCheck, Held, Holder, Outcome, PortOutcome, Provenance, Verdict,
+};
+use crate::registry::{self, Committed};
 use crate::service::Service;
 use crate::status::ApiError;
 use crate::yaml::Pos;
-use portband_allocator::gofmt::Quoted;
-use portband_allocator::{BandKind, BandUsage, Bands, Config, Metrics, PortAllocator, PortRange};
+use portband_allocator::{Bands, Config, PortAllocator, PortRange};
 
 /// What a simulated kube-apiserver is configured with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -70,159 +72,21 @@ impl Step {
     }
 }
 
-/// The verb of a step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    /// An apply.
-    Apply,
-    /// A delete.
-    Delete,
-}
-
-/// How a step ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    /// A new Service was stored.
-    Created,
-    /// An existing Service was replaced.
-    Updated,
-    /// A Service was removed.
-    Deleted,
-    /// The apiserver refused the request.
-    Rejected,
-    /// Not a Service: nothing was sent.
-    Skipped,
-}
-
-impl Verdict {
-    /// `created`, `updated`, `deleted`, `rejected` or `skipped`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Created => "created",
-            Verdict::Updated => "updated",
-            Verdict::Deleted => "deleted",
-            Verdict::Rejected => "rejected",
-            Verdict::Skipped => "skipped",
-        }
-    }
-}
-
-/// A Service port with the nodePort it ended up with.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PortOutcome {
-    /// The port's name.
-    pub name: String,
-    /// The Service port.
-    pub port: i32,
-    /// The protocol.
-    pub protocol: String,
-    /// The nodePort (0: none).
-    pub node_port: i32,
-    /// The band of the nodePort, if it has one in range.
-    pub band: Option<BandKind>,
-}
-
-/// Which stored Service holds a port.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Holder {
-    /// The port.
-    pub port: i32,
-    /// `namespace/name`.
-    pub service: String,
-    /// The field that holds the port, e.g. `spec.ports[0].nodePort` (named, if the port has a name).
-    pub field: String,
-}
-
-/// Everything a front end shows about one step.
+/// A stored Service with its ports as the step that stored it left them.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Outcome {
-    /// Apply or delete.
-    pub action: Action,
-    /// `namespace/name`.
-    pub service: String,
-    /// For skipped objects, their kind.
-    pub kind: Option<String>,
-    /// How it ended.
-    pub verdict: Verdict,
-    /// For an apply: whether the Service existed, so that the apply was an update.
-    pub updating: bool,
-    /// The Service's ports after the step (for a delete: the ports it had). Empty when rejected or skipped.
+pub struct Stored {
+    /// The Service as stored.
+    pub service: Service,
+    /// Its ports, with their nodePorts, bands and provenance.
     pub ports: Vec<PortOutcome>,
-    /// The health-check nodePort, if the Service has one.
-    pub health_check_node_port: Option<i32>,
-    /// The band of the health-check nodePort.
-    pub health_check_band: Option<BandKind>,
-    /// Why it was rejected.
-    pub error: Option<ApiError>,
-    /// For a rejection because a port is taken: who holds it.
-    pub holder: Option<Holder>,
-    /// The ports the step took, in order, with how dynamic ones were chosen.
-    pub allocations: Vec<Allocation>,
-    /// The ports the step released.
-    pub released: Vec<i32>,
-    /// Where the step was written.
-    pub source: Source,
-    /// The allocator's metrics after the step.
-    pub metrics: Metrics,
-    /// Used and free ports per band after the step.
-    pub usage: BandUsage,
+    /// Its health-check nodePort, if it needs one.
+    pub health_check: Option<HealthCheck>,
 }
 
-impl Outcome {
-    /// One line per port, then one for the health-check port: `http 80/TCP → 31870 (dynamic)`,
-    /// `healthCheckNodePort → 30156 (dynamic)`.
-    pub fn port_lines(&self) -> Vec<String> {
-        let target = |port: i32, band: Option<BandKind>| match (port, band) {
-            (0, _) => "no nodePort".to_owned(),
-            (port, Some(band)) => format!("{port} ({band})"),
-            (port, None) => port.to_string(),
-        };
-        let mut lines: Vec<String> = self
-            .ports
-            .iter()
-            .map(|p| {
-                let name = if p.name.is_empty() {
-                    String::new()
-                } else {
-                    format!("{} ", p.name)
-                };
-                format!(
-                    "{name}{}/{} → {}",
-                    p.port,
-                    p.protocol,
-                    target(p.node_port, p.band)
-                )
-            })
-            .collect();
-        if let Some(hc) = self.health_check_node_port {
-            lines.push(format!(
-                "healthCheckNodePort → {}",
-                target(hc, self.health_check_band)
-            ));
-        }
-        lines
-    }
-
-    /// The error as `kubectl` prints it for an object read from `file` (kubectl says `STDIN` for
-    /// standard input), e.g. `Error from server (Invalid): error when creating "web.yaml": Service
-    /// "web" is invalid: …`. Updates say `replacing`, as apply steps replace the object.
-    pub fn kubectl_error(&self, file: &str) -> Option<String> {
-        let error = self.error.as_ref()?;
-        let from_server = match error.reason() {
-            "" => "Error from server".to_owned(),
-            reason => format!("Error from server ({reason})"),
-        };
-        Some(match self.action {
-            Action::Delete => format!("{from_server}: {error}"),
-            Action::Apply => {
-                let verb = if self.updating {
-                    "replacing"
-                } else {
-                    "creating"
-                };
-                format!("{from_server}: error when {verb} {}: {error}", Quoted(file))
-            }
-        })
+impl Stored {
+    /// The nodePorts it holds, each once.
+    pub fn held(&self) -> Vec<Held> {
+        held(&self.ports, self.health_check.as_ref())
     }
 }
 
@@ -232,7 +96,7 @@ pub struct Cluster {
     config: ClusterConfig,
     allocator: PortAllocator,
     /// Sorted by (namespace, name).
-    services: Vec<Service>,
+    services: Vec<Stored>,
 }
 
 impl Cluster {
@@ -268,42 +132,44 @@ impl Cluster {
     }
 
     /// The stored Services, ordered by namespace, then name.
-    pub fn services(&self) -> &[Service] {
+    pub fn services(&self) -> &[Stored] {
         &self.services
     }
 
     /// The stored Service `namespace/name`.
-    pub fn service(&self, key: &str) -> Option<&Service> {
+    pub fn service(&self, key: &str) -> Option<&Stored> {
         self.find(key).ok().map(|i| &self.services[i])
     }
 
     /// Where `namespace/name` is, or would go, in the sorted list.
     fn find(&self, key: &str) -> Result<usize, usize> {
         let (namespace, name) = key.split_once('/').unwrap_or(("default", key));
-        self.services
-            .binary_search_by(|s| (s.namespace.as_str(), s.name.as_str()).cmp(&(namespace, name)))
+        self.services.binary_search_by(|s| {
+            (s.service.namespace.as_str(), s.service.name.as_str()).cmp(&(namespace, name))
+        })
     }
 
     /// The stored Service holding `port` as a nodePort or health-check port, if any.
     pub fn holder_of(&self, port: i32) -> Option<Holder> {
-        self.services.iter().find_map(|svc| {
-            let field = svc
-                .spec
+        self.services.iter().find_map(|stored| {
+            let field = stored
                 .ports
                 .iter()
                 .enumerate()
-                .find(|(_, p)| p.node_port == port)
+                .find(|(_, p)| p.node_port == port && p.provenance.holds())
                 .map(|(i, p)| match p.name.as_str() {
                     "" => format!("spec.ports[{i}].nodePort"),
                     name => format!("spec.ports[{i}].nodePort ({name})"),
                 })
                 .or_else(|| {
-                    (svc.spec.health_check_node_port == port)
+                    stored
+                        .health_check
+                        .is_some_and(|h| h.node_port == port)
                         .then(|| "spec.healthCheckNodePort".to_owned())
                 })?;
             Some(Holder {
                 port,
-                service: svc.key(),
+                service: stored.service.key(),
                 field,
             })
         })
@@ -336,11 +202,12 @@ impl Cluster {
                     message: message.clone(),
                     pos: *pos,
                 });
+                outcome.cause = Some(Cause::Undecodable);
                 outcome
             }
             Object::Service(service) => {
                 let key = service.key();
-                let old = self.find(&key).ok().map(|i| &self.services[i]);
+                let old = self.find(&key).ok().map(|i| &self.services[i].service);
                 let (verdict, result) = match old {
                     None => (
                         Verdict::Created,
@@ -352,10 +219,12 @@ impl Cluster {
                     ),
                 };
                 match result {
-                    Ok((stored, committed)) => {
+                    Ok((service, committed)) => {
+                        let stored = self.stored(service, &committed);
                         let mut outcome = self.outcome(Action::Apply, key.clone(), verdict, source);
                         outcome.updating = verdict == Verdict::Updated;
-                        self.describe_ports(&mut outcome, &stored);
+                        outcome.ports = stored.ports.clone();
+                        outcome.health_check = stored.health_check;
                         outcome.allocations = committed.allocations;
                         outcome.released = committed.released;
                         match self.find(&key) {
@@ -368,7 +237,14 @@ impl Cluster {
                         let mut outcome =
                             self.outcome(Action::Apply, key, Verdict::Rejected, source);
                         outcome.updating = verdict == Verdict::Updated;
-                        outcome.holder = refused.contested.and_then(|p| self.holder_of(p));
+                        outcome.cause = Some(match refused.cause {
+                            Cause::Taken { field, port, .. } => Cause::Taken {
+                                field,
+                                port,
+                                holder: self.holder_of(port),
+                            },
+                            cause => cause,
+                        });
                         outcome.error = Some(refused.error);
                         outcome
                     }
@@ -380,10 +256,11 @@ impl Cluster {
     fn delete(&mut self, namespace: &str, name: &str, source: Source) -> Outcome {
         let key = format!("{namespace}/{name}");
         match self.find(&key).ok().map(|i| self.services.remove(i)) {
-            Some(service) => {
-                let released = registry::delete(&mut self.allocator, &service);
+            Some(stored) => {
+                let released = registry::delete(&mut self.allocator, &stored.service);
                 let mut outcome = self.outcome(Action::Delete, key, Verdict::Deleted, source);
-                self.describe_ports(&mut outcome, &service);
+                outcome.ports = stored.ports;
+                outcome.health_check = stored.health_check;
                 outcome.released = released;
                 outcome
             }
@@ -392,6 +269,7 @@ impl Cluster {
                 outcome.error = Some(ApiError::NotFound {
                     name: name.to_owned(),
                 });
+                outcome.cause = Some(Cause::NotFound);
                 outcome
             }
         }
@@ -411,10 +289,9 @@ impl Cluster {
             verdict,
             updating: false,
             ports: Vec::new(),
-            health_check_node_port: None,
-            health_check_band: None,
+            health_check: None,
             error: None,
-            holder: None,
+            cause: None,
             allocations: Vec::new(),
             released: Vec::new(),
             source,
@@ -423,33 +300,41 @@ impl Cluster {
         }
     }
 
-    /// Fills in an outcome's ports, health-check port and their bands from `service`.
-    fn describe_ports(&self, outcome: &mut Outcome, service: &Service) {
-        let band = |port: i32| {
-            (port != 0)
+    /// `service` as stored by a request that committed: its ports with their bands and provenance.
+    fn stored(&self, service: Service, committed: &Committed) -> Stored {
+        let band = |port: i32, provenance: Provenance| {
+            (port != 0 && provenance.holds())
                 .then(|| self.bands().band_of(i64::from(port)))
                 .flatten()
         };
-        outcome.ports = service
+        let ports = service
             .spec
             .ports
             .iter()
-            .map(|p| PortOutcome {
+            .zip(&committed.ports)
+            .map(|(p, &provenance)| PortOutcome {
                 name: p.name.clone(),
                 port: p.port,
                 protocol: p.protocol.clone(),
                 node_port: p.node_port,
-                band: band(p.node_port),
+                band: band(p.node_port, provenance),
+                provenance,
             })
             .collect();
-        outcome.health_check_node_port = health_check(service);
-        outcome.health_check_band = outcome.health_check_node_port.and_then(band);
+        let health_check = committed.health_check.map(|provenance| {
+            let node_port = service.spec.health_check_node_port;
+            HealthCheck {
+                node_port,
+                band: band(node_port, provenance),
+                provenance,
+            }
+        });
+        Stored {
+            service,
+            ports,
+            health_check,
+        }
     }
-}
-
-fn health_check(service: &Service) -> Option<i32> {
-    (service.needs_health_check() && service.spec.health_check_node_port != 0)
-        .then_some(service.spec.health_check_node_port)
 }
 
 /// A run: the configuration, every step with its outcome, and the state after the last one.

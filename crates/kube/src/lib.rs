@@ -28,6 +28,7 @@ mod check;
 mod cluster;
 mod decode;
 mod input;
+mod outcome;
 mod registry;
 mod report;
 mod service;
@@ -36,13 +37,14 @@ mod validation;
 mod yaml;
 
 pub use check::{check, Diagnostic, Location, Severity};
-pub use cluster::{
-    Action, Cluster, ClusterConfig, History, Holder, Outcome, PortOutcome, Source, Step, Verdict,
-};
+pub use cluster::{Cluster, ClusterConfig, History, Source, Step, Stored};
 pub use decode::Object;
 pub use input::{
     read, write_scenario, Entry, Input, MAX_NESTING, MAX_REPEAT, MAX_SEED, MAX_STEPS,
     SCENARIO_API_VERSION,
+};
+pub use outcome::{
+    held, Action, Cause, HealthCheck, Held, Holder, Outcome, PortOutcome, Provenance, Verdict,
 };
 pub use registry::Allocation;
 pub use report::{BandReport, BandsReport, PortReport, Report, StepReport, Summary, Usage};

@@ -2,6 +2,7 @@
 //! (`pkg/registry/core/service/storage`): allocation in the apiserver's order, validation after it,
 //! and a transaction that releases what a failed request took.
 
+use crate::outcome::{Cause, Provenance};
 use crate::service::{types, Service};
 use crate::status::{ApiError, FieldError};
 use crate::validation::{validate, validate_update};
@@ -18,22 +19,27 @@ pub struct Allocation {
     pub pick: Option<Pick>,
 }
 
-/// What a successful request did to the allocator.
+/// What a successful request did to the allocator, and why each port is what it is.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Committed {
     /// The ports it took, in order.
     pub allocations: Vec<Allocation>,
     /// The ports it released.
     pub released: Vec<i32>,
+    /// The provenance of each `spec.ports` entry's nodePort.
+    pub ports: Vec<Provenance>,
+    /// The provenance of the health-check port, if the Service needs one.
+    pub health_check: Option<Provenance>,
 }
 
-/// Why a request failed, and the port it found taken when that is why.
+/// Why a request failed: the apiserver's error and its cause (a [`Cause::Taken`] names no holder
+/// here: the registry does not know the stored Services).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Refused {
     /// The apiserver's error.
     pub error: ApiError,
-    /// The explicitly requested port that was already allocated, if that refused the request.
-    pub contested: Option<i32>,
+    /// Its cause.
+    pub cause: Cause,
 }
 
 /// A request's allocations so far and its deferred releases (upstream `PortAllocationOperation`).
@@ -41,11 +47,21 @@ pub struct Refused {
 struct Operation {
     allocations: Vec<Allocation>,
     deferred: Vec<i32>,
-    /// The port an explicit request found already taken, if one did.
-    contested: Option<i32>,
+    /// Why an allocation failed, if one did.
+    failure: Option<Cause>,
+    ports: Vec<Provenance>,
+    health_check: Option<Provenance>,
 }
 
 impl Operation {
+    /// An operation on `service`, whose entries hold nothing until allocation says otherwise.
+    fn new(service: &Service) -> Self {
+        Operation {
+            ports: vec![Provenance::NotAllocated; service.spec.ports.len()],
+            ..Operation::default()
+        }
+    }
+
     fn allocate(
         &mut self,
         ports: &mut PortAllocator,
@@ -53,9 +69,15 @@ impl Operation {
         port: i32,
     ) -> Result<(), AllocError> {
         if let Err(e) = ports.allocate(i64::from(port)) {
-            if e == AllocError::Allocated {
-                self.contested = Some(port);
-            }
+            self.failure = Some(match e {
+                AllocError::Allocated => Cause::Taken {
+                    field,
+                    port,
+                    holder: None,
+                },
+                AllocError::NotInRange(_) => Cause::OutOfRange { field, port },
+                AllocError::Full => Cause::Full { field },
+            });
             return Err(e);
         }
         self.allocations.push(Allocation {
@@ -70,15 +92,20 @@ impl Operation {
         &mut self,
         ports: &mut PortAllocator,
         field: String,
-    ) -> Result<i32, AllocError> {
-        let pick = ports.allocate_next()?;
-        let port = i32::from(pick.port);
+    ) -> Result<Pick, AllocError> {
+        let pick = match ports.allocate_next() {
+            Ok(pick) => pick,
+            Err(e) => {
+                self.failure = Some(Cause::Full { field });
+                return Err(e);
+            }
+        };
         self.allocations.push(Allocation {
             field,
-            port,
+            port: i32::from(pick.port),
             pick: Some(pick),
         });
-        Ok(port)
+        Ok(pick)
     }
 
     fn release_later(&mut self, port: i32) {
@@ -95,6 +122,8 @@ impl Operation {
         Committed {
             allocations: self.allocations,
             released,
+            ports: self.ports,
+            health_check: self.health_check,
         }
     }
 
@@ -107,16 +136,17 @@ impl Operation {
 
     /// Ends the request with `result`, committing on success and reverting on failure.
     fn finish<T>(
-        self,
+        mut self,
         ports: &mut PortAllocator,
         result: Result<T, ApiError>,
-    ) -> Result<(T, Committed), Refused> {
+    ) -> Result<(T, Committed), Box<Refused>> {
         match result {
             Ok(value) => Ok((value, self.commit(ports))),
             Err(error) => {
-                let contested = self.contested;
+                // Every refusal but an allocator's or a duplicate's comes from validation.
+                let cause = self.failure.take().unwrap_or(Cause::Invalid);
                 self.revert(ports);
-                Err(Refused { error, contested })
+                Err(Box::new(Refused { error, cause }))
             }
         }
     }
@@ -153,9 +183,9 @@ fn invalid(service: &Service, causes: Vec<FieldError>) -> Result<(), ApiError> {
 pub fn create(
     ports: &mut PortAllocator,
     mut service: Service,
-) -> Result<(Service, Committed), Refused> {
+) -> Result<(Service, Committed), Box<Refused>> {
     service.apply_defaults();
-    let mut op = Operation::default();
+    let mut op = Operation::new(&service);
     let result = allocate_on_create(ports, &mut op, &mut service)
         .and_then(|()| invalid(&service, validate(&service)));
     op.finish(ports, result)
@@ -184,51 +214,59 @@ fn init_node_ports(
     service: &mut Service,
 ) -> Result<(), ApiError> {
     let allocates = service.allocates_node_ports();
-    // (port number, nodePort) pairs recorded so far; a Service has a handful of ports.
-    let mut by_port_number: Vec<(i32, i32)> = Vec::new();
+    // (port number, nodePort, the entry that got it first); a Service has a handful of ports.
+    let mut by_port_number: Vec<(i32, i32, usize)> = Vec::new();
     for i in 0..service.spec.ports.len() {
         let (number, node_port) = (service.spec.ports[i].port, service.spec.ports[i].node_port);
         if node_port == 0 && !allocates {
             continue;
         }
         let field = format!("spec.ports[{i}].nodePort");
-        match by_port_number
-            .iter()
-            .find(|(n, _)| *n == number)
-            .map(|&(_, np)| np)
-        {
+        let provenance = match by_port_number.iter().find(|(n, _, _)| *n == number) {
             None => {
                 let requested = service
                     .spec
                     .ports
                     .iter()
-                    .find(|p| p.port == number && p.node_port != 0)
-                    .map(|p| p.node_port);
-                let assigned = match requested {
-                    Some(np) => {
+                    .position(|p| p.port == number && p.node_port != 0);
+                let (assigned, provenance) = match requested {
+                    Some(j) => {
+                        let np = service.spec.ports[j].node_port;
                         op.allocate(ports, field, np)
                             .map_err(|e| invalid_node_port(service, i, np, e))?;
-                        np
+                        let provenance = if j == i {
+                            Provenance::Explicit
+                        } else {
+                            Provenance::Shared { index: j }
+                        };
+                        (np, provenance)
                     }
-                    None => op
-                        .allocate_next(ports, field)
-                        .map_err(|e| ApiError::Internal {
-                            message: format!("failed to allocate a nodePort: {e}"),
-                        })?,
+                    None => {
+                        let pick =
+                            op.allocate_next(ports, field)
+                                .map_err(|e| ApiError::Internal {
+                                    message: format!("failed to allocate a nodePort: {e}"),
+                                })?;
+                        (i32::from(pick.port), Provenance::Allocated(pick))
+                    }
                 };
                 service.spec.ports[i].node_port = assigned;
-                by_port_number.push((number, assigned));
+                by_port_number.push((number, assigned, i));
+                provenance
             }
-            Some(shared) if node_port != shared => {
-                if node_port == 0 {
-                    service.spec.ports[i].node_port = shared;
-                } else {
+            Some(&(_, shared, first)) if node_port == 0 => {
+                service.spec.ports[i].node_port = shared;
+                Provenance::Shared { index: first }
+            }
+            Some(&(_, shared, _)) => {
+                if node_port != shared {
                     op.allocate(ports, field, node_port)
                         .map_err(|e| invalid_node_port(service, i, node_port, e))?;
                 }
+                Provenance::Explicit
             }
-            Some(_) => {}
-        }
+        };
+        op.ports[i] = provenance;
     }
     Ok(())
 }
@@ -247,17 +285,19 @@ fn allocate_health_check(
                 message: format!(
                     "failed to allocate requested HealthCheck NodePort {requested}: {e}"
                 ),
-            })
+            })?;
+        op.health_check = Some(Provenance::Explicit);
     } else {
         // Upstream prints 0 here: the variable it formats is shadowed.
-        let port = op
+        let pick = op
             .allocate_next(ports, field)
             .map_err(|e| ApiError::Internal {
                 message: format!("failed to allocate a HealthCheck NodePort 0: {e}"),
             })?;
-        service.spec.health_check_node_port = port;
-        Ok(())
+        service.spec.health_check_node_port = i32::from(pick.port);
+        op.health_check = Some(Provenance::Allocated(pick));
     }
+    Ok(())
 }
 
 /// Replaces `old` with `service`: re-fills unset ports from `old`, allocates and releases as the
@@ -266,11 +306,11 @@ pub fn update(
     ports: &mut PortAllocator,
     mut service: Service,
     old: &Service,
-) -> Result<(Service, Committed), Refused> {
+) -> Result<(Service, Committed), Box<Refused>> {
     service.apply_defaults();
-    patch_allocated_values(&mut service, old);
-    let mut op = Operation::default();
-    let result = allocate_on_update(ports, &mut op, &mut service, old).and_then(|()| {
+    let kept = patch_allocated_values(&mut service, old);
+    let mut op = Operation::new(&service);
+    let result = allocate_on_update(ports, &mut op, &mut service, old, &kept).and_then(|()| {
         drop_type_dependent_fields(&mut service, old);
         invalid(&service, validate_update(&service, old))
     });
@@ -278,9 +318,20 @@ pub fn update(
         .map(|((), committed)| (service, committed))
 }
 
+/// Which fields [`patch_allocated_values`] filled from the old object.
+struct Kept {
+    /// By `spec.ports` index.
+    ports: Vec<bool>,
+    health_check: bool,
+}
+
 /// Upstream `patchAllocatedValues`: a re-submitted object that leaves nodePorts (or the health-check
 /// port) unset keeps the ones it has, matched by port name.
-fn patch_allocated_values(service: &mut Service, old: &Service) {
+fn patch_allocated_values(service: &mut Service, old: &Service) -> Kept {
+    let mut kept = Kept {
+        ports: vec![false; service.spec.ports.len()],
+        health_check: false,
+    };
     if old.needs_node_ports() && service.needs_node_ports() {
         let new_ports = service.node_ports();
         let used: Vec<i32> = old
@@ -297,10 +348,11 @@ fn patch_allocated_values(service: &mut Service, old: &Service) {
                 .find(|p| p.name == name)
                 .map(|p| p.node_port)
         };
-        for port in service.spec.ports.iter_mut().filter(|p| p.node_port == 0) {
+        for (i, port) in service.spec.ports.iter_mut().enumerate() {
             let old_value = by_name(&port.name).unwrap_or(0);
-            if !used.contains(&old_value) {
+            if port.node_port == 0 && !used.contains(&old_value) {
                 port.node_port = old_value;
+                kept.ports[i] = old_value != 0;
             }
         }
     }
@@ -309,7 +361,9 @@ fn patch_allocated_values(service: &mut Service, old: &Service) {
         && service.spec.health_check_node_port == 0
     {
         service.spec.health_check_node_port = old.spec.health_check_node_port;
+        kept.health_check = true;
     }
+    kept
 }
 
 /// Upstream `txnUpdateNodePorts` and `updateHealthCheckNodePort`.
@@ -318,6 +372,7 @@ fn allocate_on_update(
     op: &mut Operation,
     service: &mut Service,
     old: &Service,
+    kept: &Kept,
 ) -> Result<(), ApiError> {
     let drops_node_ports =
         [types::CLUSTER_IP, types::EXTERNAL_NAME].contains(&service.spec.type_.as_str());
@@ -327,12 +382,14 @@ fn allocate_on_update(
         }
     }
     if service.needs_node_ports() {
-        update_node_ports(ports, op, service, old)?;
+        update_node_ports(ports, op, service, old, kept)?;
     }
     match (old.needs_health_check(), service.needs_health_check()) {
         (false, true) => allocate_health_check(ports, op, service)?,
         (true, false) => op.release_later(old.spec.health_check_node_port),
-        _ => {}
+        (true, true) if kept.health_check => op.health_check = Some(Provenance::Kept),
+        (true, true) => op.health_check = Some(Provenance::Explicit),
+        (false, false) => {}
     }
     Ok(())
 }
@@ -344,6 +401,7 @@ fn update_node_ports(
     op: &mut Operation,
     service: &mut Service,
     old: &Service,
+    kept: &Kept,
 ) -> Result<(), ApiError> {
     let old_ports = old.node_ports();
     let allocates = service.allocates_node_ports();
@@ -361,23 +419,29 @@ fn update_node_ports(
                     .map_err(|e| invalid_node_port(service, i, node_port, e))?;
                 taken_here.push(node_port);
             }
+            op.ports[i] = if kept.ports[i] {
+                Provenance::Kept
+            } else {
+                Provenance::Explicit
+            };
             node_port
         } else {
-            let port = op
+            let pick = op
                 .allocate_next(ports, field)
                 .map_err(|e| ApiError::Internal {
                     message: format!("failed to allocate a nodePort: {e}"),
                 })?;
-            service.spec.ports[i].node_port = port;
-            port
+            op.ports[i] = Provenance::Allocated(pick);
+            service.spec.ports[i].node_port = i32::from(pick.port);
+            i32::from(pick.port)
         };
-        let key = (service.spec.ports[i].protocol.clone(), assigned);
-        if seen.contains(&key) {
-            return Err(ApiError::Unknown {
-                message: format!("duplicate nodePort: {{{} {}}}", key.0, key.1),
-            });
+        let (protocol, port) = (service.spec.ports[i].protocol.clone(), assigned);
+        if seen.iter().any(|(p, n)| *p == protocol && *n == port) {
+            let message = format!("duplicate nodePort: {{{protocol} {port}}}");
+            op.failure = Some(Cause::Duplicate { protocol, port });
+            return Err(ApiError::Unknown { message });
         }
-        seen.push(key);
+        seen.push((protocol, port));
     }
     let new_ports = service.node_ports();
     for port in old_ports.into_iter().filter(|p| !new_ports.contains(p)) {

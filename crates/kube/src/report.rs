@@ -1,6 +1,7 @@
 //! The JSON report of a run: a stable contract shared by the CLI (`--format json`) and the JS API.
 
-use crate::cluster::{Action, History, Outcome};
+use crate::cluster::History;
+use crate::outcome::{Outcome, Provenance};
 use portband_allocator::{Band, BandKind, Bands};
 use serde::Serialize;
 
@@ -52,6 +53,8 @@ pub struct StepReport {
     pub ports: Vec<PortReport>,
     /// The health-check nodePort, or null.
     pub health_check_node_port: Option<i32>,
+    /// Why the health-check nodePort is what it is, or null.
+    pub health_check_provenance: Option<ProvenanceReport>,
     /// The apiserver's message, or null.
     pub error: Option<String>,
 }
@@ -70,6 +73,61 @@ pub struct PortReport {
     pub node_port: i32,
     /// `static`, `dynamic`, or null.
     pub band: Option<&'static str>,
+    /// Why the nodePort is what it is.
+    pub provenance: ProvenanceReport,
+}
+
+/// Why a nodePort is what it is: `{"kind": "explicit" | "allocated" | "shared" | "kept" |
+/// "notAllocated", …}`, with the allocator's pick for `allocated` and the entry for `shared`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum ProvenanceReport {
+    /// Written in the manifest.
+    Explicit,
+    /// Chosen by the allocator.
+    Allocated {
+        /// `static` or `dynamic`.
+        band: &'static str,
+        /// The random port the scan started at.
+        scan_start: u16,
+        /// How many taken ports the scan passed.
+        passed: u32,
+        /// Whether the dynamic band was full, so the static band was scanned.
+        fell_back: bool,
+        /// The band the scan wrapped inside.
+        span: BandReport,
+    },
+    /// The nodePort of `ports[with]`, an entry with the same port number.
+    Shared {
+        /// The entry's index in `ports`.
+        with: usize,
+    },
+    /// Kept from the Service the step replaced, by port name.
+    Kept,
+    /// Not held in the allocator (no nodePort, or a value stored but never allocated).
+    NotAllocated,
+}
+
+impl From<Provenance> for ProvenanceReport {
+    fn from(provenance: Provenance) -> Self {
+        match provenance {
+            Provenance::Explicit => ProvenanceReport::Explicit,
+            Provenance::Allocated(pick) => ProvenanceReport::Allocated {
+                band: pick.band.as_str(),
+                scan_start: pick.scan_start,
+                passed: pick.skipped,
+                fell_back: pick.fell_back,
+                span: BandReport::of(Some(pick.span)),
+            },
+            Provenance::Shared { index } => ProvenanceReport::Shared { with: index },
+            Provenance::Kept => ProvenanceReport::Kept,
+            Provenance::NotAllocated => ProvenanceReport::NotAllocated,
+        }
+    }
 }
 
 /// Used and free ports, in all and per band.
@@ -95,17 +153,23 @@ pub struct Usage {
     pub free: u32,
 }
 
-impl BandsReport {
-    /// The report of `bands`.
-    pub fn new(bands: &Bands) -> Self {
-        let band = |band: Option<Band>| BandReport {
+impl BandReport {
+    /// The report of a band, or of none.
+    pub fn of(band: Option<Band>) -> Self {
+        BandReport {
             first: band.map(|b| b.first),
             last: band.map(|b| b.last),
             size: band.map_or(0, Band::size),
-        };
+        }
+    }
+}
+
+impl BandsReport {
+    /// The report of `bands`.
+    pub fn new(bands: &Bands) -> Self {
         BandsReport {
-            static_band: band(bands.static_band),
-            dynamic: band(bands.dynamic_band),
+            static_band: BandReport::of(bands.static_band),
+            dynamic: BandReport::of(bands.dynamic_band),
         }
     }
 }
@@ -140,10 +204,7 @@ impl StepReport {
     /// The report of one outcome.
     pub fn new(outcome: &Outcome) -> Self {
         StepReport {
-            action: match outcome.action {
-                Action::Apply => "apply",
-                Action::Delete => "delete",
-            },
+            action: outcome.action.as_str(),
             service: outcome.service.clone(),
             result: outcome.verdict.as_str(),
             ports: outcome
@@ -155,9 +216,11 @@ impl StepReport {
                     protocol: p.protocol.clone(),
                     node_port: p.node_port,
                     band: p.band.map(BandKind::as_str),
+                    provenance: p.provenance.into(),
                 })
                 .collect(),
-            health_check_node_port: outcome.health_check_node_port,
+            health_check_node_port: outcome.health_check.map(|h| h.node_port),
+            health_check_provenance: outcome.health_check.map(|h| h.provenance.into()),
             error: outcome.error.as_ref().map(ToString::to_string),
         }
     }

@@ -2,7 +2,7 @@
 
 mod common;
 use common::{case, error, last, node_ports, run};
-use portband_kube::Verdict;
+use portband_kube::{Cause, Verdict};
 
 #[test]
 fn c1_one_dynamic_port_in_the_dynamic_band() {
@@ -100,7 +100,7 @@ fn c10_local_load_balancer_gets_a_health_check_port() {
     let history = case("c10-local-load-balancer");
     let outcome = last(&history);
     let mut all = node_ports(outcome);
-    all.push(outcome.health_check_node_port.unwrap());
+    all.push(outcome.health_check.unwrap().node_port);
     assert!(all.iter().all(|p| (30086..=32767).contains(p)), "{all:?}");
     all.sort_unstable();
     all.dedup();
@@ -167,7 +167,15 @@ fn a_taken_port_names_its_holder() {
     let first = "apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: team}\nspec: {type: NodePort, ports: [{name: http, port: 80, nodePort: 30080}]}\n";
     let second = "apiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec: {type: NodePort, ports: [{port: 81, nodePort: 30080}]}\n";
     let history = run("", &[first, second]);
-    let holder = last(&history).holder.clone().unwrap();
+    let Some(Cause::Taken {
+        field,
+        port,
+        holder: Some(holder),
+    }) = last(&history).cause.clone()
+    else {
+        panic!("{:?}", last(&history).cause);
+    };
+    assert_eq!((field.as_str(), port), ("spec.ports[0].nodePort", 30080));
     assert_eq!(holder.service, "team/a");
     assert_eq!(holder.field, "spec.ports[0].nodePort (http)");
 }

@@ -522,8 +522,9 @@ fn ingress_nginx_cloud() {
     let mut all = node_ports(controller);
     all.push(
         controller
-            .health_check_node_port
-            .expect("Local LoadBalancer has a health-check port"),
+            .health_check
+            .expect("Local LoadBalancer has a health-check port")
+            .node_port,
     );
     assert!(all.iter().all(|p| (30086..=32767).contains(p)), "{all:?}");
     all.sort_unstable();

@@ -91,12 +91,12 @@ fn u6_cluster_ip_to_node_port_does_not_share() {
 #[test]
 fn u7_external_traffic_policy_changes_allocate_and_release_the_health_check_port() {
     let history = case("u07-external-traffic-policy");
-    let hc = history.outcomes()[1].health_check_node_port.unwrap();
+    let hc = history.outcomes()[1].health_check.unwrap().node_port;
     assert!(history.outcomes()[1]
         .allocations
         .iter()
         .any(|a| a.field == "spec.healthCheckNodePort"));
-    assert_eq!(last(&history).health_check_node_port, None);
+    assert_eq!(last(&history).health_check, None);
     assert_eq!(last(&history).released, [hc]);
     assert_eq!(history.cluster().allocator().used(), 1);
 }
@@ -108,10 +108,10 @@ fn u8_load_balancer_to_node_port_keeps_node_ports_and_drops_the_health_check_por
     assert_eq!(node_ports(last(&history)), node_ports(before));
     assert_eq!(
         last(&history).released,
-        [before.health_check_node_port.unwrap()]
+        [before.health_check.unwrap().node_port]
     );
     let stored = history.cluster().service("default/web").unwrap();
-    assert_eq!(stored.spec.allocate_load_balancer_node_ports, None);
+    assert_eq!(stored.service.spec.allocate_load_balancer_node_ports, None);
 }
 
 #[test]

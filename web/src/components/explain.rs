@@ -5,7 +5,7 @@ use portband_allocator::{
     static_band_size, BandKind, Bands, PortRange, STATIC_BAND_MAX, STATIC_BAND_MIN,
     STATIC_BAND_STEP, STATIC_BAND_THRESHOLD,
 };
-use portband_kube::{History, Outcome, Verdict};
+use portband_kube::{Cause, History, Outcome, Provenance, Verdict};
 use yew::prelude::*;
 
 /// Props of [`Explain`].
@@ -44,7 +44,7 @@ pub fn Explain(props: &ExplainProps) -> Html {
     }
 }
 
-/// One sentence per allocation, release or refusal of the step.
+/// One sentence per port of the step (how it got its nodePort), release or refusal.
 fn reasons(outcome: &Outcome, bands: &Bands) -> Vec<String> {
     let mut reasons = Vec::new();
     if let Some(kind) = &outcome.kind {
@@ -52,65 +52,24 @@ fn reasons(outcome: &Outcome, bands: &Bands) -> Vec<String> {
             "A {kind} is not a Service: nothing reaches the node-port allocator."
         ));
     }
-    for allocation in &outcome.allocations {
-        let port = allocation.port;
-        reasons.push(match allocation.pick {
-            None => format!(
-                "{}: {port} is written in the manifest. Explicit ports may be anywhere in the range; this one is in the {} band.",
-                allocation.field,
-                bands.band_of(i64::from(port)).map_or("no", BandKind::as_str)
-            ),
-            Some(pick) => {
-                let band = match pick.band {
-                    BandKind::Static => bands.static_band,
-                    BandKind::Dynamic => bands.dynamic_band,
-                };
-                let band = band.map_or(String::new(), |b| format!(" {b}"));
-                let passed = match pick.skipped {
-                    0 => "it was free, so it took it".to_owned(),
-                    1 => format!("it was taken; scanning upwards (wrapping inside the band) it passed 1 taken port and took {port}"),
-                    n => format!("it was taken; scanning upwards (wrapping inside the band) it passed {n} taken ports and took {port}"),
-                };
-                if pick.fell_back {
-                    format!(
-                        "{}: every port of the dynamic band was taken, so the allocator fell back to the static band{band}: it drew a random start, {}; {passed}.",
-                        allocation.field, pick.scan_start
-                    )
-                } else {
-                    format!(
-                        "{}: the allocator drew a random start, {}, in the {} band{band}; {passed}.",
-                        allocation.field, pick.scan_start, pick.band
-                    )
-                }
+    if outcome.verdict != Verdict::Deleted {
+        for port in &outcome.ports {
+            let label = port.label();
+            if let Some(reason) = reason(&label, port.node_port, port.provenance, outcome, bands) {
+                reasons.push(reason);
             }
-        });
-    }
-    // An entry with the nodePort of an earlier entry, and no allocation of its own, shares it.
-    for (i, port) in outcome
-        .ports
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.node_port != 0)
-    {
-        let field = format!("spec.ports[{i}].nodePort");
-        let shares = outcome.ports[..i]
-            .iter()
-            .any(|earlier| earlier.node_port == port.node_port);
-        if shares
-            && outcome.verdict != Verdict::Deleted
-            && !outcome.allocations.iter().any(|a| a.field == field)
-        {
-            reasons.push(format!(
-                "{} {}/{} shares {} with the entry of the same port number: one allocation for both.",
-                port.name, port.port, port.protocol, port.node_port
-            ));
         }
-    }
-    if outcome.verdict == Verdict::Updated
-        && outcome.allocations.is_empty()
-        && !outcome.ports.is_empty()
-    {
-        reasons.push("Re-applied: ports left unset keep the nodePorts they had (matched by port name), so nothing new was allocated.".to_owned());
+        if let Some(hc) = &outcome.health_check {
+            if let Some(reason) = reason(
+                "healthCheckNodePort",
+                hc.node_port,
+                hc.provenance,
+                outcome,
+                bands,
+            ) {
+                reasons.push(reason);
+            }
+        }
     }
     if !outcome.released.is_empty() {
         let ports: Vec<String> = outcome.released.iter().map(i32::to_string).collect();
@@ -118,18 +77,77 @@ fn reasons(outcome: &Outcome, bands: &Bands) -> Vec<String> {
     }
     if let Some(error) = &outcome.error {
         reasons.push(format!("Refused: {error}"));
-        match &outcome.holder {
-            Some(holder) => reasons.push(format!("{} is held by {} ({}).", holder.port, holder.service, holder.field)),
-            None if error.to_string().contains("already allocated") => {
-                reasons.push("The port was taken earlier in this same request; the request gave back what it had taken.".to_owned())
-            }
-            None => {}
-        }
+    }
+    match &outcome.cause {
+        Some(Cause::Taken { field, port, holder: Some(holder) }) => reasons.push(format!(
+            "{field} asked for {port}, which {} holds ({}).",
+            holder.service, holder.field
+        )),
+        Some(Cause::Taken { field, port, holder: None }) => reasons.push(format!(
+            "{field} asked for {port}, which an earlier field of the same request had taken; the request gave back what it had taken."
+        )),
+        Some(Cause::Full { field }) => reasons.push(format!(
+            "{field} needed a port and none was free: the request gave back what it had taken."
+        )),
+        Some(Cause::Duplicate { protocol, port }) => reasons.push(format!(
+            "Two entries ask for {port}/{protocol}: on update, entries with the same port number no longer share a nodePort."
+        )),
+        _ => {}
     }
     if reasons.is_empty() {
         reasons.push("Nothing was allocated or released.".to_owned());
     }
     reasons
+}
+
+/// How one port (`label`) came to have `node_port`, or nothing to say for a port without one.
+fn reason(
+    label: &str,
+    node_port: i32,
+    provenance: Provenance,
+    outcome: &Outcome,
+    bands: &Bands,
+) -> Option<String> {
+    let band = |port: i32| {
+        bands
+            .band_of(i64::from(port))
+            .map_or("no", BandKind::as_str)
+    };
+    Some(match provenance {
+        Provenance::Explicit => format!(
+            "{label}: {node_port} is written in the manifest. Explicit ports may be anywhere in the range; this one is in the {} band.",
+            band(node_port)
+        ),
+        Provenance::Allocated(pick) => {
+            let passed = match pick.skipped {
+                0 => "it was free, so it took it".to_owned(),
+                1 => format!("it was taken; scanning upwards (wrapping inside the band) it passed 1 taken port and took {node_port}"),
+                n => format!("it was taken; scanning upwards (wrapping inside the band) it passed {n} taken ports and took {node_port}"),
+            };
+            if pick.fell_back {
+                format!(
+                    "{label}: every port of the dynamic band was taken, so the allocator fell back to the static band {}: it drew a random start, {}; {passed}.",
+                    pick.span, pick.scan_start
+                )
+            } else {
+                format!(
+                    "{label}: the allocator drew a random start, {}, in the {} band {}; {passed}.",
+                    pick.scan_start, pick.band, pick.span
+                )
+            }
+        }
+        Provenance::Shared { index } => format!(
+            "{label} shares {node_port} with {}, the entry with the same port number: one allocation for both.",
+            outcome.ports.get(index).map_or_else(String::new, |p| p.label())
+        ),
+        Provenance::Kept => format!(
+            "{label}: left unset, so it keeps {node_port}, the nodePort its port name had before; nothing new was allocated."
+        ),
+        Provenance::NotAllocated if node_port != 0 => format!(
+            "{label}: {node_port} is stored as written but not allocated: this Service holds no node ports, so another Service may take {node_port}."
+        ),
+        Provenance::NotAllocated => return None,
+    })
 }
 
 /// The band formula with the range's numbers.

@@ -3,7 +3,7 @@
 
 use crate::markup::{clicked_button, element, escape};
 use crate::state::{Action, Dispatch, Shared};
-use portband_kube::{Action as Verb, History, Outcome};
+use portband_kube::{Cause, History, Outcome};
 use std::fmt::Write;
 use web_sys::Element;
 use yew::prelude::*;
@@ -137,13 +137,12 @@ fn render(
 
 fn step(out: &mut String, i: usize, outcome: &Outcome, fresh: bool, selected: bool, when: &str) {
     let verdict = outcome.verdict.as_str();
-    let mut node_ports: Vec<String> = outcome
-        .ports
+    let node_ports: Vec<String> = outcome
+        .held()
         .iter()
-        .filter(|p| p.node_port != 0)
-        .map(|p| p.node_port.to_string())
+        .filter(|h| !h.ports.is_empty())
+        .map(|h| h.node_port.to_string())
         .collect();
-    node_ports.dedup();
     let service = escape(&outcome.service);
     let _ = write!(
         out,
@@ -153,10 +152,7 @@ fn step(out: &mut String, i: usize, outcome: &Outcome, fresh: bool, selected: bo
         node_ports.join(","),
         i + 1,
         i + 1,
-        match outcome.action {
-            Verb::Apply => "apply",
-            Verb::Delete => "delete",
-        },
+        outcome.action.as_str(),
     );
     if let Some(kind) = &outcome.kind {
         element(out, "span", r#" class="kind""#, &format!("({kind})"));
@@ -186,16 +182,15 @@ fn step(out: &mut String, i: usize, outcome: &Outcome, fresh: bool, selected: bo
                 .kubectl_error("STDIN")
                 .unwrap_or_else(|| error.to_string()),
         );
-        if let Some(holder) = &outcome.holder {
-            element(
-                out,
-                "span",
-                r#" class="holder""#,
-                &format!(
+        if let Some(Cause::Taken { holder, .. }) = &outcome.cause {
+            let note = match holder {
+                Some(holder) => format!(
                     " The port is held by {} ({}).",
                     holder.service, holder.field
                 ),
-            );
+                None => " An earlier field of the same request took the port.".to_owned(),
+            };
+            element(out, "span", r#" class="holder""#, &note);
         }
         out.push_str("</p>");
     }

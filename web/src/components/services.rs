@@ -3,6 +3,7 @@
 
 use crate::markup::{clicked_button, element, escape};
 use crate::state::{Action, Dispatch, Shared};
+use crate::view::held_lines;
 use portband_kube::{Cluster, History};
 use std::fmt::Write;
 use yew::prelude::*;
@@ -73,23 +74,22 @@ const MOST: usize = 1000;
 fn render(cluster: &Cluster, selected: Option<&str>) -> String {
     let services = cluster.services();
     let mut out = String::with_capacity(services.len().min(MOST) * 260);
-    for service in services.iter().take(MOST) {
-        let key = service.key();
+    for stored in services.iter().take(MOST) {
+        let key = stored.service.key();
         let is_selected = selected == Some(key.as_str());
-        let ports: Vec<String> = service
-            .spec
-            .ports
-            .iter()
-            .filter(|p| p.node_port != 0)
-            .map(|p| p.node_port.to_string())
-            .collect();
+        let ports = held_lines(&stored.held(), &stored.ports);
         let escaped = escape(&key);
         let _ = write!(
             out,
             r#"<li class="service{}" data-service="{escaped}"><button class="link name" data-select="{escaped}" aria-pressed="{is_selected}">{escaped}</button>"#,
             if is_selected { " selected" } else { "" },
         );
-        element(&mut out, "span", r#" class="type""#, &service.spec.type_);
+        element(
+            &mut out,
+            "span",
+            r#" class="type""#,
+            &stored.service.spec.type_,
+        );
         element(
             &mut out,
             "span",
@@ -97,7 +97,7 @@ fn render(cluster: &Cluster, selected: Option<&str>) -> String {
             &if ports.is_empty() {
                 "no nodePorts".to_owned()
             } else {
-                ports.join(", ")
+                ports.join("; ")
             },
         );
         let _ = write!(

@@ -1,0 +1,274 @@
+//! Why each nodePort is what it is ([`Provenance`]) and why a request was refused ([`Cause`]):
+//! the values front ends format instead of re-deriving Kubernetes rules. The rules themselves
+//! are upstream's `pkg/registry/core/service/storage/storage.go` (`initNodePorts`,
+//! `patchAllocatedValues`, `updateNodePorts`, `allocHealthCheckNodePort`), whose cases
+//! `TestCreateInitNodePorts` and `TestPatchAllocatedValues` in `storage_test.go` these follow.
+
+mod common;
+use common::{last, run};
+use portband_kube::{Cause, Held, Provenance, Report, Verdict};
+
+fn service(name: &str, spec: &str) -> String {
+    format!("apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec: {spec}\n")
+}
+
+fn provenances(outcome: &portband_kube::Outcome) -> Vec<&'static str> {
+    outcome
+        .ports
+        .iter()
+        .map(|p| p.provenance.as_str())
+        .collect()
+}
+
+#[test]
+fn explicit_allocated_and_shared_on_create() {
+    // TestCreateInitNodePorts "two ports, same port number, one nodePort": one allocation for both.
+    let history = run(
+        "",
+        &[&service(
+            "dns",
+            "{type: NodePort, ports: [{name: a, port: 53, protocol: TCP}, {name: b, port: 53, protocol: UDP}, {name: c, port: 80, nodePort: 30080}]}",
+        )],
+    );
+    let outcome = last(&history);
+    assert_eq!(provenances(outcome), ["allocated", "shared", "explicit"]);
+    assert_eq!(outcome.ports[1].provenance, Provenance::Shared { index: 0 });
+    let Provenance::Allocated(pick) = outcome.ports[0].provenance else {
+        unreachable!()
+    };
+    assert_eq!(i32::from(pick.port), outcome.ports[0].node_port);
+    assert_eq!(outcome.ports[1].node_port, outcome.ports[0].node_port);
+    assert_eq!((pick.span.first, pick.span.last), (30086, 32767));
+    assert_eq!(outcome.allocations.len(), 2, "one for port 53, one for 80");
+}
+
+#[test]
+fn an_explicit_port_written_on_a_later_entry_is_shared_by_an_earlier_one() {
+    // initNodePorts looks for an explicit nodePort among all entries with the port number.
+    let history = run(
+        "",
+        &[&service(
+            "dns",
+            "{type: NodePort, ports: [{name: a, port: 53, protocol: TCP}, {name: b, port: 53, protocol: UDP, nodePort: 30053}]}",
+        )],
+    );
+    let outcome = last(&history);
+    assert_eq!(outcome.ports[0].provenance, Provenance::Shared { index: 1 });
+    assert_eq!(outcome.ports[1].provenance, Provenance::Explicit);
+    assert_eq!(outcome.ports[0].node_port, 30053);
+    let held = outcome.held();
+    assert_eq!(
+        held,
+        [Held {
+            node_port: 30053,
+            band: Some(portband_allocator::BandKind::Static),
+            ports: vec![0, 1],
+            health_check: false,
+            explicit: true,
+        }]
+    );
+}
+
+#[test]
+fn unset_ports_are_kept_by_name_on_update() {
+    // TestPatchAllocatedValues: a re-applied manifest without nodePorts keeps them by port name.
+    let first = service("web", "{type: NodePort, ports: [{name: http, port: 80}]}");
+    let second = service(
+        "web",
+        "{type: NodePort, ports: [{name: http, port: 80}, {name: admin, port: 81, nodePort: 30081}, {name: new, port: 82}]}",
+    );
+    let history = run("", &[&first, &second]);
+    let outcome = last(&history);
+    assert_eq!(outcome.verdict, Verdict::Updated);
+    assert_eq!(provenances(outcome), ["kept", "explicit", "allocated"]);
+    assert_eq!(
+        outcome.ports[0].node_port,
+        history.outcomes()[0].ports[0].node_port
+    );
+}
+
+#[test]
+fn the_health_check_port_is_chosen_kept_or_explicit() {
+    let lb = |hc: &str| {
+        service(
+            "lb",
+            &format!("{{type: LoadBalancer, externalTrafficPolicy: Local, ports: [{{name: http, port: 80}}]{hc}}}"),
+        )
+    };
+    let history = run("", &[&lb(""), &lb(""), &lb(", healthCheckNodePort: 30999")]);
+    let [created, reapplied, rejected] = history.outcomes() else {
+        unreachable!()
+    };
+    assert!(matches!(
+        created.health_check.unwrap().provenance,
+        Provenance::Allocated(_)
+    ));
+    assert_eq!(reapplied.health_check.unwrap().provenance, Provenance::Kept);
+    assert_eq!(
+        reapplied.health_check.unwrap().node_port,
+        created.health_check.unwrap().node_port
+    );
+    // healthCheckNodePort is immutable once set (ValidateServiceUpdate).
+    assert_eq!(rejected.verdict, Verdict::Rejected);
+    assert_eq!(rejected.cause, Some(Cause::Invalid));
+    let explicit = run("", &[&lb(", healthCheckNodePort: 30999")]);
+    let hc = last(&explicit).health_check.unwrap();
+    assert_eq!((hc.node_port, hc.provenance), (30999, Provenance::Explicit));
+}
+
+#[test]
+fn a_value_on_an_external_name_service_is_stored_but_not_held() {
+    // An ExternalName Service needs no node ports (upstream `needsNodePort`): its nodePort value
+    // is stored as written and never allocated, so another Service can take that port.
+    let external = service(
+        "ext",
+        "{type: ExternalName, externalName: example.com, ports: [{port: 80, nodePort: 30005}]}",
+    );
+    let node_port = service(
+        "np",
+        "{type: NodePort, ports: [{port: 80, nodePort: 30005}]}",
+    );
+    let history = run("", &[&external, &node_port]);
+    let [ext, np] = history.outcomes() else {
+        unreachable!()
+    };
+    assert_eq!(ext.verdict, Verdict::Created);
+    assert_eq!(ext.ports[0].node_port, 30005);
+    assert_eq!(ext.ports[0].provenance, Provenance::NotAllocated);
+    assert_eq!(ext.ports[0].band, None);
+    assert!(ext.held().is_empty());
+    assert_eq!(np.verdict, Verdict::Created, "{:?}", np.error);
+    assert_eq!(
+        history.cluster().holder_of(30005).unwrap().service,
+        "default/np"
+    );
+}
+
+#[test]
+fn a_load_balancer_that_allocates_no_node_ports_leaves_unset_ones_unallocated() {
+    let history = run(
+        "",
+        &[&service(
+            "lb",
+            "{type: LoadBalancer, allocateLoadBalancerNodePorts: false, ports: [{name: a, port: 80}, {name: b, port: 81, nodePort: 30081}]}",
+        )],
+    );
+    let outcome = last(&history);
+    assert_eq!(provenances(outcome), ["notAllocated", "explicit"]);
+    assert_eq!(outcome.ports[0].node_port, 0);
+}
+
+#[test]
+fn a_port_taken_earlier_in_the_same_request_has_no_holder() {
+    // Different port numbers may not share a nodePort on create: the second allocation fails.
+    let history = run(
+        "",
+        &[&service(
+            "web",
+            "{type: NodePort, ports: [{name: a, port: 80, nodePort: 30080}, {name: b, port: 81, nodePort: 30080}]}",
+        )],
+    );
+    assert_eq!(
+        last(&history).cause,
+        Some(Cause::Taken {
+            field: "spec.ports[1].nodePort".to_owned(),
+            port: 30080,
+            holder: None,
+        })
+    );
+}
+
+#[test]
+fn out_of_range_full_and_duplicate_causes() {
+    let out = run(
+        "",
+        &[&service(
+            "web",
+            "{type: NodePort, ports: [{port: 80, nodePort: 80}]}",
+        )],
+    );
+    assert_eq!(
+        last(&out).cause,
+        Some(Cause::OutOfRange {
+            field: "spec.ports[0].nodePort".to_owned(),
+            port: 80,
+        })
+    );
+    let one = service("a", "{type: NodePort, ports: [{port: 80}]}");
+    let two = service("b", "{type: NodePort, ports: [{port: 80}]}");
+    let full = run("30000-30000", &[&one, &two]);
+    assert_eq!(
+        last(&full).cause,
+        Some(Cause::Full {
+            field: "spec.ports[0].nodePort".to_owned(),
+        })
+    );
+    // updateNodePorts: a repeated (protocol, nodePort) on update is `duplicate nodePort`.
+    let dup = service(
+        "a",
+        "{type: NodePort, ports: [{name: p1, port: 80, nodePort: 30500}, {name: p2, port: 81, nodePort: 30500}]}",
+    );
+    let duplicate = run("", &[&one, &dup]);
+    assert_eq!(
+        last(&duplicate).cause,
+        Some(Cause::Duplicate {
+            protocol: "TCP".to_owned(),
+            port: 30500,
+        })
+    );
+    let missing = run(
+        "",
+        &["apiVersion: portband/v1\nkind: Scenario\nsteps:\n- delete: nothing\n"],
+    );
+    assert_eq!(last(&missing).cause, Some(Cause::NotFound));
+}
+
+#[test]
+fn a_deleted_service_reports_the_provenance_it_was_stored_with() {
+    let history = run(
+        "",
+        &[
+            &service(
+                "web",
+                "{type: NodePort, ports: [{port: 80, nodePort: 30080}]}",
+            ),
+            "apiVersion: portband/v1\nkind: Scenario\nsteps:\n- delete: web\n",
+        ],
+    );
+    let deleted = last(&history);
+    assert_eq!(deleted.verdict, Verdict::Deleted);
+    assert_eq!(provenances(deleted), ["explicit"]);
+    assert_eq!(deleted.released, [30080]);
+}
+
+#[test]
+fn the_json_report_carries_each_provenance() {
+    let history = run(
+        "",
+        &[&service(
+            "dns",
+            "{type: LoadBalancer, externalTrafficPolicy: Local, ports: [{name: a, port: 53, protocol: TCP}, {name: b, port: 53, protocol: UDP}]}",
+        )],
+    );
+    let json = serde_json::to_value(Report::new(&history)).unwrap();
+    let step = &json["steps"][0];
+    let Provenance::Allocated(pick) = last(&history).ports[0].provenance else {
+        unreachable!()
+    };
+    assert_eq!(
+        step["ports"][0]["provenance"],
+        serde_json::json!({
+            "kind": "allocated",
+            "band": "dynamic",
+            "scanStart": pick.scan_start,
+            "passed": pick.skipped,
+            "fellBack": false,
+            "span": {"first": 30086, "last": 32767, "size": 2682},
+        })
+    );
+    assert_eq!(
+        step["ports"][1]["provenance"],
+        serde_json::json!({"kind": "shared", "with": 0})
+    );
+    assert_eq!(step["healthCheckProvenance"]["kind"], "allocated");
+}
