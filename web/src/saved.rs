@@ -124,12 +124,13 @@ pub fn save(slot: Slot, saved: &Saved) {
 /// Where this tab notes the states it wrote into its own address.
 const OWN_ADDRESS: &str = "portband.address";
 
-/// A short, stable stand-in for a packed state (which may be megabytes long).
+/// A short stand-in for a packed state (which may be megabytes long): FNV-1a of its bytes, the
+/// same in every build, so that a tab reloaded into a newer release still knows its own address.
 fn fingerprint(code: &str) -> String {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    code.hash(&mut hasher);
-    hasher.finish().to_string()
+    use std::hash::Hasher;
+    let mut hasher = fnv::FnvHasher::default();
+    hasher.write(code.as_bytes());
+    format!("{:016x}", hasher.finish())
 }
 
 /// The tab's own storage, where it is available.
@@ -159,4 +160,17 @@ pub fn is_own_address(code: &str) -> bool {
     session_storage()
         .and_then(|s| s.get_item(OWN_ADDRESS).ok().flatten())
         .is_some_and(|noted| noted.split(' ').any(|own| own == fingerprint))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fingerprint;
+
+    #[test]
+    fn fingerprints_are_fnv_1a_and_never_change() {
+        // FNV-1a 64's published values: the empty string and "a".
+        assert_eq!(fingerprint(""), "cbf29ce484222325");
+        assert_eq!(fingerprint("a"), "af63dc4c8601ec8c");
+        assert_ne!(fingerprint("s=abc"), fingerprint("s=abd"));
+    }
 }

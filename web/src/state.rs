@@ -8,8 +8,8 @@ use crate::saved::{self, Saved, Slot};
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::PortRange;
 use portband_kube::{
-    read, write_scenario, Cluster, ClusterConfig, Entry, History, Input, InputError, Source, Step,
-    MAX_REPEAT, MAX_SEED,
+    read, write_scenario, Cluster, ClusterConfig, Entry, History, Input, InputError, ServiceKey,
+    Source, Step, MAX_REPEAT, MAX_SEED,
 };
 use std::rc::Rc;
 use yew::{Reducible, UseReducerDispatcher};
@@ -156,8 +156,8 @@ pub enum Action {
     SetStaticSubrange(bool),
     /// Forget every step.
     Reset,
-    /// Delete a stored Service (`namespace/name`).
-    Delete(String),
+    /// Delete a stored Service.
+    Delete(ServiceKey),
     /// Add this many NodePort Services with dynamic ports.
     AddServices(usize),
     /// Load preset `i`: its settings and text, applied to a fresh cluster.
@@ -332,14 +332,11 @@ impl Reducible for AppState {
                 next.after_steps(0);
             }
             Action::Delete(key) => {
-                let (namespace, name) = key.split_once('/').unwrap_or(("default", &key));
                 let step = Step::Delete {
-                    namespace: namespace.to_owned(),
-                    name: name.to_owned(),
+                    key: key.clone(),
                     source: Source::default(),
                 };
-                Rc::make_mut(&mut next.entries.0)
-                    .push(Entry::Delete(format!("{namespace}/{name}")));
+                Rc::make_mut(&mut next.entries.0).push(Entry::Delete(key));
                 next.push_steps(vec![step]);
             }
             Action::AddServices(0) => return self,
@@ -537,12 +534,7 @@ impl AppState {
     /// step `at`.
     fn load_history(&mut self, text: &str, at: Option<usize>) -> Result<(), InputError> {
         let input = read(text)?;
-        let defaults = ClusterConfig::default();
-        let config = ClusterConfig {
-            range: input.range.unwrap_or(defaults.range),
-            seed: input.seed.unwrap_or(defaults.seed),
-            static_subrange: input.static_subrange.unwrap_or(defaults.static_subrange),
-        };
+        let config = input.config_over(ClusterConfig::default());
         let mut history = History::new(config);
         for step in input.steps {
             history.push(step);
@@ -567,11 +559,7 @@ impl AppState {
 
     /// Takes a scenario's range, seed and band-split setting, if it sets any that differ.
     fn adopt_settings(&mut self, input: &Input) {
-        let config = ClusterConfig {
-            range: input.range.unwrap_or(self.config.range),
-            seed: input.seed.unwrap_or(self.config.seed),
-            static_subrange: input.static_subrange.unwrap_or(self.config.static_subrange),
-        };
+        let config = input.config_over(self.config);
         if config != self.config {
             self.reconfigure(config);
             self.notice = Some(format!(
@@ -619,11 +607,10 @@ impl AppState {
         self.playing = false;
         self.fresh = first_new..self.history.outcomes().len();
         self.cells = Shared::new(Cells::of(self.history.cluster()));
-        if self
-            .selected
-            .as_ref()
-            .is_some_and(|s| self.history.cluster().service(s).is_none())
-        {
+        if self.selected.as_ref().is_some_and(|s| {
+            s.parse()
+                .map_or(true, |key| self.history.cluster().service(&key).is_none())
+        }) {
             self.selected = None;
         }
     }

@@ -1,6 +1,6 @@
 //! `portband apply`.
 
-use crate::files::{load, Loaded};
+use crate::files::load;
 use crate::{ClusterArgs, Format};
 use portband_kube::{Cause, ClusterConfig, History, Outcome, Report, Verdict};
 use std::fmt::Write;
@@ -10,18 +10,17 @@ pub fn run(args: &ClusterArgs, format: Format, files: &[String]) -> u8 {
     let Some(loaded) = load(files) else {
         return 2;
     };
-    let first = |get: fn(&Loaded) -> Option<_>| loaded.iter().find_map(get);
+    // The first file that sets a setting wins; flags win over files.
+    let files = loaded
+        .iter()
+        .rev()
+        .fold(ClusterConfig::default(), |base, l| {
+            l.input.config_over(base)
+        });
     let config = ClusterConfig {
-        range: args
-            .range
-            .or_else(|| loaded.iter().find_map(|l| l.input.range))
-            .unwrap_or_default(),
-        seed: args.seed.or_else(|| first(|l| l.input.seed)).unwrap_or(0),
-        static_subrange: !args.legacy
-            && loaded
-                .iter()
-                .find_map(|l| l.input.static_subrange)
-                .unwrap_or(true),
+        range: args.range.unwrap_or(files.range),
+        seed: args.seed.unwrap_or(files.seed),
+        static_subrange: !args.legacy && files.static_subrange,
     };
     let mut history = History::new(config);
     let mut sources = Vec::new();

@@ -55,11 +55,7 @@ fn yaml_files(dir: &str) -> Vec<PathBuf> {
 /// What the library reports for a file, with the settings `apply` would use.
 fn library_report(text: &str) -> Value {
     let input = read(text).unwrap();
-    let mut history = History::new(ClusterConfig {
-        range: input.range.unwrap_or_default(),
-        seed: input.seed.unwrap_or(0),
-        static_subrange: input.static_subrange.unwrap_or(true),
-    });
+    let mut history = History::new(input.config_over(ClusterConfig::default()));
     for step in input.steps {
         history.push(step);
     }

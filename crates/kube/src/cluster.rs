@@ -2,6 +2,7 @@
 //! every step, so that front ends can replay, step through and explain a run.
 
 use crate::decode::Object;
+use crate::key::ServiceKey;
 use crate::outcome::{
     held, Action, Cause, HealthCheck, Held, Holder, Outcome, PortOutcome, Provenance, Verdict,
 };
@@ -54,10 +55,8 @@ pub enum Step {
     },
     /// `kubectl delete service`.
     Delete {
-        /// The namespace.
-        namespace: String,
-        /// The name.
-        name: String,
+        /// The Service.
+        key: ServiceKey,
         /// Where it was written.
         source: Source,
     },
@@ -136,14 +135,15 @@ impl Cluster {
         &self.services
     }
 
-    /// The stored Service `namespace/name`.
-    pub fn service(&self, key: &str) -> Option<&Stored> {
-        self.find(key).ok().map(|i| &self.services[i])
+    /// The stored Service `key`.
+    pub fn service(&self, key: &ServiceKey) -> Option<&Stored> {
+        self.find(&key.namespace, &key.name)
+            .ok()
+            .map(|i| &self.services[i])
     }
 
     /// Where `namespace/name` is, or would go, in the sorted list.
-    fn find(&self, key: &str) -> Result<usize, usize> {
-        let (namespace, name) = key.split_once('/').unwrap_or(("default", key));
+    fn find(&self, namespace: &str, name: &str) -> Result<usize, usize> {
         self.services.binary_search_by(|s| {
             (s.service.namespace.as_str(), s.service.name.as_str()).cmp(&(namespace, name))
         })
@@ -179,11 +179,7 @@ impl Cluster {
     pub fn run(&mut self, step: &Step) -> Outcome {
         match step {
             Step::Apply { object, source } => self.apply(object, *source),
-            Step::Delete {
-                namespace,
-                name,
-                source,
-            } => self.delete(namespace, name, *source),
+            Step::Delete { key, source } => self.delete(key, *source),
         }
     }
 
@@ -207,7 +203,8 @@ impl Cluster {
             }
             Object::Service(service) => {
                 let key = service.key();
-                let old = self.find(&key).ok().map(|i| &self.services[i].service);
+                let found = self.find(&service.namespace, &service.name);
+                let old = found.ok().map(|i| &self.services[i].service);
                 let (verdict, result) = match old {
                     None => (
                         Verdict::Created,
@@ -227,7 +224,7 @@ impl Cluster {
                         outcome.health_check = stored.health_check;
                         outcome.allocations = committed.allocations;
                         outcome.released = committed.released;
-                        match self.find(&key) {
+                        match found {
                             Ok(i) => self.services[i] = stored,
                             Err(i) => self.services.insert(i, stored),
                         }
@@ -253,21 +250,22 @@ impl Cluster {
         }
     }
 
-    fn delete(&mut self, namespace: &str, name: &str, source: Source) -> Outcome {
-        let key = format!("{namespace}/{name}");
-        match self.find(&key).ok().map(|i| self.services.remove(i)) {
+    fn delete(&mut self, key: &ServiceKey, source: Source) -> Outcome {
+        let found = self.find(&key.namespace, &key.name);
+        let key_text = key.to_string();
+        match found.ok().map(|i| self.services.remove(i)) {
             Some(stored) => {
                 let released = registry::delete(&mut self.allocator, &stored.service);
-                let mut outcome = self.outcome(Action::Delete, key, Verdict::Deleted, source);
+                let mut outcome = self.outcome(Action::Delete, key_text, Verdict::Deleted, source);
                 outcome.ports = stored.ports;
                 outcome.health_check = stored.health_check;
                 outcome.released = released;
                 outcome
             }
             None => {
-                let mut outcome = self.outcome(Action::Delete, key, Verdict::Rejected, source);
+                let mut outcome = self.outcome(Action::Delete, key_text, Verdict::Rejected, source);
                 outcome.error = Some(ApiError::NotFound {
-                    name: name.to_owned(),
+                    name: key.name.clone(),
                 });
                 outcome.cause = Some(Cause::NotFound);
                 outcome

@@ -1,11 +1,12 @@
 //! From YAML trees to Kubernetes objects, as kubectl and the apiserver decode them.
 //!
-//! Plain scalars resolve as `sigs.k8s.io/yaml` (YAML 1.1) resolves them on the way to JSON: `yes`
-//! and `on` are booleans, `0x50` is a number. A value of the wrong JSON type fails the object with
-//! the apiserver's `json: cannot unmarshal …` text; fields the v1 schema does not have fail it with
-//! its strict-decoding text. Both carry the position of the offending node.
+//! Plain scalars resolve as YAML 1.1 does ([`crate::yaml::resolve`]). A value of the wrong JSON
+//! type fails the object with the apiserver's `json: cannot unmarshal …` text; fields the v1
+//! schema does not have fail it with its strict-decoding text. Both carry the position of the
+//! offending node.
 
 use crate::service::{Service, ServicePort, ServiceSpec, TargetPort};
+use crate::yaml::resolve::{resolve, Resolved};
 use crate::yaml::{Document, InputError, NodeId, Pos, Value};
 
 /// One object found in a manifest.
@@ -132,126 +133,6 @@ fn object_key(doc: &Document, node: NodeId) -> String {
         ns => ns,
     };
     format!("{namespace}/{}", text("name"))
-}
-
-/// The JSON value a plain scalar becomes.
-#[derive(Clone, Debug, PartialEq)]
-enum Resolved {
-    Null,
-    Bool(bool),
-    Int(i64),
-    /// A float; its value when that is a whole number that fits an i64.
-    Float(Option<i64>),
-    Str,
-}
-
-/// YAML 1.1 resolution of a plain scalar, as `sigs.k8s.io/yaml` does it.
-fn resolve(text: &str) -> Resolved {
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Resolved::Null,
-        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
-            return Resolved::Bool(true)
-        }
-        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
-            return Resolved::Bool(false)
-        }
-        _ => {}
-    }
-    let plain: String = text.chars().filter(|&c| c != '_').collect();
-    let (negative, digits) = match plain.as_bytes().first() {
-        Some(b'-') => (true, &plain[1..]),
-        Some(b'+') => (false, &plain[1..]),
-        _ => (false, plain.as_str()),
-    };
-    let radix = |prefix: &str, radix| {
-        digits
-            .strip_prefix(prefix)
-            .filter(|d| !d.is_empty())
-            .and_then(|d| i64::from_str_radix(d, radix).ok())
-    };
-    let int = radix("0x", 16)
-        .or_else(|| radix("0b", 2))
-        .or_else(|| radix("0o", 8))
-        .or_else(|| {
-            if digits.len() > 1 && digits.starts_with('0') {
-                i64::from_str_radix(digits, 8).ok()
-            } else {
-                digits
-                    .bytes()
-                    .all(|b| b.is_ascii_digit())
-                    .then(|| digits.parse().ok())
-                    .flatten()
-            }
-        });
-    if let Some(value) = int {
-        return Resolved::Int(if negative { -value } else { value });
-    }
-    match plain.as_str() {
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
-        | ".nan" | ".NaN" | ".NAN" => Resolved::Float(None),
-        _ => decimal_float(&plain).map_or(Resolved::Str, Resolved::Float),
-    }
-}
-
-/// A YAML float `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`: `None` if `text` is not one,
-/// else its value if that is a whole number within i64 (all that an int32 field needs to know).
-fn decimal_float(text: &str) -> Option<Option<i64>> {
-    let (negative, rest) = match text.as_bytes().first() {
-        Some(b'-') => (true, &text[1..]),
-        Some(b'+') => (false, &text[1..]),
-        _ => (false, text),
-    };
-    let (mantissa, exponent) = match rest.find(['e', 'E']) {
-        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
-        None => (rest, None),
-    };
-    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let exponent: i64 = match exponent {
-        None => 0,
-        Some(e) => {
-            let unsigned = e.strip_prefix(['+', '-']).unwrap_or(e);
-            if unsigned.is_empty() || !digits(unsigned) {
-                return None;
-            }
-            e.parse().unwrap_or(if e.starts_with('-') {
-                i64::MIN
-            } else {
-                i64::MAX
-            })
-        }
-    };
-    let well_formed = digits(whole)
-        && digits(fraction)
-        && (!whole.is_empty() || (!fraction.is_empty() && mantissa.starts_with('.')));
-    if !well_formed {
-        return None;
-    }
-    // The value is `all_digits` × 10^(exponent − fraction length).
-    let all_digits = format!("{whole}{fraction}");
-    let all_digits = all_digits.trim_start_matches('0');
-    let scale = exponent.saturating_sub(fraction.len() as i64);
-    // Go's ParseFloat fails beyond f64's range (about 1.8e308), and go-yaml then keeps the text a string.
-    if !all_digits.is_empty() && (all_digits.len() as i64).saturating_add(scale) > 309 {
-        return None;
-    }
-    let kept = if scale >= 0 {
-        usize::try_from(scale)
-            .ok()
-            .filter(|&n| n <= 19)
-            .map(|n| all_digits.to_owned() + &"0".repeat(n))
-    } else {
-        let cut = usize::try_from(scale.unsigned_abs()).unwrap_or(usize::MAX);
-        let (int_part, dropped) = all_digits.split_at(all_digits.len().saturating_sub(cut));
-        dropped
-            .bytes()
-            .all(|b| b == b'0')
-            .then(|| int_part.to_owned())
-    };
-    Some(kept.and_then(|k| {
-        let value: i64 = if k.is_empty() { 0 } else { k.parse().ok()? };
-        Some(if negative { -value } else { value })
-    }))
 }
 
 /// The Go struct that holds a field, and the field's JSON path with and without list indices.
@@ -643,42 +524,5 @@ impl<'d> Walk<'d> {
                 None
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{resolve, Resolved};
-
-    #[test]
-    fn yaml_1_1_resolution() {
-        assert_eq!(resolve("80"), Resolved::Int(80));
-        assert_eq!(resolve("-5"), Resolved::Int(-5));
-        assert_eq!(resolve("0x50"), Resolved::Int(80));
-        assert_eq!(resolve("010"), Resolved::Int(8));
-        assert_eq!(resolve("30_080"), Resolved::Int(30080));
-        assert_eq!(resolve("080"), Resolved::Float(Some(80)));
-        assert_eq!(resolve("80.5"), Resolved::Float(None));
-        assert_eq!(resolve("80.0"), Resolved::Float(Some(80)));
-        assert_eq!(resolve("8.05e1"), Resolved::Float(None));
-        assert_eq!(resolve("8.050e2"), Resolved::Float(Some(805)));
-        assert_eq!(resolve("1e3"), Resolved::Float(Some(1000)));
-        assert_eq!(resolve("-1.5e1"), Resolved::Float(Some(-15)));
-        assert_eq!(resolve(".5"), Resolved::Float(None));
-        assert_eq!(resolve("0.0"), Resolved::Float(Some(0)));
-        assert_eq!(resolve("1e20"), Resolved::Float(None));
-        assert_eq!(resolve("1e400"), Resolved::Str);
-        assert_eq!(resolve(".inf"), Resolved::Float(None));
-        assert_eq!(resolve("1."), Resolved::Float(Some(1)));
-        assert_eq!(resolve("."), Resolved::Str);
-        assert_eq!(resolve("1e"), Resolved::Str);
-        assert_eq!(resolve("1-2"), Resolved::Str);
-        assert_eq!(resolve("yes"), Resolved::Bool(true));
-        assert_eq!(resolve("Off"), Resolved::Bool(false));
-        assert_eq!(resolve("~"), Resolved::Null);
-        assert_eq!(resolve("web"), Resolved::Str);
-        assert_eq!(resolve("1.2.3"), Resolved::Str);
-        assert_eq!(resolve("e"), Resolved::Str);
-        assert_eq!(resolve("99999999999999999999"), Resolved::Float(None));
     }
 }

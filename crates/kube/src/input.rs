@@ -4,6 +4,7 @@
 
 use crate::cluster::{ClusterConfig, Source, Step};
 use crate::decode::{objects, objects_at, Found, Object};
+use crate::key::ServiceKey;
 use crate::yaml::{parse_stream, Document, InputError, NodeId, Value, MAX_DOCUMENT_BYTES};
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::PortRange;
@@ -46,6 +47,17 @@ pub struct Input {
     /// A scenario's steps as the inputs [`write_scenario`] records, when every step is a
     /// `manifests` or a `delete` step.
     pub entries: Option<Vec<Entry>>,
+}
+
+impl Input {
+    /// The settings a scenario sets, over `base` for those it leaves out.
+    pub fn config_over(&self, base: ClusterConfig) -> ClusterConfig {
+        ClusterConfig {
+            range: self.range.unwrap_or(base.range),
+            seed: self.seed.unwrap_or(base.seed),
+            static_subrange: self.static_subrange.unwrap_or(base.static_subrange),
+        }
+    }
 }
 
 /// Reads a manifest stream or a scenario file.
@@ -274,24 +286,16 @@ fn scenario_steps(
                 }
             }
             (None, Some(target), None) => {
-                let target_text = doc.scalar_text(target).unwrap_or("").trim();
-                let (namespace, name) = target_text
-                    .split_once('/')
-                    .unwrap_or(("default", target_text));
-                if name.is_empty() || namespace.is_empty() {
+                let Ok(key) = doc.scalar_text(target).unwrap_or("").parse::<ServiceKey>() else {
                     return Err(fail(
                         target,
                         "delete takes a Service as namespace/name (or name, in default)",
                     ));
-                }
+                };
                 if let Some(entries) = &mut entries {
-                    entries.push(Entry::Delete(format!("{namespace}/{name}")));
+                    entries.push(Entry::Delete(key.clone()));
                 }
-                steps.push(Step::Delete {
-                    namespace: namespace.to_owned(),
-                    name: name.to_owned(),
-                    source,
-                });
+                steps.push(Step::Delete { key, source });
             }
             _ => {
                 return Err(fail(
@@ -357,7 +361,7 @@ pub enum Entry {
     /// A YAML stream applied as a whole: manifests, or a scenario whose steps are taken.
     Manifests(String),
     /// `kubectl delete service` of `namespace/name`.
-    Delete(String),
+    Delete(ServiceKey),
 }
 
 /// A scenario file that replays `entries` under `config`: [`read`] gives back the same steps.
@@ -374,7 +378,7 @@ pub fn write_scenario(config: &ClusterConfig, entries: &[Entry]) -> String {
     for entry in entries {
         match entry {
             Entry::Delete(key) => {
-                let _ = writeln!(out, "- delete: {}", Quoted(key));
+                let _ = writeln!(out, "- delete: {}", Quoted(&key.to_string()));
             }
             // Text a literal block cannot carry (a carriage return, control characters) goes in
             // double quotes, escaped as Go's %q escapes (YAML reads the same escapes).

@@ -28,6 +28,7 @@ mod check;
 mod cluster;
 mod decode;
 mod input;
+mod key;
 mod outcome;
 mod registry;
 mod report;
@@ -43,6 +44,7 @@ pub use input::{
     read, write_scenario, Entry, Input, MAX_NESTING, MAX_REPEAT, MAX_SEED, MAX_STEPS,
     SCENARIO_API_VERSION,
 };
+pub use key::{KeyError, ServiceKey};
 pub use outcome::{
     held, Action, Cause, HealthCheck, Held, Holder, Outcome, PortOutcome, Provenance, Verdict,
 };

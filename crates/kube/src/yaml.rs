@@ -5,6 +5,8 @@
 //! [`MAX_ALIAS_NODES`] nodes or [`MAX_ALIAS_BYTES`] bytes of text ("billion laughs") is refused
 //! while it is read, so time and memory stay linear in the input.
 
+pub mod resolve;
+
 use portband_allocator::gofmt::Quoted;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use std::fmt;

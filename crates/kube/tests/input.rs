@@ -284,9 +284,7 @@ steps:
     assert_eq!((input.seed, input.static_subrange), (Some(7), Some(false)));
     assert_eq!(input.name.as_deref(), Some("tiny"));
     assert_eq!(input.steps.len(), 2);
-    assert!(
-        matches!(&input.steps[1], Step::Delete { namespace, name, .. } if namespace == "default" && name == "a")
-    );
+    assert!(matches!(&input.steps[1], Step::Delete { key, .. } if key.to_string() == "default/a"));
 }
 
 #[test]
@@ -332,7 +330,7 @@ fn written_scenarios_replay_the_same_history() {
         .iter()
         .map(|t| Entry::Manifests(t.to_string()))
         .collect();
-    entries.insert(2, Entry::Delete("default/a".to_owned()));
+    entries.insert(2, Entry::Delete("a".parse().unwrap()));
     let config = ClusterConfig {
         seed: 42,
         ..ClusterConfig::default()

@@ -110,7 +110,7 @@ fn u8_load_balancer_to_node_port_keeps_node_ports_and_drops_the_health_check_por
         last(&history).released,
         [before.health_check.unwrap().node_port]
     );
-    let stored = history.cluster().service("default/web").unwrap();
+    let stored = history.cluster().service(&"web".parse().unwrap()).unwrap();
     assert_eq!(stored.service.spec.allocate_load_balancer_node_ports, None);
 }
 

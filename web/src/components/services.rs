@@ -43,7 +43,10 @@ pub fn ServiceList(props: &ServiceListProps) -> Html {
             let Some(button) = clicked_button(&e) else {
                 return;
             };
-            if let Some(key) = button.get_attribute("data-delete") {
+            if let Some(key) = button
+                .get_attribute("data-delete")
+                .and_then(|key| key.parse().ok())
+            {
                 ondispatch.dispatch(Action::Delete(key));
             } else if let Some(key) = button.get_attribute("data-select") {
                 ondispatch.dispatch(Action::Select(Some(key)));

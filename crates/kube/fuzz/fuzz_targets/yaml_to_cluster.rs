@@ -11,11 +11,15 @@ fuzz_target!(|data: &[u8]| {
     let Ok(input) = read(&text) else {
         return;
     };
+    // A small range by default, so that inputs fill it.
+    let small = ClusterConfig {
+        range: PortRange::parse("30000-30040").unwrap(),
+        ..ClusterConfig::default()
+    };
     for static_subrange in [true, false] {
         let config = ClusterConfig {
-            range: input.range.unwrap_or_else(|| PortRange::parse("30000-30040").unwrap()),
-            seed: input.seed.unwrap_or(0),
             static_subrange,
+            ..input.config_over(small)
         };
         let mut history = History::new(config);
         for step in input.steps.iter().take(2_000) {
