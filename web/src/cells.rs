@@ -13,7 +13,8 @@ pub struct Owner {
     pub what: String,
     /// Whether the manifest wrote this port (explicit) rather than the allocator choosing it.
     pub explicit: bool,
-    /// The Service's index in the cluster's (sorted) list, to give it a stable colour.
+    /// The Service's index in the cluster's list (sorted by namespace and name), which picks its
+    /// colour: a Service added earlier in that order moves the colours of those after it.
     pub index: usize,
 }
 

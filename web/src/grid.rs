@@ -62,7 +62,7 @@ impl Layout {
     }
 }
 
-/// RGBA colours of the grid.
+/// The grid's colours (RGB; the pixels are RGBA, fully opaque).
 pub mod palette {
     /// A colour.
     pub type Rgb = [u8; 3];

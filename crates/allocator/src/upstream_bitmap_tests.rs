@@ -1,4 +1,4 @@
-//! Upstream's `allocator/bitmap_test.go` tables (spec §9.3), run through the allocator over the
+//! Upstream's `pkg/registry/core/service/allocator/bitmap_test.go` tables, run through the allocator over the
 //! range `0..max` with the tables' own static band sizes.
 
 use crate::{Bands, Config, PortAllocator, PortRange};

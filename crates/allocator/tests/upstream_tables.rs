@@ -1,4 +1,6 @@
-//! Upstream's test tables (spec §1.2, §9.1, §9.2, §9.4, §9.7) as table-driven tests.
+//! Upstream's test tables as table-driven tests: `pkg/registry/core/service/portallocator/
+//! allocator_test.go` and apimachinery's `pkg/util/net/port_range_test.go`, with the band sizes
+//! of KEP-3668's blog post ("Avoid Collisions Assigning Ports to NodePort Services", 2023).
 
 use portband_allocator::{
     static_band_size, AllocError, Band, Bands, Config, PortAllocator, PortRange, RestoreError,
@@ -13,7 +15,7 @@ fn allocator(value: &str) -> PortAllocator {
     PortAllocator::new(range(value), Config::default())
 }
 
-/// §9.1 `Test_calculateRangeOffset`.
+/// `portallocator/allocator_test.go` `Test_calculateRangeOffset`.
 #[test]
 fn calculate_range_offset() {
     let cases = [
@@ -32,7 +34,8 @@ fn calculate_range_offset() {
     }
 }
 
-/// Spec §1.2's worked values (with §9.7, the blog's table), from `spec_bands.txt`:
+/// Worked band sizes from `spec_bands.txt`: the sizes `Test_calculateRangeOffset` and
+/// `TestAllocateReserved` use, the blog post's table, and ranges derived from the formula:
 /// (range, static band, dynamic band).
 fn spec_bands() -> Vec<(String, Option<Band>, Band)> {
     let band = |text: &str| {
@@ -75,7 +78,7 @@ fn worked_band_values() {
     assert_eq!((empty.static_band, empty.dynamic_band), (None, None));
 }
 
-/// §9.4 apimachinery `TestPortRange`: input → Some((String(), a port it contains, a port it excludes)).
+/// apimachinery `pkg/util/net/port_range_test.go` `TestPortRange`: input → Some((String(), a port it contains, a port it excludes)).
 #[test]
 fn port_range_parsing() {
     /// (input, None if it fails, else (String(), a port it contains, a port it excludes))
@@ -117,7 +120,7 @@ fn port_range_parsing() {
     }
 }
 
-/// §9.4's failures, with the texts upstream prints for them.
+/// `TestPortRange`'s failures, with the texts upstream prints for them.
 #[test]
 fn port_range_error_texts() {
     let cases = [
@@ -159,7 +162,7 @@ fn port_range_error_texts() {
     }
 }
 
-/// §9.2 TestAllocate.
+/// `portallocator/allocator_test.go` `TestAllocate`.
 #[test]
 fn allocate() {
     let mut ports = allocator("10000-10200");
@@ -185,7 +188,7 @@ fn allocate() {
     assert_eq!((ports.free(), ports.used()), (0, 201));
 }
 
-/// §9.2 TestAllocateReserved.
+/// `portallocator/allocator_test.go` `TestAllocateReserved`.
 #[test]
 fn allocate_reserved() {
     for seed in 0..10 {
@@ -211,7 +214,7 @@ fn allocate_reserved() {
     }
 }
 
-/// §9.2 TestForEach.
+/// `portallocator/allocator_test.go` `TestForEach`.
 #[test]
 fn for_each() {
     let sets: [&[u16]; 4] = [&[], &[10000], &[10000, 10200], &[10000, 10099, 10200]];
@@ -224,7 +227,7 @@ fn for_each() {
     }
 }
 
-/// §9.2 TestSnapshot.
+/// `portallocator/allocator_test.go` `TestSnapshot`.
 #[test]
 fn snapshot() {
     let mut ports = allocator("10000-10200");
@@ -247,7 +250,7 @@ fn snapshot() {
     assert_eq!(fresh.free(), ports.free());
 }
 
-/// §9.2 TestNewFromSnapshot.
+/// `portallocator/allocator_test.go` `TestNewFromSnapshot`.
 #[test]
 fn new_from_snapshot() {
     let mut ports = allocator("200-300");
@@ -259,7 +262,8 @@ fn new_from_snapshot() {
     assert!(taken.iter().all(|&p| restored.has(i64::from(p))));
 }
 
-/// §9.2 TestNodePortMetrics (and §7's arithmetic).
+/// `portallocator/allocator_test.go` `TestNodePortMetrics` (and the gauges' arithmetic in
+/// `portallocator/metrics.go`).
 #[test]
 fn node_port_metrics() {
     let mut ports = allocator("30000-32767");
@@ -299,7 +303,7 @@ fn node_port_metrics() {
     assert_eq!(m.allocation_errors_total.get(Scope::Dynamic), 232);
 }
 
-/// §9.2 TestNodePortAllocatedMetrics.
+/// `portallocator/allocator_test.go` `TestNodePortAllocatedMetrics`.
 #[test]
 fn node_port_allocated_metrics() {
     let mut ports = allocator("30000-32767");
@@ -321,7 +325,7 @@ fn node_port_allocated_metrics() {
     );
 }
 
-/// §9.2 TestMetricsDisabled: each allocator keeps its own metrics, so one's operations leave
+/// `portallocator/allocator_test.go` `TestMetricsDisabled`: each allocator keeps its own metrics, so one's operations leave
 /// another's untouched.
 #[test]
 fn metrics_are_per_allocator() {
@@ -343,7 +347,7 @@ fn metrics_are_per_allocator() {
     assert_eq!(*a.metrics(), before);
 }
 
-/// §3.4: release is idempotent and a no-op out of range.
+/// `Release` (`portallocator/allocator.go`) is idempotent and a no-op out of range.
 #[test]
 fn release_is_idempotent() {
     let mut ports = allocator("30000-32767");
@@ -355,7 +359,7 @@ fn release_is_idempotent() {
     assert_eq!(ports.used(), 0);
 }
 
-/// §3.6: the empty range refuses everything.
+/// The empty range refuses everything (`allocator.go`'s `Allocate` and `AllocateNext`).
 #[test]
 fn empty_range() {
     let mut ports = allocator("");

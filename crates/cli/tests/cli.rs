@@ -295,7 +295,7 @@ spec:
     assert_eq!(strict.status.code(), Some(1));
 }
 
-/// Spec §1.2 (the allocator tests' `spec_bands.txt`) through `portband bands --format json`.
+/// The allocator tests' worked band sizes (`spec_bands.txt`) through `portband bands --format json`.
 #[test]
 fn bands_table() {
     let table = include_str!("../../allocator/tests/spec_bands.txt");

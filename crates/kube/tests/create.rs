@@ -1,4 +1,6 @@
-//! Spec §5.4's create scenarios C1–C13, and the order of errors (§5.1).
+//! Create scenarios C1–C13 (`tests/cases/c*.yaml`), after upstream's `storage.go`
+//! (`initNodePorts`, `allocHealthCheckNodePort`) and `storage_test.go`'s `TestCreateInitNodePorts`,
+//! and the order of errors: allocation before validation, as `beginCreate` runs it.
 
 mod common;
 use common::{case, error, last, node_ports, run};

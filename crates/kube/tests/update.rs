@@ -1,4 +1,6 @@
-//! Spec §5.5's update rows U1–U10, and the update-only errors.
+//! Update rows U1–U10 (`tests/cases/u*.yaml`), after upstream's `storage.go` and `alloc.go`
+//! (`patchAllocatedValues`, `updateNodePorts`, `txnUpdateNodePorts`) and `storage_test.go`'s
+//! `TestUpdateNodePorts` and `TestPatchAllocatedValues`, and the update-only errors.
 
 mod common;
 use common::{case, error, last, node_ports, run};

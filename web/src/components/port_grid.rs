@@ -332,7 +332,8 @@ fn draw(
         ring(index, "#000000", line * 2.0);
         ring(index, "#ffeb3b", line);
     }
-    // The last full redraw's duration, for scripts/web-perf: `performance.getEntriesByName("portband:grid-draw")`.
+    // The last full redraw's duration, for web/measure.mjs (scripts/web-measure):
+    // `performance.getEntriesByName("portband:grid-draw")`.
     if let Some(performance) = performance {
         performance.clear_measures_with_measure_name("portband:grid-draw");
         let _ =
