@@ -9,7 +9,7 @@ step() {
 ensure_rust_tools() {
   local installed
   installed=$(rustup component list --installed)
-  for component in rustfmt clippy rust-src; do
+  for component in rustfmt clippy; do
     if ! grep -q "^$component" <<<"$installed"; then
       step "installing $component"
       rustup component add "$component"
@@ -26,8 +26,8 @@ wasm_bindgen_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
 }
 
-# Installs trunk and wasm-bindgen-cli with cargo (nothing is downloaded prebuilt), if missing, and
-# fetches the crates the standard library's source needs.
+# Installs trunk and wasm-bindgen-cli with cargo (nothing is downloaded prebuilt), and the pinned
+# nightly, if missing.
 ensure_web_build_tools() {
   if ! trunk --version 2>/dev/null | grep -q '^trunk 0\.21\.'; then
     step "installing trunk 0.21 (about 8 minutes)"
@@ -40,23 +40,31 @@ ensure_web_build_tools() {
     cargo install wasm-bindgen-cli --version "=$version" --locked \
       || cargo install wasm-bindgen-cli --version "=$version"
   fi
-  ensure_std_crates
+  ensure_nightly
 }
 
-# Downloads the crates the standard library's source needs: the web app's release build compiles
-# it (see `size_build`), offline.
-ensure_std_crates() {
+# The dated nightly toolchain the web app's release build (`size_build`) and the fuzzer use; every
+# other build and check runs on the stable toolchain. Change it here alone.
+NIGHTLY=nightly-2026-05-20
+
+# Installs the pinned nightly with the standard library's source and the wasm32 target, if missing,
+# and fetches the crates that source needs, so that the release build can compile it offline.
+ensure_nightly() {
+  if ! rustup toolchain list | grep -q "^$NIGHTLY-"; then
+    step "installing the $NIGHTLY toolchain (about 1 minute)"
+    rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src --target wasm32-unknown-unknown
+  fi
   local library
-  library="$(rustc --print sysroot)/lib/rustlib/src/rust/library"
-  RUSTC_BOOTSTRAP=1 cargo fetch --quiet --locked --manifest-path "$library/Cargo.toml" >/dev/null
+  library="$(rustc "+$NIGHTLY" --print sysroot)/lib/rustlib/src/rust/library"
+  cargo "+$NIGHTLY" fetch --quiet --locked --manifest-path "$library/Cargo.toml" >/dev/null
 }
 
-# Runs a web release build command (trunk) made for size: the standard library is compiled with
-# the app, for size, and a panic aborts at once without formatting a message: 19 kB (gzipped)
-# less. These are unstable cargo and rustc options, allowed on the stable toolchain by
-# RUSTC_BOOTSTRAP=1 for this build alone; the browser tests run what it builds.
+# Runs a web release build command (trunk) made for size, on the pinned nightly: the standard
+# library is compiled with the app, for size (-Zbuild-std with `optimize_for_size`), and a panic
+# aborts at once without formatting a message (-Cpanic=immediate-abort): about 19 kB (gzipped)
+# less. The browser tests run what it builds.
 size_build() {
-  RUSTC_BOOTSTRAP=1 \
+  RUSTUP_TOOLCHAIN="$NIGHTLY" \
     CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
     CARGO_UNSTABLE_BUILD_STD_FEATURES=optimize_for_size \
     RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \

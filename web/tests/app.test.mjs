@@ -208,6 +208,27 @@ test("the grid: hover and keyboard focus describe a port; a click selects its Se
   assert.equal(await page.getByTestId("cell-info").textContent(), "32767 · dynamic band · free");
 });
 
+test("a nodePort stored on an ExternalName Service holds nothing; shared ports and the health check show once", async () => {
+  await apply(
+    service("ext", "  type: ExternalName\n  externalName: example.com\n  ports: [{port: 80, nodePort: 30005}]\n") +
+      "---\n" + service("np", "  type: NodePort\n  ports: [{port: 80, nodePort: 30005}]\n") +
+      "---\n" + service("dns", "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  healthCheckNodePort: 30156\n" +
+        "  ports:\n  - {name: dns-tcp, port: 53, protocol: TCP, nodePort: 31243}\n  - {name: dns-udp, port: 53, protocol: UDP}\n"),
+  );
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="outcome"]').length === 3);
+  assert.deepEqual((await outcomes()).map((o) => o.result), ["created", "created", "created"]);
+  const ports = (key) => page.locator(`[data-testid="services"] [data-service="${key}"] .ports`).textContent();
+  assert.equal(await ports("default/ext"), "no nodePorts");
+  assert.equal(await ports("default/np"), "80/TCP → 30005");
+  assert.equal(await ports("default/dns"), "dns-tcp 53/TCP + dns-udp 53/UDP → 31243; health check → 30156");
+  const grid = page.getByTestId("port-grid");
+  await grid.focus();
+  for (let i = 0; i < 5; i++) await grid.press("ArrowRight");
+  assert.equal(await page.getByTestId("cell-info").textContent(), "30005 · static band · default/np 80/TCP · explicit (written in the manifest)");
+  await page.locator('[data-testid="outcome"] button[data-seek="3"]').click();
+  assert.match(await page.getByTestId("announcer").textContent(), /^Step 3 of 3: default\/dns created, nodePorts dns-tcp 53\/TCP \+ dns-udp 53\/UDP → 31243, health check → 30156/);
+});
+
 test("the step log follows new steps and keeps its place when a step is clicked", async () => {
   await loadPreset("KEP-3668: a fixed port taken first", 101);
   const log = page.getByTestId("outcomes");
@@ -281,15 +302,15 @@ test("why this port: the random start, the scan, the holder, the fallback, the b
   await apply(service("a", "  type: NodePort\n  ports: [{name: http, port: 80}, {name: admin, port: 8443, nodePort: 30080}]\n"));
   let text = await explain();
   assert.match(text, /Step 1: default\/a — created/);
-  assert.match(text, /spec\.ports\[0\]\.nodePort: the allocator drew a random start, \d+, in the dynamic band 30086–32767 \(2682\); it was free, so it took it\./);
-  assert.match(text, /spec\.ports\[1\]\.nodePort: 30080 is written in the manifest\. Explicit ports may be anywhere in the range; this one is in the static band\./);
+  assert.match(text, /http 80\/TCP: the allocator drew a random start, \d+, in the dynamic band 30086–32767 \(2682\); it was free, so it took it\./);
+  assert.match(text, /admin 8443\/TCP: 30080 is written in the manifest\. Explicit ports may be anywhere in the range; this one is in the static band\./);
   assert.match(
     await page.getByTestId("formula").textContent(),
     /^30000-32767 has N = 2768 ports: ⌊2768 \/ 32⌋ = 86, kept within \[16, 128\] → a static band of 86: 30000–30085 \(86\); dynamic 30086–32767 \(2682\)\.$/,
   );
 
   await apply(service("b", "  type: NodePort\n  ports: [{port: 81, nodePort: 30080}]\n"));
-  assert.match(await explain(), /30080 is held by default\/a \(spec\.ports\[1\]\.nodePort \(admin\)\)\./);
+  assert.match(await explain(), /spec\.ports\[0\]\.nodePort asked for 30080, which default\/a holds \(spec\.ports\[1\]\.nodePort \(admin\)\)\./);
 
   await page.locator('[data-testid="outcome"] button[data-seek="1"]').click();
   assert.equal(await page.getByTestId("step-position").textContent(), "Step 1 of 2");
@@ -297,7 +318,7 @@ test("why this port: the random start, the scan, the holder, the fallback, the b
 
   await loadPreset("A range filling up", 43);
   await page.locator('[data-testid="outcome"] button[data-seek="26"]').click();
-  assert.match(await explain(), /every port of the dynamic band was taken, so the allocator fell back to the static band 30000–30015 \(16\): it drew a random start, \d+; /);
+  assert.match(await explain(), /80\/TCP: every port of the dynamic band was taken, so the allocator fell back to the static band 30000–30015 \(16\): it drew a random start, \d+; /);
   await page.getByTestId("static-subrange").uncheck();
   assert.match(await page.getByTestId("formula").textContent(), /^Band split off \(legacy\): dynamic ports come from all 40 ports of 30000-30039\.$/);
 });
