@@ -4,7 +4,6 @@ mod cells;
 mod components;
 mod grid;
 mod link;
-mod markup;
 mod persist;
 mod presets;
 mod saved;
@@ -13,13 +12,13 @@ mod view;
 
 use components::controls::Controls;
 use components::editor::Editor;
-use components::explain::Explain;
+use components::explain::explain;
 use components::outcomes::Outcomes;
 use components::port_grid::PortGrid;
 use components::services::ServiceList;
 use components::share::Share;
-use components::summary::Summary;
-use components::timeline::Timeline;
+use components::summary::summary;
+use components::timeline::timeline;
 use state::{Action, AppState, Dispatch};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -45,19 +44,33 @@ fn App() -> Html {
     use_shortcuts(dispatch.clone());
     use_player(state.playing, dispatch.clone());
     let fresh = view::fresh_ports(&history.outcomes()[state.fresh.clone()]);
-    let scans = state
+    // The step the cursor stands after, numbered from 1.
+    let shown_step = state
         .position()
         .checked_sub(1)
-        .and_then(|i| history.outcomes().get(i))
-        .map(view::scans)
+        .and_then(|i| Some((i + 1, history.outcomes().get(i)?)));
+    let scans = shown_step
+        .map(|(_, outcome)| view::scans(outcome))
         .unwrap_or_default();
     let conflict = view::conflict(&history.outcomes()[state.fresh.clone()]);
     let problem = state.problem.as_ref().map(|problem| {
         html! { <div class="problem" role="alert" data-testid="error">{ &problem.message }</div> }
     });
-    let timeline = html! {
-        <Timeline position={state.position()} len={history.outcomes().len()} playing={state.playing} ondispatch={dispatch.clone()} />
+    let onseek = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |n: usize, _| dispatch.dispatch(Action::Seek(n)))
     };
+    let onplay = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |(), _| dispatch.dispatch(Action::TogglePlay))
+    };
+    let timeline = timeline(
+        state.position(),
+        history.outcomes().len(),
+        state.playing,
+        &onseek,
+        &onplay,
+    );
     let grid = html! {
         <PortGrid
             cells={state.cells.clone()}
@@ -79,8 +92,19 @@ fn App() -> Html {
             ondispatch={dispatch.clone()}
         />
     };
+    let onselect = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |key: String, _| {
+            dispatch.dispatch(Action::Select(Some(key)))
+        })
+    };
+    let ondelete = {
+        let dispatch = dispatch.clone();
+        use_callback((), move |key, _| dispatch.dispatch(Action::Delete(key)))
+    };
     let outcomes = html! {
-        <Outcomes history={state.history.clone()} fresh={state.fresh.clone()} selected={state.selected.clone()} position={state.position()} ondispatch={dispatch.clone()} />
+        <Outcomes history={state.history.clone()} fresh={state.fresh.clone()} selected={state.selected.clone()}
+            position={state.position()} {onseek} onselect={onselect.clone()} />
     };
     let announcement = view::announce(history.outcomes(), state.fresh.clone());
     let announcer = html! { <div class="visually-hidden" aria-live="polite" data-testid="announcer">{ announcement }</div> };
@@ -144,11 +168,10 @@ fn App() -> Html {
                 </section>
                 <section class="right">
                     { timeline }
-                    <Summary history={state.history.clone()} past={state.past.clone()} />
+                    { summary(cluster) }
                     { grid }
-                    <Explain history={state.history.clone()} position={state.position()} bands={cluster.bands()}
-                        range={cluster.allocator().range()} static_subrange={state.config.static_subrange} />
-                    <ServiceList history={state.history.clone()} past={state.past.clone()} selected={state.selected.clone()} ondispatch={dispatch} />
+                    { explain(shown_step, cluster) }
+                    <ServiceList history={state.history.clone()} past={state.past.clone()} selected={state.selected.clone()} {onselect} {ondelete} />
                 </section>
             </main>
             { announcer }

@@ -2,7 +2,7 @@
 // and read what a user sees.
 import { test, before, after, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, paste, DIST } from "./harness.mjs";
+import { serve, launch, paste, readRows, waitForRows, DIST } from "./harness.mjs";
 
 let server, browser, page;
 
@@ -35,18 +35,17 @@ async function apply(yaml) {
 /** Chooses a preset and waits for its `count` steps. */
 async function loadPreset(label, count) {
   await page.getByTestId("presets").selectOption({ label });
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="outcome"]').length === n, count);
+  await waitForRows(page, "outcomes", count);
 }
 
+/** Every step of the log (a windowed list, read by scrolling it). */
 async function outcomes() {
-  return page.getByTestId("outcome").evaluateAll((items) =>
-    items.map((li) => ({
-      service: li.dataset.service,
-      result: li.dataset.result,
-      nodePorts: li.dataset.nodePorts ? li.dataset.nodePorts.split(",").map(Number) : [],
-      text: li.textContent,
-    })),
-  );
+  return (await readRows(page, "outcomes")).map((row) => ({
+    service: row.service,
+    result: row.result,
+    nodePorts: row.nodePorts ? row.nodePorts.split(",").map(Number) : [],
+    text: row.text,
+  }));
 }
 
 test("paste, apply: outcomes, nodePorts in the dynamic band, the band summary", async () => {
@@ -185,6 +184,8 @@ test("add Services, delete one, reset", async () => {
   await page.getByTestId("add-services").click();
   assert.equal((await outcomes()).length, 40);
   assert.match(await page.getByTestId("band-summary").textContent(), /40 used/);
+  // The list is windowed, sorted by name: filler-7 is near its end.
+  await page.locator(".services .window").evaluate((box) => (box.scrollTop = box.scrollHeight));
   await page.getByRole("button", { name: "Delete default/filler-7" }).click();
   const steps = await outcomes();
   assert.deepEqual([steps[40].service, steps[40].result], ["default/filler-7", "deleted"]);
@@ -215,7 +216,7 @@ test("a nodePort stored on an ExternalName Service holds nothing; shared ports a
       "---\n" + service("dns", "  type: LoadBalancer\n  externalTrafficPolicy: Local\n  healthCheckNodePort: 30156\n" +
         "  ports:\n  - {name: dns-tcp, port: 53, protocol: TCP, nodePort: 31243}\n  - {name: dns-udp, port: 53, protocol: UDP}\n"),
   );
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="outcome"]').length === 3);
+  await waitForRows(page, "outcomes", 3);
   assert.deepEqual((await outcomes()).map((o) => o.result), ["created", "created", "created"]);
   const ports = (key) => page.locator(`[data-testid="services"] [data-service="${key}"] .ports`).textContent();
   assert.equal(await ports("default/ext"), "no nodePorts");
@@ -231,14 +232,44 @@ test("a nodePort stored on an ExternalName Service holds nothing; shared ports a
 
 test("the step log follows new steps and keeps its place when a step is clicked", async () => {
   await loadPreset("KEP-3668: a fixed port taken first", 101);
-  const log = page.getByTestId("outcomes");
-  const atBottom = await log.evaluate((ol) => ol.scrollTop + ol.clientHeight >= ol.scrollHeight - 2);
+  const log = page.locator(".outcomes .window");
+  const atBottom = await log.evaluate((box) => box.scrollTop + box.clientHeight >= box.scrollHeight - 2);
   assert.ok(atBottom, "the newest step is in view");
-  await log.evaluate((ol) => (ol.scrollTop = 200));
+  await log.evaluate((box) => (box.scrollTop = 200));
   const button = page.locator('[data-testid="outcome"] button[data-select]').filter({ hasText: "apps/app-10" }).first();
   await button.click();
   assert.equal(await page.locator(".service.selected").getAttribute("data-service"), "apps/app-10");
-  assert.ok(Math.abs((await log.evaluate((ol) => ol.scrollTop)) - 200) < 40, "the log keeps its place");
+  assert.ok(Math.abs((await log.evaluate((box) => box.scrollTop)) - 200) < 40, "the log keeps its place");
+  // Time travel brings the step shown into view.
+  await page.locator("h1").click();
+  await page.keyboard.press("Home");
+  await page.keyboard.press("ArrowRight");
+  await page.locator(".outcome.current").waitFor();
+  assert.equal(await page.locator(".outcome.current").getAttribute("data-service"), "apps/app-1");
+  assert.equal(await log.evaluate((box) => box.scrollTop), 0);
+});
+
+test("the log and the Service list render only the rows in view, however long they are", async () => {
+  await page.getByTestId("add-count").fill("2000");
+  await page.getByTestId("add-count").press("Tab");
+  await page.getByTestId("add-services").click();
+  await waitForRows(page, "outcomes", 2000);
+  await waitForRows(page, "services", 2000);
+  const rendered = (testid) =>
+    page.locator(`[data-testid="${testid}"] li`).evaluateAll((rows) => rows.map((li) => Number(li.getAttribute("aria-posinset"))));
+  for (const testid of ["outcomes", "services"]) {
+    const rows = await rendered(testid);
+    assert.ok(rows.length > 3 && rows.length < 60, `${testid}: ${rows.length} rows rendered`);
+  }
+  assert.ok((await rendered("outcomes")).includes(2000), "the newest step is in view");
+  // Scrolled to the middle, the rows there are rendered, numbered as they are in the whole list.
+  const box = page.locator(".outcomes .window");
+  await box.evaluate((box) => (box.scrollTop = box.scrollHeight / 2));
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="outcomes"] li')].some((li) => li.getAttribute("aria-posinset") === "1000"));
+  const middle = page.locator('[data-testid="outcome"] button[data-seek="1000"]');
+  assert.equal(await middle.textContent(), "1000");
+  await page.locator('.services .window').evaluate((box) => (box.scrollTop = box.scrollHeight));
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="services"] li')].some((li) => li.getAttribute("aria-posinset") === "2000"));
 });
 
 test("the seed replays the same dynamic ports; a bad seed is refused", async () => {
@@ -317,7 +348,8 @@ test("why this port: the random start, the scan, the holder, the fallback, the b
   assert.match(await explain(), /Step 1: default\/a — created/);
 
   await loadPreset("A range filling up", 43);
-  await page.locator('[data-testid="outcome"] button[data-seek="26"]').click();
+  await page.getByTestId("scrubber").fill("26");
+  assert.equal(await page.getByTestId("step-position").textContent(), "Step 26 of 43");
   assert.match(await explain(), /80\/TCP: every port of the dynamic band was taken, so the allocator fell back to the static band 30000–30015 \(16\): it drew a random start, \d+; /);
   await page.getByTestId("static-subrange").uncheck();
   assert.match(await page.getByTestId("formula").textContent(), /^Band split off \(legacy\): dynamic ports come from all 40 ports of 30000-30039\.$/);

@@ -69,3 +69,40 @@ export function gzippedCode(root) {
     .filter((file) => /\.(wasm|js)$/.test(file))
     .reduce((sum, file) => sum + gzipSync(readFileSync(join(root, file)), { level: 9 }).length, 0);
 }
+
+/** Every row of a windowed list (`testid`: "outcomes" or "services"), read by scrolling it from
+ * top to bottom: the list renders only the rows in view. Each row is `{ ...dataset, text }` of its
+ * content; the list's scroll position is put back. */
+export function readRows(page, testid) {
+  return page.evaluate(async (testid) => {
+    const list = document.querySelector(`[data-testid="${testid}"]`);
+    if (!list) return [];
+    const box = list.parentElement;
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const count = Number(list.dataset.count);
+    const rows = new Map();
+    const saved = box.scrollTop;
+    box.scrollTop = 0;
+    for (;;) {
+      await frame();
+      for (const li of list.querySelectorAll("li[aria-posinset]")) {
+        const row = li.firstElementChild;
+        rows.set(Number(li.getAttribute("aria-posinset")), { ...row.dataset, text: row.textContent });
+      }
+      if (rows.size >= count || box.scrollTop + box.clientHeight >= box.scrollHeight - 1) break;
+      // A screenful on, and a few rows of the overscan below it.
+      const row = list.querySelector("li[aria-posinset]")?.offsetHeight ?? 0;
+      box.scrollTop += box.clientHeight + 6 * row;
+    }
+    box.scrollTop = saved;
+    return [...rows.keys()].sort((a, b) => a - b).map((n) => rows.get(n));
+  }, testid);
+}
+
+/** Waits until the windowed list `testid` has `count` rows. */
+export function waitForRows(page, testid, count) {
+  return page.waitForFunction(
+    ([testid, count]) => document.querySelector(`[data-testid="${testid}"]`)?.dataset.count === String(count),
+    [testid, count],
+  );
+}

@@ -11,6 +11,7 @@ use crate::service::Service;
 use crate::status::ApiError;
 use crate::yaml::Pos;
 use portband_allocator::{Bands, Config, PortAllocator, PortRange};
+use std::sync::Arc;
 
 /// What a simulated kube-apiserver is configured with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -94,8 +95,9 @@ impl Stored {
 pub struct Cluster {
     config: ClusterConfig,
     allocator: PortAllocator,
-    /// Sorted by (namespace, name).
-    services: Vec<Stored>,
+    /// Sorted by (namespace, name); shared, so that a copy of the cluster (a checkpoint of its
+    /// history) copies pointers, not Services.
+    services: Vec<Arc<Stored>>,
 }
 
 impl Cluster {
@@ -131,7 +133,7 @@ impl Cluster {
     }
 
     /// The stored Services, ordered by namespace, then name.
-    pub fn services(&self) -> &[Stored] {
+    pub fn services(&self) -> &[Arc<Stored>] {
         &self.services
     }
 
@@ -139,7 +141,7 @@ impl Cluster {
     pub fn service(&self, key: &ServiceKey) -> Option<&Stored> {
         self.find(&key.namespace, &key.name)
             .ok()
-            .map(|i| &self.services[i])
+            .map(|i| &*self.services[i])
     }
 
     /// Where `namespace/name` is, or would go, in the sorted list.
@@ -225,8 +227,8 @@ impl Cluster {
                         outcome.allocations = committed.allocations;
                         outcome.released = committed.released;
                         match found {
-                            Ok(i) => self.services[i] = stored,
-                            Err(i) => self.services.insert(i, stored),
+                            Ok(i) => self.services[i] = Arc::new(stored),
+                            Err(i) => self.services.insert(i, Arc::new(stored)),
                         }
                         outcome
                     }
@@ -256,6 +258,7 @@ impl Cluster {
         match found.ok().map(|i| self.services.remove(i)) {
             Some(stored) => {
                 let released = registry::delete(&mut self.allocator, &stored.service);
+                let stored = Arc::unwrap_or_clone(stored);
                 let mut outcome = self.outcome(Action::Delete, key_text, Verdict::Deleted, source);
                 outcome.ports = stored.ports;
                 outcome.health_check = stored.health_check;
@@ -335,12 +338,19 @@ impl Cluster {
     }
 }
 
+/// How many steps apart a history keeps copies of its state, so that any earlier state is at
+/// most this many steps of replay away.
+pub const CHECKPOINT_INTERVAL: usize = 2048;
+
 /// A run: the configuration, every step with its outcome, and the state after the last one.
 #[derive(Clone, Debug)]
 pub struct History {
     cluster: Cluster,
     steps: Vec<Step>,
     outcomes: Vec<Outcome>,
+    /// The state after every [`CHECKPOINT_INTERVAL`] steps: `checkpoints[k]` after `(k + 1)` times
+    /// that many (cheap: the Services are shared).
+    checkpoints: Vec<Cluster>,
 }
 
 impl History {
@@ -350,6 +360,7 @@ impl History {
             cluster: Cluster::new(config),
             steps: Vec::new(),
             outcomes: Vec::new(),
+            checkpoints: Vec::new(),
         }
     }
 
@@ -358,6 +369,9 @@ impl History {
         let outcome = self.cluster.run(&step);
         self.steps.push(step);
         self.outcomes.push(outcome);
+        if self.steps.len() % CHECKPOINT_INTERVAL == 0 {
+            self.checkpoints.push(self.cluster.clone());
+        }
         self.outcomes.last().expect("just pushed")
     }
 
@@ -376,10 +390,15 @@ impl History {
         &self.outcomes
     }
 
-    /// The state after the first `count` steps, rebuilt by replaying them (the seed makes the replay exact).
+    /// The state after the first `count` steps, rebuilt by replaying them from the nearest
+    /// checkpoint before (the seed makes the replay exact).
     pub fn state_at(&self, count: usize) -> Cluster {
-        let mut cluster = Cluster::new(self.cluster.config());
-        for step in &self.steps[..count.min(self.steps.len())] {
+        let count = count.min(self.steps.len());
+        let (mut cluster, from) = match (count / CHECKPOINT_INTERVAL).checked_sub(1) {
+            Some(k) => (self.checkpoints[k].clone(), (k + 1) * CHECKPOINT_INTERVAL),
+            None => (Cluster::new(self.cluster.config()), 0),
+        };
+        for step in &self.steps[from..count] {
             cluster.run(step);
         }
         cluster

@@ -38,7 +38,7 @@ mod validation;
 mod yaml;
 
 pub use check::{check, Diagnostic, Location, Severity};
-pub use cluster::{Cluster, ClusterConfig, History, Source, Step, Stored};
+pub use cluster::{Cluster, ClusterConfig, History, Source, Step, Stored, CHECKPOINT_INTERVAL};
 pub use decode::Object;
 pub use input::{
     read, write_scenario, Entry, Input, MAX_NESTING, MAX_REPEAT, MAX_SEED, MAX_STEPS,

@@ -1,45 +1,27 @@
 //! "Why this port?": how the allocator reached the step at the cursor, and how the range splits.
 
-use crate::state::Shared;
 use portband_allocator::{
     static_band_size, BandKind, Bands, PortRange, STATIC_BAND_MAX, STATIC_BAND_MIN,
     STATIC_BAND_STEP, STATIC_BAND_THRESHOLD,
 };
-use portband_kube::{Cause, History, Outcome, Provenance, Verdict};
+use portband_kube::{Cause, Cluster, Outcome, Provenance, Verdict};
 use yew::prelude::*;
 
-/// Props of [`Explain`].
-#[derive(Properties, PartialEq)]
-pub struct ExplainProps {
-    /// The run.
-    pub history: Shared<History>,
-    /// How many steps the shown state has run; the last of them is explained.
-    pub position: usize,
-    /// The allocator's bands.
-    pub bands: Bands,
-    /// The range.
-    pub range: PortRange,
-    /// Whether the KEP-3668 band split is on.
-    pub static_subrange: bool,
-}
-
-/// The explanation panel.
-#[component]
-pub fn Explain(props: &ExplainProps) -> Html {
-    let step = props
-        .position
-        .checked_sub(1)
-        .and_then(|i| props.history.outcomes().get(i));
+/// The explanation panel for step `step` (from 1) and its outcome, if the cursor is after one, in
+/// `cluster` (a view function: it keeps no state).
+pub fn explain(step: Option<(usize, &Outcome)>, cluster: &Cluster) -> Html {
+    let bands = cluster.bands();
+    let config = cluster.config();
     html! {
         <div class="explain" data-testid="explain">
             <h2>{ "Why this port?" }</h2>
-            if let Some(outcome) = step {
-                <p class="step-title">{ format!("Step {}: {} — {}", props.position, outcome.service, outcome.verdict.as_str()) }</p>
-                <ul>{ for reasons(outcome, &props.bands).into_iter().map(|r| html! { <li>{ r }</li> }) }</ul>
+            if let Some((position, outcome)) = step {
+                <p class="step-title">{ format!("Step {position}: {} — {}", outcome.service, outcome.verdict.as_str()) }</p>
+                <ul>{ for reasons(outcome, &bands).into_iter().map(|r| html! { <li>{ r }</li> }) }</ul>
             } else {
                 <p class="empty">{ "Apply something, or step forward, to see why each port was chosen." }</p>
             }
-            <p class="formula" data-testid="formula">{ formula(props.range, props.static_subrange) }</p>
+            <p class="formula" data-testid="formula">{ formula(config.range, config.static_subrange) }</p>
         </div>
     }
 }

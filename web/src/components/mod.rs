@@ -10,3 +10,4 @@ pub mod services;
 pub mod share;
 pub mod summary;
 pub mod timeline;
+pub mod window;

@@ -1,12 +1,13 @@
-//! The log of steps: what each did, its nodePorts and bands, and the apiserver's error text.
-//! Rendered as HTML text (see `markup`): a run can have thousands of steps.
+//! The log of steps: what each did, its nodePorts with their band and provenance, and the
+//! apiserver's error text, windowed (a history may hold 100,000 steps).
 
-use crate::markup::{clicked_button, element, escape};
-use crate::state::{Action, Dispatch, Shared};
+use crate::components::window::{clicked, Window};
+use crate::state::Shared;
 use portband_kube::{Cause, History, Outcome};
-use std::fmt::Write;
-use web_sys::Element;
 use yew::prelude::*;
+
+/// Every row's height in CSS pixels: two lines of text (the stylesheet keeps it).
+const ROW_HEIGHT: u32 = 46;
 
 /// Props of [`Outcomes`].
 #[derive(Properties, PartialEq)]
@@ -19,180 +20,136 @@ pub struct OutcomesProps {
     pub selected: Option<String>,
     /// How many steps the shown state has run (later steps are dimmed).
     pub position: usize,
-    /// Where actions go.
-    pub ondispatch: Dispatch,
+    /// Show the cluster after this many steps.
+    pub onseek: Callback<usize>,
+    /// Highlight this Service.
+    pub onselect: Callback<String>,
 }
 
-/// The outcome log. A click on a step's number moves the cursor there; on its Service, highlights it.
+/// The outcome log. A click on a step's number moves the cursor there; on its Service, highlights
+/// it. The step shown (the newest, after an Apply) is scrolled into view.
 #[component]
 pub fn Outcomes(props: &OutcomesProps) -> Html {
-    let list = use_node_ref();
-    let items = {
+    let len = props.history.outcomes().len();
+    let row = {
         let deps = (
             props.history.clone(),
             props.fresh.clone(),
             props.selected.clone(),
             props.position,
         );
-        use_memo(deps, |(history, fresh, selected, position)| {
-            render(history.outcomes(), fresh, selected.as_deref(), *position)
-        })
+        use_callback(
+            deps,
+            move |i: usize, (history, fresh, selected, position)| {
+                let outcome = &history.outcomes()[i];
+                // The step the cursor stands after is current; later ones have not happened yet.
+                let when = match (i + 1).cmp(position) {
+                    std::cmp::Ordering::Equal if *position < history.outcomes().len() => "current",
+                    std::cmp::Ordering::Greater => "future",
+                    _ => "",
+                };
+                let row = Row {
+                    number: i + 1,
+                    outcome,
+                    fresh: fresh.contains(&i),
+                    selected: selected.as_deref() == Some(outcome.service.as_str()),
+                    when,
+                };
+                row.render()
+            },
+        )
     };
-    // New steps scroll the newest into view; any other re-render keeps the reader's place, read
-    // here, before the list's content is replaced (which resets its scroll position). Only then:
-    // the read forces a layout of the half-updated page (24 ms of an Apply of 500 Services).
-    let count = props.history.outcomes().len();
-    let scroll = use_mut_ref(|| (0usize, 0i32));
-    if scroll.borrow().0 == count {
-        if let Some(list) = list.cast::<Element>() {
-            scroll.borrow_mut().1 = list.scroll_top();
-        }
-    }
-    {
-        let (list, scroll) = (list.clone(), scroll.clone());
-        use_effect_with(items.clone(), move |_| {
-            let Some(list) = list.cast::<Element>() else {
-                return;
-            };
-            let mut scroll = scroll.borrow_mut();
-            if scroll.0 != count {
-                scroll.0 = count;
-                list.set_scroll_top(list.scroll_height());
-            } else {
-                list.set_scroll_top(scroll.1);
-            }
-        });
-    }
+    // One handler for the whole list: each row's buttons say what they do.
     let onclick = {
-        let ondispatch = props.ondispatch.clone();
+        let (onseek, onselect) = (props.onseek.clone(), props.onselect.clone());
         Callback::from(move |e: MouseEvent| {
-            let Some(button) = clicked_button(&e) else {
-                return;
-            };
-            if let Some(step) = button
-                .get_attribute("data-seek")
-                .and_then(|n| n.parse().ok())
-            {
-                ondispatch.dispatch(Action::Seek(step));
-            } else if let Some(key) = button.get_attribute("data-select") {
-                ondispatch.dispatch(Action::Select(Some(key)));
+            if let Some(step) = clicked(&e, "data-seek").and_then(|n| n.parse().ok()) {
+                onseek.emit(step);
+            } else if let Some(service) = clicked(&e, "data-select") {
+                onselect.emit(service);
             }
         })
     };
     html! {
         <div class="outcomes">
-            <h2>{ format!("Steps ({count})") }</h2>
-            if count == 0 {
+            <h2>{ format!("Steps ({len})") }</h2>
+            if len == 0 {
                 <p class="empty">{ "Nothing applied yet." }</p>
             }
-            <ol ref={list} data-testid="outcomes" aria-live="polite" {onclick}>
-                { Html::from_html_unchecked(AttrValue::from((*items).clone())) }
-            </ol>
+            <Window {len} row_height={ROW_HEIGHT} {row} follow={props.position.checked_sub(1)}
+                testid="outcomes" label="Steps" {onclick} />
         </div>
     }
 }
 
-/// The most steps listed at once: a window around the cursor. A thousand rows take the browser a
-/// few tens of milliseconds to build; 65,536 took seconds.
-const MOST: usize = 1000;
-
-/// The `<li>` of each step in the window around the cursor, and a note for those left out.
-fn render(
-    outcomes: &[Outcome],
-    fresh: &std::ops::Range<usize>,
-    selected: Option<&str>,
-    position: usize,
-) -> String {
-    let len = outcomes.len();
-    let first = position
-        .saturating_sub(MOST / 2)
-        .min(len.saturating_sub(MOST));
-    let last = len.min(first + MOST);
-    let mut out = String::with_capacity((last - first) * 300);
-    if first > 0 {
-        let _ = write!(
-            out,
-            r#"<li class="elided">Steps 1–{first} are not listed: step back to see them.</li>"#
-        );
-    }
-    for (i, outcome) in outcomes.iter().enumerate().take(last).skip(first) {
-        // The step the cursor stands after is current; later ones have not happened yet.
-        let when = match (i + 1).cmp(&position) {
-            std::cmp::Ordering::Equal if position < len => " current",
-            std::cmp::Ordering::Greater => " future",
-            _ => "",
-        };
-        let selected = selected == Some(outcome.service.as_str());
-        step(&mut out, i, outcome, fresh.contains(&i), selected, when);
-    }
-    if last < len {
-        let _ = write!(
-            out,
-            r#"<li class="elided">Steps {}–{len} are not listed: step forward to see them.</li>"#,
-            last + 1
-        );
-    }
-    out
+/// One step of the log.
+struct Row<'a> {
+    number: usize,
+    outcome: &'a Outcome,
+    fresh: bool,
+    selected: bool,
+    when: &'static str,
 }
 
-fn step(out: &mut String, i: usize, outcome: &Outcome, fresh: bool, selected: bool, when: &str) {
-    let verdict = outcome.verdict.as_str();
-    let node_ports: Vec<String> = outcome
-        .held()
-        .iter()
-        .filter(|h| !h.ports.is_empty())
-        .map(|h| h.node_port.to_string())
-        .collect();
-    let service = escape(&outcome.service);
-    let _ = write!(
-        out,
-        r#"<li class="outcome {verdict}{}{}{when}" data-testid="outcome" data-service="{service}" data-result="{verdict}" data-node-ports="{}"><div class="line"><button class="link n" data-seek="{}" title="Show the cluster after this step, and why">{}</button><span class="verb">{}</span><button class="link service" data-select="{service}">{service}</button><span class="verdict {verdict}">{verdict}</span>"#,
-        if fresh { " fresh" } else { "" },
-        if selected { " selected" } else { "" },
-        node_ports.join(","),
-        i + 1,
-        i + 1,
-        outcome.action.as_str(),
-    );
-    if let Some(kind) = &outcome.kind {
-        element(out, "span", r#" class="kind""#, &format!("({kind})"));
-    }
-    out.push_str("</div>");
-    let lines = outcome.port_lines();
-    if !lines.is_empty() {
-        out.push_str(r#"<ul class="ports">"#);
-        for line in &lines {
-            element(out, "li", "", line);
+impl Row<'_> {
+    fn render(&self) -> Html {
+        let outcome = self.outcome;
+        let verdict = outcome.verdict.as_str();
+        let node_ports: Vec<String> = outcome
+            .held()
+            .iter()
+            .filter(|h| !h.ports.is_empty())
+            .map(|h| h.node_port.to_string())
+            .collect();
+        let detail = match &outcome.error {
+            Some(error) => {
+                let text = outcome
+                    .kubectl_error("STDIN")
+                    .unwrap_or_else(|| error.to_string());
+                let holder = match &outcome.cause {
+                    Some(Cause::Taken {
+                        holder: Some(holder),
+                        ..
+                    }) => format!(
+                        " The port is held by {} ({}).",
+                        holder.service, holder.field
+                    ),
+                    Some(Cause::Taken { holder: None, .. }) => {
+                        " An earlier field of the same request took the port.".to_owned()
+                    }
+                    _ => String::new(),
+                };
+                let code = format!("{} {}", error.code(), error.reason());
+                html! {
+                    <p class="apierror" title={format!("{code}: {text}{holder}")}>
+                        <span class="code">{ code }</span><code>{ text }</code>
+                        <span class="holder">{ holder }</span>
+                    </p>
+                }
+            }
+            None => {
+                let lines = outcome.port_lines();
+                html! { <p class="ports">{ lines.join(" · ") }</p> }
+            }
+        };
+        html! {
+            <div class={classes!("outcome", verdict, self.fresh.then_some("fresh"), self.selected.then_some("selected"), self.when)}
+                data-testid="outcome" data-service={outcome.service.clone()} data-result={verdict}
+                data-node-ports={node_ports.join(",")}>
+                <div class="line">
+                    <button class="link n" data-seek={self.number.to_string()}
+                        title="Show the cluster after this step, and why">{ self.number }</button>
+                    <span class="verb">{ outcome.action.as_str() }</span>
+                    <button class="link service" data-select={outcome.service.clone()}>
+                        { &outcome.service }
+                    </button>
+                    <span class={classes!("verdict", verdict)}>{ verdict }</span>
+                    if let Some(kind) = &outcome.kind {
+                        <span class="kind">{ format!("({kind})") }</span>
+                    }
+                </div>
+                { detail }
+            </div>
         }
-        out.push_str("</ul>");
     }
-    if let Some(error) = &outcome.error {
-        out.push_str(r#"<p class="apierror">"#);
-        element(
-            out,
-            "span",
-            r#" class="code""#,
-            &format!("{} {}", error.code(), error.reason()),
-        );
-        element(
-            out,
-            "code",
-            "",
-            &outcome
-                .kubectl_error("STDIN")
-                .unwrap_or_else(|| error.to_string()),
-        );
-        if let Some(Cause::Taken { holder, .. }) = &outcome.cause {
-            let note = match holder {
-                Some(holder) => format!(
-                    " The port is held by {} ({}).",
-                    holder.service, holder.field
-                ),
-                None => " An earlier field of the same request took the port.".to_owned(),
-            };
-            element(out, "span", r#" class="holder""#, &note);
-        }
-        out.push_str("</p>");
-    }
-    out.push_str("</li>");
 }

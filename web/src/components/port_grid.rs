@@ -213,7 +213,7 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
             <p class="cell-info" data-testid="cell-info" aria-live="polite">
                 { info.unwrap_or_else(|| "Point at a port, or focus the grid and use the arrow keys.".to_owned()) }
             </p>
-            { Html::from_html_unchecked(AttrValue::Static(LEGEND)) }
+            { legend() }
         </div>
     }
 }
@@ -343,14 +343,27 @@ fn draw(
 
 /// The legend: what each look of a cell means. Bands differ by hatching and a fence, not colour alone.
 /// Static, so written once as HTML.
-const LEGEND: &str = concat!(
-    r#"<ul class="legend" aria-label="Legend">"#,
-    r#"<li><span class="swatch free"></span>free (dynamic band)</li>"#,
-    r#"<li><span class="swatch free-static"></span>free (static band: hatched, fenced by a dark line)</li>"#,
-    r#"<li><span class="swatch taken"></span>taken: one colour per Service</li>"#,
-    r#"<li><span class="swatch explicit"></span>dot: nodePort written in the manifest</li>"#,
-    r#"<li><span class="swatch fresh"></span>white ring: taken by the last action</li>"#,
-    r#"<li><span class="swatch conflict"></span>crossed: the port a rejection fought over</li>"#,
-    r#"<li><span class="swatch selected"></span>black ring: the selected Service</li>"#,
-    "</ul>"
-);
+/// What the grid's marks mean: a swatch's class and its meaning.
+const LEGEND: [(&str, &str); 7] = [
+    ("free", "free (dynamic band)"),
+    (
+        "free-static",
+        "free (static band: hatched, fenced by a dark line)",
+    ),
+    ("taken", "taken: one colour per Service"),
+    ("explicit", "dot: nodePort written in the manifest"),
+    ("fresh", "white ring: taken by the last action"),
+    ("conflict", "crossed: the port a rejection fought over"),
+    ("selected", "black ring: the selected Service"),
+];
+
+/// The legend of the grid's marks.
+fn legend() -> Html {
+    html! {
+        <ul class="legend" aria-label="Legend">
+            { for LEGEND.iter().map(|(class, text)| html! {
+                <li><span class={classes!("swatch", *class)}></span>{ *text }</li>
+            }) }
+        </ul>
+    }
+}

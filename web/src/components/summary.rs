@@ -1,22 +1,10 @@
 //! Used and free ports per band, and the allocator's upstream metrics.
 
-use crate::state::Shared;
-use portband_kube::{Cluster, History};
+use portband_kube::Cluster;
 use yew::prelude::*;
 
-/// Props of [`Summary`].
-#[derive(Properties, PartialEq)]
-pub struct SummaryProps {
-    /// The run.
-    pub history: Shared<History>,
-    /// The cluster at the history's cursor, when that is in the past.
-    pub past: Option<Shared<Cluster>>,
-}
-
-/// The band summary and the metrics.
-#[component]
-pub fn Summary(props: &SummaryProps) -> Html {
-    let cluster = props.past.as_deref().unwrap_or(props.history.cluster());
+/// The band summary and the metrics of `cluster` (a view function: it keeps no state).
+pub fn summary(cluster: &Cluster) -> Html {
     let allocator = cluster.allocator();
     let bands = cluster.bands();
     let usage = allocator.band_usage();
@@ -45,20 +33,28 @@ pub fn Summary(props: &SummaryProps) -> Html {
                 <br />
                 <span class="dynamic-swatch" aria-hidden="true"></span>{ dynamic_text }
             </p>
-            { Html::from_html_unchecked(AttrValue::from(metrics_html(metrics))) }
+            { self::metrics(metrics) }
         </div>
     }
 }
 
-/// The four metrics as a definition list (numbers only, so nothing needs escaping).
-fn metrics_html(m: &portband_allocator::Metrics) -> String {
-    format!(
-        r#"<dl class="metrics" title="kube_apiserver_nodeport_allocator_* as the apiserver would export them"><dt>allocated_ports</dt><dd>{}</dd><dt>available_ports</dt><dd>{}</dd><dt>allocation_total</dt><dd>static {} · dynamic {}</dd><dt>allocation_errors_total</dt><dd>static {} · dynamic {}</dd></dl>"#,
-        m.allocated_ports,
-        m.available_ports,
-        m.allocation_total.static_scope,
-        m.allocation_total.dynamic_scope,
-        m.allocation_errors_total.static_scope,
-        m.allocation_errors_total.dynamic_scope
-    )
+/// The four metrics as a definition list.
+fn metrics(m: &portband_allocator::Metrics) -> Html {
+    let by_scope = |s: portband_allocator::ByScope| {
+        format!("static {} · dynamic {}", s.static_scope, s.dynamic_scope)
+    };
+    let rows = [
+        ("allocated_ports", m.allocated_ports.to_string()),
+        ("available_ports", m.available_ports.to_string()),
+        ("allocation_total", by_scope(m.allocation_total)),
+        (
+            "allocation_errors_total",
+            by_scope(m.allocation_errors_total),
+        ),
+    ];
+    html! {
+        <dl class="metrics" title="kube_apiserver_nodeport_allocator_* as the apiserver would export them">
+            { for rows.into_iter().map(|(name, value)| html! { <><dt>{ name }</dt><dd>{ value }</dd></> }) }
+        </dl>
+    }
 }

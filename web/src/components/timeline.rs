@@ -1,44 +1,26 @@
 //! Time travel: step back and forward through the history, jump to either end, play, and a
 //! scrubber that shows where you are and how long the history is. The buttons never move.
 
-use crate::state::{Action, Dispatch};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// Props of [`Timeline`].
-#[derive(Properties, PartialEq)]
-pub struct TimelineProps {
-    /// How many steps the shown state has run.
-    pub position: usize,
-    /// How many steps there are.
-    pub len: usize,
-    /// Whether the history is playing.
-    pub playing: bool,
-    /// Where actions go.
-    pub ondispatch: Dispatch,
-}
-
-/// The step controls.
-#[component]
-pub fn Timeline(props: &TimelineProps) -> Html {
-    let seek = |n: usize| {
-        let ondispatch = props.ondispatch.clone();
-        Callback::from(move |_: MouseEvent| ondispatch.dispatch(Action::Seek(n)))
-    };
-    let (position, len) = (props.position, props.len);
-    let onplay = {
-        let ondispatch = props.ondispatch.clone();
-        Callback::from(move |_: MouseEvent| ondispatch.dispatch(Action::TogglePlay))
-    };
+/// The step controls, after `position` of `len` steps (a view function: it keeps no state).
+/// `onseek` shows the state after that many steps; `onplay` starts or stops playing.
+pub fn timeline(
+    position: usize,
+    len: usize,
+    playing: bool,
+    onseek: &Callback<usize>,
+    onplay: &Callback<()>,
+) -> Html {
+    let seek = |n: usize| onseek.reform(move |_: MouseEvent| n);
+    let onplay = onplay.reform(|_: MouseEvent| ());
     let onscrub = {
-        let ondispatch = props.ondispatch.clone();
+        let onseek = onseek.clone();
         Callback::from(move |e: InputEvent| {
-            if let Ok(n) = e
-                .target_unchecked_into::<HtmlInputElement>()
-                .value()
-                .parse()
-            {
-                ondispatch.dispatch(Action::Seek(n));
+            let value = e.target_unchecked_into::<HtmlInputElement>().value();
+            if let Ok(n) = value.parse() {
+                onseek.emit(n);
             }
         })
     };
@@ -51,8 +33,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         <div class="timeline" role="group" aria-label="History">
             <button data-testid="step-first" onclick={seek(0)} disabled={position == 0} title="Before the first step (Home)" aria-label="Before the first step">{ "|◀" }</button>
             <button data-testid="step-back" onclick={seek(position.saturating_sub(1))} disabled={position == 0} title="One step back (←)" aria-label="One step back">{ "◀" }</button>
-            <button data-testid="play" onclick={onplay} disabled={len == 0} aria-pressed={props.playing.to_string()} title="Play or pause (Space)">
-                { if props.playing { "Pause" } else { "Play" } }
+            <button data-testid="play" onclick={onplay} disabled={len == 0} aria-pressed={playing.to_string()} title="Play or pause (Space)">
+                { if playing { "Pause" } else { "Play" } }
             </button>
             <button data-testid="step-forward" onclick={seek(position + 1)} disabled={position >= len} title="One step forward (→)" aria-label="One step forward">{ "▶" }</button>
             <button data-testid="step-last" onclick={seek(len)} disabled={position >= len} title="After the last step (End)" aria-label="After the last step">{ "▶|" }</button>
