@@ -3,8 +3,8 @@
 mod cells;
 mod components;
 mod grid;
+mod hooks;
 mod link;
-mod persist;
 mod presets;
 mod saved;
 mod state;
@@ -19,8 +19,9 @@ use components::services::ServiceList;
 use components::share::Share;
 use components::summary::summary;
 use components::timeline::timeline;
-use state::{Action, AppState, Dispatch};
-use wasm_bindgen::JsCast;
+use hooks::{use_handlers, use_persistence, use_player, use_shortcuts, Sharing};
+use saved::{Saved, Slot};
+use state::AppState;
 use yew::prelude::*;
 
 /// The heap: Talc instead of the standard library's dlmalloc, 3 kB (gzipped) smaller.
@@ -32,89 +33,79 @@ static HEAP: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocato
 /// or, in an embed, the step controls, the grid and the log alone.
 #[component]
 fn App() -> Html {
-    let fragment = use_memo((), |_| persist::incoming_fragment());
+    let fragment = use_memo((), |_| hooks::incoming_fragment());
     let state = {
         let fragment = fragment.clone();
-        use_reducer(move || AppState::restored(&fragment))
+        use_reducer(move || {
+            // An embed never reads the work saved in the browser.
+            let load = |slot| {
+                if fragment.embed {
+                    Saved::default()
+                } else {
+                    saved::load(slot)
+                }
+            };
+            AppState::opened(&fragment, load(Slot::Current), load(Slot::BeforeLink))
+        })
     };
     let dispatch = state.dispatcher();
-    let (sharing, kept) = persist::use_persistence(&state, dispatch.clone(), &fragment);
-    let history = &state.history;
-    let cluster = state.shown();
+    let (sharing, kept) = use_persistence(&state, dispatch.clone(), &fragment);
     use_shortcuts(dispatch.clone());
-    use_player(state.playing, dispatch.clone());
-    let fresh = view::fresh_ports(&history.outcomes()[state.fresh.clone()]);
+    use_player(state.timeline.playing, dispatch.clone());
+    let on = use_handlers(&dispatch);
+    let timeline_state = &state.timeline;
+    let history = &timeline_state.history;
+    let cluster = timeline_state.shown();
+    let fresh_outcomes = &history.outcomes()[timeline_state.fresh.clone()];
     // The step the cursor stands after, numbered from 1.
-    let shown_step = state
+    let shown_step = timeline_state
         .position()
         .checked_sub(1)
         .and_then(|i| Some((i + 1, history.outcomes().get(i)?)));
-    let scans = shown_step
-        .map(|(_, outcome)| view::scans(outcome))
-        .unwrap_or_default();
-    let conflict = view::conflict(&history.outcomes()[state.fresh.clone()]);
-    let problem = state.problem.as_ref().map(|problem| {
-        html! { <div class="problem" role="alert" data-testid="error">{ &problem.message }</div> }
-    });
-    let onseek = {
-        let dispatch = dispatch.clone();
-        use_callback((), move |n: usize, _| dispatch.dispatch(Action::Seek(n)))
-    };
-    let onplay = {
-        let dispatch = dispatch.clone();
-        use_callback((), move |(), _| dispatch.dispatch(Action::TogglePlay))
+    let problems = html! {
+        { for state.problems().into_iter().map(|problem| html! {
+            <div class="problem" role="alert" data-testid="error">{ problem }</div>
+        }) }
     };
     let timeline = timeline(
-        state.position(),
+        timeline_state.position(),
         history.outcomes().len(),
-        state.playing,
-        &onseek,
-        &onplay,
+        timeline_state.playing,
+        &on.seek,
+        &on.play,
     );
     let grid = html! {
         <PortGrid
-            cells={state.cells.clone()}
+            cells={timeline_state.cells.clone()}
             bands={cluster.bands()}
             range={cluster.allocator().range()}
             selected={state.selected.clone()}
-            {fresh}
-            conflict={conflict}
-            {scans}
-            ondispatch={dispatch.clone()}
+            fresh={view::fresh_ports(fresh_outcomes)}
+            conflict={view::conflict(fresh_outcomes)}
+            scans={shown_step.map(|(_, outcome)| view::scans(outcome)).unwrap_or_default()}
+            onselect={on.select.clone()}
         />
     };
     let editor = html! {
         <Editor
-            text={state.editor.clone()}
-            problem_line={state.problem.as_ref().and_then(|p| p.line)}
-            marks={state.marks.clone()}
-            can_restore={state.replaced_editor.is_some()}
-            ondispatch={dispatch.clone()}
+            text={state.editor.text.clone()}
+            problem_line={state.editor.problem.as_ref().map(|p| p.line)}
+            marks={state.editor.marks.clone()}
+            can_restore={state.editor.replaced.is_some()}
+            onedit={on.edit.clone()}
+            onapply={on.apply.clone()}
+            onrestore={on.restore.clone()}
         />
     };
-    let onselect = {
-        let dispatch = dispatch.clone();
-        use_callback((), move |key: String, _| {
-            dispatch.dispatch(Action::Select(Some(key)))
-        })
-    };
-    let ondelete = {
-        let dispatch = dispatch.clone();
-        use_callback((), move |key, _| dispatch.dispatch(Action::Delete(key)))
-    };
     let outcomes = html! {
-        <Outcomes history={state.history.clone()} fresh={state.fresh.clone()} selected={state.selected.clone()}
-            position={state.position()} {onseek} onselect={onselect.clone()} />
+        <Outcomes history={history.clone()} fresh={timeline_state.fresh.clone()} selected={state.selected.clone()}
+            position={timeline_state.position()} onseek={on.seek.clone()} onselect={on.select.clone()} />
     };
-    let announcement = view::announce(history.outcomes(), state.fresh.clone());
+    let announcement = view::announce(history.outcomes(), timeline_state.fresh.clone());
     let announcer = html! { <div class="visually-hidden" aria-live="polite" data-testid="announcer">{ announcement }</div> };
-    if state.embed {
-        let onapply = {
-            let dispatch = dispatch.clone();
-            Callback::from(move |_| dispatch.dispatch(Action::Apply))
-        };
+    if state.link.embed {
         let open = match &sharing {
-            persist::Sharing::Link(fragment) => {
+            Sharing::Link(fragment) => {
                 format!("{}#{}", link::base(), fragment.trim_start_matches("embed&"))
             }
             _ => link::base(),
@@ -123,10 +114,10 @@ fn App() -> Html {
             <div class="app embed" data-testid="embed">
                 <div class="embed-bar">
                     { timeline }
-                    <button class="primary" data-testid="embed-apply" onclick={onapply} title="Apply the YAML below the grid">{ "Apply" }</button>
+                    <button class="primary" data-testid="embed-apply" onclick={on.apply.reform(|_| ())} title="Apply the YAML below the grid">{ "Apply" }</button>
                     <a href={open} target="_blank" rel="noopener">{ "Open in portband ↗" }</a>
                 </div>
-                { for problem }
+                { problems }
                 <div class="embed-body">
                     { grid }
                     { outcomes }
@@ -136,29 +127,31 @@ fn App() -> Html {
             </div>
         };
     }
+    let config = timeline_state.config();
     html! {
         <div class="app">
             <header class="bar">
                 <h1>{ "portband" }</h1>
                 <p class="tagline">{ "kube-apiserver's NodePort allocator, with the KEP-3668 static/dynamic band split" }</p>
                 <Controls
-                    range_text={state.range_text.clone()}
-                    seed_text={state.seed_text.clone()}
-                    static_subrange={state.config.static_subrange}
-                    ondispatch={dispatch.clone()}
+                    range_text={state.settings.range_text.clone()}
+                    seed_text={state.settings.seed_text.clone()}
+                    static_subrange={config.static_subrange}
+                    onrange={on.range.clone()} onseed={on.seed.clone()} onsubrange={on.subrange.clone()}
+                    onpreset={on.preset.clone()} onadd={on.add.clone()} onreset={on.reset.clone()}
                 />
-                <Share sharing={sharing.clone()} {kept} entries={state.entries.clone()} config={state.config} />
+                <Share sharing={sharing.clone()} {kept} entries={timeline_state.entries.clone()} {config} />
             </header>
-            { for problem }
+            { problems }
             if let Some(notice) = &state.notice {
                 <div class="notice" role="status">{ notice }</div>
             }
-            if state.before_link.is_some() {
+            if state.link.before_link.is_some() {
                 <div class="notice" role="status" data-testid="before-link">
                     { "A link replaced your own work; it is kept. " }
-                    <button data-testid="switch-back" onclick={dispatch_on(&dispatch, Action::SwitchBack)}>{ "Switch back to my work" }</button>
+                    <button data-testid="switch-back" onclick={on.switch_back.reform(|_| ())}>{ "Switch back to my work" }</button>
                     { " " }
-                    <button data-testid="drop-backup" onclick={dispatch_on(&dispatch, Action::DropBackup)}>{ "Forget it" }</button>
+                    <button data-testid="drop-backup" onclick={on.drop_backup.reform(|_| ())}>{ "Forget it" }</button>
                 </div>
             }
             <main>
@@ -171,76 +164,13 @@ fn App() -> Html {
                     { summary(cluster) }
                     { grid }
                     { explain(shown_step, cluster) }
-                    <ServiceList history={state.history.clone()} past={state.past.clone()} selected={state.selected.clone()} {onselect} {ondelete} />
+                    <ServiceList history={history.clone()} past={timeline_state.past().cloned()} selected={state.selected.clone()}
+                        onselect={on.select.clone()} ondelete={on.delete.clone()} />
                 </section>
             </main>
             { announcer }
         </div>
     }
-}
-
-/// A click handler that dispatches `action`.
-fn dispatch_on(dispatch: &Dispatch, action: Action) -> Callback<MouseEvent> {
-    let dispatch = dispatch.clone();
-    Callback::from(move |_| dispatch.dispatch(action.clone()))
-}
-
-/// Keyboard shortcuts for the history, anywhere but in a field or the grid: ← and → step, Home and
-/// End jump to either end, Space plays and pauses.
-#[hook]
-fn use_shortcuts(dispatch: Dispatch) {
-    use_effect_with((), move |_| {
-        let document = gloo::utils::document();
-        let listener = gloo::events::EventListener::new(&document, "keydown", move |event| {
-            let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
-                return;
-            };
-            if event.ctrl_key() || event.meta_key() || event.alt_key() || event.default_prevented()
-            {
-                return;
-            }
-            let in_control = event
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .is_some_and(|t| {
-                    t.closest("input, textarea, select, canvas, button")
-                        .ok()
-                        .flatten()
-                        .is_some()
-                });
-            let action = match event.key().as_str() {
-                "ArrowLeft" => Action::StepBy(-1),
-                "ArrowRight" => Action::StepBy(1),
-                "Home" => Action::Seek(0),
-                "End" => Action::Seek(usize::MAX),
-                " " => Action::TogglePlay,
-                _ => return,
-            };
-            if in_control {
-                return;
-            }
-            event.prevent_default();
-            dispatch.dispatch(action);
-        });
-        move || drop(listener)
-    });
-}
-
-/// While playing, a step forward every beat: 0.9 s, or 2 s for people who ask for reduced motion.
-#[hook]
-fn use_player(playing: bool, dispatch: Dispatch) {
-    use_effect_with(playing, move |&playing| {
-        let reduced = gloo::utils::window()
-            .match_media("(prefers-reduced-motion: reduce)")
-            .ok()
-            .flatten()
-            .is_some_and(|m| m.matches());
-        let beat = if reduced { 2000 } else { 900 };
-        let timer = playing.then(|| {
-            gloo::timers::callback::Interval::new(beat, move || dispatch.dispatch(Action::Tick))
-        });
-        move || drop(timer)
-    });
 }
 
 fn main() {

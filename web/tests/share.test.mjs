@@ -119,6 +119,17 @@ test("a link never destroys saved work: switch back restores it", async () => {
   await close(page);
 });
 
+test("a link pasted while the page is still writing its own address is not overwritten", async () => {
+  const page = await open();
+  await apply(page, service("mine"));
+  // At once, before the page has settled and packed its state into the address.
+  await page.evaluate(() => (location.hash = "#s=garbage!!"));
+  await page.getByTestId("error").waitFor();
+  await page.waitForTimeout(800);
+  assert.equal(await page.evaluate(() => location.hash), "#s=garbage!!");
+  await close(page);
+});
+
 test("a garbage fragment shows an error, keeps the saved work, and the app keeps working", async () => {
   const page = await open();
   await apply(page, service("kept"));

@@ -1,7 +1,6 @@
 //! The cluster's settings (range, seed, band split), presets, Reset, and "add Services".
 
 use crate::presets::PRESETS;
-use crate::state::{Action, Dispatch};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -14,34 +13,36 @@ pub struct ControlsProps {
     pub seed_text: String,
     /// Whether the KEP-3668 band split is on.
     pub static_subrange: bool,
-    /// Where actions go.
-    pub ondispatch: Dispatch,
+    /// Use this range, as typed.
+    pub onrange: Callback<String>,
+    /// Use this seed, as typed.
+    pub onseed: Callback<String>,
+    /// Turn the band split on or off.
+    pub onsubrange: Callback<bool>,
+    /// Load preset `i`.
+    pub onpreset: Callback<usize>,
+    /// Add this many Services.
+    pub onadd: Callback<usize>,
+    /// Forget every step.
+    pub onreset: Callback<()>,
 }
 
 /// The settings bar.
 #[component]
 pub fn Controls(props: &ControlsProps) -> Html {
     let add_count = use_state(|| 100usize);
-    let on = |make: fn(String) -> Action| {
-        let ondispatch = props.ondispatch.clone();
-        Callback::from(move |e: Event| {
-            ondispatch.dispatch(make(e.target_unchecked_into::<HtmlInputElement>().value()))
-        })
+    let text = |callback: &Callback<String>| {
+        callback.reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().value())
     };
-    let onsubrange = {
-        let ondispatch = props.ondispatch.clone();
-        Callback::from(move |e: Event| {
-            ondispatch.dispatch(Action::SetStaticSubrange(
-                e.target_unchecked_into::<HtmlInputElement>().checked(),
-            ))
-        })
-    };
+    let onsubrange = props
+        .onsubrange
+        .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked());
     let onpreset = {
-        let ondispatch = props.ondispatch.clone();
+        let onpreset = props.onpreset.clone();
         Callback::from(move |e: Event| {
             let select = e.target_unchecked_into::<HtmlSelectElement>();
             if let Ok(i) = select.value().parse() {
-                ondispatch.dispatch(Action::LoadPreset(i));
+                onpreset.emit(i);
             }
             select.set_value("");
         })
@@ -53,25 +54,20 @@ pub fn Controls(props: &ControlsProps) -> Html {
             add_count.set(value.trim().parse::<usize>().unwrap_or(0).min(65_536));
         })
     };
-    let onadd = {
-        let (ondispatch, count) = (props.ondispatch.clone(), *add_count);
-        Callback::from(move |_| ondispatch.dispatch(Action::AddServices(count)))
-    };
-    let onreset = {
-        let ondispatch = props.ondispatch.clone();
-        Callback::from(move |_| ondispatch.dispatch(Action::Reset))
-    };
+    let count = *add_count;
+    let onadd = props.onadd.reform(move |_: MouseEvent| count);
+    let onreset = props.onreset.reform(|_: MouseEvent| ());
     html! {
         <div class="controls">
             <label title="--service-node-port-range: a-b, a+offset or a single port; empty means 30000-32767">
                 { "Range " }
                 <input type="text" size="13" spellcheck="false" data-testid="range-input"
-                    value={props.range_text.clone()} onchange={on(Action::SetRange)} />
+                    value={props.range_text.clone()} onchange={text(&props.onrange)} />
             </label>
             <label title="The same seed gives the same dynamic ports">
                 { "Seed " }
                 <input type="text" inputmode="numeric" size="6" data-testid="seed-input"
-                    value={props.seed_text.clone()} onchange={on(Action::SetSeed)} />
+                    value={props.seed_text.clone()} onchange={text(&props.onseed)} />
             </label>
             <label title="KEP-3668 (ServiceNodePortStaticSubrange): dynamic ports avoid the static band while the dynamic band has room">
                 <input type="checkbox" data-testid="static-subrange" checked={props.static_subrange} onchange={onsubrange} />

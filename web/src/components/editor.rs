@@ -1,6 +1,5 @@
 //! The YAML editor: line numbers, marked error lines, Apply (button and Ctrl/Cmd+Enter).
 
-use crate::state::{Action, Dispatch};
 use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -15,28 +14,27 @@ pub struct EditorProps {
     pub marks: Vec<(u32, String)>,
     /// Whether a preset replaced text that can be put back.
     pub can_restore: bool,
-    /// Where actions go.
-    pub ondispatch: Dispatch,
+    /// The text changed.
+    pub onedit: Callback<String>,
+    /// Apply the text.
+    pub onapply: Callback<()>,
+    /// Put back the text a preset replaced.
+    pub onrestore: Callback<()>,
 }
 
 /// The editor pane.
 #[component]
 pub fn Editor(props: &EditorProps) -> Html {
     let gutter = use_node_ref();
-    let oninput = {
-        let ondispatch = props.ondispatch.clone();
-        Callback::from(move |e: InputEvent| {
-            ondispatch.dispatch(Action::Edit(
-                e.target_unchecked_into::<HtmlTextAreaElement>().value(),
-            ))
-        })
-    };
+    let oninput = props
+        .onedit
+        .reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>().value());
     let onkeydown = {
-        let ondispatch = props.ondispatch.clone();
+        let onapply = props.onapply.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
                 e.prevent_default();
-                ondispatch.dispatch(Action::Apply);
+                onapply.emit(());
             }
         })
     };
@@ -49,14 +47,8 @@ pub fn Editor(props: &EditorProps) -> Html {
             }
         })
     };
-    let onapply = {
-        let ondispatch = props.ondispatch.clone();
-        Callback::from(move |_| ondispatch.dispatch(Action::Apply))
-    };
-    let onrestore = {
-        let ondispatch = props.ondispatch.clone();
-        Callback::from(move |_| ondispatch.dispatch(Action::RestoreEditor))
-    };
+    let onapply = props.onapply.reform(|_: MouseEvent| ());
+    let onrestore = props.onrestore.reform(|_: MouseEvent| ());
     let gutter_runs = line_numbers(
         props.text.split('\n').count() as u32,
         props.problem_line,

@@ -23,7 +23,7 @@ pub struct OutcomesProps {
     /// Show the cluster after this many steps.
     pub onseek: Callback<usize>,
     /// Highlight this Service.
-    pub onselect: Callback<String>,
+    pub onselect: Callback<Option<String>>,
 }
 
 /// The outcome log. A click on a step's number moves the cursor there; on its Service, highlights
@@ -66,7 +66,7 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
             if let Some(step) = clicked(&e, "data-seek").and_then(|n| n.parse().ok()) {
                 onseek.emit(step);
             } else if let Some(service) = clicked(&e, "data-select") {
-                onselect.emit(service);
+                onselect.emit(Some(service));
             }
         })
     };

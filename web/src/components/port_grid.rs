@@ -4,7 +4,7 @@
 
 use crate::cells::Cells;
 use crate::grid::{band_boundary, paint, Layout};
-use crate::state::{Action, Dispatch, Shared};
+use crate::state::Shared;
 use portband_allocator::{BandKind, Bands, PortRange};
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
@@ -30,8 +30,8 @@ pub struct PortGridProps {
     pub conflict: Option<i32>,
     /// The scans of the explained step's dynamic allocations: the ports passed, start first.
     pub scans: Vec<Vec<u16>>,
-    /// Where actions go.
-    pub ondispatch: Dispatch,
+    /// Highlight this Service's ports (or none).
+    pub onselect: Callback<Option<String>>,
 }
 
 /// The grid, its band labels, legend and the description of the cell under the pointer or focus.
@@ -107,21 +107,19 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
         Callback::from(move |_| hover.set(None))
     };
     let onclick = {
-        let (ondispatch, cells, focus) =
-            (props.ondispatch.clone(), props.cells.clone(), focus.clone());
+        let (onselect, cells, focus) = (props.onselect.clone(), props.cells.clone(), focus.clone());
         Callback::from(move |e: MouseEvent| {
             let index = cell_from_event(&e).map(|h| h.0);
             focus.set(index);
-            ondispatch.dispatch(Action::Select(
+            onselect.emit(
                 index
                     .and_then(|i| cells.owner(i))
                     .map(|o| o.service.clone()),
-            ));
+            );
         })
     };
     let onkeydown = {
-        let (focus, ondispatch, cells) =
-            (focus.clone(), props.ondispatch.clone(), props.cells.clone());
+        let (focus, onselect, cells) = (focus.clone(), props.onselect.clone(), props.cells.clone());
         let (count, columns) = (layout.count, layout.columns.max(1));
         Callback::from(move |e: KeyboardEvent| {
             if count == 0 {
@@ -142,11 +140,11 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
                 "End" => (row_start + columns - 1).min(count - 1),
                 "Enter" | " " => {
                     e.prevent_default();
-                    ondispatch.dispatch(Action::Select(cells.owner(at).map(|o| o.service.clone())));
+                    onselect.emit(cells.owner(at).map(|o| o.service.clone()));
                     return;
                 }
                 "Escape" => {
-                    ondispatch.dispatch(Action::Select(None));
+                    onselect.emit(None);
                     return;
                 }
                 _ => return,

@@ -20,7 +20,7 @@ pub struct ServiceListProps {
     /// The highlighted Service.
     pub selected: Option<String>,
     /// Highlight this Service.
-    pub onselect: Callback<String>,
+    pub onselect: Callback<Option<String>>,
     /// Delete this Service.
     pub ondelete: Callback<ServiceKey>,
 }
@@ -65,7 +65,7 @@ pub fn ServiceList(props: &ServiceListProps) -> Html {
             if let Some(key) = clicked(&e, "data-delete").and_then(|k| k.parse().ok()) {
                 ondelete.emit(key);
             } else if let Some(key) = clicked(&e, "data-select") {
-                onselect.emit(key);
+                onselect.emit(Some(key));
             }
         })
     };

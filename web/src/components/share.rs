@@ -1,8 +1,8 @@
 //! Sharing: "Copy link" (the address always holds the state), "Copy embed code" for
 //! documentation pages, and "Download scenario", the fallback for histories too long for a link.
 
+use crate::hooks::Sharing;
 use crate::link::{self, LONG_LINK};
-use crate::persist::Sharing;
 use crate::state::Shared;
 use portband_kube::{write_scenario, ClusterConfig, Entry};
 use wasm_bindgen_futures::spawn_local;

@@ -104,7 +104,7 @@ pub fn use_persistence(
     let pending = use_mut_ref(|| None::<Job>);
     {
         let first = fragment.clone();
-        let pending = pending.clone();
+        let (pending, latest) = (pending.clone(), latest.clone());
         use_effect_with((), move |_| {
             let open = move |fragment: Fragment| {
                 let (Some(code), at) = (fragment.state, fragment.at) else {
@@ -119,8 +119,10 @@ pub fn use_persistence(
                 });
             };
             open(first);
-            // A link pasted into the address bar of an open page changes only the fragment.
+            // A link pasted into the address bar of an open page changes only the fragment; a
+            // link still being packed for the state before must not overwrite it.
             let listener = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                *latest.borrow_mut() += 1;
                 open(incoming_fragment());
             });
             let flush = EventListener::new(&gloo::utils::window(), "pagehide", move |_| {
@@ -132,9 +134,9 @@ pub fn use_persistence(
         });
     }
     {
-        let (embed, opening) = (state.embed, state.opening);
+        let (embed, opening) = (state.link.embed, state.link.opening);
         use_effect_with(
-            (state.editor.clone(), embed, opening),
+            (state.editor.text.clone(), embed, opening),
             |(editor, embed, opening)| {
                 if !embed && !opening {
                     saved::save_editor(editor);
@@ -143,8 +145,8 @@ pub fn use_persistence(
         );
     }
     {
-        let before = state.before_link.clone();
-        let skip = state.embed || state.opening;
+        let before = state.link.before_link.clone();
+        let skip = state.link.embed || state.link.opening;
         use_effect_with((before, skip), |(before, skip)| {
             if !skip {
                 saved::save(Slot::BeforeLink, &before.clone().unwrap_or_default());
@@ -156,11 +158,11 @@ pub fn use_persistence(
         // once) and never delay the frame that shows a change; leaving the page saves at once.
         let (pending, timer) = (pending.clone(), use_mut_ref(|| None::<Timeout>));
         let deps = (
-            state.entries.clone(),
-            state.config,
-            state.cursor,
-            state.embed,
-            state.opening,
+            state.timeline.entries.clone(),
+            state.timeline.config(),
+            state.timeline.cursor(),
+            state.link.embed,
+            state.link.opening,
         );
         let (sharing, kept) = (sharing.clone(), kept.clone());
         use_effect_with(deps, move |(entries, config, at, embed, opening)| {

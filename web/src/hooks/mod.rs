@@ -1,0 +1,80 @@
+//! The app's custom hooks: what it keeps outside the page, keyboard shortcuts, playing, and
+//! callbacks that dispatch actions.
+
+mod persistence;
+mod player;
+mod shortcuts;
+
+pub use persistence::{incoming_fragment, use_persistence, Sharing};
+pub use player::use_player;
+pub use shortcuts::use_shortcuts;
+
+use crate::state::{Action, Dispatch};
+use portband_kube::ServiceKey;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// The callbacks the page's parts change the state through, each dispatching one kind of
+/// [`Action`]: made once, so that passing them never re-renders a part by itself.
+#[derive(PartialEq)]
+pub struct Handlers {
+    /// Show the state after this many steps.
+    pub seek: Callback<usize>,
+    /// Start or stop playing.
+    pub play: Callback<()>,
+    /// Highlight a Service's ports (or none).
+    pub select: Callback<Option<String>>,
+    /// Delete a Service.
+    pub delete: Callback<ServiceKey>,
+    /// The editor's text changed.
+    pub edit: Callback<String>,
+    /// Apply the editor's text.
+    pub apply: Callback<()>,
+    /// Put back the text a preset replaced.
+    pub restore: Callback<()>,
+    /// Use this range, as typed.
+    pub range: Callback<String>,
+    /// Use this seed, as typed.
+    pub seed: Callback<String>,
+    /// Turn the band split on or off.
+    pub subrange: Callback<bool>,
+    /// Load preset `i`.
+    pub preset: Callback<usize>,
+    /// Add this many Services.
+    pub add: Callback<usize>,
+    /// Forget every step.
+    pub reset: Callback<()>,
+    /// Go back to the work a link replaced.
+    pub switch_back: Callback<()>,
+    /// Forget the work a link replaced.
+    pub drop_backup: Callback<()>,
+}
+
+/// The page's [`Handlers`], made on the first render.
+#[hook]
+pub fn use_handlers(dispatch: &Dispatch) -> Rc<Handlers> {
+    let dispatch = dispatch.clone();
+    use_memo((), move |_| Handlers {
+        seek: dispatching(&dispatch, Action::Seek),
+        play: dispatching(&dispatch, |()| Action::TogglePlay),
+        select: dispatching(&dispatch, Action::Select),
+        delete: dispatching(&dispatch, Action::Delete),
+        edit: dispatching(&dispatch, Action::Edit),
+        apply: dispatching(&dispatch, |()| Action::Apply),
+        restore: dispatching(&dispatch, |()| Action::RestoreEditor),
+        range: dispatching(&dispatch, Action::SetRange),
+        seed: dispatching(&dispatch, Action::SetSeed),
+        subrange: dispatching(&dispatch, Action::SetStaticSubrange),
+        preset: dispatching(&dispatch, Action::LoadPreset),
+        add: dispatching(&dispatch, Action::AddServices),
+        reset: dispatching(&dispatch, |()| Action::Reset),
+        switch_back: dispatching(&dispatch, |()| Action::SwitchBack),
+        drop_backup: dispatching(&dispatch, |()| Action::DropBackup),
+    })
+}
+
+/// A callback that dispatches `make(value)`.
+fn dispatching<T: 'static>(dispatch: &Dispatch, make: fn(T) -> Action) -> Callback<T> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |value| dispatch.dispatch(make(value)))
+}

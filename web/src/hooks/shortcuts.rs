@@ -1,0 +1,46 @@
+//! Keyboard shortcuts for the history.
+
+use crate::state::{Action, Dispatch};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// Keyboard shortcuts for the history, anywhere but in a field or the grid: ← and → step, Home and
+/// End jump to either end, Space plays and pauses.
+#[hook]
+pub fn use_shortcuts(dispatch: Dispatch) {
+    use_effect_with((), move |_| {
+        let document = gloo::utils::document();
+        let listener = gloo::events::EventListener::new(&document, "keydown", move |event| {
+            let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                return;
+            };
+            if event.ctrl_key() || event.meta_key() || event.alt_key() || event.default_prevented()
+            {
+                return;
+            }
+            let in_control = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|t| {
+                    t.closest("input, textarea, select, canvas, button")
+                        .ok()
+                        .flatten()
+                        .is_some()
+                });
+            let action = match event.key().as_str() {
+                "ArrowLeft" => Action::StepBy(-1),
+                "ArrowRight" => Action::StepBy(1),
+                "Home" => Action::Seek(0),
+                "End" => Action::Seek(usize::MAX),
+                " " => Action::TogglePlay,
+                _ => return,
+            };
+            if in_control {
+                return;
+            }
+            event.prevent_default();
+            dispatch.dispatch(action);
+        });
+        move || drop(listener)
+    });
+}

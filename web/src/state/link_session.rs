@@ -1,0 +1,17 @@
+//! Opening links: the compact embed view, a shared state still being unpacked, the user's own
+//! work a link replaced (offered back), and what went wrong with a link or with saved work.
+
+use crate::saved::Saved;
+
+/// The page's relation to links.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LinkSession {
+    /// The compact view for documentation pages: nothing is saved in the browser.
+    pub embed: bool,
+    /// A shared link is being opened: nothing is saved or written to the address until it is.
+    pub opening: bool,
+    /// The work a shared link (or a preset's link) replaced, offered back.
+    pub before_link: Option<Saved>,
+    /// Why a link, or the work kept in the browser, could not be opened.
+    pub problem: Option<String>,
+}

@@ -1,0 +1,406 @@
+//! The app's state, in parts that each own one concern: the history and its cursor
+//! ([`Timeline`]), the settings fields ([`Settings`]), the editor ([`Editor`]) and the page's
+//! relation to links ([`LinkSession`]). [`Action`]s are the only way to change it; the reducer
+//! hands each to the parts it concerns.
+
+mod editor;
+mod link_session;
+mod settings;
+mod timeline;
+
+pub use editor::Editor;
+pub use link_session::LinkSession;
+pub use settings::Settings;
+pub use timeline::Timeline;
+
+use crate::link::Fragment;
+use crate::presets::{Preset, PRESETS};
+use crate::saved::Saved;
+use portband_allocator::gofmt::Quoted;
+use portband_kube::{read, write_scenario, ClusterConfig, Entry, InputError, ServiceKey};
+use std::rc::Rc;
+use yew::{Reducible, UseReducerDispatcher};
+
+/// How the page changes the state: the reducer's dispatcher, stable across renders.
+pub type Dispatch = UseReducerDispatcher<AppState>;
+
+/// The Services pasted into the editor when the app first opens.
+pub const WELCOME: &str =
+    "# Paste Services (or a scenario, or `kubectl get svc -A -o yaml`) and press Apply.
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports:
+  - {name: http, port: 80}
+  - {name: admin, port: 8443, nodePort: 30080}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: dns
+  namespace: kube-system
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  selector: {k8s-app: dns}
+  ports:
+  - {name: dns-tcp, port: 53, protocol: TCP}
+  - {name: dns-udp, port: 53, protocol: UDP}
+";
+
+/// A shared, immutable value that props compare by identity: a new value is a new `Rc`.
+#[derive(Debug, Default)]
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Shared<T> {
+    /// Wraps `value`.
+    pub fn new(value: T) -> Self {
+        Shared(Rc::new(value))
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// Everything the app shows.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The history and the moment shown.
+    pub timeline: Timeline,
+    /// The settings as typed.
+    pub settings: Settings,
+    /// The editor.
+    pub editor: Editor,
+    /// Links: the embed view, a link being opened, the work a link replaced.
+    pub link: LinkSession,
+    /// The Service whose ports are highlighted (`namespace/name`).
+    pub selected: Option<String>,
+    /// A note about what the last action did beyond the obvious.
+    pub notice: Option<String>,
+}
+
+/// The ways the state changes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// The editor's text changed.
+    Edit(String),
+    /// Apply the editor's text as new steps.
+    Apply,
+    /// Use this `--service-node-port-range` (replays every step).
+    SetRange(String),
+    /// Use this seed (replays every step).
+    SetSeed(String),
+    /// Turn the KEP-3668 band split on or off (replays every step).
+    SetStaticSubrange(bool),
+    /// Forget every step.
+    Reset,
+    /// Delete a stored Service.
+    Delete(ServiceKey),
+    /// Add this many NodePort Services with dynamic ports.
+    AddServices(usize),
+    /// Load preset `i`: its settings and text, applied to a fresh cluster.
+    LoadPreset(usize),
+    /// Put back the editor text a preset replaced.
+    RestoreEditor,
+    /// Open a shared link's history (a scenario file), at this step.
+    OpenLink(String, Option<usize>),
+    /// A shared link could not be unpacked, for this reason.
+    LinkFailed(String),
+    /// Go back to the work a shared link replaced.
+    SwitchBack,
+    /// Forget the work a shared link replaced.
+    DropBackup,
+    /// Highlight a Service's ports (or none).
+    Select(Option<String>),
+    /// Show the state after the first `n` steps (the last step or beyond: the present).
+    Seek(usize),
+    /// Move the cursor by this many steps.
+    StepBy(isize),
+    /// Start or stop playing the history.
+    TogglePlay,
+    /// One beat of playing: the next step, and stop at the end.
+    Tick,
+}
+
+impl Default for AppState {
+    /// A fresh page: the welcome text, no steps, the default settings.
+    fn default() -> Self {
+        let config = ClusterConfig::default();
+        AppState {
+            timeline: Timeline::new(config),
+            settings: Settings::of(config),
+            editor: Editor::new(WELCOME.to_owned()),
+            link: LinkSession::default(),
+            selected: None,
+            notice: None,
+        }
+    }
+}
+
+impl AppState {
+    /// The state a page opens with: in the full app, the saved work (`saved`, and `before` the
+    /// work a link replaced); then a preset the address names, at its step. A shared state in
+    /// the address is opened once it is unpacked ([`Action::OpenLink`]).
+    pub fn opened(fragment: &Fragment, saved: Saved, before: Saved) -> Self {
+        let mut state = AppState::default();
+        state.link.embed = fragment.embed;
+        state.link.opening = fragment.state.is_some();
+        if !state.link.embed {
+            if let Some(editor) = saved.editor {
+                state.editor = Editor::new(editor);
+            }
+            if let Some(history) = &saved.history {
+                if let Err(e) = state.load_history(history, saved.at) {
+                    state.link.problem = Some(format!(
+                        "The saved history could not be read ({e}); it starts afresh."
+                    ));
+                }
+            }
+            state.link.before_link = (before != Saved::default()).then_some(before);
+        }
+        if let Some(name) = &fragment.preset {
+            match PRESETS.iter().find(|p| p.name == name.as_str()) {
+                Some(preset) if !state.link.opening => {
+                    state.keep_before_link(preset.text);
+                    state.load_preset(preset);
+                    if let Some(at) = fragment.at {
+                        state.timeline.seek(at);
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    let names: Vec<_> = PRESETS.iter().map(|p| p.name).collect();
+                    state.link.problem = Some(format!(
+                        "This link names a preset portband does not have: {}. Presets: {}.",
+                        Quoted(name),
+                        names.join(", ")
+                    ));
+                }
+            }
+        }
+        state
+    }
+
+    /// The work as it is kept: the history as a scenario file, as the address holds it too.
+    pub fn saved(&self) -> Saved {
+        Saved {
+            editor: Some(self.editor.text.clone()),
+            history: Some(write_scenario(
+                &self.timeline.config(),
+                &self.timeline.entries,
+            )),
+            at: self.timeline.cursor(),
+        }
+    }
+
+    /// What is wrong, one message per field or source: a link, the editor's text, the settings.
+    pub fn problems(&self) -> Vec<&str> {
+        let mut problems: Vec<&str> = self.link.problem.iter().map(String::as_str).collect();
+        problems.extend(self.editor.problem.as_ref().map(|p| p.message.as_str()));
+        problems.extend(self.settings.errors());
+        problems
+    }
+
+    /// Reads the editor and runs its steps; a scenario's own settings take over the cluster.
+    fn apply_editor(&mut self) {
+        let input = match read(&self.editor.text) {
+            Ok(input) => input,
+            Err(e) => return self.editor.failed(&e),
+        };
+        self.link.problem = None;
+        let config = input.config_over(self.timeline.config());
+        if config != self.timeline.config() {
+            self.reconfigure(config);
+            self.notice = Some(format!(
+                "Using the scenario's settings: range {}, seed {}, band split {}.",
+                config.range,
+                config.seed,
+                if config.static_subrange { "on" } else { "off" }
+            ));
+        }
+        let before = self.timeline.history.outcomes().len();
+        self.timeline.record(self.editor.text.clone(), input.steps);
+        self.editor
+            .applied(&self.timeline.history.outcomes()[before..]);
+    }
+
+    /// A fresh cluster with a preset's settings (the defaults for those it leaves out) and steps,
+    /// its text in the editor.
+    fn load_preset(&mut self, preset: &Preset) {
+        self.editor.replace(preset.text);
+        self.timeline = Timeline::new(ClusterConfig::default());
+        self.settings = Settings::of(ClusterConfig::default());
+        self.apply_editor();
+    }
+
+    /// Keeps the current work to offer back, unless it already is `history`'s.
+    fn keep_before_link(&mut self, history: &str) {
+        let kept = self.saved();
+        if !self.link.embed
+            && !self.timeline.entries.is_empty()
+            && kept.history.as_deref() != Some(history)
+        {
+            self.link.before_link = Some(kept);
+        }
+    }
+
+    /// Replaces the history with a scenario file's (its settings, or the defaults), shown at
+    /// step `at`.
+    fn load_history(&mut self, text: &str, at: Option<usize>) -> Result<(), InputError> {
+        let input = read(text)?;
+        let config = input.config_over(ClusterConfig::default());
+        let entries = input
+            .entries
+            .unwrap_or_else(|| vec![Entry::Manifests(text.to_owned())]);
+        self.timeline = Timeline::replayed(config, input.steps, entries, at);
+        self.settings = Settings::of(config);
+        self.link.problem = None;
+        self.selected = None;
+        Ok(())
+    }
+
+    /// Runs the history under `config`; the settings fields show it.
+    fn reconfigure(&mut self, config: ClusterConfig) {
+        self.timeline.reconfigure(config);
+        self.settings.range_text = config.range.to_string();
+        self.settings.seed_text = config.seed.to_string();
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        next.notice = None;
+        match action {
+            Action::Edit(text) => {
+                if !next.editor.edit(text) {
+                    return self;
+                }
+            }
+            Action::Apply => next.apply_editor(),
+            Action::SetRange(text) => {
+                if let Some(config) = next.settings.set_range(text, next.timeline.config()) {
+                    next.timeline.reconfigure(config);
+                }
+            }
+            Action::SetSeed(text) => {
+                if let Some(config) = next.settings.set_seed(text, next.timeline.config()) {
+                    next.timeline.reconfigure(config);
+                }
+            }
+            Action::SetStaticSubrange(static_subrange) => {
+                let config = next.timeline.config();
+                next.timeline.reconfigure(ClusterConfig {
+                    static_subrange,
+                    ..config
+                });
+            }
+            Action::Reset => next.timeline.reset(),
+            Action::Delete(key) => next.timeline.delete(key),
+            Action::AddServices(0) => return self,
+            Action::AddServices(count) => next.timeline.add_fillers(count),
+            Action::LoadPreset(i) => {
+                let Some(preset) = PRESETS.get(i) else {
+                    return self;
+                };
+                next.load_preset(preset);
+            }
+            Action::RestoreEditor => next.editor.restore(),
+            Action::OpenLink(text, at) => {
+                next.link.opening = false;
+                next.keep_before_link(&text);
+                match next.load_history(&text, at) {
+                    Ok(()) if next.link.embed => {
+                        let last = next.timeline.entries.iter().rev().find_map(|e| match e {
+                            Entry::Manifests(text) => Some(text.clone()),
+                            Entry::Delete(_) => None,
+                        });
+                        if let Some(text) = last {
+                            next.editor = Editor::new(text);
+                        }
+                    }
+                    Ok(()) => {}
+                    Err(e) => {
+                        next = (*self).clone();
+                        next.link.opening = false;
+                        next.link.problem = Some(format!(
+                            "This link's history could not be read ({e}); your own work is still here."
+                        ));
+                    }
+                }
+            }
+            Action::LinkFailed(reason) => {
+                next.link.opening = false;
+                next.link.problem = Some(format!(
+                    "This link could not be opened: {reason}. Your own work is still here."
+                ));
+            }
+            Action::SwitchBack => {
+                let Some(before) = next.link.before_link.take() else {
+                    return self;
+                };
+                next.editor = Editor::new(before.editor.unwrap_or_else(|| WELCOME.to_owned()));
+                let history = before
+                    .history
+                    .unwrap_or_else(|| write_scenario(&ClusterConfig::default(), &[]));
+                if let Err(e) = next.load_history(&history, before.at) {
+                    next.link.problem =
+                        Some(format!("Your earlier history could not be read ({e})."));
+                }
+            }
+            Action::DropBackup => next.link.before_link = None,
+            Action::Select(key) => {
+                if key == next.selected {
+                    return self;
+                }
+                next.selected = key;
+            }
+            Action::Seek(n) => {
+                next.timeline.playing = false;
+                next.timeline.seek(n);
+            }
+            Action::StepBy(delta) => next.timeline.step_by(delta),
+            Action::TogglePlay => next.timeline.toggle_play(),
+            Action::Tick => {
+                if !next.timeline.tick() {
+                    return self;
+                }
+            }
+        }
+        // When the history changes, a highlighted Service that no longer exists is no more.
+        if next.timeline.history != self.timeline.history {
+            let cluster = next.timeline.history.cluster();
+            let exists =
+                |key: &String| key.parse().is_ok_and(|key| cluster.service(&key).is_some());
+            if !next.selected.as_ref().is_some_and(exists) {
+                next.selected = None;
+            }
+        }
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests;
