@@ -178,6 +178,17 @@ test("the KEP-3668 switch: the preset story with and without the band split", as
   assert.match(await page.getByTestId("band-summary").textContent(), /static: none \(band split off\)/);
 });
 
+test("a preset starts from its own settings, the defaults for what it leaves out", async () => {
+  await loadPreset("A range filling up", 43);
+  assert.equal(await page.getByTestId("range-input").inputValue(), "30000-30039");
+  // DNS on TCP and UDP sets no range: it runs on 30000-32767, not on the previous preset's 40 ports.
+  await page.getByTestId("presets").selectOption({ label: "DNS on TCP and UDP" });
+  await page.waitForFunction(() => document.querySelector('[data-testid="range-input"]').value === "30000-32767");
+  const steps = await outcomes();
+  assert.ok(steps.length > 1);
+  assert.ok(steps.every((s) => !s.text.includes("not in the valid range")), JSON.stringify(steps.map((s) => s.text)));
+});
+
 test("add Services, delete one, reset", async () => {
   await page.getByTestId("add-count").fill("40");
   await page.getByTestId("add-count").press("Tab");

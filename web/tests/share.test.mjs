@@ -322,6 +322,13 @@ test("keyboard only: tab to the grid, arrows move the announced cell; outcomes a
   await close(page);
 });
 
+test("a preset link opens at the step its at= names", async () => {
+  const page = await open(server.url + "#preset=dns-tcp-and-udp&at=1");
+  await page.getByTestId("step-position").filter({ hasText: /^Step 1 of \d+$/ }).waitFor();
+  assert.match(await page.getByTestId("explain").textContent(), /Step 1: kube-system\/coredns — created/);
+  await close(page);
+});
+
 test("the documentation page's two embeds show their presets", async () => {
   const page = await open(server.url + "docs/embeds.html", undefined, false);
   const kep = page.frameLocator('iframe[data-preset="kep-3668-story"]');
