@@ -33,16 +33,19 @@ pub struct WindowProps {
 #[component]
 pub fn Window(props: &WindowProps) -> Html {
     let viewport = use_node_ref();
-    // The box's scroll position and height, as last read.
+    // The box's scroll position and height, as last read: the state renders the rows in view; the
+    // cell lets an effect know them without reading the DOM (which would force a layout).
     let view = use_state(|| (0u32, 600u32));
+    let known = use_mut_ref(|| None::<(u32, u32)>);
     let read = {
-        let (viewport, view) = (viewport.clone(), view.clone());
+        let (viewport, view, known) = (viewport.clone(), view.clone(), known.clone());
         move || {
             if let Some(element) = viewport.cast::<Element>() {
                 let next = (
                     element.scroll_top().max(0) as u32,
                     element.client_height().max(0) as u32,
                 );
+                *known.borrow_mut() = Some(next);
                 if next != *view {
                     view.set(next);
                 }
@@ -61,14 +64,14 @@ pub fn Window(props: &WindowProps) -> Html {
     }
     {
         let (viewport, view, height) = (viewport.clone(), view.clone(), props.row_height);
+        let len = props.len as u32;
         use_effect_with(props.follow, move |follow| {
             let (Some(row), Some(element)) = (*follow, viewport.cast::<Element>()) else {
                 return;
             };
-            let (top, client) = (
-                element.scroll_top().max(0) as u32,
-                element.client_height().max(0) as u32,
-            );
+            let Some((top, client)) = *known.borrow() else {
+                return;
+            };
             let (row_top, row_bottom) = (row as u32 * height, (row as u32 + 1) * height);
             let scrolled = if row_top < top {
                 row_top
@@ -77,8 +80,11 @@ pub fn Window(props: &WindowProps) -> Html {
             } else {
                 return;
             };
+            // As the browser clamps it: the list's height less the box's.
+            let scrolled = scrolled.min((len * height).saturating_sub(client));
             element.set_scroll_top(scrolled as i32);
-            view.set((element.scroll_top().max(0) as u32, client));
+            *known.borrow_mut() = Some((scrolled, client));
+            view.set((scrolled, client));
         });
     }
     let onscroll = Callback::from(move |_: Event| read());
