@@ -190,6 +190,11 @@ test("a preset starts from its own settings, the defaults for what it leaves out
 });
 
 test("add Services, delete one, reset", async () => {
+  // The count has a visible label that names it.
+  const label = page.locator("label", { has: page.getByTestId("add-count") });
+  assert.ok(await label.isVisible());
+  assert.match(await label.innerText(), /^Services to add/);
+  assert.equal(await page.getByLabel("Services to add").getAttribute("data-testid"), "add-count");
   await page.getByTestId("add-count").fill("40");
   await page.getByTestId("add-count").press("Tab");
   await page.getByTestId("add-services").click();
@@ -337,6 +342,25 @@ test("time travel: step back and forward with buttons, keys and the scrubber; pl
   await page.getByTestId("step-back").click();
   await apply(service("c", "  type: NodePort\n  ports: [{port: 80}]\n"));
   assert.equal(await position(), "Step 3 of 3 (now)", "a new step brings the view back to now");
+});
+
+test("the history shortcuts work after clicking a step button; Space plays instead of pressing it again", async () => {
+  await apply(service("a", "  type: NodePort\n  ports: [{port: 80}]\n"));
+  await apply(service("b", "  type: NodePort\n  ports: [{port: 80}]\n"));
+  const position = () => page.getByTestId("step-position").textContent();
+  await page.getByTestId("step-back").click();
+  assert.equal(await position(), "Step 1 of 2");
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await position(), "Step 2 of 2 (now)");
+  await page.keyboard.press("ArrowLeft");
+  await page.keyboard.press("ArrowLeft");
+  assert.equal(await position(), "Step 0 of 2");
+  await page.getByTestId("step-forward").click();
+  await page.keyboard.press(" ");
+  assert.equal(await page.getByTestId("play").getAttribute("aria-pressed"), "true");
+  assert.match(await position(), /^Step [12] of 2/, "the focused ▶ was not pressed again");
+  await page.keyboard.press(" ");
+  assert.equal(await page.getByTestId("play").getAttribute("aria-pressed"), "false");
 });
 
 test("why this port: the random start, the scan, the holder, the fallback, the band formula", async () => {

@@ -78,8 +78,11 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 { for PRESETS.iter().enumerate().map(|(i, p)| html! { <option value={i.to_string()}>{ p.label }</option> }) }
             </select>
             <span class="add">
-                <input type="number" min="1" max="65536" aria-label="How many Services to add" data-testid="add-count"
-                    value={add_count.to_string()} onchange={oncount} />
+                <label title="NodePort Services with one dynamic port each, named filler-N">
+                    { "Services to add " }
+                    <input type="number" min="1" max="65536" size="6" data-testid="add-count"
+                        value={add_count.to_string()} onchange={oncount} />
+                </label>
                 <button data-testid="add-services" onclick={onadd}>{ "Add Services" }</button>
             </span>
             <button data-testid="reset" onclick={onreset} title="Forget every step">{ "Reset" }</button>
