@@ -178,6 +178,17 @@ test("the KEP-3668 switch: the preset story with and without the band split", as
   assert.match(await page.getByTestId("band-summary").textContent(), /static: none \(band split off\)/);
 });
 
+test("the arrow keys on the closed presets menu load nothing; a choice from it does", async () => {
+  const text = await page.getByTestId("yaml-input").inputValue();
+  await page.getByTestId("presets").focus();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  await page.waitForTimeout(200);
+  assert.equal(await page.getByTestId("yaml-input").inputValue(), text, "the editor keeps its text");
+  assert.equal(await page.getByTestId("outcomes").getAttribute("data-count"), "0");
+  await loadPreset("DNS on TCP and UDP", 5);
+});
+
 test("a preset starts from its own settings, the defaults for what it leaves out", async () => {
   await loadPreset("A range filling up", 43);
   assert.equal(await page.getByTestId("range-input").inputValue(), "30000-30039");

@@ -47,6 +47,13 @@ pub fn Controls(props: &ControlsProps) -> Html {
             select.set_value("");
         })
     };
+    // On a closed menu the arrow keys would choose (and load) the next preset at once: a preset
+    // loads on an explicit choice from the opened list (Space, Enter or Alt+↓ open it).
+    let onmenukey = Callback::from(|e: KeyboardEvent| {
+        if matches!(e.key().as_str(), "ArrowDown" | "ArrowUp") && !e.alt_key() {
+            e.prevent_default();
+        }
+    });
     let oncount = {
         let add_count = add_count.clone();
         Callback::from(move |e: Event| {
@@ -73,7 +80,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <input type="checkbox" data-testid="static-subrange" checked={props.static_subrange} onchange={onsubrange} />
                 { " Band split (KEP-3668)" }
             </label>
-            <select aria-label="Load a preset scenario" data-testid="presets" onchange={onpreset}>
+            <select aria-label="Load a preset scenario" data-testid="presets" onchange={onpreset} onkeydown={onmenukey}>
                 <option value="" selected=true>{ "Presets…" }</option>
                 { for PRESETS.iter().enumerate().map(|(i, p)| html! { <option value={i.to_string()}>{ p.label }</option> }) }
             </select>
