@@ -38,6 +38,23 @@ impl Layout {
         }
     }
 
+    /// The layout for a box `width` CSS pixels wide: [`Layout::fit`] in a box of `height`, unless
+    /// its cells would be smaller than `least` pixels, in which case they are `least` pixels and
+    /// the grid grows as tall as it needs (its box scrolls).
+    pub fn at_least(count: usize, width: usize, height: usize, least: usize) -> Self {
+        let fitted = Layout::fit(count, width, height);
+        if fitted.cell >= least {
+            return fitted;
+        }
+        let columns = (width / least.max(1)).clamp(1, count.max(1));
+        Layout {
+            count,
+            columns,
+            rows: count.div_ceil(columns),
+            cell: least,
+        }
+    }
+
     /// The canvas size in pixels.
     pub fn size(&self) -> (usize, usize) {
         (self.columns * self.cell, self.rows.max(1) * self.cell)
@@ -174,6 +191,22 @@ mod tests {
         assert_eq!((tiny.columns, tiny.rows), (1, 1));
         let empty = Layout::fit(0, 640, 360);
         assert_eq!(empty.rows, 0);
+    }
+
+    #[test]
+    fn narrow_boxes_keep_cells_large_enough_to_tap() {
+        // A phone's 340 px: the fitted cells would be 4 px; at least 8, in 42 columns.
+        let phone = Layout::at_least(2768, 340, 400, 8);
+        assert_eq!((phone.cell, phone.columns, phone.rows), (8, 42, 66));
+        assert!(phone.size().0 <= 340);
+        let huge = Layout::at_least(65536, 340, 400, 8);
+        assert_eq!((huge.cell, huge.columns), (8, 42));
+        assert_eq!(huge.rows, 65536usize.div_ceil(42));
+        // Where cells are large enough, nothing changes.
+        assert_eq!(
+            Layout::at_least(2768, 720, 400, 8),
+            Layout::fit(2768, 720, 400)
+        );
     }
 
     #[test]

@@ -220,6 +220,26 @@ test("add Services, delete one, reset", async () => {
   assert.equal((await outcomes()).length, 0);
 });
 
+test("on a phone (390×844) nothing overflows, the controls wrap, and the grid's cells can be tapped", async () => {
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true });
+  for (const address of ["#preset=kep-3668-story", "?embed#preset=kep-3668-story"]) {
+    await phone.goto(server.url + address);
+    await phone.locator('[data-testid="outcomes"][data-count="101"]').waitFor();
+    assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= 390), `${address}: no horizontal overflow`);
+    const position = await phone.getByTestId("step-position").boundingBox();
+    assert.ok(position.x + position.width <= 390, `${address}: the step position shows (${JSON.stringify(position)})`);
+    const grid = phone.getByTestId("port-grid");
+    const box = await grid.boundingBox();
+    const columns = Number(await grid.getAttribute("aria-colcount"));
+    assert.ok(box.width / columns >= 8, `${address}: cells of ${(box.width / columns).toFixed(1)} px`);
+    await grid.scrollIntoViewIfNeeded();
+    const shown = await grid.boundingBox();
+    await phone.touchscreen.tap(shown.x + 4, shown.y + 4);
+    await phone.waitForFunction(() => document.querySelector('[data-testid="cell-info"]')?.textContent.startsWith("30000 ·") || document.querySelector('[data-testid="focused-port"]')?.textContent.startsWith("30000 ·"));
+  }
+  await phone.close();
+});
+
 test("the grid: hover and keyboard focus describe a port; a click selects its Service", async () => {
   await apply(service("web", "  type: NodePort\n  ports: [{name: admin, port: 8443, nodePort: 30000}]\n"));
   const grid = page.getByTestId("port-grid");

@@ -10,8 +10,15 @@ use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 use yew::prelude::*;
 
-/// The box the grid is fitted into, in CSS pixels; the canvas is scaled to its container's width.
+/// The box the grid is fitted into, in CSS pixels, at most: as wide as its container, this tall.
 const BOX: (usize, usize) = (720, 400);
+
+/// Below this container width (a phone), cells stay at least [`TAP`] CSS pixels wide and the grid
+/// scrolls instead.
+const NARROW: usize = 600;
+
+/// The smallest cell a finger can point at, in CSS pixels.
+const TAP: usize = 8;
 
 /// Props of [`PortGrid`].
 #[derive(Properties, PartialEq)]
@@ -41,7 +48,31 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
     let pixels = use_mut_ref(Vec::<u8>::new);
     let hover = use_state(|| None::<(usize, f64, f64)>);
     let focus = use_state(|| None::<usize>);
-    let layout = Layout::fit(props.cells.len(), BOX.0, BOX.1);
+    // The container's width, read on mount and when the window changes size.
+    let width = use_state_eq(|| BOX.0);
+    {
+        let (canvas, width) = (canvas.clone(), width.clone());
+        use_effect_with((), move |_| {
+            let read = move || {
+                let box_width = canvas
+                    .cast::<HtmlCanvasElement>()
+                    .and_then(|c| c.parent_element())
+                    .map(|b| b.client_width().max(0) as usize);
+                if let Some(w) = box_width.filter(|&w| w > 0) {
+                    width.set(w);
+                }
+            };
+            read();
+            let listener =
+                gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| read());
+            move || drop(listener)
+        });
+    }
+    let layout = if *width < NARROW {
+        Layout::at_least(props.cells.len(), *width, BOX.1, TAP)
+    } else {
+        Layout::fit(props.cells.len(), (*width).min(BOX.0), BOX.1)
+    };
 
     {
         let (canvas, pixels) = (canvas.clone(), pixels.clone());
@@ -53,11 +84,12 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
             props.conflict,
             *focus,
             props.scans.clone(),
+            layout,
         );
         let range = props.range;
         use_effect_with(
             deps,
-            move |(cells, bands, selected, fresh, conflict, focus, scans)| {
+            move |(cells, bands, selected, fresh, conflict, focus, scans, layout)| {
                 if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
                     let overlay = Overlay {
                         range,
@@ -69,7 +101,7 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
                     };
                     draw(
                         &canvas,
-                        &layout,
+                        layout,
                         cells,
                         bands,
                         &overlay,
