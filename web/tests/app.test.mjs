@@ -240,6 +240,29 @@ test("on a phone (390×844) nothing overflows, the controls wrap, and the grid's
   await phone.close();
 });
 
+test("pictures that tell the truth: the scan has a colour of its own, the legend and the metrics say what they show", async () => {
+  const note = () => page.getByTestId("metrics-note").textContent();
+  assert.match(await note(), /The gauges read 0 until the first allocation/);
+  await apply(service("web", "  type: NodePort\n  ports: [{port: 80}]\n"));
+  assert.match(await note(), /^scope static counts nodePorts written in a manifest, scope dynamic those the allocator chose/);
+  assert.doesNotMatch(await note(), /gauges read 0/);
+  // One Service (the palette's first colour, orange) and its scan: violet rings, and no Service's
+  // blue (#0072b2), which the scan used to be drawn in.
+  const colours = await page.getByTestId("port-grid").evaluate((canvas) => {
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    const near = (r, g, b) => {
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) < 30) n++;
+      return n;
+    };
+    return { violet: near(0x7b, 0x2c, 0xbf), blue: near(0x00, 0x72, 0xb2) };
+  });
+  assert.ok(colours.violet > 0 && colours.blue === 0, JSON.stringify(colours));
+  const legend = await page.locator(".legend").textContent();
+  assert.match(legend, /coloured by Service \(seven colours, repeating in list order\)/);
+  assert.match(legend, /violet rings: the ports the step's scan passed/);
+});
+
 test("the grid: hover and keyboard focus describe a port; a click selects its Service", async () => {
   await apply(service("web", "  type: NodePort\n  ports: [{name: admin, port: 8443, nodePort: 30000}]\n"));
   const grid = page.getByTestId("port-grid");

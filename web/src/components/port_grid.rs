@@ -336,14 +336,15 @@ fn draw(
         context.line_to(x as f64, y as f64 + cell);
         context.stroke();
     }
-    // A scan: the cells it passed in blue, its random start marked by a thicker ring.
+    // A scan: the cells it passed in violet (a colour no Service and no other mark has), its
+    // random start marked by a thicker ring.
     for scan in overlay.scans {
         for (i, index) in scan
             .iter()
             .filter_map(|&p| offset(i32::from(p)))
             .enumerate()
         {
-            ring(index, "#0072b2", if i == 0 { line * 2.0 } else { line });
+            ring(index, SCAN, if i == 0 { line * 2.0 } else { line });
         }
     }
     // The fence between the bands goes over the rings, so that no highlight hides it.
@@ -371,20 +372,29 @@ fn draw(
     }
 }
 
-/// The legend: what each look of a cell means. Bands differ by hatching and a fence, not colour alone.
-/// Static, so written once as HTML.
-/// What the grid's marks mean: a swatch's class and its meaning.
-const LEGEND: [(&str, &str); 7] = [
+/// The colour of a scan's rings: none of the Services' colours, nor another mark's.
+const SCAN: &str = "#7b2cbf";
+
+/// What each look of a cell means (a swatch's class, and its meaning). Bands differ by hatching
+/// and a fence, not colour alone.
+const LEGEND: [(&str, &str); 8] = [
     ("free", "free (dynamic band)"),
     (
         "free-static",
         "free (static band: hatched, fenced by a dark line)",
     ),
-    ("taken", "taken: one colour per Service"),
+    (
+        "taken",
+        "taken: coloured by Service (seven colours, repeating in list order)",
+    ),
     ("explicit", "dot: nodePort written in the manifest"),
     ("fresh", "white ring: taken by the last action"),
     ("conflict", "crossed: the port a rejection fought over"),
     ("selected", "black ring: the selected Service"),
+    (
+        "scan",
+        "violet rings: the ports the step's scan passed, its random start thicker",
+    ),
 ];
 
 /// The legend of the grid's marks.

@@ -52,9 +52,19 @@ fn metrics(m: &portband_allocator::Metrics) -> Html {
             by_scope(m.allocation_errors_total),
         ),
     ];
+    // Upstream sets the two gauges on the first allocation or release, not before.
+    let unset = m.allocation_total == Default::default() && m.allocated_ports == 0;
     html! {
-        <dl class="metrics" title="kube_apiserver_nodeport_allocator_* as the apiserver would export them">
-            { for rows.into_iter().map(|(name, value)| html! { <><dt>{ name }</dt><dd>{ value }</dd></> }) }
-        </dl>
+        <>
+            <dl class="metrics" title="kube_apiserver_nodeport_allocator_* as the apiserver would export them">
+                { for rows.into_iter().map(|(name, value)| html! { <><dt>{ name }</dt><dd>{ value }</dd></> }) }
+            </dl>
+            <p class="metrics-note" data-testid="metrics-note">
+                { "scope static counts nodePorts written in a manifest, scope dynamic those the allocator chose, whatever band they lie in." }
+                if unset {
+                    { " The gauges read 0 until the first allocation, as the apiserver reports them." }
+                }
+            </p>
+        </>
     }
 }
