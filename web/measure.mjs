@@ -95,9 +95,8 @@ results.push(["then one step back (65,535 steps to replay)", "< 300 ms", fmt(fil
 
 // Scrolling a 100,000-step log (34,464 more Services, refused: the range is full): per frame, from
 // the scroll event to the laid-out list with its new rows.
-await page.getByTestId("add-count").fill("34464");
-await page.getByTestId("add-count").press("Tab");
-await page.getByTestId("add-services").click();
+await paste(page, "apiVersion: portband/v1\nkind: Scenario\nsteps:\n- apply: {apiVersion: v1, kind: Service, metadata: {name: extra}, spec: {type: NodePort, ports: [{port: 80}]}}\n  repeat: 34464\n");
+await page.getByTestId("apply").click();
 await page.waitForFunction(() => document.querySelector('[data-testid="outcomes"]').dataset.count === "100000");
 const frames = await page.evaluate(async () => {
   const list = document.querySelector('[data-testid="outcomes"]');

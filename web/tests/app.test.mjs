@@ -200,6 +200,28 @@ test("a preset starts from its own settings, the defaults for what it leaves out
   assert.ok(steps.every((s) => !s.text.includes("not in the valid range")), JSON.stringify(steps.map((s) => s.text)));
 });
 
+test("feedback: an Apply that adds nothing, a full range, a deletion while an earlier step is shown", async () => {
+  const notice = () => page.locator(".notice").textContent();
+  await apply("# nothing but a comment\n");
+  assert.match(await notice(), /^Nothing to apply: the text holds no Kubernetes object/);
+  await page.getByTestId("range-input").fill("30000-30009");
+  await page.getByTestId("range-input").press("Enter");
+  await page.getByTestId("add-count").fill("25");
+  await page.getByTestId("add-count").press("Tab");
+  await page.getByTestId("add-services").click();
+  await waitForRows(page, "outcomes", 10);
+  assert.equal(await notice(), "Added 10 Services: the range had 10 free ports.");
+  await page.getByTestId("add-services").click();
+  assert.match(await notice(), /^The range is full/);
+  assert.equal(await page.getByTestId("outcomes").getAttribute("data-count"), "10");
+  await page.getByTestId("step-first").click();
+  await page.getByTestId("step-last").click();
+  await page.getByTestId("step-back").click();
+  await page.getByRole("button", { name: "Delete default/filler-1" }).click();
+  assert.match(await notice(), /a deletion is always added at the end/);
+  assert.equal(await page.getByTestId("step-position").textContent(), "Step 11 of 11 (now)");
+});
+
 test("add Services, delete one, reset", async () => {
   // The count has a visible label that names it.
   const label = page.locator("label", { has: page.getByTestId("add-count") });

@@ -238,6 +238,15 @@ impl AppState {
                 if config.static_subrange { "on" } else { "off" }
             ));
         }
+        if input.steps.is_empty() {
+            self.editor.applied(&[]);
+            self.notice.get_or_insert_with(|| {
+                "Nothing to apply: the text holds no Kubernetes object (only comments, empty \
+                 documents or lists without items)."
+                    .to_owned()
+            });
+            return;
+        }
         let before = self.timeline.history.outcomes().len();
         self.timeline.record(self.editor.text.clone(), input.steps);
         self.editor
@@ -318,9 +327,34 @@ impl Reducible for AppState {
                 });
             }
             Action::Reset => next.timeline.reset(),
-            Action::Delete(key) => next.timeline.delete(key),
+            Action::Delete(key) => {
+                if next.timeline.cursor().is_some() {
+                    next.notice = Some(format!(
+                        "Deleted {key} after the last step, where the view now is: a deletion \
+                         is always added at the end."
+                    ));
+                }
+                next.timeline.delete(key);
+            }
             Action::AddServices(0) => return self,
-            Action::AddServices(count) => next.timeline.add_fillers(count),
+            Action::AddServices(count) => {
+                let free = next.timeline.history.cluster().allocator().free() as usize;
+                next.notice = if free == 0 {
+                    Some(
+                        "The range is full: no Service can get a nodePort, so none was added."
+                            .into(),
+                    )
+                } else if count > free {
+                    Some(format!(
+                        "Added {free} Services: the range had {free} free ports."
+                    ))
+                } else {
+                    None
+                };
+                if free > 0 {
+                    next.timeline.add_fillers(count.min(free));
+                }
+            }
             Action::LoadPreset(i) => {
                 let Some(preset) = PRESETS.get(i) else {
                     return self;

@@ -234,3 +234,67 @@ fn a_preset_link_opens_at_its_step() {
     assert!(state.problems()[0]
         .starts_with("This link names a preset portband does not have: \"nope\""));
 }
+
+#[test]
+fn an_apply_that_adds_nothing_says_why() {
+    let state = run(
+        AppState::default(),
+        [
+            Action::Edit("# only a comment\n---\napiVersion: v1\nkind: List\nitems: []\n".into()),
+            Action::Apply,
+        ],
+    );
+    assert!(state.timeline.entries.is_empty(), "nothing is recorded");
+    assert!(state
+        .notice
+        .as_deref()
+        .unwrap()
+        .starts_with("Nothing to apply"));
+}
+
+#[test]
+fn adding_services_stops_when_the_range_is_full() {
+    let state = run(
+        AppState::default(),
+        [
+            Action::SetRange("30000-30009".into()),
+            Action::AddServices(25),
+        ],
+    );
+    assert_eq!(state.timeline.history.outcomes().len(), 10);
+    assert!(state
+        .timeline
+        .history
+        .outcomes()
+        .iter()
+        .all(|o| o.error.is_none()));
+    assert_eq!(
+        state.notice.as_deref(),
+        Some("Added 10 Services: the range had 10 free ports.")
+    );
+    let state = run((*state).clone(), [Action::AddServices(5)]);
+    assert_eq!(state.timeline.history.outcomes().len(), 10);
+    assert!(state
+        .notice
+        .as_deref()
+        .unwrap()
+        .starts_with("The range is full"));
+}
+
+#[test]
+fn a_deletion_while_an_earlier_step_is_shown_says_where_it_goes() {
+    let state = run(
+        AppState::default(),
+        [
+            Action::AddServices(3),
+            Action::Seek(1),
+            Action::Delete("filler-1".parse().unwrap()),
+        ],
+    );
+    assert_eq!(state.timeline.cursor(), None, "the view moves to the end");
+    assert!(state
+        .notice
+        .as_deref()
+        .unwrap()
+        .contains("a deletion is always added at the end"));
+}
