@@ -288,6 +288,19 @@ test("pictures that tell the truth: the scan has a colour of its own, the legend
 test("the grid: hover and keyboard focus describe a port; a click selects its Service", async () => {
   await apply(service("web", "  type: NodePort\n  ports: [{name: admin, port: 8443, nodePort: 30000}]\n"));
   const grid = page.getByTestId("port-grid");
+  // The axis names the first port of every few rows, beside the row it starts.
+  const columns = Number(await grid.getAttribute("aria-colcount"));
+  const axis = await page.getByTestId("grid-axis").locator("span").evaluateAll((spans) =>
+    spans.map((s) => [Number(s.textContent), s.getBoundingClientRect().top]));
+  assert.ok(axis.length >= 3, JSON.stringify(axis));
+  assert.equal(axis[0][0], 30000);
+  const gridTop = (await grid.boundingBox()).y;
+  const rowHeight = (await grid.boundingBox()).height / Number(await grid.getAttribute("aria-rowcount"));
+  for (const [port, top] of axis) {
+    assert.equal((port - 30000) % columns, 0, `${port} starts a row`);
+    const row = (port - 30000) / columns;
+    assert.ok(Math.abs(top - (gridTop + row * rowHeight)) < rowHeight, `${port} sits beside its row`);
+  }
   const box = await grid.boundingBox();
   await page.mouse.move(box.x + 2, box.y + 2);
   assert.match(await page.getByTestId("cell-info").textContent(), /^30000 · static band · default\/web admin 8443\/TCP · explicit/);

@@ -218,10 +218,22 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
     let focused = focus.filter(|&i| i < layout.count);
     let info = hover.map(|h| h.0).or(focused).map(describe);
     let labels = band_labels(&props.bands);
+    // The axis: the first port of every few rows, placed where that row is drawn (the canvas is
+    // scaled to its box's width; rows at least 14 CSS pixels apart).
+    let row_height = layout.cell as f64 * *width as f64 / layout.size().0.max(1) as f64;
+    let every = ((14.0 / row_height.max(0.1)).ceil() as usize).max(1);
+    let axis = (0..layout.rows).step_by(every).map(|row| {
+        let port = props.range.port_at((row * layout.columns) as u32);
+        // Whole pixels: formatting a float would bring the float printer into the module.
+        let top = (row as f64 * row_height) as u32;
+        html! { <span style={format!("top: {top}px")}>{ port }</span> }
+    });
     html! {
         <div class="grid">
             <p class="band-labels">{ for labels }</p>
             <div class="canvas-box">
+                <div class="axis" data-testid="grid-axis" aria-hidden="true">{ for axis }</div>
+                <div class="canvas-wrap">
                 // The WAI-ARIA grid pattern over pixels: one tab stop; the canvas's fallback content
                 // holds only the focused cell, placed by its row and column indices.
                 <canvas ref={canvas} data-testid="port-grid" tabindex="0" role="grid"
@@ -239,6 +251,7 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
                 if let Some((index, x, y)) = *hover {
                     <div class="tooltip" style={format!("left: {}px; top: {}px", x as i32 + 14, y as i32 + 14)}>{ describe(index) }</div>
                 }
+                </div>
             </div>
             <p class="cell-info" data-testid="cell-info" aria-live="polite">
                 { info.unwrap_or_else(|| "Point at a port, or focus the grid and use the arrow keys.".to_owned()) }
