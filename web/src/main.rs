@@ -136,6 +136,8 @@ fn App() -> Html {
                 <Controls
                     range_text={state.settings.range_text.clone()}
                     seed_text={state.settings.seed_text.clone()}
+                    range_invalid={state.settings.range_error.is_some()}
+                    seed_invalid={state.settings.seed_error.is_some()}
                     static_subrange={config.static_subrange}
                     onrange={on.range.clone()} onseed={on.seed.clone()} onsubrange={on.subrange.clone()}
                     onpreset={on.preset.clone()} onadd={on.add.clone()} onreset={on.reset.clone()}

@@ -108,11 +108,23 @@ test("a bad range shows the upstream error and the app keeps working", async () 
   await page.getByTestId("range-input").press("Enter");
   assert.equal(
     await page.getByTestId("error").textContent(),
-    'Invalid range "200-100": end port cannot be less than start port: 200-100',
+    'Invalid range "200-100": end port cannot be less than start port: 200-100. A range is written 30000-32767, 30000+2767 or 30080; empty means 30000-32767.',
   );
+  assert.equal(await page.getByTestId("range-input").getAttribute("aria-invalid"), "true");
   await apply(service("web", "  type: NodePort\n  ports: [{port: 80}]\n"));
   assert.equal((await outcomes())[0].result, "created");
   assert.match(await page.getByTestId("band-summary").textContent(), /30086–32767/, "the last good range stays");
+  // An empty range and an empty seed are the defaults.
+  await page.getByTestId("range-input").fill("");
+  await page.getByTestId("range-input").press("Enter");
+  assert.equal(await page.getByTestId("range-input").getAttribute("aria-invalid"), "false");
+  assert.equal(await page.getByTestId("range-input").inputValue(), "30000-32767");
+  await page.getByTestId("seed-input").fill("7");
+  await page.getByTestId("seed-input").press("Enter");
+  await page.getByTestId("seed-input").fill("");
+  await page.getByTestId("seed-input").press("Enter");
+  assert.equal(await page.getByTestId("seed-input").inputValue(), "0");
+  assert.equal(await page.getByTestId("error").count(), 0);
 });
 
 test("broken YAML points at its line, keeps the text, and the app keeps working", async () => {
@@ -283,6 +295,28 @@ test("pictures that tell the truth: the scan has a colour of its own, the legend
   const legend = await page.locator(".legend").textContent();
   assert.match(legend, /coloured by Service \(seven colours, repeating in list order\)/);
   assert.match(legend, /violet rings: the ports the step's scan passed/);
+});
+
+test("no console errors or failed requests on load, Apply, scrubbing, keys and the wheel; a favicon", async () => {
+  const fresh = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const problems = [];
+  fresh.on("console", (m) => ["error", "warning"].includes(m.type()) && problems.push(`${m.type()}: ${m.text()}`));
+  fresh.on("requestfailed", (r) => problems.push(`failed: ${r.url()}`));
+  fresh.on("response", (r) => r.status() >= 400 && problems.push(`${r.status()}: ${r.url()}`));
+  await fresh.goto(server.url);
+  await fresh.getByTestId("apply").waitFor();
+  await fresh.getByTestId("apply").click();
+  await fresh.getByTestId("scrubber").fill("1");
+  await fresh.locator("h1").click();
+  for (const key of ["ArrowLeft", "ArrowRight", "Home", "End", " ", " "]) await fresh.keyboard.press(key);
+  await fresh.mouse.move(700, 500);
+  await fresh.mouse.wheel(0, 400);
+  await fresh.getByTestId("port-grid").hover();
+  await fresh.mouse.wheel(0, -200);
+  await fresh.waitForTimeout(300);
+  assert.deepEqual(problems, []);
+  assert.match(await fresh.locator('link[rel="icon"]').getAttribute("href"), /favicon.*\.svg$/);
+  await fresh.close();
 });
 
 test("the grid: hover and keyboard focus describe a port; a click selects its Service", async () => {

@@ -13,6 +13,7 @@ const TYPES = {
   ".wasm": "application/wasm",
   ".css": "text/css",
   ".png": "image/png",
+  ".svg": "image/svg+xml",
 };
 
 /** Serves `root` on 127.0.0.1 at a free port; resolves to { url, close }. */

@@ -448,3 +448,25 @@ fn check_warns_about_the_dynamic_band_gotcha() {
     assert_eq!(code, Some(1));
     assert_eq!(last_step(&report)["result"], "rejected");
 }
+
+/// The teaching scenario's comment names the port its story is about, the one refused.
+#[test]
+fn the_dynamic_band_scenario_names_its_port() {
+    let text =
+        std::fs::read_to_string(repo("scenarios/explicit-port-in-dynamic-band.yaml")).unwrap();
+    let report = library_report(&text);
+    let refused = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["result"] == "rejected")
+        .expect("the story ends in a refusal");
+    let error = refused["error"].as_str().unwrap();
+    let port = error
+        .split("Invalid value: ")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .unwrap();
+    let comment: String = text.lines().take_while(|l| l.starts_with('#')).collect();
+    assert!(comment.contains(port), "{port} not in: {comment}");
+}

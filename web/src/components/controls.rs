@@ -11,6 +11,10 @@ pub struct ControlsProps {
     pub range_text: String,
     /// The seed as typed.
     pub seed_text: String,
+    /// Whether the range as typed is refused.
+    pub range_invalid: bool,
+    /// Whether the seed as typed is refused.
+    pub seed_invalid: bool,
     /// Whether the KEP-3668 band split is on.
     pub static_subrange: bool,
     /// Use this range, as typed.
@@ -69,12 +73,12 @@ pub fn Controls(props: &ControlsProps) -> Html {
             <label title="--service-node-port-range: a-b, a+offset or a single port; empty means 30000-32767">
                 { "Range " }
                 <input type="text" size="13" spellcheck="false" data-testid="range-input"
-                    value={props.range_text.clone()} onchange={text(&props.onrange)} />
+                    aria-invalid={props.range_invalid.to_string()} value={props.range_text.clone()} onchange={text(&props.onrange)} />
             </label>
             <label title="The same seed gives the same dynamic ports">
                 { "Seed " }
                 <input type="text" inputmode="numeric" size="6" data-testid="seed-input"
-                    value={props.seed_text.clone()} onchange={text(&props.onseed)} />
+                    aria-invalid={props.seed_invalid.to_string()} value={props.seed_text.clone()} onchange={text(&props.onseed)} />
             </label>
             <label title="KEP-3668 (ServiceNodePortStaticSubrange): dynamic ports avoid the static band while the dynamic band has room">
                 <input type="checkbox" data-testid="static-subrange" checked={props.static_subrange} onchange={onsubrange} />

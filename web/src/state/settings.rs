@@ -33,19 +33,26 @@ impl Settings {
     /// Takes the range as typed: the settings it gives (over `config`), or none and an error.
     pub fn set_range(&mut self, text: String, config: ClusterConfig) -> Option<ClusterConfig> {
         let parsed = PortRange::parse_flag(&text);
-        self.range_error = parsed
-            .as_ref()
-            .err()
-            .map(|e| format!("Invalid range {}: {e}", Quoted(&text)));
+        self.range_error = parsed.as_ref().err().map(|e| {
+            format!(
+                "Invalid range {}: {e}. A range is written 30000-32767, 30000+2767 or 30080; \
+                     empty means 30000-32767.",
+                Quoted(&text)
+            )
+        });
         self.range_text = text;
         let range = parsed.ok()?;
         self.range_text = range.to_string();
         Some(ClusterConfig { range, ..config })
     }
 
-    /// Takes the seed as typed: the settings it gives (over `config`), or none and an error.
+    /// Takes the seed as typed (empty: the default, 0): the settings it gives (over `config`), or
+    /// none and an error.
     pub fn set_seed(&mut self, text: String, config: ClusterConfig) -> Option<ClusterConfig> {
-        let seed = text.trim().parse::<u64>().ok().filter(|&s| s <= MAX_SEED);
+        let seed = match text.trim() {
+            "" => Some(ClusterConfig::default().seed),
+            digits => digits.parse::<u64>().ok().filter(|&s| s <= MAX_SEED),
+        };
         self.seed_error = seed
             .is_none()
             .then(|| format!("The seed must be a whole number from 0 to {MAX_SEED}"));
@@ -84,7 +91,10 @@ mod tests {
         assert_eq!(settings.set_range("200-100".into(), config), None);
         assert_eq!(
             settings.range_error.as_deref(),
-            Some("Invalid range \"200-100\": end port cannot be less than start port: 200-100")
+            Some(
+                "Invalid range \"200-100\": end port cannot be less than start port: 200-100. \
+                 A range is written 30000-32767, 30000+2767 or 30080; empty means 30000-32767."
+            )
         );
         let config = settings.set_seed(" 7 ".into(), config).unwrap();
         assert_eq!(
@@ -96,5 +106,8 @@ mod tests {
             1,
             "only the range's error is left"
         );
+        // An empty seed is the default, as an empty range is.
+        let config = settings.set_seed(String::new(), config).unwrap();
+        assert_eq!((config.seed, settings.seed_text.as_str()), (0, "0"));
     }
 }
