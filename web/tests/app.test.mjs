@@ -319,6 +319,15 @@ test("no console errors or failed requests on load, Apply, scrubbing, keys and t
   await fresh.close();
 });
 
+test("a long name does not push a step's verdict out of its row", async () => {
+  const name = "a-very-long-service-name-that-fills-the-row-" + "x".repeat(18);
+  await apply(`apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: ${"n".repeat(60)}}\nspec:\n  type: NodePort\n  ports: [{port: 80}]\n`);
+  const row = page.getByTestId("outcome").first();
+  const [rowBox, verdictBox] = [await row.boundingBox(), await row.locator(".verdict").boundingBox()];
+  assert.ok(verdictBox.x + verdictBox.width <= rowBox.x + rowBox.width + 1, `verdict at ${JSON.stringify(verdictBox)} in ${JSON.stringify(rowBox)}`);
+  assert.equal(await row.locator(".verdict").textContent(), "created");
+});
+
 test("the grid: hover and keyboard focus describe a port; a click selects its Service", async () => {
   await apply(service("web", "  type: NodePort\n  ports: [{name: admin, port: 8443, nodePort: 30000}]\n"));
   const grid = page.getByTestId("port-grid");

@@ -529,3 +529,17 @@ fn ingress_nginx_cloud() {
     all.dedup();
     assert_eq!(all.len(), 3);
 }
+
+#[test]
+fn cluster_scoped_kinds_are_named_without_a_namespace() {
+    let history = run(
+        "",
+        &["apiVersion: v1\nkind: Namespace\nmetadata: {name: ingress-nginx}\n---\napiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata: {name: hook}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\n"],
+    );
+    let names: Vec<_> = history
+        .outcomes()
+        .iter()
+        .map(|o| o.service.as_str())
+        .collect();
+    assert_eq!(names, ["ingress-nginx", "hook", "default/cfg"]);
+}

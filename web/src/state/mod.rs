@@ -17,7 +17,7 @@ use crate::link::Fragment;
 use crate::presets::{Preset, PRESETS};
 use crate::saved::Saved;
 use portband_allocator::gofmt::Quoted;
-use portband_kube::{read, write_scenario, ClusterConfig, Entry, InputError, ServiceKey};
+use portband_kube::{read, write_scenario, ClusterConfig, Entry, InputError, ServiceKey, Verdict};
 use std::rc::Rc;
 use yew::{Reducible, UseReducerDispatcher};
 
@@ -251,6 +251,22 @@ impl AppState {
         self.timeline.record(self.editor.text.clone(), input.steps);
         self.editor
             .applied(&self.timeline.history.outcomes()[before..]);
+        self.land_on_last_service(before);
+    }
+
+    /// After steps from `first` on, shows the last of them that reached a Service (objects of
+    /// other kinds, such as the webhook configuration many manifests end with, change nothing),
+    /// so that the view and "Why this port?" speak of it.
+    fn land_on_last_service(&mut self, first: usize) {
+        let outcomes = self.timeline.history.outcomes();
+        let added = first..outcomes.len();
+        let last = outcomes[first..]
+            .iter()
+            .rposition(|o| o.verdict != Verdict::Skipped);
+        if let Some(last) = last.filter(|&i| first + i + 1 < outcomes.len()) {
+            self.timeline.seek(first + last + 1);
+            self.timeline.fresh = added;
+        }
     }
 
     /// A fresh cluster with a preset's settings (the defaults for those it leaves out) and steps,

@@ -298,3 +298,14 @@ fn a_deletion_while_an_earlier_step_is_shown_says_where_it_goes() {
         .unwrap()
         .contains("a deletion is always added at the end"));
 }
+
+#[test]
+fn after_an_apply_the_view_lands_on_the_last_step_that_reached_a_service() {
+    // As many real manifests do: the Service, then a webhook configuration.
+    let text = service("controller", "[{port: 80}]")
+        + "---\napiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata: {name: hook}\n";
+    let state = run(AppState::default(), [Action::Edit(text), Action::Apply]);
+    assert_eq!(state.timeline.position(), 1);
+    assert_eq!(state.timeline.history.outcomes().len(), 2);
+    assert_eq!(state.timeline.fresh, 0..2, "the whole Apply stays fresh");
+}

@@ -33,7 +33,8 @@ pub enum Object {
     Other {
         /// `kind`.
         kind: String,
-        /// `metadata.namespace/metadata.name`, as far as known.
+        /// `metadata.namespace/metadata.name` as far as known, or the name alone for a built-in
+        /// cluster-scoped kind.
         key: String,
     },
     /// A Service the apiserver would refuse to decode (400 Bad Request).
@@ -94,7 +95,11 @@ pub fn objects_at(doc: &Document, node: NodeId) -> Result<Vec<Found>, InputError
             }
             continue;
         }
-        let key = object_key(doc, node);
+        let key = if CLUSTER_SCOPED.contains(&kind) {
+            object_name(doc, node).to_owned()
+        } else {
+            object_key(doc, node)
+        };
         let object = match (kind, api_version) {
             ("Service", "v1") => decode_service(doc, node),
             ("Service", version) => Object::Undecodable {
@@ -124,17 +129,50 @@ fn describe(value: &Value) -> &'static str {
     }
 }
 
+/// The built-in kinds that live in no namespace (kubectl learns them from the API's discovery;
+/// portband knows the built-in ones): they are named by their name alone.
+const CLUSTER_SCOPED: &[&str] = &[
+    "APIService",
+    "CSIDriver",
+    "CSINode",
+    "CertificateSigningRequest",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "FlowSchema",
+    "IngressClass",
+    "MutatingWebhookConfiguration",
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "PriorityClass",
+    "PriorityLevelConfiguration",
+    "RuntimeClass",
+    "StorageClass",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "ValidatingWebhookConfiguration",
+    "VolumeAttachment",
+];
+
+/// A field of an object's metadata, as far as it is readable.
+fn metadata_text<'d>(doc: &'d Document, node: NodeId, key: &str) -> &'d str {
+    doc.get(node, "metadata")
+        .and_then(|m| doc.get(m, key))
+        .and_then(|v| doc.scalar_text(v))
+        .unwrap_or("")
+}
+
+/// An object's `metadata.name`, as far as it is readable.
+fn object_name(doc: &Document, node: NodeId) -> &str {
+    metadata_text(doc, node, "name")
+}
+
 /// `namespace/name` from an object's metadata, as far as it is readable.
 fn object_key(doc: &Document, node: NodeId) -> String {
-    let meta = doc.get(node, "metadata");
-    let text = |key| {
-        meta.and_then(|m| doc.get(m, key))
-            .and_then(|v| doc.scalar_text(v))
-            .unwrap_or("")
-    };
-    let namespace = match text("namespace") {
+    let namespace = match metadata_text(doc, node, "namespace") {
         "" => "default",
         ns => ns,
     };
-    format!("{namespace}/{}", text("name"))
+    format!("{namespace}/{}", object_name(doc, node))
 }
