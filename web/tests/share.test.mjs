@@ -107,7 +107,8 @@ test("a link never destroys saved work: switch back restores it", async () => {
   await page.goto(link);
   await page.getByTestId("before-link").waitFor();
   assert.deepEqual((await outcomes(page)).map((o) => o[0]), ["default/shared"]);
-  assert.equal(await page.getByTestId("yaml-input").inputValue(), mine, "the editor is not overwritten");
+  // The recipient sees the link's YAML; their own text is kept with their history.
+  assert.equal(await page.getByTestId("yaml-input").inputValue(), service("shared"));
   // Reloading keeps the offer, and the link's state.
   await page.reload();
   await page.getByTestId("before-link").waitFor();

@@ -278,13 +278,12 @@ impl AppState {
         self.apply_editor();
     }
 
-    /// Keeps the current work to offer back, unless it already is `history`'s.
+    /// Keeps the current work (a history, or text typed in the editor) to offer back, unless it
+    /// already is `history`'s.
     fn keep_before_link(&mut self, history: &str) {
         let kept = self.saved();
-        if !self.link.embed
-            && !self.timeline.entries.is_empty()
-            && kept.history.as_deref() != Some(history)
-        {
+        let has_work = !self.timeline.entries.is_empty() || self.editor.text != WELCOME;
+        if !self.link.embed && has_work && kept.history.as_deref() != Some(history) {
             self.link.before_link = Some(kept);
         }
     }
@@ -382,7 +381,8 @@ impl Reducible for AppState {
                 next.link.opening = false;
                 next.keep_before_link(&text);
                 match next.load_history(&text, at) {
-                    Ok(()) if next.link.embed => {
+                    // The link's last applied text in the editor (the user's own is kept above).
+                    Ok(()) => {
                         let last = next.timeline.entries.iter().rev().find_map(|e| match e {
                             Entry::Manifests(text) => Some(text.clone()),
                             Entry::Delete(_) => None,
@@ -391,7 +391,6 @@ impl Reducible for AppState {
                             next.editor = Editor::new(text);
                         }
                     }
-                    Ok(()) => {}
                     Err(e) => {
                         next = (*self).clone();
                         next.link.opening = false;

@@ -207,6 +207,11 @@ fn a_link_keeps_the_work_it_replaced_and_switching_back_restores_it() {
     );
     assert_eq!(services(&opened), ["default/theirs"]);
     assert!(opened.link.before_link.is_some());
+    assert_eq!(
+        opened.editor.text,
+        service("theirs", "[{port: 80}]"),
+        "the link's last applied text is in the editor"
+    );
     let back = run((*opened).clone(), [Action::SwitchBack]);
     assert_eq!(services(&back), ["default/mine"]);
     assert_same(&back, &mine);
@@ -214,6 +219,14 @@ fn a_link_keeps_the_work_it_replaced_and_switching_back_restores_it() {
     let broken = run((*mine).clone(), [Action::OpenLink("kind: [".into(), None)]);
     assert_eq!(services(&broken), ["default/mine"]);
     assert!(broken.problems()[0].starts_with("This link's history could not be read"));
+    // Text typed but never applied is work too: a link keeps it.
+    let typed = run(AppState::default(), [Action::Edit("# my draft\n".into())]);
+    let opened = run(
+        (*typed).clone(),
+        [Action::OpenLink(shared.history.clone().unwrap(), None)],
+    );
+    let back = run((*opened).clone(), [Action::SwitchBack]);
+    assert_eq!(back.editor.text, "# my draft\n");
 }
 
 #[test]
