@@ -139,12 +139,16 @@ fn App() -> Html {
                     range_invalid={state.settings.range_error.is_some()}
                     seed_invalid={state.settings.seed_error.is_some()}
                     static_subrange={config.static_subrange}
+                    preset={state.scenario.as_ref().and_then(|(preset, _)| *preset)}
                     onrange={on.range.clone()} onseed={on.seed.clone()} onsubrange={on.subrange.clone()}
                     onpreset={on.preset.clone()} onadd={on.add.clone()} onreset={on.reset.clone()}
                 />
                 <Share sharing={sharing.clone()} {kept} entries={timeline_state.entries.clone()} {config} />
             </header>
             { problems }
+            if let Some(description) = state.scenario.as_ref().and_then(|(_, d)| d.as_ref()) {
+                <p class="description" data-testid="scenario-description">{ description }</p>
+            }
             if let Some(notice) = &state.notice {
                 <div class="notice" role="status">{ notice }</div>
             }

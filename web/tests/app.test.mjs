@@ -210,6 +210,14 @@ test("a preset starts from its own settings, the defaults for what it leaves out
   const steps = await outcomes();
   assert.ok(steps.length > 1);
   assert.ok(steps.every((s) => !s.text.includes("not in the valid range")), JSON.stringify(steps.map((s) => s.text)));
+  // The menu shows the preset loaded, and the scenario's description is shown, until something
+  // else changes the history.
+  const chosen = () => page.getByTestId("presets").evaluate((s) => s.selectedOptions[0].textContent);
+  assert.equal(await chosen(), "DNS on TCP and UDP");
+  assert.match(await page.getByTestId("scenario-description").textContent(), /^53\/TCP and 53\/UDP share one nodePort on create/);
+  await apply(service("other", "  type: NodePort\n  ports: [{port: 80}]\n"));
+  assert.equal(await chosen(), "Presets…");
+  assert.equal(await page.getByTestId("scenario-description").count(), 0);
 });
 
 test("feedback: an Apply that adds nothing, a full range, a deletion while an earlier step is shown", async () => {

@@ -23,6 +23,8 @@ pub struct ControlsProps {
     pub onseed: Callback<String>,
     /// Turn the band split on or off.
     pub onsubrange: Callback<bool>,
+    /// The preset the history is, while nothing else has changed it.
+    pub preset: Option<usize>,
     /// Load preset `i`.
     pub onpreset: Callback<usize>,
     /// Add this many Services.
@@ -48,7 +50,6 @@ pub fn Controls(props: &ControlsProps) -> Html {
             if let Ok(i) = select.value().parse() {
                 onpreset.emit(i);
             }
-            select.set_value("");
         })
     };
     // On a closed menu the arrow keys would choose (and load) the next preset at once: a preset
@@ -85,8 +86,10 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 { " Band split (KEP-3668)" }
             </label>
             <select aria-label="Load a preset scenario" data-testid="presets" onchange={onpreset} onkeydown={onmenukey}>
-                <option value="" selected=true>{ "Presets…" }</option>
-                { for PRESETS.iter().enumerate().map(|(i, p)| html! { <option value={i.to_string()}>{ p.label }</option> }) }
+                <option value="" selected={props.preset.is_none()}>{ "Presets…" }</option>
+                { for PRESETS.iter().enumerate().map(|(i, p)| html! {
+                    <option value={i.to_string()} selected={props.preset == Some(i)}>{ p.label }</option>
+                }) }
             </select>
             <span class="add">
                 <label title="NodePort Services with one dynamic port each, named filler-N">

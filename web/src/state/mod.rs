@@ -97,6 +97,9 @@ pub struct AppState {
     pub selected: Option<String>,
     /// A note about what the last action did beyond the obvious.
     pub notice: Option<String>,
+    /// The scenario the history comes from, while nothing else has changed it: the preset's
+    /// index, if it is one, and the scenario's description.
+    pub scenario: Option<(Option<usize>, Option<String>)>,
 }
 
 /// The ways the state changes.
@@ -153,6 +156,7 @@ impl Default for AppState {
             link: LinkSession::default(),
             selected: None,
             notice: None,
+            scenario: None,
         }
     }
 }
@@ -248,6 +252,7 @@ impl AppState {
             return;
         }
         let before = self.timeline.history.outcomes().len();
+        self.scenario = input.description.map(|d| (None, Some(d)));
         self.timeline.record(self.editor.text.clone(), input.steps);
         self.editor
             .applied(&self.timeline.history.outcomes()[before..]);
@@ -276,6 +281,8 @@ impl AppState {
         self.timeline = Timeline::new(ClusterConfig::default());
         self.settings = Settings::of(ClusterConfig::default());
         self.apply_editor();
+        let i = PRESETS.iter().position(|p| std::ptr::eq(p, preset));
+        self.scenario = Some((i, self.scenario.take().and_then(|(_, d)| d)));
     }
 
     /// Keeps the current work (a history, or text typed in the editor) to offer back, unless it
@@ -438,8 +445,13 @@ impl Reducible for AppState {
                 }
             }
         }
-        // When the history changes, a highlighted Service that no longer exists is no more.
+        // When the history changes, a highlighted Service that no longer exists is no more, and
+        // the history no longer is only the scenario it came from.
         if next.timeline.history != self.timeline.history {
+            let inputs_changed = *next.timeline.entries != *self.timeline.entries;
+            if inputs_changed && next.scenario == self.scenario {
+                next.scenario = None;
+            }
             let cluster = next.timeline.history.cluster();
             let exists =
                 |key: &String| key.parse().is_ok_and(|key| cluster.service(&key).is_some());

@@ -322,3 +322,24 @@ fn after_an_apply_the_view_lands_on_the_last_step_that_reached_a_service() {
     assert_eq!(state.timeline.history.outcomes().len(), 2);
     assert_eq!(state.timeline.fresh, 0..2, "the whole Apply stays fresh");
 }
+
+#[test]
+fn the_scenario_a_history_comes_from_is_known_until_something_else_changes_it() {
+    let kep = crate::presets::PRESETS
+        .iter()
+        .position(|p| p.name == "kep-3668-story")
+        .unwrap();
+    let state = run(AppState::default(), [Action::LoadPreset(kep)]);
+    let (preset, description) = state.scenario.clone().unwrap();
+    assert_eq!(preset, Some(kep));
+    assert!(description.unwrap().starts_with("A fixed nodePort"));
+    // New settings replay the same inputs: still the preset.
+    let state = run(
+        (*state).clone(),
+        [Action::SetSeed("9".into()), Action::StepBy(-1)],
+    );
+    assert_eq!(state.scenario.as_ref().unwrap().0, Some(kep));
+    // Another input is not.
+    let state = run((*state).clone(), [Action::AddServices(1)]);
+    assert_eq!(state.scenario, None);
+}
