@@ -1,5 +1,5 @@
 // Measures the web app in headless Chromium (figures for the README) and saves the screenshots
-// docs/screenshot.png and docs/embed.png. Run by scripts/web-measure after a release build; not a test.
+// docs/screenshot.png, docs/embed.png and docs/phone.png. Run by scripts/web-measure after a release build; not a test.
 import { serve, launch, paste, gzippedCode, DIST } from "./tests/harness.mjs";
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -132,6 +132,13 @@ await embed.goto(server.url + "?embed#preset=kep-3668-story");
 await embed.waitForFunction(() => document.querySelector('[data-testid="outcomes"]')?.dataset.count === "101");
 await embed.locator('[data-testid="outcome"] button[data-select="storage/minio"]').click();
 await embed.screenshot({ path: new URL("../docs/embed.png", import.meta.url).pathname });
+
+// The main view on a phone, 390×844.
+const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+await phone.goto(server.url + "#preset=kep-3668-story");
+await phone.waitForFunction(() => document.querySelector('[data-testid="outcomes"]')?.dataset.count === "101");
+await phone.getByTestId("port-grid").scrollIntoViewIfNeeded();
+await phone.screenshot({ path: new URL("../docs/phone.png", import.meta.url).pathname });
 
 await browser.close();
 await server.close();
