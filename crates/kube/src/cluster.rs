@@ -132,7 +132,8 @@ impl Cluster {
         self.allocator.bands()
     }
 
-    /// The stored Services, ordered by namespace, then name.
+    /// The stored Services, ordered by namespace, then name, numbers by their value (`app-2` before
+    /// `app-10`).
     pub fn services(&self) -> &[Arc<Stored>] {
         &self.services
     }
@@ -147,7 +148,7 @@ impl Cluster {
     /// Where `namespace/name` is, or would go, in the sorted list.
     fn find(&self, namespace: &str, name: &str) -> Result<usize, usize> {
         self.services.binary_search_by(|s| {
-            (s.service.namespace.as_str(), s.service.name.as_str()).cmp(&(namespace, name))
+            natural(&s.service.namespace, namespace).then_with(|| natural(&s.service.name, name))
         })
     }
 
@@ -336,6 +337,12 @@ impl Cluster {
             health_check,
         }
     }
+}
+
+/// Text in natural order (numbers by their value), ties broken byte by byte so that only equal
+/// texts compare equal.
+fn natural(a: &str, b: &str) -> std::cmp::Ordering {
+    alphanumeric_sort::compare_str(a, b).then_with(|| a.cmp(b))
 }
 
 /// How many steps apart a history keeps copies of its state, so that any earlier state is at

@@ -49,3 +49,33 @@ fn a_state_from_a_checkpoint_is_the_state_a_full_replay_gives() {
     }
     assert!(same(&history.state_at(len), history.cluster()));
 }
+
+#[test]
+fn stored_services_sort_numbers_by_their_value() {
+    let service = |name: &str| {
+        format!("apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec: {{type: NodePort, ports: [{{port: 80}}]}}\n")
+    };
+    let mut history = History::new(ClusterConfig::default());
+    for name in ["app-10", "app-2", "app-1", "app-01", "app-2b"] {
+        for step in read(&service(name)).unwrap().steps {
+            history.push(step);
+        }
+    }
+    let names: Vec<_> = history
+        .cluster()
+        .services()
+        .iter()
+        .map(|s| s.service.name.as_str())
+        .collect();
+    assert_eq!(names, ["app-1", "app-01", "app-2", "app-2b", "app-10"]);
+    // Only equal names are the same Service: app-01 and app-1 are two.
+    assert!(history
+        .outcomes()
+        .iter()
+        .all(|o| o.verdict == portband_kube::Verdict::Created));
+    let key = "app-1".parse().unwrap();
+    assert_eq!(
+        history.cluster().service(&key).unwrap().service.name,
+        "app-1"
+    );
+}
