@@ -52,8 +52,8 @@ fn metrics(m: &portband_allocator::Metrics) -> Html {
             by_scope(m.allocation_errors_total),
         ),
     ];
-    // Upstream sets the two gauges on the first allocation or release, not before.
-    let unset = m.allocation_total == Default::default() && m.allocated_ports == 0;
+    // Upstream sets the two gauges on the first allocation, not before.
+    let unset = m.allocation_total == Default::default();
     html! {
         <>
             <dl class="metrics" title="kube_apiserver_nodeport_allocator_* as the apiserver would export them">

@@ -303,7 +303,7 @@ impl AppState {
         let entries = input
             .entries
             .unwrap_or_else(|| vec![Entry::Manifests(text.to_owned())]);
-        self.timeline = Timeline::replayed(config, input.steps, entries, at);
+        self.timeline = Timeline::replayed(config, input.steps, Shared::new(entries), at);
         self.settings = Settings::of(config);
         self.link.problem = None;
         self.selected = None;

@@ -48,11 +48,11 @@ impl Timeline {
     pub fn replayed(
         config: ClusterConfig,
         steps: Vec<Step>,
-        entries: Vec<Entry>,
+        entries: Shared<Vec<Entry>>,
         at: Option<usize>,
     ) -> Self {
         let mut timeline = Timeline::new(config);
-        timeline.entries = Shared::new(entries);
+        timeline.entries = entries;
         timeline.push_steps(steps);
         timeline.fresh = 0..0;
         if let Some(at) = at {
@@ -194,7 +194,8 @@ impl Timeline {
         }
         let cursor = self.cursor;
         let steps = self.history.steps().to_vec();
-        let entries = self.entries.to_vec();
+        // The same inputs: shared, not copied.
+        let entries = self.entries.clone();
         *self = Timeline::replayed(config, steps, entries, cursor);
     }
 

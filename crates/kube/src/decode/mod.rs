@@ -8,6 +8,7 @@
 
 mod schema;
 
+use crate::key::ServiceKey;
 use crate::service::Service;
 use crate::yaml::resolve::{resolve, Resolved};
 use crate::yaml::{Document, InputError, NodeId, Pos, Value};
@@ -170,9 +171,6 @@ fn object_name(doc: &Document, node: NodeId) -> &str {
 
 /// `namespace/name` from an object's metadata, as far as it is readable.
 fn object_key(doc: &Document, node: NodeId) -> String {
-    let namespace = match metadata_text(doc, node, "namespace") {
-        "" => "default",
-        ns => ns,
-    };
-    format!("{namespace}/{}", object_name(doc, node))
+    let namespace = metadata_text(doc, node, "namespace");
+    ServiceKey::new(namespace, object_name(doc, node)).to_string()
 }
