@@ -5,7 +5,7 @@
 use crate::cluster::{ClusterConfig, Source, Step};
 use crate::decode::{objects, objects_at, Found, Object};
 use crate::key::ServiceKey;
-use crate::yaml::{parse_stream, Document, InputError, NodeId, Value, MAX_DOCUMENT_BYTES};
+use crate::yaml::{parse_stream, Document, InputError, NodeId, Stream, Value, MAX_DOCUMENT_BYTES};
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::PortRange;
 
@@ -65,8 +65,42 @@ pub fn read(text: &str) -> Result<Input, InputError> {
     read_nested(text, 0)
 }
 
+/// An input read a slice at a time, as the web app reads megabytes: between slices a page can
+/// show how far it is and stay responsive. The same input as [`read`] gives, and the same errors.
+pub struct Reading<'a, T: AsRef<str> + Clone + 'a> {
+    stream: Stream<'a, T>,
+}
+
+impl<'a, T: AsRef<str> + Clone + 'a> Reading<'a, T> {
+    /// A reading of `text` (a `&str`, or a shared string to keep between slices).
+    pub fn new(text: T) -> Self {
+        Reading {
+            stream: Stream::new(text),
+        }
+    }
+
+    /// Reads up to `events` more YAML events (a few thousand take a millisecond or two); once
+    /// the text is all read, what it asks for (or why it cannot be used), and the reading is over.
+    pub fn advance(&mut self, events: usize) -> Option<Result<Input, InputError>> {
+        match self.stream.read(events) {
+            Ok(false) => None,
+            Ok(true) => Some(from_documents(self.stream.take_documents(), 0)),
+            Err(e) => Some(Err(e)),
+        }
+    }
+
+    /// How far the reading is: the bytes read, of how many.
+    pub fn progress(&self) -> (usize, usize) {
+        self.stream.progress()
+    }
+}
+
 fn read_nested(text: &str, depth: usize) -> Result<Input, InputError> {
-    let documents = parse_stream(text)?;
+    from_documents(parse_stream(text)?, depth)
+}
+
+/// What the documents of an input ask for.
+fn from_documents(documents: Vec<Document>, depth: usize) -> Result<Input, InputError> {
     let scenario = documents.iter().find(|doc| is_scenario(doc));
     // Manifests are bounded tighter than a scenario, which can hold a whole history.
     if let Some(doc) = documents

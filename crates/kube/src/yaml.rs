@@ -8,7 +8,7 @@
 pub mod resolve;
 
 use portband_allocator::gofmt::Quoted;
-use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use saphyr_parser::{BufferedInput, Event, Parser, ScalarStyle, Span};
 use std::fmt;
 
 /// The largest document accepted, in bytes: manifests (see `input`).
@@ -145,17 +145,89 @@ impl std::error::Error for InputError {}
 /// Reads every document of a YAML stream. The first syntax error or exceeded bound ends the
 /// reading: what follows a syntax error cannot be trusted.
 pub fn parse_stream(text: &str) -> Result<Vec<Document>, InputError> {
-    let mut reader = Reader::new(text);
-    for event in Parser::new_from_str(text) {
-        match event {
-            Ok((event, span)) => reader.event(event, span)?,
-            Err(e) => {
-                let m = e.marker();
-                return Err(reader.error_at(pos(m.line(), m.col()), e.info().to_owned()));
-            }
+    let mut stream = Stream::new(text);
+    stream.read(usize::MAX)?;
+    Ok(stream.take_documents())
+}
+
+/// A YAML stream read a slice of events at a time, so that a page reading megabytes can show
+/// how far it is and stay responsive in between. [`parse_stream`] reads one to its end.
+pub(crate) struct Stream<'a, T: AsRef<str> + Clone + 'a> {
+    text: T,
+    parser: Parser<'a, BufferedInput<OwnedChars<T>>>,
+    reader: Reader,
+    done: bool,
+}
+
+impl<'a, T: AsRef<str> + Clone + 'a> Stream<'a, T> {
+    /// A stream over `text`, nothing read yet.
+    pub fn new(text: T) -> Self {
+        Stream {
+            parser: Parser::new_from_iter(OwnedChars {
+                text: text.clone(),
+                at: 0,
+            }),
+            text,
+            reader: Reader::new(),
+            done: false,
         }
     }
-    Ok(reader.documents)
+
+    /// Reads up to `events` more parser events; true once the whole stream is read. An error
+    /// ends the reading, as in [`parse_stream`].
+    pub fn read(&mut self, events: usize) -> Result<bool, InputError> {
+        for _ in 0..events {
+            if self.done {
+                break;
+            }
+            let Some(event) = self.parser.next() else {
+                self.done = true;
+                break;
+            };
+            let read = match event {
+                Ok((event, span)) => self.reader.event(self.text.as_ref(), event, span),
+                Err(e) => {
+                    let m = e.marker();
+                    Err(self
+                        .reader
+                        .error_at(pos(m.line(), m.col()), e.info().to_owned()))
+                }
+            };
+            if let Err(e) = read {
+                self.done = true;
+                return Err(e);
+            }
+        }
+        Ok(self.done)
+    }
+
+    /// How far the reading is: the bytes read, of how many.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.reader.bytes.bytes, self.text.as_ref().len())
+    }
+
+    /// Takes the documents read so far (all of them, once [`Stream::read`] has said so).
+    pub fn take_documents(&mut self) -> Vec<Document> {
+        std::mem::take(&mut self.reader.documents)
+    }
+}
+
+/// The characters of a text the parser owns a handle to (`&str` or a shared string), so that a
+/// [`Stream`] can be kept between slices.
+struct OwnedChars<T> {
+    text: T,
+    /// The byte offset of the next character.
+    at: usize,
+}
+
+impl<T: AsRef<str>> Iterator for OwnedChars<T> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        let c = self.text.as_ref()[self.at..].chars().next()?;
+        self.at += c.len_utf8();
+        Some(c)
+    }
 }
 
 fn pos(line: usize, col: usize) -> Pos {
@@ -192,7 +264,7 @@ struct Open {
 }
 
 /// Builds documents from parser events.
-struct Reader<'a> {
+struct Reader {
     documents: Vec<Document>,
     nodes: Vec<Node>,
     sizes: Vec<Size>,
@@ -204,11 +276,11 @@ struct Reader<'a> {
     doc_start_byte: usize,
     doc_bytes: usize,
     alias_added: Size,
-    bytes: ByteCursor<'a>,
+    bytes: ByteCursor,
 }
 
-impl<'a> Reader<'a> {
-    fn new(text: &'a str) -> Self {
+impl Reader {
+    fn new() -> Self {
         Reader {
             documents: Vec::new(),
             nodes: Vec::new(),
@@ -220,7 +292,7 @@ impl<'a> Reader<'a> {
             doc_start_byte: 0,
             doc_bytes: 0,
             alias_added: Size::default(),
-            bytes: ByteCursor::new(text),
+            bytes: ByteCursor::default(),
         }
     }
 
@@ -232,9 +304,10 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), InputError> {
+    /// Takes the next event of `text`.
+    fn event(&mut self, text: &str, event: Event<'_>, span: Span) -> Result<(), InputError> {
         let here = span_pos(&span);
-        let end = self.bytes.advance_to(span.end.index());
+        let end = self.bytes.advance_to(text, span.end.index());
         self.doc_bytes = self.doc_bytes.max(end.saturating_sub(self.doc_start_byte));
         if self.doc_bytes > MAX_SCENARIO_BYTES {
             return Err(self.error_at(
@@ -247,7 +320,7 @@ impl<'a> Reader<'a> {
         match event {
             Event::DocumentStart(_) => {
                 self.doc_pos = here;
-                self.doc_start_byte = self.bytes.advance_to(span.start.index());
+                self.doc_start_byte = self.bytes.advance_to(text, span.start.index());
                 self.doc_bytes = 0;
             }
             Event::DocumentEnd => self.finish_document(),
@@ -410,31 +483,22 @@ impl<'a> Reader<'a> {
 /// Turns the parser's character indices into byte offsets. It only moves forward (so that the
 /// whole input is walked once): asked for an index behind it, it answers with where it is, which
 /// is off by no more than the parser's events ever step back, a token or two.
-struct ByteCursor<'a> {
-    rest: std::str::Chars<'a>,
+#[derive(Default)]
+struct ByteCursor {
     chars: usize,
     bytes: usize,
 }
 
-impl<'a> ByteCursor<'a> {
-    fn new(text: &'a str) -> Self {
-        ByteCursor {
-            rest: text.chars(),
-            chars: 0,
-            bytes: 0,
-        }
-    }
-
-    /// The byte offset of character `index`, or of the furthest character reached so far.
-    fn advance_to(&mut self, index: usize) -> usize {
-        while self.chars < index {
-            match self.rest.next() {
-                Some(c) => {
-                    self.bytes += c.len_utf8();
-                    self.chars += 1;
-                }
-                None => break,
+impl ByteCursor {
+    /// The byte offset in `text` of character `index`, or of the furthest character reached so
+    /// far.
+    fn advance_to(&mut self, text: &str, index: usize) -> usize {
+        for c in text[self.bytes..].chars() {
+            if self.chars >= index {
+                break;
             }
+            self.bytes += c.len_utf8();
+            self.chars += 1;
         }
         self.bytes
     }

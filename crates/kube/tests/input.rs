@@ -4,8 +4,10 @@
 mod common;
 use common::{error, last, node_ports, run};
 use portband_kube::{
-    read, write_scenario, ClusterConfig, Entry, History, Object, Step, Verdict, MAX_NESTING,
+    read, write_scenario, ClusterConfig, Entry, History, Input, InputError, Object, Reading, Step,
+    Verdict, MAX_NESTING,
 };
+use std::rc::Rc;
 
 fn read_error(text: &str) -> String {
     read(text).unwrap_err().to_string()
@@ -542,4 +544,48 @@ fn cluster_scoped_kinds_are_named_without_a_namespace() {
         .map(|o| o.service.as_str())
         .collect();
     assert_eq!(names, ["ingress-nginx", "hook", "default/cfg"]);
+}
+
+/// Reads `text` in slices of `events` events, as the web app reads megabytes.
+fn read_in_slices(text: &str, events: usize) -> Result<Input, InputError> {
+    let shared: Rc<str> = Rc::from(text);
+    let mut reading = Reading::new(shared);
+    let mut last = (0, text.len());
+    loop {
+        if let Some(input) = reading.advance(events) {
+            return input;
+        }
+        let now = reading.progress();
+        assert!(
+            now.0 >= last.0 && now.0 <= text.len(),
+            "{now:?} after {last:?}"
+        );
+        last = now;
+    }
+}
+
+#[test]
+fn reading_in_slices_gives_what_reading_at_once_gives() {
+    let inputs = [
+        fixture("ingress-nginx-cloud.yaml"),
+        "apiVersion: portband/v1\nkind: Scenario\nrange: 30000-30099\nseed: 4\nsteps:\n- apply: {apiVersion: v1, kind: Service, metadata: {name: s}, spec: {type: NodePort, ports: [{port: 80}]}}\n  repeat: 30\n- delete: s-3\n".to_owned(),
+        // Errors: broken YAML in the third document, a duplicate key, an alias bomb, nothing.
+        "apiVersion: v1\nkind: Service\n---\n# two\n---\nkey: 'unterminated\n".to_owned(),
+        "a: 1\n---\nb: 1\nb: 2\n".to_owned(),
+        format!("a: &a [{}]\nb: [{}]\n", "x, ".repeat(2000), "*a, ".repeat(60)),
+        String::new(),
+        "# only a comment\n".to_owned(),
+    ];
+    for text in &inputs {
+        let whole = read(text);
+        for events in [1, 7, 1000] {
+            assert_eq!(
+                read_in_slices(text, events),
+                whole,
+                "{events} events a slice: {text:.60}"
+            );
+        }
+    }
+    let (_, total) = Reading::new("a: 1\n").progress();
+    assert_eq!(total, 5);
 }
