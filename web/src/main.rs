@@ -16,10 +16,10 @@ use components::explain::explain;
 use components::outcomes::Outcomes;
 use components::port_grid::PortGrid;
 use components::services::ServiceList;
-use components::share::Share;
+use components::share::{not_kept, Share};
 use components::summary::summary;
 use components::timeline::timeline;
-use hooks::{use_handlers, use_persistence, use_player, use_shortcuts, Sharing};
+use hooks::{use_applying, use_handlers, use_persistence, use_player, use_shortcuts, Sharing};
 use saved::{Saved, Slot};
 use state::AppState;
 use yew::prelude::*;
@@ -52,6 +52,8 @@ fn App() -> Html {
     let (sharing, kept) = use_persistence(&state, dispatch.clone(), &fragment);
     use_shortcuts(dispatch.clone());
     use_player(state.timeline.playing, dispatch.clone());
+    let progress = state.applying.as_ref().map(|job| job.borrow().progress());
+    use_applying(progress.clone(), dispatch.clone());
     let on = use_handlers(&dispatch);
     let timeline_state = &state.timeline;
     let history = &timeline_state.history;
@@ -89,11 +91,16 @@ fn App() -> Html {
     let editor = html! {
         <Editor
             text={state.editor.text.clone()}
+            window={state.editor.window}
             problem_line={state.editor.problem.as_ref().map(|p| p.line)}
             marks={state.editor.marks.clone()}
             can_restore={state.editor.replaced.is_some()}
+            progress={progress.clone()}
             onedit={on.edit.clone()}
+            onedit_all={on.edit_all.clone()}
+            onscroll={on.scroll_editor.clone()}
             onapply={on.apply.clone()}
+            oncancel={on.cancel.clone()}
             onrestore={on.restore.clone()}
         />
     };
@@ -143,7 +150,7 @@ fn App() -> Html {
                     onrange={on.range.clone()} onseed={on.seed.clone()} onsubrange={on.subrange.clone()}
                     onpreset={on.preset.clone()} onadd={on.add.clone()} onreset={on.reset.clone()}
                 />
-                <Share sharing={sharing.clone()} {kept} entries={timeline_state.entries.clone()} {config} />
+                <Share sharing={sharing.clone()} entries={timeline_state.entries.clone()} {config} />
             </header>
             { problems }
             if let Some(description) = state.scenario.as_ref().and_then(|(_, d)| d.as_ref()) {
@@ -162,6 +169,7 @@ fn App() -> Html {
             }
             <main>
                 <section class="left">
+                    { not_kept(kept, state.editor.text.len()) }
                     { editor }
                     { outcomes }
                 </section>

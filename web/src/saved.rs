@@ -90,10 +90,13 @@ fn store(slot: Slot, name: &str, value: Option<&str>) -> bool {
     ok
 }
 
-/// Keeps the editor's text as work in progress. A full or unavailable storage is not an error
-/// the user can act on here: the work simply is not kept.
-pub fn save_editor(text: &str) {
-    let _ = store(Slot::Current, "editor", Some(text));
+/// Keeps the editor's text as work in progress. False if the browser refused to keep it (full,
+/// or unavailable): then no older text is left behind to come back in its place.
+pub fn save_editor(text: &str) -> bool {
+    store(Slot::Current, "editor", Some(text)) || {
+        store(Slot::Current, "editor", None);
+        false
+    }
 }
 
 /// Keeps the history (a scenario file; none: forget it) and the step shown as work in progress,

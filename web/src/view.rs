@@ -127,3 +127,13 @@ mod tests {
         assert_eq!(scan.len() as u32, pick.skipped + 1);
     }
 }
+
+/// A size in bytes, as people read it: `812 kB`, `5.1 MB`.
+pub fn size(bytes: usize) -> String {
+    if bytes < 1_000_000 {
+        format!("{} kB", bytes.div_ceil(1000))
+    } else {
+        let tenths = bytes.div_ceil(100_000);
+        format!("{}.{} MB", tenths / 10, tenths % 10)
+    }
+}

@@ -51,10 +51,13 @@ export function launch() {
   });
 }
 
-/** Puts `text` in the app's editor as a paste does: one input event (Playwright's `fill` types
- * large texts slowly). */
+/** Puts `text` in the app's editor as Ctrl+A and a paste do: the key, then one input event
+ * (Playwright's `fill` types large texts slowly). The editor holds a long text a window at a time,
+ * so select-all is its own key, not the text area's. */
 export function paste(page, text) {
   return page.getByTestId("yaml-input").evaluate((area, text) => {
+    area.focus();
+    area.dispatchEvent(new KeyboardEvent("keydown", { key: "a", ctrlKey: true, bubbles: true, cancelable: true }));
     area.value = text;
     area.dispatchEvent(new InputEvent("input", { bubbles: true }));
   }, text);

@@ -237,7 +237,10 @@ test("a history over 1 MiB is kept and shared; when storage is full it says so, 
     }
   });
   await page.getByTestId("apply").click();
-  await page.getByTestId("share-status").filter({ hasText: "The browser's storage is full" }).waitFor();
+  // Said above the editor, where the user works, not in the share panel's small print.
+  const warning = page.getByTestId("not-kept");
+  await warning.filter({ hasText: "Your browser's storage is full" }).waitFor();
+  assert.match(await warning.textContent(), /the history is not kept if this page is reloaded or closed\. Download scenario keeps it\./);
   await page.reload();
   await page.getByTestId("apply").waitFor();
   assert.equal(await page.getByTestId("outcomes").getAttribute("data-count"), "0", "the older history does not come back");

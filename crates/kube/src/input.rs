@@ -8,6 +8,7 @@ use crate::key::ServiceKey;
 use crate::yaml::{parse_stream, Document, InputError, NodeId, Stream, Value, MAX_DOCUMENT_BYTES};
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::PortRange;
+use std::rc::Rc;
 
 /// The `apiVersion` of a scenario file.
 pub const SCENARIO_API_VERSION: &str = "portband/v1";
@@ -67,40 +68,114 @@ pub fn read(text: &str) -> Result<Input, InputError> {
 
 /// An input read a slice at a time, as the web app reads megabytes: between slices a page can
 /// show how far it is and stay responsive. The same input as [`read`] gives, and the same errors.
-pub struct Reading<'a, T: AsRef<str> + Clone + 'a> {
-    stream: Stream<'a, T>,
+pub struct Reading {
+    stage: Stage,
 }
 
-impl<'a, T: AsRef<str> + Clone + 'a> Reading<'a, T> {
-    /// A reading of `text` (a `&str`, or a shared string to keep between slices).
-    pub fn new(text: T) -> Self {
+enum Stage {
+    /// YAML events into documents.
+    Parsing(Stream),
+    /// Manifest documents into steps, one by one.
+    Decoding {
+        documents: std::vec::IntoIter<Document>,
+        total: usize,
+        steps: Vec<Step>,
+    },
+}
+
+/// How far a [`Reading`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadProgress {
+    /// Bytes of YAML parsed, of how many.
+    Parsing(usize, usize),
+    /// Manifest documents decoded, of how many.
+    Decoding(usize, usize),
+}
+
+impl Reading {
+    /// A reading of `text`.
+    pub fn new(text: Rc<str>) -> Self {
         Reading {
-            stream: Stream::new(text),
+            stage: Stage::Parsing(Stream::new(text)),
         }
     }
 
-    /// Reads up to `events` more YAML events (a few thousand take a millisecond or two); once
-    /// the text is all read, what it asks for (or why it cannot be used), and the reading is over.
+    /// Does up to `events` more work (YAML events parsed, or nodes of documents decoded: a few
+    /// thousand take a millisecond or two); once the input is all read, what it asks for (or why
+    /// it cannot be used), and the reading is over.
     pub fn advance(&mut self, events: usize) -> Option<Result<Input, InputError>> {
-        match self.stream.read(events) {
-            Ok(false) => None,
-            Ok(true) => Some(from_documents(self.stream.take_documents(), 0)),
-            Err(e) => Some(Err(e)),
+        match &mut self.stage {
+            Stage::Parsing(stream) => match stream.read(events) {
+                Ok(false) => None,
+                Err(e) => Some(Err(e)),
+                Ok(true) => {
+                    let documents = stream.take_documents();
+                    match read_whole(&documents, 0) {
+                        Ok(None) => {
+                            self.stage = Stage::Decoding {
+                                total: documents.len(),
+                                documents: documents.into_iter(),
+                                steps: Vec::new(),
+                            };
+                            None
+                        }
+                        done => done.transpose(),
+                    }
+                }
+            },
+            Stage::Decoding {
+                documents, steps, ..
+            } => {
+                let mut budget = events;
+                while budget > 0 {
+                    let Some(doc) = documents.next() else { break };
+                    budget = budget.saturating_sub(doc.nodes());
+                    if let Err(e) = add_manifests(&doc, steps) {
+                        return Some(Err(e));
+                    }
+                }
+                (documents.len() == 0).then(|| {
+                    Ok(Input {
+                        steps: std::mem::take(steps),
+                        ..Input::default()
+                    })
+                })
+            }
         }
     }
 
-    /// How far the reading is: the bytes read, of how many.
-    pub fn progress(&self) -> (usize, usize) {
-        self.stream.progress()
+    /// How far the reading is.
+    pub fn progress(&self) -> ReadProgress {
+        match &self.stage {
+            Stage::Parsing(stream) => {
+                let (done, total) = stream.progress();
+                ReadProgress::Parsing(done, total)
+            }
+            Stage::Decoding {
+                documents, total, ..
+            } => ReadProgress::Decoding(total - documents.len(), *total),
+        }
     }
 }
 
 fn read_nested(text: &str, depth: usize) -> Result<Input, InputError> {
-    from_documents(parse_stream(text)?, depth)
+    let documents = parse_stream(text)?;
+    if let Some(input) = read_whole(&documents, depth)? {
+        return Ok(input);
+    }
+    let mut steps = Vec::new();
+    for doc in &documents {
+        add_manifests(doc, &mut steps)?;
+    }
+    Ok(Input {
+        steps,
+        ..Input::default()
+    })
 }
 
-/// What the documents of an input ask for.
-fn from_documents(documents: Vec<Document>, depth: usize) -> Result<Input, InputError> {
+/// Checks the documents of an input as a whole: what a scenario asks for, or `None` for
+/// manifests, which are decoded a document at a time ([`add_manifests`]).
+fn read_whole(documents: &[Document], depth: usize) -> Result<Option<Input>, InputError> {
     let scenario = documents.iter().find(|doc| is_scenario(doc));
     // Manifests are bounded tighter than a scenario, which can hold a whole history.
     if let Some(doc) = documents
@@ -125,21 +200,18 @@ fn from_documents(documents: Vec<Document>, depth: usize) -> Result<Input, Input
                         .to_owned(),
             })
         }
-        Some(doc) => read_scenario(doc, depth),
-        None => {
-            let mut steps = Vec::new();
-            for doc in &documents {
-                steps.extend(objects(doc)?.into_iter().map(apply_step));
-                if steps.len() > MAX_STEPS {
-                    return Err(too_many_steps(doc.number, doc.pos));
-                }
-            }
-            Ok(Input {
-                steps,
-                ..Input::default()
-            })
-        }
+        Some(doc) => read_scenario(doc, depth).map(Some),
+        None => Ok(None),
     }
+}
+
+/// Adds the apply steps of one manifest document's objects to `steps`.
+fn add_manifests(doc: &Document, steps: &mut Vec<Step>) -> Result<(), InputError> {
+    steps.extend(objects(doc)?.into_iter().map(apply_step));
+    if steps.len() > MAX_STEPS {
+        return Err(too_many_steps(doc.number, doc.pos));
+    }
+    Ok(())
 }
 
 fn apply_step(found: Found) -> Step {

@@ -41,8 +41,8 @@ pub use check::{check, Diagnostic, Location, Severity};
 pub use cluster::{Cluster, ClusterConfig, History, Source, Step, Stored, CHECKPOINT_INTERVAL};
 pub use decode::Object;
 pub use input::{
-    read, write_scenario, Entry, Input, Reading, MAX_NESTING, MAX_REPEAT, MAX_SEED, MAX_STEPS,
-    SCENARIO_API_VERSION,
+    read, write_scenario, Entry, Input, ReadProgress, Reading, MAX_NESTING, MAX_REPEAT, MAX_SEED,
+    MAX_STEPS, SCENARIO_API_VERSION,
 };
 pub use key::{KeyError, ServiceKey};
 pub use outcome::{

@@ -10,6 +10,7 @@ pub mod resolve;
 use portband_allocator::gofmt::Quoted;
 use saphyr_parser::{BufferedInput, Event, Parser, ScalarStyle, Span};
 use std::fmt;
+use std::rc::Rc;
 
 /// The largest document accepted, in bytes: manifests (see `input`).
 pub const MAX_DOCUMENT_BYTES: usize = 1 << 20;
@@ -92,6 +93,11 @@ impl Document {
         self.root
     }
 
+    /// How many nodes the document has.
+    pub fn nodes(&self) -> usize {
+        self.nodes.len()
+    }
+
     /// The node with id `id`.
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id]
@@ -145,25 +151,25 @@ impl std::error::Error for InputError {}
 /// Reads every document of a YAML stream. The first syntax error or exceeded bound ends the
 /// reading: what follows a syntax error cannot be trusted.
 pub fn parse_stream(text: &str) -> Result<Vec<Document>, InputError> {
-    let mut stream = Stream::new(text);
+    let mut stream = Stream::new(Rc::from(text));
     stream.read(usize::MAX)?;
     Ok(stream.take_documents())
 }
 
 /// A YAML stream read a slice of events at a time, so that a page reading megabytes can show
 /// how far it is and stay responsive in between. [`parse_stream`] reads one to its end.
-pub(crate) struct Stream<'a, T: AsRef<str> + Clone + 'a> {
-    text: T,
-    parser: Parser<'a, BufferedInput<OwnedChars<T>>>,
+pub(crate) struct Stream {
+    text: Rc<str>,
+    parser: Parser<'static, BufferedInput<SharedChars>>,
     reader: Reader,
     done: bool,
 }
 
-impl<'a, T: AsRef<str> + Clone + 'a> Stream<'a, T> {
+impl Stream {
     /// A stream over `text`, nothing read yet.
-    pub fn new(text: T) -> Self {
+    pub fn new(text: Rc<str>) -> Self {
         Stream {
-            parser: Parser::new_from_iter(OwnedChars {
+            parser: Parser::new_from_iter(SharedChars {
                 text: text.clone(),
                 at: 0,
             }),
@@ -185,7 +191,7 @@ impl<'a, T: AsRef<str> + Clone + 'a> Stream<'a, T> {
                 break;
             };
             let read = match event {
-                Ok((event, span)) => self.reader.event(self.text.as_ref(), event, span),
+                Ok((event, span)) => self.reader.event(&self.text, event, span),
                 Err(e) => {
                     let m = e.marker();
                     Err(self
@@ -203,7 +209,7 @@ impl<'a, T: AsRef<str> + Clone + 'a> Stream<'a, T> {
 
     /// How far the reading is: the bytes read, of how many.
     pub fn progress(&self) -> (usize, usize) {
-        (self.reader.bytes.bytes, self.text.as_ref().len())
+        (self.reader.bytes.bytes, self.text.len())
     }
 
     /// Takes the documents read so far (all of them, once [`Stream::read`] has said so).
@@ -212,19 +218,20 @@ impl<'a, T: AsRef<str> + Clone + 'a> Stream<'a, T> {
     }
 }
 
-/// The characters of a text the parser owns a handle to (`&str` or a shared string), so that a
-/// [`Stream`] can be kept between slices.
-struct OwnedChars<T> {
-    text: T,
+/// The characters of a shared text, which the parser owns a handle to, so that a [`Stream`] can
+/// be kept between slices. (One kind of input for every caller: each kind the parser is built
+/// for adds its whole scanner to the web app.)
+struct SharedChars {
+    text: Rc<str>,
     /// The byte offset of the next character.
     at: usize,
 }
 
-impl<T: AsRef<str>> Iterator for OwnedChars<T> {
+impl Iterator for SharedChars {
     type Item = char;
 
     fn next(&mut self) -> Option<char> {
-        let c = self.text.as_ref()[self.at..].chars().next()?;
+        let c = self.text[self.at..].chars().next()?;
         self.at += c.len_utf8();
         Some(c)
     }

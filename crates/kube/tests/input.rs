@@ -4,8 +4,8 @@
 mod common;
 use common::{error, last, node_ports, run};
 use portband_kube::{
-    read, write_scenario, ClusterConfig, Entry, History, Input, InputError, Object, Reading, Step,
-    Verdict, MAX_NESTING,
+    read, write_scenario, ClusterConfig, Entry, History, Input, InputError, Object, ReadProgress,
+    Reading, Step, Verdict, MAX_NESTING,
 };
 use std::rc::Rc;
 
@@ -550,16 +550,19 @@ fn cluster_scoped_kinds_are_named_without_a_namespace() {
 fn read_in_slices(text: &str, events: usize) -> Result<Input, InputError> {
     let shared: Rc<str> = Rc::from(text);
     let mut reading = Reading::new(shared);
-    let mut last = (0, text.len());
+    let mut last = ReadProgress::Parsing(0, text.len());
     loop {
         if let Some(input) = reading.advance(events) {
             return input;
         }
         let now = reading.progress();
-        assert!(
-            now.0 >= last.0 && now.0 <= text.len(),
-            "{now:?} after {last:?}"
-        );
+        let forward = match (last, now) {
+            (ReadProgress::Parsing(a, _), ReadProgress::Parsing(b, n)) => a <= b && b <= n,
+            (ReadProgress::Parsing(..), ReadProgress::Decoding(0, _)) => true,
+            (ReadProgress::Decoding(a, _), ReadProgress::Decoding(b, n)) => a <= b && b <= n,
+            _ => false,
+        };
+        assert!(forward, "{now:?} after {last:?}");
         last = now;
     }
 }
@@ -575,6 +578,14 @@ fn reading_in_slices_gives_what_reading_at_once_gives() {
         format!("a: &a [{}]\nb: [{}]\n", "x, ".repeat(2000), "*a, ".repeat(60)),
         String::new(),
         "# only a comment\n".to_owned(),
+        // Decoded a document at a time: the fortieth has no kind.
+        (0..60)
+            .map(|i| {
+                let kind = if i == 39 { "" } else { "kind: Service\n" };
+                format!("apiVersion: v1\n{kind}metadata: {{name: s-{i}}}\nspec: {{type: NodePort, ports: [{{port: 80}}]}}\n")
+            })
+            .collect::<Vec<_>>()
+            .join("---\n"),
     ];
     for text in &inputs {
         let whole = read(text);
@@ -586,6 +597,10 @@ fn reading_in_slices_gives_what_reading_at_once_gives() {
             );
         }
     }
-    let (_, total) = Reading::new("a: 1\n").progress();
-    assert_eq!(total, 5);
+    let decoding = read(inputs.last().unwrap()).map(|input| input.steps.len());
+    assert_eq!(decoding.map_err(|e| e.document), Err(40));
+    assert_eq!(
+        Reading::new(Rc::from("a: 1\n")).progress(),
+        ReadProgress::Parsing(0, 5)
+    );
 }

@@ -1,9 +1,11 @@
 //! Sharing: "Copy link" (the address always holds the state), "Copy embed code" for
-//! documentation pages, and "Download scenario", the fallback for histories too long for a link.
+//! documentation pages, and "Download scenario", the fallback for histories too long for a link;
+//! and a warning when the browser does not keep the work.
 
-use crate::hooks::Sharing;
+use crate::hooks::{Kept, Sharing};
 use crate::link::{self, LONG_LINK};
 use crate::state::Shared;
+use crate::view;
 use portband_kube::{write_scenario, ClusterConfig, Entry};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -13,8 +15,6 @@ use yew::prelude::*;
 pub struct ShareProps {
     /// Where the link stands.
     pub sharing: Sharing,
-    /// Whether the browser keeps the history across reloads.
-    pub kept: bool,
     /// The history's inputs (for the download).
     pub entries: Shared<Vec<Entry>>,
     /// The settings (for the download).
@@ -74,11 +74,6 @@ pub fn Share(props: &ShareProps) -> Html {
         (Sharing::TooBig, _) => "This history is over 16 MiB of YAML, more than portband reads in one document: it has no link and is not kept across reloads.".to_owned(),
         _ => String::new(),
     });
-    let status = if props.kept || matches!(props.sharing, Sharing::TooBig) {
-        status
-    } else {
-        format!("The browser's storage is full: this history is not kept across reloads (Download scenario keeps it). {status}")
-    };
     html! {
         <div class="share" role="group" aria-label="Share">
             <button data-testid="copy-link" onclick={copy(link, "Link copied", true)} disabled={embed.is_none()}
@@ -87,6 +82,28 @@ pub fn Share(props: &ShareProps) -> Html {
                 title="An <iframe> of the compact view for documentation pages (800×500; 400×300 works too)">{ "Copy embed code" }</button>
             <button data-testid="download" onclick={ondownload} title="The history as a scenario file: paste it back, or run it with the portband CLI">{ "Download scenario" }</button>
             <span class="share-status" data-testid="share-status" role="status">{ status }</span>
+        </div>
+    }
+}
+
+/// A warning, where the user works, when the browser's storage refused the work: it would be
+/// gone after a reload. `text_len`: the editor's text, in bytes.
+pub fn not_kept(kept: Kept, text_len: usize) -> Html {
+    let what = match (kept.editor, kept.history) {
+        (true, true) => return Html::default(),
+        (false, true) => format!(
+            "the editor's text ({}) is not kept if this page is reloaded or closed. Keep your own copy of it.",
+            view::size(text_len)
+        ),
+        (true, false) => "the history is not kept if this page is reloaded or closed. Download scenario keeps it.".to_owned(),
+        (false, false) => format!(
+            "neither the editor's text ({}) nor the history is kept if this page is reloaded or closed. Keep your own copy of the text; Download scenario keeps the history.",
+            view::size(text_len)
+        ),
+    };
+    html! {
+        <div class="notice warning" role="alert" data-testid="not-kept">
+            { format!("Your browser's storage is full: {what}") }
         </div>
     }
 }

@@ -1,11 +1,13 @@
-//! The app's custom hooks: what it keeps outside the page, keyboard shortcuts, playing, and
-//! callbacks that dispatch actions.
+//! The app's custom hooks: what it keeps outside the page, keyboard shortcuts, playing, long
+//! Applies, and callbacks that dispatch actions.
 
+mod applying;
 mod persistence;
 mod player;
 mod shortcuts;
 
-pub use persistence::{incoming_fragment, use_persistence, Sharing};
+pub use applying::use_applying;
+pub use persistence::{incoming_fragment, use_persistence, Kept, Sharing};
 pub use player::use_player;
 pub use shortcuts::use_shortcuts;
 
@@ -26,10 +28,16 @@ pub struct Handlers {
     pub select: Callback<Option<String>>,
     /// Delete a Service.
     pub delete: Callback<ServiceKey>,
-    /// The editor's text changed.
+    /// The text area's text changed.
     pub edit: Callback<String>,
+    /// The whole editor text was replaced.
+    pub edit_all: Callback<String>,
+    /// The editor shows these lines.
+    pub scroll_editor: Callback<(u32, u32)>,
     /// Apply the editor's text.
     pub apply: Callback<()>,
+    /// Stop the Apply in progress.
+    pub cancel: Callback<()>,
     /// Put back the text a preset replaced.
     pub restore: Callback<()>,
     /// Use this range, as typed.
@@ -60,7 +68,10 @@ pub fn use_handlers(dispatch: &Dispatch) -> Rc<Handlers> {
         select: dispatching(&dispatch, Action::Select),
         delete: dispatching(&dispatch, Action::Delete),
         edit: dispatching(&dispatch, Action::Edit),
+        edit_all: dispatching(&dispatch, Action::EditAll),
+        scroll_editor: dispatching(&dispatch, |(top, rows)| Action::ScrollEditor(top, rows)),
         apply: dispatching(&dispatch, |()| Action::Apply),
+        cancel: dispatching(&dispatch, |()| Action::CancelApply),
         restore: dispatching(&dispatch, |()| Action::RestoreEditor),
         range: dispatching(&dispatch, Action::SetRange),
         seed: dispatching(&dispatch, Action::SetSeed),

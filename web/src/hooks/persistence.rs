@@ -27,8 +27,20 @@ pub enum Sharing {
     TooLong(usize),
 }
 
+/// What the browser keeps across reloads: false where its storage refused (full).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Kept {
+    /// The editor's text.
+    pub editor: bool,
+    /// The history.
+    pub history: bool,
+}
+
 /// How long the state must stay unchanged before it is saved and packed into the address.
 const SETTLE_MS: u32 = 120;
+/// How long the editor's text must stay unchanged before it is saved: typing writes once per
+/// pause, not once per key (writing megabytes takes the browser a fifth of a second).
+const EDITOR_SETTLE_MS: u32 = 400;
 
 /// A state waiting to be saved and put in the address.
 struct Job {
@@ -91,20 +103,23 @@ pub fn incoming_fragment() -> Fragment {
 }
 
 /// Opens the address's shared state once, then keeps the work and the address up to date.
-/// Returns where the link stands, and whether the browser keeps the history across reloads.
+/// Returns where the link stands, and what the browser keeps across reloads.
 #[hook]
 pub fn use_persistence(
     state: &AppState,
     dispatch: Dispatch,
     fragment: &Fragment,
-) -> (Sharing, bool) {
+) -> (Sharing, Kept) {
     let sharing = use_state(Sharing::default);
-    let kept = use_state(|| true);
+    let kept_history = use_state(|| true);
+    let kept_editor = use_state(|| true);
     let latest = use_mut_ref(|| 0u64);
     let pending = use_mut_ref(|| None::<Job>);
+    let pending_text = use_mut_ref(|| None::<Rc<String>>);
     {
         let first = fragment.clone();
-        let (pending, latest) = (pending.clone(), latest.clone());
+        let (pending, latest, pending_text) =
+            (pending.clone(), latest.clone(), pending_text.clone());
         use_effect_with((), move |_| {
             let open = move |fragment: Fragment| {
                 let (Some(code), at) = (fragment.state, fragment.at) else {
@@ -129,18 +144,39 @@ pub fn use_persistence(
                 if let Some(job) = pending.borrow_mut().take() {
                     let _ = job.save();
                 }
+                if let Some(text) = pending_text.borrow_mut().take() {
+                    let _ = saved::save_editor(&text);
+                }
             });
             move || drop((listener, flush))
         });
     }
     {
+        // The editor's text, once typing pauses. A text the storage refused is not tried again
+        // until it is shorter.
         let (embed, opening) = (state.link.embed, state.link.opening);
+        let (kept, timer) = (kept_editor.clone(), use_mut_ref(|| None::<Timeout>));
+        let refused = use_mut_ref(|| usize::MAX);
         use_effect_with(
             (state.editor.text.clone(), embed, opening),
-            |(editor, embed, opening)| {
-                if !embed && !opening {
-                    saved::save_editor(editor);
+            move |(text, embed, opening)| {
+                if *embed || *opening {
+                    return;
                 }
+                *pending_text.borrow_mut() = Some(text.clone());
+                *timer.borrow_mut() = Some(Timeout::new(EDITOR_SETTLE_MS, move || {
+                    let Some(text) = pending_text.borrow_mut().take() else {
+                        return;
+                    };
+                    let saved = text.len() < *refused.borrow() && saved::save_editor(&text);
+                    let limit = if saved {
+                        usize::MAX
+                    } else {
+                        text.len().min(*refused.borrow())
+                    };
+                    *refused.borrow_mut() = limit;
+                    kept.set(saved);
+                }));
             },
         );
     }
@@ -164,7 +200,7 @@ pub fn use_persistence(
             state.link.embed,
             state.link.opening,
         );
-        let (sharing, kept) = (sharing.clone(), kept.clone());
+        let (sharing, kept) = (sharing.clone(), kept_history.clone());
         use_effect_with(deps, move |(entries, config, at, embed, opening)| {
             if *opening {
                 return;
@@ -197,5 +233,9 @@ pub fn use_persistence(
             }));
         });
     }
-    ((*sharing).clone(), *kept)
+    let kept = Kept {
+        editor: *kept_editor,
+        history: *kept_history,
+    };
+    ((*sharing).clone(), kept)
 }

@@ -3,12 +3,14 @@
 //! relation to links ([`LinkSession`]). [`Action`]s are the only way to change it; the reducer
 //! hands each to the parts it concerns.
 
+mod applying;
 mod editor;
 mod link_session;
 mod settings;
 mod timeline;
 
-pub use editor::Editor;
+pub use applying::{Applying, Phase, Progress, SLICE};
+pub use editor::{Editor, TextWindow};
 pub use link_session::LinkSession;
 pub use settings::Settings;
 pub use timeline::Timeline;
@@ -16,8 +18,10 @@ pub use timeline::Timeline;
 use crate::link::Fragment;
 use crate::presets::{Preset, PRESETS};
 use crate::saved::Saved;
+use applying::Advanced;
 use portband_allocator::gofmt::Quoted;
 use portband_kube::{read, write_scenario, ClusterConfig, Entry, InputError, ServiceKey, Verdict};
+use std::cell::RefCell;
 use std::rc::Rc;
 use yew::{Reducible, UseReducerDispatcher};
 
@@ -100,15 +104,26 @@ pub struct AppState {
     /// The scenario the history comes from, while nothing else has changed it: the preset's
     /// index, if it is one, and the scenario's description.
     pub scenario: Option<(Option<usize>, Option<String>)>,
+    /// An Apply still running (a long text): the one part of the state that changes in place,
+    /// advanced by the reducer alone, a slice per [`Action::ContinueApply`].
+    pub applying: Option<Shared<RefCell<Applying>>>,
 }
 
 /// The ways the state changes.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
-    /// The editor's text changed.
+    /// The text area's text changed (the window of the editor's text it holds).
     Edit(String),
+    /// The whole editor text was replaced (select all, then type or paste).
+    EditAll(String),
+    /// The editor shows lines `top..top + rows`.
+    ScrollEditor(u32, u32),
     /// Apply the editor's text as new steps.
     Apply,
+    /// Do the next slice of the Apply in progress.
+    ContinueApply,
+    /// Stop the Apply in progress; nothing of it is added.
+    CancelApply,
     /// Use this `--service-node-port-range` (replays every step).
     SetRange(String),
     /// Use this seed (replays every step).
@@ -157,7 +172,28 @@ impl Default for AppState {
             selected: None,
             notice: None,
             scenario: None,
+            applying: None,
         }
+    }
+}
+
+impl Action {
+    /// Whether the action changes the history or its settings, which stops an Apply in progress
+    /// (its steps would run on a history that is gone).
+    fn stops_applying(&self) -> bool {
+        matches!(
+            self,
+            Action::SetRange(_)
+                | Action::SetSeed(_)
+                | Action::SetStaticSubrange(_)
+                | Action::Reset
+                | Action::Delete(_)
+                | Action::AddServices(_)
+                | Action::LoadPreset(_)
+                | Action::OpenLink(..)
+                | Action::SwitchBack
+                | Action::CancelApply
+        )
     }
 }
 
@@ -208,7 +244,7 @@ impl AppState {
     /// The work as it is kept: the history as a scenario file, as the address holds it too.
     pub fn saved(&self) -> Saved {
         Saved {
-            editor: Some(self.editor.text.clone()),
+            editor: Some(self.editor.text.to_string()),
             history: Some(write_scenario(
                 &self.timeline.config(),
                 &self.timeline.entries,
@@ -225,38 +261,68 @@ impl AppState {
         problems
     }
 
-    /// Reads the editor and runs its steps; a scenario's own settings take over the cluster.
-    fn apply_editor(&mut self) {
-        let input = match read(&self.editor.text) {
-            Ok(input) => input,
-            Err(e) => return self.editor.failed(&e),
-        };
-        self.link.problem = None;
-        let config = input.config_over(self.timeline.config());
-        if config != self.timeline.config() {
-            self.reconfigure(config);
-            self.notice = Some(format!(
-                "Using the scenario's settings: range {}, seed {}, band split {}.",
-                config.range,
-                config.seed,
-                if config.static_subrange { "on" } else { "off" }
-            ));
-        }
-        if input.steps.is_empty() {
-            self.editor.applied(&[]);
-            self.notice.get_or_insert_with(|| {
-                "Nothing to apply: the text holds no Kubernetes object (only comments, empty \
-                 documents or lists without items)."
-                    .to_owned()
-            });
+    /// Starts applying the editor's text and does up to `budget` of its work (see [`SLICE`]).
+    fn apply_editor(&mut self, budget: usize) {
+        let job = Applying::new(&self.editor.text);
+        self.applying = Some(Shared::new(RefCell::new(job)));
+        self.continue_apply(budget);
+    }
+
+    /// Does up to `budget` more work on the Apply in progress: reads the text, takes a
+    /// scenario's settings, runs the steps; once they have run, the view shows them.
+    fn continue_apply(&mut self, mut budget: usize) {
+        let Some(job) = self.applying.take() else {
             return;
+        };
+        while budget > 0 {
+            let advanced = job.borrow_mut().advance(&mut budget);
+            match advanced {
+                Advanced::Working => {}
+                Advanced::Read(Err(e)) => return self.editor.failed(&e),
+                Advanced::Read(Ok(input)) => {
+                    self.link.problem = None;
+                    let config = input.config_over(self.timeline.config());
+                    let mut notice = None;
+                    if config != self.timeline.config() {
+                        self.reconfigure(config);
+                        notice = Some(format!(
+                            "Using the scenario's settings: range {}, seed {}, band split {}.",
+                            config.range,
+                            config.seed,
+                            if config.static_subrange { "on" } else { "off" }
+                        ));
+                    }
+                    if input.steps.is_empty() {
+                        self.editor.applied(&[]);
+                        self.notice = notice.or_else(|| {
+                            Some(
+                                "Nothing to apply: the text holds no Kubernetes object (only \
+                                 comments, empty documents or lists without items)."
+                                    .to_owned(),
+                            )
+                        });
+                        return;
+                    }
+                    let mut job = job.borrow_mut();
+                    job.notice = notice;
+                    job.run(self.timeline.clone(), input);
+                }
+                Advanced::Ran(timeline, description) => {
+                    let job = job.borrow();
+                    let first = timeline.fresh.start;
+                    self.timeline = timeline;
+                    self.scenario = description.map(|d| (None, Some(d)));
+                    self.notice.clone_from(&job.notice);
+                    if job.text() == *self.editor.text {
+                        self.editor
+                            .applied(&self.timeline.history.outcomes()[first..]);
+                    }
+                    self.land_on_last_service(first);
+                    return;
+                }
+            }
         }
-        let before = self.timeline.history.outcomes().len();
-        self.scenario = input.description.map(|d| (None, Some(d)));
-        self.timeline.record(self.editor.text.clone(), input.steps);
-        self.editor
-            .applied(&self.timeline.history.outcomes()[before..]);
-        self.land_on_last_service(before);
+        self.applying = Some(job);
     }
 
     /// After steps from `first` on, shows the last of them that reached a Service (objects of
@@ -280,7 +346,8 @@ impl AppState {
         self.editor.replace(preset.text);
         self.timeline = Timeline::new(ClusterConfig::default());
         self.settings = Settings::of(ClusterConfig::default());
-        self.apply_editor();
+        // A preset is short: it is applied at once, so that the page opens on it.
+        self.apply_editor(usize::MAX);
         let i = PRESETS.iter().position(|p| std::ptr::eq(p, preset));
         self.scenario = Some((i, self.scenario.take().and_then(|(_, d)| d)));
     }
@@ -289,7 +356,7 @@ impl AppState {
     /// already is `history`'s.
     fn keep_before_link(&mut self, history: &str) {
         let kept = self.saved();
-        let has_work = !self.timeline.entries.is_empty() || self.editor.text != WELCOME;
+        let has_work = !self.timeline.entries.is_empty() || *self.editor.text != WELCOME;
         if !self.link.embed && has_work && kept.history.as_deref() != Some(history) {
             self.link.before_link = Some(kept);
         }
@@ -322,15 +389,42 @@ impl Reducible for AppState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        if let Action::ScrollEditor(top, rows) = action {
+            // Scrolling is frequent: most scrolls change nothing, and cost no copy.
+            let Some(window) = self.editor.scrolled(top, rows) else {
+                return self;
+            };
+            let mut next = (*self).clone();
+            next.editor.window = window;
+            return Rc::new(next);
+        }
         let mut next = (*self).clone();
+        if action == Action::ContinueApply {
+            next.continue_apply(SLICE);
+            return Rc::new(next);
+        }
         next.notice = None;
+        if next.applying.is_some() && action.stops_applying() {
+            next.applying = None;
+            next.notice = Some(
+                "Stopped applying the editor's text: none of its steps were added.".to_owned(),
+            );
+        }
         match action {
             Action::Edit(text) => {
                 if !next.editor.edit(text) {
                     return self;
                 }
             }
-            Action::Apply => next.apply_editor(),
+            Action::EditAll(text) => {
+                if !next.editor.edit_all(text) {
+                    return self;
+                }
+            }
+            // A second Apply while one runs is a key pressed twice.
+            Action::Apply if next.applying.is_some() => return self,
+            Action::Apply => next.apply_editor(SLICE),
+            Action::ContinueApply | Action::CancelApply | Action::ScrollEditor(..) => {}
             Action::SetRange(text) => {
                 if let Some(config) = next.settings.set_range(text, next.timeline.config()) {
                     next.timeline.reconfigure(config);

@@ -127,7 +127,7 @@ fn a_preset_starts_from_its_own_settings() {
         .is_some_and(|e| e.to_string().contains("valid range"))));
     // The text the last preset replaced comes back.
     let state = run((*state).clone(), [Action::RestoreEditor]);
-    assert_eq!(state.editor.text, crate::presets::PRESETS[filling].text);
+    assert_eq!(*state.editor.text, crate::presets::PRESETS[filling].text);
 }
 
 #[test]
@@ -226,7 +226,7 @@ fn a_link_keeps_the_work_it_replaced_and_switching_back_restores_it() {
         [Action::OpenLink(shared.history.clone().unwrap(), None)],
     );
     let back = run((*opened).clone(), [Action::SwitchBack]);
-    assert_eq!(back.editor.text, "# my draft\n");
+    assert_eq!(*back.editor.text, "# my draft\n");
 }
 
 #[test]

@@ -53,7 +53,7 @@ impl Timeline {
     ) -> Self {
         let mut timeline = Timeline::new(config);
         timeline.entries = entries;
-        timeline.push_steps(steps);
+        timeline.run(steps);
         timeline.fresh = 0..0;
         if let Some(at) = at {
             timeline.seek(at);
@@ -141,7 +141,7 @@ impl Timeline {
     /// Runs `steps` read from `text` and records the text as one entry.
     pub fn record(&mut self, text: String, steps: Vec<Step>) {
         Rc::make_mut(&mut self.entries.0).push(Entry::Manifests(text));
-        self.push_steps(steps);
+        self.run(steps);
     }
 
     /// Deletes the Service `key`, as one entry.
@@ -151,7 +151,7 @@ impl Timeline {
             source: Source::default(),
         };
         Rc::make_mut(&mut self.entries.0).push(Entry::Delete(key));
-        self.push_steps(vec![step]);
+        self.run(vec![step]);
     }
 
     /// Adds `count` NodePort Services with one dynamic port each, numbered on from the highest
@@ -200,7 +200,7 @@ impl Timeline {
     }
 
     /// Runs `steps` and shows the moment after them, the new outcomes fresh.
-    fn push_steps(&mut self, steps: Vec<Step>) {
+    pub fn run(&mut self, steps: impl IntoIterator<Item = Step>) {
         let before = self.history.outcomes().len();
         let history = Rc::make_mut(&mut self.history.0);
         for step in steps {
