@@ -550,3 +550,90 @@ test("a reload keeps the editor text and the settings", async () => {
   assert.equal(await page.getByTestId("static-subrange").isChecked(), false);
   assert.match(await page.getByTestId("band-summary").textContent(), /static: none \(band split off\)/);
 });
+
+test("a 5 MB paste: the editor holds a window and edits land in place; Apply shows progress; a refused save is said above the editor", async () => {
+  const doc = (i) => `apiVersion: v1\nkind: Service\nmetadata: {name: svc-${i}}\nspec:\n  type: NodePort\n  ports:\n  - {name: http, port: 80}\n`;
+  const docs = [];
+  for (let size = 0, i = 0; size < 5_000_000; i++) {
+    docs.push(doc(i));
+    size += docs.at(-1).length + 4;
+  }
+  const text = docs.join("---\n");
+  const lines = text.split("\n").length;
+  // A browser with its storage full: the text cannot be kept.
+  await page.evaluate(() => {
+    let i = 0;
+    for (const size of [1 << 20, 1 << 14, 1 << 8, 1]) {
+      const chunk = "y".repeat(size);
+      for (;;) {
+        try {
+          localStorage.setItem(`f${i++}`, chunk);
+        } catch {
+          break;
+        }
+      }
+    }
+  });
+  await paste(page, text);
+  const warning = page.getByTestId("not-kept");
+  await warning.waitFor();
+  assert.match(await warning.textContent(), /^Your browser's storage is full: the editor's text \(5\.\d MB\) is not kept if this page is reloaded or closed\. Keep your own copy of it\.$/);
+  await page.evaluate(() => localStorage.clear());
+
+  const area = page.getByTestId("yaml-input");
+  assert.ok((await area.inputValue()).length < 50_000, "the text area holds a window, not 5 MB");
+  // Scrolled to the middle, the window holds the lines there, numbered as in the whole text.
+  const box = page.locator(".editor .code");
+  await box.evaluate((box) => (box.scrollTop = box.scrollHeight / 2));
+  await page.waitForFunction(() => Number(document.querySelector(".gutter").textContent.split("\n")[0]) > 1000);
+  const first = Number((await page.locator(".gutter").textContent()).split("\n")[0]);
+  const held = (await area.inputValue()).split("\n");
+  const all = text.split("\n");
+  assert.deepEqual(held, all.slice(first - 1, first - 1 + held.length));
+
+  // Type where a Service's name ends, in the middle: the error Apply finds is on that line of the
+  // whole text.
+  const at = held.findIndex((line) => line.startsWith("metadata:"));
+  const caret = held.slice(0, at).join("\n").length + 1 + held[at].length - 1;
+  await area.evaluate((area, caret) => area.setSelectionRange(caret, caret), caret);
+  await page.keyboard.type(": x");
+  assert.ok((await area.inputValue()).split("\n").includes(held[at].slice(0, -1) + ": x}"), "typed where the caret was");
+  await page.getByTestId("apply").click();
+  await page.getByTestId("error").filter({ hasText: `Line ${first + at}, column` }).waitFor({ timeout: 60_000 });
+
+  // Ctrl+End reaches the end of the whole text, beyond the window.
+  await area.focus();
+  await page.keyboard.press("Control+End");
+  await page.waitForFunction((lines) => document.querySelector(".gutter").textContent.trim().endsWith(`\n${lines}`), lines);
+  assert.ok(text.endsWith((await area.inputValue()).split("\n").slice(-3).join("\n")));
+
+  // Ctrl+A selects all of it, beyond the window: a paste replaces the whole text.
+  await paste(page, text);
+  assert.match(await page.getByTestId("editor-hint").textContent(), /Ctrl\/⌘ \+ Enter applies/);
+  // Every progress the page shows, in order (a phase may last a frame or two).
+  await page.evaluate(() => {
+    window.progressSeen = [];
+    new MutationObserver(() => {
+      const text = document.querySelector('[data-testid="applying"] span')?.textContent;
+      if (text && text !== window.progressSeen.at(-1)) window.progressSeen.push(text);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await page.getByTestId("apply").click();
+  await page.getByTestId("step-position").filter({ hasText: `Step ${docs.length} of ${docs.length} (now)` }).waitFor({ timeout: 60_000 });
+  assert.equal(await page.getByTestId("error").count(), 0);
+  const seen = await page.evaluate(() => window.progressSeen);
+  const phases = [...new Set(seen.map((text) => text.split(" ")[0]))];
+  assert.deepEqual(phases, ["Reading", "Decoding", "Running"], seen.join(" | "));
+  assert.match(seen[0], /^Reading [\d.]+ (kB|MB) of 5\.\d MB$/);
+  assert.match(seen.at(-1), new RegExp(`^Running step \\d+ of ${docs.length}$`));
+});
+
+test("Stop ends a long Apply and adds nothing", async () => {
+  const text = Array.from({ length: 12_000 }, (_, i) => service(`s-${i}`, "  type: NodePort\n  ports: [{port: 80}]\n")).join("---\n");
+  await paste(page, text);
+  await page.getByTestId("apply").click();
+  await page.getByTestId("cancel-apply").click();
+  await page.getByTestId("apply").waitFor();
+  assert.match(await page.locator(".notice").textContent(), /^Stopped applying the editor's text: none of its steps were added\.$/);
+  assert.equal(await page.getByTestId("step-position").textContent(), "Step 0 of 0 (now)");
+});

@@ -1,6 +1,7 @@
 //! Sequences of actions on the whole state, natively (no browser), and saved work read back.
 
-use super::{Action, AppState};
+use super::editor::WHOLE_BYTES;
+use super::{Action, AppState, Editor, Phase};
 use crate::link::Fragment;
 use crate::saved::Saved;
 use std::rc::Rc;
@@ -208,7 +209,7 @@ fn a_link_keeps_the_work_it_replaced_and_switching_back_restores_it() {
     assert_eq!(services(&opened), ["default/theirs"]);
     assert!(opened.link.before_link.is_some());
     assert_eq!(
-        opened.editor.text,
+        *opened.editor.text,
         service("theirs", "[{port: 80}]"),
         "the link's last applied text is in the editor"
     );
@@ -342,4 +343,179 @@ fn the_scenario_a_history_comes_from_is_known_until_something_else_changes_it() 
     // Another input is not.
     let state = run((*state).clone(), [Action::AddServices(1)]);
     assert_eq!(state.scenario, None);
+}
+
+/// `count` Services, a few hundred kilobytes: an Apply of them takes several slices.
+fn many_services(count: usize) -> String {
+    (0..count)
+        .map(|i| service(&format!("svc-{i}"), "[{name: http, port: 80}]"))
+        .collect::<Vec<_>>()
+        .join("---\n")
+}
+
+/// Runs the Apply in progress slice by slice, noting what each slice was doing.
+fn finish_applying(mut state: Rc<AppState>) -> (Rc<AppState>, Vec<Phase>) {
+    let mut phases = Vec::new();
+    while let Some(job) = &state.applying {
+        let phase = job.borrow().progress().phase;
+        if phases.last() != Some(&phase) {
+            phases.push(phase);
+        }
+        state = state.reduce(Action::ContinueApply);
+    }
+    (state, phases)
+}
+
+#[test]
+fn a_long_apply_runs_in_slices_and_ends_as_one_run_at_once() {
+    let text = many_services(3000);
+    let started = run(
+        AppState::default(),
+        [Action::EditAll(text.clone()), Action::Apply],
+    );
+    let progress = started.applying.as_ref().unwrap().borrow().progress();
+    assert_eq!(progress.phase, Phase::Parsing);
+    assert!(
+        0 < progress.done && progress.done < text.len(),
+        "{progress:?}"
+    );
+    assert!(
+        started.timeline.entries.is_empty(),
+        "nothing shows before the end"
+    );
+    let (sliced, phases) = finish_applying(started);
+    assert_eq!(phases, [Phase::Parsing, Phase::Decoding, Phase::Running]);
+
+    let mut at_once = AppState::default();
+    at_once.editor.edit_all(text);
+    at_once.apply_editor(usize::MAX);
+    assert!(at_once.applying.is_none());
+    assert_same(&sliced, &at_once);
+    assert_eq!(sliced.timeline.history.outcomes().len(), 3000);
+    assert_eq!(sliced.timeline.fresh, 0..3000, "the whole Apply is fresh");
+}
+
+#[test]
+fn stop_or_a_change_to_the_history_ends_an_apply_and_adds_nothing() {
+    let start = || {
+        run(
+            AppState::default(),
+            [Action::EditAll(many_services(2000)), Action::Apply],
+        )
+    };
+    let stopped = run(
+        (*start()).clone(),
+        [Action::ContinueApply, Action::CancelApply],
+    );
+    assert!(stopped.applying.is_none());
+    assert!(stopped.timeline.entries.is_empty());
+    assert!(stopped
+        .notice
+        .as_deref()
+        .unwrap()
+        .starts_with("Stopped applying"));
+
+    let reseeded = run((*start()).clone(), [Action::SetSeed("5".into())]);
+    assert!(reseeded.applying.is_none());
+    assert_eq!(reseeded.timeline.config().seed, 5);
+    assert!(reseeded
+        .notice
+        .as_deref()
+        .unwrap()
+        .starts_with("Stopped applying"));
+
+    // A second Apply while one runs is a key pressed twice; stepping and editing go on.
+    let started = start();
+    let again = started.clone().reduce(Action::Apply);
+    assert!(Rc::ptr_eq(&started, &again));
+    let edited = run(
+        (*started).clone(),
+        [Action::StepBy(-1), Action::EditAll("# changed\n".into())],
+    );
+    let (done, _) = finish_applying(edited);
+    assert_eq!(done.timeline.history.outcomes().len(), 2000);
+    assert!(
+        *done.editor.text == "# changed\n",
+        "the text applied was the one at Apply"
+    );
+}
+
+/// `lines` lines, `line 0` to `line N`, each ended by a line break.
+fn numbered_lines(lines: usize) -> String {
+    (0..lines).map(|i| format!("line {i}\n")).collect()
+}
+
+#[test]
+fn a_long_text_is_held_a_window_at_a_time_and_edits_land_in_place() {
+    let text = numbered_lines(30_000);
+    let mut editor = Editor::new(text.clone());
+    assert!(editor.windowed());
+    let w = editor.window;
+    assert_eq!((w.first, w.total), (0, 30_001));
+    assert!(w.lines < 1000);
+    assert!(text.starts_with(editor.shown()) && !editor.shown().ends_with('\n'));
+
+    // Scrolled to the middle: the window holds the lines around, each where it belongs.
+    editor.window = editor.scrolled(15_000, 20).unwrap();
+    let w = editor.window;
+    assert!(w.first < 15_000 && 15_020 < w.first + w.lines);
+    let shown: Vec<&str> = editor.shown().split('\n').collect();
+    assert_eq!(shown.len() as u32, w.lines);
+    assert_eq!(shown[0], format!("line {}", w.first));
+    assert_eq!(
+        shown.last().unwrap(),
+        &format!("line {}", w.first + w.lines - 1)
+    );
+    assert_eq!(
+        editor.scrolled(15_010, 20),
+        None,
+        "a small scroll keeps the window"
+    );
+
+    // Typing on line 15,000 and joining two lines change those lines alone.
+    let at = (15_000 - w.first) as usize;
+    let mut lines = shown.iter().map(|l| l.to_string()).collect::<Vec<_>>();
+    lines[at].push_str(" edited");
+    let joined = lines.remove(at + 2);
+    lines[at + 1].push_str(&joined);
+    assert!(editor.edit(lines.join("\n")));
+    let mut expected: Vec<String> = text.split('\n').map(str::to_owned).collect();
+    expected[15_000].push_str(" edited");
+    let joined = expected.remove(15_002);
+    expected[15_001].push_str(&joined);
+    assert_eq!(*editor.text, expected.join("\n"));
+    assert_eq!(editor.window.total, 30_000);
+
+    // The end and the start are reached; the text ends with a line break, so with an empty line.
+    editor.window = editor.scrolled(29_990, 20).unwrap();
+    assert_eq!(editor.window.first + editor.window.lines, 30_000);
+    assert!(editor.shown().ends_with("line 29999\n"));
+    editor.window = editor.scrolled(0, 20).unwrap();
+    assert!(editor.shown().starts_with("line 0\nline 1\n"));
+}
+
+#[test]
+fn a_paste_that_makes_the_text_long_holds_a_window_and_a_cut_that_makes_it_short_all() {
+    let mut editor = Editor::new("short\n".into());
+    assert!(!editor.windowed());
+    let long = numbered_lines(30_000);
+    assert!(editor.edit(long.clone()));
+    assert_eq!(*editor.text, long);
+    assert!(
+        editor.window.lines < 1000,
+        "a window, from where the paste began"
+    );
+    // Cut all the window holds but a line: the text is short again, and whole in the text area.
+    // Just over the size held whole: cutting a window's worth makes it short.
+    let long = numbered_lines(13_000);
+    assert!(long.len() > WHOLE_BYTES && long.len() < WHOLE_BYTES + 2000);
+    let mut editor = Editor::new(long.clone());
+    editor.window = editor.scrolled(12_000, 10).unwrap();
+    let (start, end) = (editor.window.start, editor.window.end);
+    assert!(editor.edit("cut".into()));
+    assert!(!editor.windowed());
+    let rest = format!("{}cut{}", &long[..start], &long[end..]);
+    assert!(editor.shown() == rest, "the whole text, in the text area");
+    assert!(editor.edit_all("all new\n".into()));
+    assert!(editor.shown() == "all new\n");
 }
