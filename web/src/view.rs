@@ -86,9 +86,29 @@ pub fn announce(outcomes: &[Outcome], fresh: std::ops::Range<usize>) -> String {
     }
 }
 
+/// A size in bytes, as people read it: `812 kB`, `5.1 MB`.
+pub fn size(bytes: usize) -> String {
+    let kilobytes = bytes.div_ceil(1000);
+    if kilobytes < 1000 {
+        format!("{kilobytes} kB")
+    } else {
+        let tenths = bytes.div_ceil(100_000);
+        format!("{}.{} MB", tenths / 10, tenths % 10)
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{announce, held_lines, scans};
+    use super::{announce, held_lines, scans, size};
+
+    #[test]
+    fn sizes_read_as_people_read_them() {
+        let sizes = [0, 1, 812_000, 999_999, 1_000_000, 5_012_345].map(size);
+        assert_eq!(
+            sizes,
+            ["0 kB", "1 kB", "812 kB", "1.0 MB", "1.0 MB", "5.1 MB"]
+        );
+    }
     use portband_kube::{read, ClusterConfig, History};
 
     fn run(yaml: &str) -> History {
@@ -125,15 +145,5 @@ mod tests {
         assert_eq!(scan.first(), Some(&pick.scan_start));
         assert_eq!(scan.last(), Some(&pick.port));
         assert_eq!(scan.len() as u32, pick.skipped + 1);
-    }
-}
-
-/// A size in bytes, as people read it: `812 kB`, `5.1 MB`.
-pub fn size(bytes: usize) -> String {
-    if bytes < 1_000_000 {
-        format!("{} kB", bytes.div_ceil(1000))
-    } else {
-        let tenths = bytes.div_ceil(100_000);
-        format!("{}.{} MB", tenths / 10, tenths % 10)
     }
 }

@@ -73,8 +73,8 @@ pub struct Reading {
 }
 
 enum Stage {
-    /// YAML events into documents.
-    Parsing(Stream),
+    /// YAML events into documents (the parser's state is large: boxed).
+    Parsing(Box<Stream>),
     /// Manifest documents into steps, one by one.
     Decoding {
         documents: std::vec::IntoIter<Document>,
@@ -96,7 +96,7 @@ impl Reading {
     /// A reading of `text`.
     pub fn new(text: Rc<str>) -> Self {
         Reading {
-            stage: Stage::Parsing(Stream::new(text)),
+            stage: Stage::Parsing(Box::new(Stream::new(text))),
         }
     }
 

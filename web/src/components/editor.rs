@@ -328,12 +328,14 @@ fn utf8_offset(text: &str, units: u32) -> usize {
     text.len()
 }
 
-/// The UTF-16 offset of byte offset `at` in `text`.
+/// The UTF-16 offset of byte offset `at` in `text` (or of the character it falls in: a caret kept
+/// from a text since replaced may point anywhere).
 fn utf16_offset(text: &str, at: usize) -> u32 {
-    let units: usize = text[..at.min(text.len())]
-        .chars()
-        .map(char::len_utf16)
-        .sum();
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let units: usize = text[..at].chars().map(char::len_utf16).sum();
     u32::try_from(units).unwrap_or(u32::MAX)
 }
 

@@ -85,7 +85,7 @@ impl Editor {
         }
         let lines = line_count(&shown);
         let w = &mut self.window;
-        w.total = w.total - w.lines + lines;
+        w.total = (w.total - w.lines).saturating_add(lines);
         w.lines = lines;
         Rc::make_mut(&mut self.text).replace_range(w.start..w.end, &shown);
         w.end = w.start + shown.len();
