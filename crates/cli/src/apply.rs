@@ -17,10 +17,18 @@ pub fn run(args: &ClusterArgs, format: Format, files: &[String]) -> u8 {
         .fold(ClusterConfig::default(), |base, l| {
             l.input.config_over(base)
         });
+    let file_split = loaded.iter().find_map(|l| {
+        l.input.static_subrange.or(l
+            .input
+            .version
+            .map(|v| v.static_subrange_gate().default_on()))
+    });
+    let (version, static_subrange) = args.split.resolve(files.version, file_split);
     let config = ClusterConfig {
+        version,
         range: args.range.unwrap_or(files.range),
         seed: args.seed.unwrap_or(files.seed),
-        static_subrange: !args.legacy && files.static_subrange,
+        static_subrange,
     };
     let mut history = History::new(config);
     let mut sources = Vec::new();
@@ -52,7 +60,7 @@ fn table(history: &History, sources: &[&str]) -> String {
         |band: Option<portband_allocator::Band>| band.map_or("none".to_owned(), |b| b.to_string());
     let _ = writeln!(
         out,
-        "range {}: static {}, dynamic {}{}\n",
+        "range {}: static {}, dynamic {}{}; Kubernetes {}\n",
         cluster.allocator().range(),
         describe(bands.static_band),
         describe(bands.dynamic_band),
@@ -60,7 +68,8 @@ fn table(history: &History, sources: &[&str]) -> String {
             ""
         } else {
             " (legacy: no band split)"
-        }
+        },
+        cluster.config().version
     );
     let width = history
         .outcomes()

@@ -1,6 +1,6 @@
 //! `portband bands`.
 
-use crate::Format;
+use crate::{Format, SplitArgs};
 use portband_allocator::{Band, Bands, PortRange};
 use portband_kube::BandsReport;
 use serde::Serialize;
@@ -14,11 +14,12 @@ struct BandsOutput {
 }
 
 /// Prints the bands of `range`; returns the exit status.
-pub fn run(range: PortRange, legacy: bool, format: Format) -> u8 {
-    let bands = if legacy {
-        Bands::with_static_size(range, 0)
-    } else {
+pub fn run(range: PortRange, split: &SplitArgs, format: Format) -> u8 {
+    let (_, on) = split.resolve(Default::default(), None);
+    let bands = if on {
         Bands::of(range)
+    } else {
+        Bands::with_static_size(range, 0)
     };
     match format {
         Format::Json => {

@@ -4,9 +4,11 @@ mod apply;
 mod bands;
 mod check;
 mod files;
+mod version;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use portband_allocator::PortRange;
+use portband_kube::KubeVersion;
 use std::process::ExitCode;
 
 /// What kube-apiserver would do with your Services' node ports: which nodePort each Service
@@ -32,7 +34,8 @@ enum Command {
   portband apply service.yaml
   kubectl get svc -A -o yaml | portband apply -
   portband apply --range 30000-30127 --seed 7 scenarios/kep-3668-story.yaml
-  portband apply --legacy --format json scenarios/kep-3668-story.yaml")]
+  portband apply --legacy --format json scenarios/kep-3668-story.yaml
+  portband apply --kubernetes-version 1.27 scenarios/kep-3668-story.yaml")]
     Apply {
         #[command(flatten)]
         cluster: ClusterArgs,
@@ -80,12 +83,17 @@ enum Command {
         /// The --service-node-port-range to split (an empty value means 30000-32767).
         #[arg(long, value_name = "RANGE", default_value = "30000-32767", value_parser = parse_range)]
         range: PortRange,
-        /// No band split, as before KEP-3668.
-        #[arg(long)]
-        legacy: bool,
+        #[command(flatten)]
+        split: SplitArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+    /// Print portband's version; with --supported, the Kubernetes releases it models.
+    Version {
+        /// List the Kubernetes releases portband models, and the band split's feature gate in each.
+        #[arg(long)]
+        supported: bool,
     },
 }
 
@@ -100,10 +108,63 @@ struct ClusterArgs {
     /// [default: a scenario's seed, else 0]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=portband_kube::MAX_SEED))]
     seed: Option<u64>,
+    #[command(flatten)]
+    split: SplitArgs,
+}
+
+/// The Kubernetes release modelled and the band split's feature gate.
+#[derive(clap::Args)]
+struct SplitArgs {
+    /// The Kubernetes release to model, 1.27 to 1.35 (`portband version --supported`)
+    /// [default: a scenario's, else 1.35]
+    #[arg(long, value_name = "1.Y", value_parser = KubeVersion::parse)]
+    kubernetes_version: Option<KubeVersion>,
+    /// The apiserver's feature gate of the band split, as kube-apiserver takes it:
+    /// ServiceNodePortStaticSubrange=true|false [default: a scenario's staticSubrange, else the
+    /// release's default: off in 1.27, on from 1.28]
+    #[arg(long, value_name = "GATE=BOOL", value_parser = parse_gate, conflicts_with = "legacy")]
+    feature_gates: Option<bool>,
     /// No band split: dynamic ports come from the whole range, as before KEP-3668
-    /// (feature gate ServiceNodePortStaticSubrange off).
+    /// (--feature-gates ServiceNodePortStaticSubrange=false).
     #[arg(long)]
     legacy: bool,
+}
+
+impl SplitArgs {
+    /// The release and whether the band split is on: the flags, else the files' settings (a
+    /// release a file names, a `staticSubrange` it writes), else the defaults. Warns on standard
+    /// error when the split is off where no cluster of that release can turn it off.
+    fn resolve(&self, file_version: KubeVersion, file_split: Option<bool>) -> (KubeVersion, bool) {
+        let version = self.kubernetes_version.unwrap_or(file_version);
+        let gate = version.static_subrange_gate();
+        let split = if self.legacy {
+            false
+        } else {
+            self.feature_gates
+                .or(file_split)
+                .unwrap_or(gate.default_on())
+        };
+        if let Some(note) = version.no_legacy_note().filter(|_| !split) {
+            eprintln!("warning: {note}; shown for comparison only");
+        }
+        (version, split)
+    }
+}
+
+/// Reads `ServiceNodePortStaticSubrange=true|false`, the one feature gate portband models.
+fn parse_gate(value: &str) -> Result<bool, String> {
+    let (name, on) = value.split_once('=').unwrap_or((value, "true"));
+    if name.trim() != "ServiceNodePortStaticSubrange" {
+        return Err(format!(
+            "portband models one feature gate, ServiceNodePortStaticSubrange, not {}",
+            name.trim()
+        ));
+    }
+    match on.trim() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        other => Err(format!("a feature gate is true or false, not {other:?}")),
+    }
 }
 
 /// Output formats of apply and bands.
@@ -144,9 +205,10 @@ fn main() -> ExitCode {
         } => check::run(range, format, deny_warnings, &files),
         Command::Bands {
             range,
-            legacy,
+            split,
             format,
-        } => bands::run(range, legacy, format),
+        } => bands::run(range, &split, format),
+        Command::Version { supported } => version::run(supported),
     };
     ExitCode::from(code)
 }

@@ -470,3 +470,53 @@ fn the_dynamic_band_scenario_names_its_port() {
     let comment: String = text.lines().take_while(|l| l.starts_with('#')).collect();
     assert!(comment.contains(port), "{port} not in: {comment}");
 }
+
+#[test]
+fn the_kubernetes_version_sets_the_band_splits_default_and_is_reported() {
+    let story = repo("scenarios/kep-3668-story.yaml");
+    let story = story.to_str().unwrap();
+    let report = |args: &[&str]| {
+        let mut all = vec!["apply", "--format", "json"];
+        all.extend(args);
+        all.push(story);
+        let output = portband(&all, None);
+        let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+        (report, stderr(&output))
+    };
+    let (newest, quiet) = report(&[]);
+    assert_eq!(newest["kubernetesVersion"], "1.35");
+    assert_ne!(newest["bands"]["static"]["size"], 0);
+    assert_eq!(quiet, "");
+    // 1.27: the gate is alpha, off unless the apiserver is started with it.
+    let (alpha, _) = report(&["--kubernetes-version", "1.27"]);
+    assert_eq!(alpha["kubernetesVersion"], "1.27");
+    assert_eq!(alpha["bands"]["static"]["size"], 0);
+    let (enabled, _) = report(&[
+        "--kubernetes-version",
+        "v1.27",
+        "--feature-gates",
+        "ServiceNodePortStaticSubrange=true",
+    ]);
+    assert_eq!(enabled["bands"], newest["bands"]);
+    // Off where no cluster of the release can turn it off: shown, with a warning.
+    let (_, warned) = report(&["--kubernetes-version", "1.29", "--legacy"]);
+    assert_eq!(warned, "warning: in Kubernetes 1.29 the feature gate ServiceNodePortStaticSubrange is GA and locked on: no cluster runs without the band split; shown for comparison only\n");
+    let (_, warned) = report(&["--feature-gates", "ServiceNodePortStaticSubrange=false"]);
+    assert!(warned.starts_with("warning: Kubernetes 1.35 has no feature gate ServiceNodePortStaticSubrange (removed in 1.31)"), "{warned}");
+    let refused = portband(&["bands", "--kubernetes-version", "1.36"], None);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("portband models Kubernetes 1.27 to 1.35, not 1.36"));
+    let supported = stdout(&portband(&["version", "--supported"], None));
+    assert!(
+        supported.contains(
+            "\n  1.27  band split (ServiceNodePortStaticSubrange): alpha, off by default\n"
+        ),
+        "{supported}"
+    );
+    assert!(
+        supported.ends_with(
+            "  1.35  band split (ServiceNodePortStaticSubrange): removed: always on  (default)\n"
+        ),
+        "{supported}"
+    );
+}

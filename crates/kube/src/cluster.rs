@@ -9,6 +9,7 @@ use crate::outcome::{
 use crate::registry::{self, Committed};
 use crate::service::Service;
 use crate::status::ApiError;
+use crate::version::KubeVersion;
 use crate::yaml::Pos;
 use portband_allocator::{Bands, Config, PortAllocator, PortRange};
 use std::sync::Arc;
@@ -16,6 +17,8 @@ use std::sync::Arc;
 /// What a simulated kube-apiserver is configured with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ClusterConfig {
+    /// The Kubernetes release modelled.
+    pub version: KubeVersion,
     /// `--service-node-port-range`.
     pub range: PortRange,
     /// The KEP-3668 band split (false: the behaviour before it).
@@ -25,11 +28,13 @@ pub struct ClusterConfig {
 }
 
 impl Default for ClusterConfig {
-    /// 30000-32767, band split on, seed 0.
+    /// The newest release modelled, 30000-32767, its band split (on), seed 0.
     fn default() -> Self {
+        let version = KubeVersion::default();
         ClusterConfig {
+            version,
             range: PortRange::default(),
-            static_subrange: true,
+            static_subrange: version.static_subrange_gate().default_on(),
             seed: 0,
         }
     }

@@ -5,6 +5,7 @@
 use crate::cluster::{ClusterConfig, Source, Step};
 use crate::decode::{objects, objects_at, Found, Object};
 use crate::key::ServiceKey;
+use crate::version::KubeVersion;
 use crate::yaml::{parse_stream, Document, InputError, NodeId, Stream, Value, MAX_DOCUMENT_BYTES};
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::PortRange;
@@ -39,6 +40,8 @@ pub struct Input {
     pub range: Option<PortRange>,
     /// A scenario's `seed`.
     pub seed: Option<u64>,
+    /// A scenario's `kubernetesVersion`.
+    pub version: Option<KubeVersion>,
     /// A scenario's `staticSubrange` (false: the behaviour before KEP-3668).
     pub static_subrange: Option<bool>,
     /// A scenario's `metadata.name`.
@@ -51,12 +54,20 @@ pub struct Input {
 }
 
 impl Input {
-    /// The settings a scenario sets, over `base` for those it leaves out.
+    /// The settings a scenario sets, over `base` for those it leaves out. A scenario that names a
+    /// Kubernetes version and not `staticSubrange` gets the band split that version has by
+    /// default.
     pub fn config_over(&self, base: ClusterConfig) -> ClusterConfig {
+        let version = self.version.unwrap_or(base.version);
+        let split = match self.version {
+            Some(version) => version.static_subrange_gate().default_on(),
+            None => base.static_subrange,
+        };
         ClusterConfig {
+            version,
             range: self.range.unwrap_or(base.range),
             seed: self.seed.unwrap_or(base.seed),
-            static_subrange: self.static_subrange.unwrap_or(base.static_subrange),
+            static_subrange: self.static_subrange.unwrap_or(split),
         }
     }
 }
@@ -238,6 +249,7 @@ const SCENARIO_FIELDS: &[&str] = &[
     "kind",
     "metadata",
     "description",
+    "kubernetesVersion",
     "range",
     "seed",
     "staticSubrange",
@@ -285,6 +297,14 @@ fn read_scenario(doc: &Document, depth: usize) -> Result<Input, InputError> {
                         )
                     })?;
                 input.seed = Some(seed);
+            }
+            "kubernetesVersion" => {
+                input.version = Some(KubeVersion::parse(text()).map_err(|e| {
+                    fail(
+                        value,
+                        format!("invalid kubernetesVersion {}: {e}", Quoted(text())),
+                    )
+                })?)
             }
             "staticSubrange" => {
                 input.static_subrange = Some(match text() {
@@ -474,8 +494,8 @@ pub enum Entry {
 pub fn write_scenario(config: &ClusterConfig, entries: &[Entry]) -> String {
     use std::fmt::Write;
     let mut out = format!(
-        "apiVersion: {SCENARIO_API_VERSION}\nkind: Scenario\nrange: {}\nseed: {}\nstaticSubrange: {}\nsteps:",
-        config.range, config.seed, config.static_subrange
+        "apiVersion: {SCENARIO_API_VERSION}\nkind: Scenario\nkubernetesVersion: \"{}\"\nrange: {}\nseed: {}\nstaticSubrange: {}\nsteps:",
+        config.version, config.range, config.seed, config.static_subrange
     );
     if entries.is_empty() {
         out.push_str(" []");

@@ -35,6 +35,7 @@ mod report;
 mod service;
 mod status;
 mod validation;
+mod version;
 mod yaml;
 
 pub use check::{check, Diagnostic, Location, Severity};
@@ -52,6 +53,7 @@ pub use registry::Allocation;
 pub use report::{BandReport, BandsReport, PortReport, Report, StepReport, Summary, Usage};
 pub use service::{types, Service, ServicePort, ServiceSpec, TargetPort};
 pub use status::{ApiError, BadValue, ErrorType, FieldError};
+pub use version::{Gate, KubeVersion};
 pub use yaml::{
     InputError, Pos, MAX_ALIAS_BYTES, MAX_ALIAS_NODES, MAX_DOCUMENT_BYTES, MAX_SCENARIO_BYTES,
 };

@@ -2,12 +2,16 @@
 
 use crate::cluster::History;
 use crate::outcome::{Outcome, Provenance};
+use crate::version::KubeVersion;
 use portband_allocator::{Band, BandKind, Bands};
 use serde::Serialize;
 
 /// A whole run: the range, its bands, every step and the final usage.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Report {
+    /// The Kubernetes release modelled, e.g. `1.35`.
+    #[serde(rename = "kubernetesVersion")]
+    pub kubernetes_version: KubeVersion,
     /// The range, e.g. `30000-32767`.
     pub range: String,
     /// The bands the allocator used.
@@ -181,6 +185,7 @@ impl Report {
         let allocator = cluster.allocator();
         let usage = allocator.band_usage();
         Report {
+            kubernetes_version: cluster.config().version,
             range: allocator.range().to_string(),
             bands: BandsReport::new(&cluster.bands()),
             steps: history.outcomes().iter().map(StepReport::new).collect(),

@@ -62,7 +62,7 @@ fn documents_over_one_mebibyte_are_refused_but_scenarios_may_hold_sixteen() {
     let inner_too_big = write_scenario(&ClusterConfig::default(), &[Entry::Manifests(big)]);
     let e = read_error(&inner_too_big);
     assert!(
-        e.starts_with("line 8, column 5 (document 1): the document is larger than 1 MiB"),
+        e.starts_with("line 9, column 5 (document 1): the document is larger than 1 MiB"),
         "{e}"
     );
     let huge = format!(
@@ -602,5 +602,44 @@ fn reading_in_slices_gives_what_reading_at_once_gives() {
     assert_eq!(
         Reading::new(Rc::from("a: 1\n")).progress(),
         ReadProgress::Parsing(0, 5)
+    );
+}
+
+#[test]
+fn a_scenario_names_its_kubernetes_version_and_the_band_split_follows_it() {
+    let scenario = |settings: &str| {
+        let text = format!("apiVersion: portband/v1\nkind: Scenario\n{settings}steps: []\n");
+        read(&text).map(|input| input.config_over(ClusterConfig::default()))
+    };
+    let old = scenario("kubernetesVersion: \"1.27\"\n").unwrap();
+    assert_eq!(
+        (old.version.to_string(), old.static_subrange),
+        ("1.27".into(), false)
+    );
+    // Unquoted, YAML would read 1.30 as a number: the text is what counts.
+    let gate_on = scenario("kubernetesVersion: 1.30\nstaticSubrange: true\n").unwrap();
+    assert_eq!(
+        (gate_on.version.to_string(), gate_on.static_subrange),
+        ("1.30".into(), true)
+    );
+    let beta = scenario("kubernetesVersion: v1.28.3\n").unwrap();
+    assert!(beta.static_subrange, "on by default in 1.28");
+    assert_eq!(scenario("").unwrap(), ClusterConfig::default());
+    assert_eq!(ClusterConfig::default().version.to_string(), "1.35");
+    assert_eq!(
+        scenario("kubernetesVersion: \"1.26\"\n").unwrap_err().to_string(),
+        "line 3, column 20 (document 1): invalid kubernetesVersion \"1.26\": portband models Kubernetes 1.27 to 1.35, not 1.26"
+    );
+    // A written history keeps its version.
+    let written = write_scenario(&old, &[]);
+    assert!(
+        written.contains("\nkubernetesVersion: \"1.27\"\n"),
+        "{written}"
+    );
+    assert_eq!(
+        read(&written)
+            .unwrap()
+            .config_over(ClusterConfig::default()),
+        old
     );
 }
