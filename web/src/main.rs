@@ -145,9 +145,10 @@ fn App() -> Html {
                     seed_text={state.settings.seed_text.clone()}
                     range_invalid={state.settings.range_error.is_some()}
                     seed_invalid={state.settings.seed_error.is_some()}
+                    version={config.version}
                     static_subrange={config.static_subrange}
                     preset={state.scenario.as_ref().and_then(|(preset, _)| *preset)}
-                    onrange={on.range.clone()} onseed={on.seed.clone()} onsubrange={on.subrange.clone()}
+                    onrange={on.range.clone()} onseed={on.seed.clone()} onsubrange={on.subrange.clone()} onversion={on.version.clone()}
                     onpreset={on.preset.clone()} onadd={on.add.clone()} onreset={on.reset.clone()}
                 />
                 <Share sharing={sharing.clone()} entries={timeline_state.entries.clone()} {config} />

@@ -346,3 +346,31 @@ test("the documentation page's two embeds show their presets", async () => {
   assert.equal(await dns.getByTestId("panic").count(), 0);
   await close(page);
 });
+
+test("the Kubernetes version: its band split's default, a note where a cluster could not match, kept in links", async () => {
+  const page = await open();
+  await apply(page, service("a"));
+  const version = page.getByTestId("kubernetes-version");
+  assert.equal(await version.inputValue(), "1.35");
+  assert.equal(await page.getByTestId("split-note").count(), 0);
+  // 1.27: the gate is alpha, so the split is off by default.
+  await version.selectOption("1.27");
+  assert.equal(await page.getByTestId("static-subrange").isChecked(), false);
+  await page.getByTestId("band-summary").filter({ hasText: "static: none (band split off)" }).waitFor();
+  await page.getByTestId("static-subrange").check();
+  assert.equal(await page.getByTestId("split-note").textContent(), "1.27: only with the alpha feature gate turned on");
+  // 1.31 has no gate: turning the split off is a comparison no cluster of 1.31 can make.
+  await version.selectOption("1.31");
+  assert.equal(await page.getByTestId("static-subrange").isChecked(), true);
+  await page.getByTestId("static-subrange").uncheck();
+  assert.equal(await page.getByTestId("split-note").textContent(), "comparison only: no Kubernetes 1.31 cluster runs without it");
+  assert.match(await page.getByTestId("split-note").getAttribute("title"), /has no feature gate ServiceNodePortStaticSubrange \(removed in 1\.31\)/);
+  // A link carries the version (and the split as set).
+  const link = await copyLink(page);
+  const other = await open(link);
+  await other.getByTestId("step-position").filter({ hasText: "Step 1 of 1 (now)" }).waitFor();
+  assert.equal(await other.getByTestId("kubernetes-version").inputValue(), "1.31");
+  assert.equal(await other.getByTestId("static-subrange").isChecked(), false);
+  await close(other);
+  await close(page);
+});

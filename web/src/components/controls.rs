@@ -1,6 +1,8 @@
-//! The cluster's settings (range, seed, band split), presets, Reset, and "add Services".
+//! The cluster's settings (Kubernetes release, range, seed, band split), presets, Reset, and
+//! "add Services".
 
 use crate::presets::PRESETS;
+use portband_kube::{Gate, KubeVersion};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -15,8 +17,12 @@ pub struct ControlsProps {
     pub range_invalid: bool,
     /// Whether the seed as typed is refused.
     pub seed_invalid: bool,
+    /// The Kubernetes release modelled.
+    pub version: KubeVersion,
     /// Whether the KEP-3668 band split is on.
     pub static_subrange: bool,
+    /// Model this release (its band split's default with it).
+    pub onversion: Callback<KubeVersion>,
     /// Use this range, as typed.
     pub onrange: Callback<String>,
     /// Use this seed, as typed.
@@ -43,6 +49,35 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let onsubrange = props
         .onsubrange
         .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked());
+    let onversion = {
+        let onversion = props.onversion.clone();
+        Callback::from(move |e: Event| {
+            let select = e.target_unchecked_into::<HtmlSelectElement>();
+            if let Ok(version) = KubeVersion::parse(&select.value()) {
+                onversion.emit(version);
+            }
+        })
+    };
+    // What the band split's setting means in a real cluster of this release.
+    let gate = props.version.static_subrange_gate();
+    let split_note = match props.version.no_legacy_note() {
+        Some(note) if !props.static_subrange => Some((
+            format!(
+                "comparison only: no Kubernetes {} cluster runs without it",
+                props.version
+            ),
+            note,
+        )),
+        _ if props.static_subrange && gate == Gate::Alpha => Some((
+            format!(
+                "{}: only with the alpha feature gate turned on",
+                props.version
+            ),
+            "--feature-gates=ServiceNodePortStaticSubrange=true: off by default in this release"
+                .to_owned(),
+        )),
+        _ => None,
+    };
     let onpreset = {
         let onpreset = props.onpreset.clone();
         Callback::from(move |e: Event| {
@@ -71,6 +106,14 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let onreset = props.onreset.reform(|_: MouseEvent| ());
     html! {
         <div class="controls">
+            <label title="The release modelled: the band split's feature gate and the apiserver's behaviour follow it">
+                { "Kubernetes " }
+                <select data-testid="kubernetes-version" onchange={onversion}>
+                    { for KubeVersion::supported().map(|v| html! {
+                        <option value={v.to_string()} selected={v == props.version}>{ v.to_string() }</option>
+                    }) }
+                </select>
+            </label>
             <label title="--service-node-port-range: a-b, a+offset or a single port; empty means 30000-32767">
                 { "Range " }
                 <input type="text" size="13" spellcheck="false" data-testid="range-input"
@@ -85,6 +128,9 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <input type="checkbox" data-testid="static-subrange" checked={props.static_subrange} onchange={onsubrange} />
                 { " Band split (KEP-3668)" }
             </label>
+            if let Some((label, title)) = split_note {
+                <span class="hint" data-testid="split-note" {title}>{ label }</span>
+            }
             <select aria-label="Load a preset scenario" data-testid="presets" onchange={onpreset} onkeydown={onmenukey}>
                 <option value="" selected={props.preset.is_none()}>{ "Presets…" }</option>
                 { for PRESETS.iter().enumerate().map(|(i, p)| html! {

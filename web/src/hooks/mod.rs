@@ -46,6 +46,8 @@ pub struct Handlers {
     pub seed: Callback<String>,
     /// Turn the band split on or off.
     pub subrange: Callback<bool>,
+    /// Model this Kubernetes release.
+    pub version: Callback<portband_kube::KubeVersion>,
     /// Load preset `i`.
     pub preset: Callback<usize>,
     /// Add this many Services.
@@ -76,6 +78,7 @@ pub fn use_handlers(dispatch: &Dispatch) -> Rc<Handlers> {
         range: dispatching(&dispatch, Action::SetRange),
         seed: dispatching(&dispatch, Action::SetSeed),
         subrange: dispatching(&dispatch, Action::SetStaticSubrange),
+        version: dispatching(&dispatch, Action::SetVersion),
         preset: dispatching(&dispatch, Action::LoadPreset),
         add: dispatching(&dispatch, Action::AddServices),
         reset: dispatching(&dispatch, |()| Action::Reset),

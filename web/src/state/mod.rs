@@ -20,7 +20,9 @@ use crate::presets::{Preset, PRESETS};
 use crate::saved::Saved;
 use applying::Advanced;
 use portband_allocator::gofmt::Quoted;
-use portband_kube::{read, write_scenario, ClusterConfig, Entry, InputError, ServiceKey, Verdict};
+use portband_kube::{
+    read, write_scenario, ClusterConfig, Entry, InputError, KubeVersion, ServiceKey, Verdict,
+};
 use std::cell::RefCell;
 use std::rc::Rc;
 use yew::{Reducible, UseReducerDispatcher};
@@ -130,6 +132,8 @@ pub enum Action {
     SetSeed(String),
     /// Turn the KEP-3668 band split on or off (replays every step).
     SetStaticSubrange(bool),
+    /// Model this Kubernetes release, with its band split's default (replays every step).
+    SetVersion(KubeVersion),
     /// Forget every step.
     Reset,
     /// Delete a stored Service.
@@ -185,6 +189,7 @@ impl Action {
             self,
             Action::SetRange(_)
                 | Action::SetSeed(_)
+                | Action::SetVersion(_)
                 | Action::SetStaticSubrange(_)
                 | Action::Reset
                 | Action::Delete(_)
@@ -286,7 +291,8 @@ impl AppState {
                     if config != self.timeline.config() {
                         self.reconfigure(config);
                         notice = Some(format!(
-                            "Using the scenario's settings: range {}, seed {}, band split {}.",
+                            "Using the scenario's settings: Kubernetes {}, range {}, seed {}, band split {}.",
+                            config.version,
                             config.range,
                             config.seed,
                             if config.static_subrange { "on" } else { "off" }
@@ -439,6 +445,14 @@ impl Reducible for AppState {
                 let config = next.timeline.config();
                 next.timeline.reconfigure(ClusterConfig {
                     static_subrange,
+                    ..config
+                });
+            }
+            Action::SetVersion(version) => {
+                let config = next.timeline.config();
+                next.timeline.reconfigure(ClusterConfig {
+                    version,
+                    static_subrange: version.static_subrange_gate().default_on(),
                     ..config
                 });
             }

@@ -4,6 +4,7 @@ use super::editor::WHOLE_BYTES;
 use super::{Action, AppState, Editor, Phase};
 use crate::link::Fragment;
 use crate::saved::Saved;
+use portband_kube::KubeVersion;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -518,4 +519,31 @@ fn a_paste_that_makes_the_text_long_holds_a_window_and_a_cut_that_makes_it_short
     assert!(editor.shown() == rest, "the whole text, in the text area");
     assert!(editor.edit_all("all new\n".into()));
     assert!(editor.shown() == "all new\n");
+}
+
+#[test]
+fn a_kubernetes_version_brings_its_band_split_and_travels_with_the_history() {
+    let alpha = KubeVersion::parse("1.27").unwrap();
+    let state = run(
+        AppState::default(),
+        [Action::AddServices(3), Action::SetVersion(alpha)],
+    );
+    let config = state.timeline.config();
+    assert_eq!((config.version, config.static_subrange), (alpha, false));
+    assert_eq!(
+        state.timeline.history.outcomes().len(),
+        3,
+        "the same steps, replayed"
+    );
+    let saved = state.saved();
+    assert!(saved
+        .history
+        .as_deref()
+        .unwrap()
+        .contains("\nkubernetesVersion: \"1.27\"\n"));
+    let again = AppState::opened(&Fragment::default(), saved, Saved::default());
+    assert_same(&state, &again);
+    // Back to the newest release: its split is on again.
+    let newest = run((*state).clone(), [Action::SetVersion(KubeVersion::NEWEST)]);
+    assert!(newest.timeline.config().static_subrange);
 }
