@@ -33,8 +33,10 @@ fuzz_target!(|data: &[u8]| {
     let _ = check(std::slice::from_ref(&input), PortRange::default());
     // A scenario of inputs is written back as it was read: the same inputs, the same steps.
     if let Some(entries) = &input.entries {
-        let written = write_scenario(&ClusterConfig::default(), entries);
+        let config = input.config_over(ClusterConfig::default());
+        let written = write_scenario(&config, entries);
         let again = read(&written).expect("a written scenario reads back");
+        assert_eq!(again.config_over(ClusterConfig::default()), config, "the settings too");
         assert_eq!(again.entries.as_ref(), Some(entries));
         assert_eq!(again.steps.len(), input.steps.len());
     }
