@@ -194,7 +194,7 @@ test("a long history says so, and Download scenario gives a file that replays it
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download").click()]);
   assert.equal(download.suggestedFilename(), "portband-scenario.yaml");
   const scenario = await readFile(await download.path(), "utf8");
-  assert.match(scenario, /^apiVersion: portband\/v1\nkind: Scenario\nrange: 30000-32767\nseed: 0\nstaticSubrange: true\nsteps:\n- manifests: \|2\+\n/);
+  assert.match(scenario, /^apiVersion: portband\/v1\nkind: Scenario\nkubernetesVersion: "1.35"\nrange: 30000-32767\nseed: 0\nstaticSubrange: true\nsteps:\n- manifests: \|2\+\n/);
   const sent = await outcomes(page);
   const other = await open();
   await apply(other, scenario);
