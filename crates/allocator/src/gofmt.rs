@@ -1,4 +1,5 @@
-//! Go's `%q`: how upstream quotes strings in its messages, so that portband's match byte for byte.
+//! Go's `%q` and `encoding/json` strings: how upstream quotes strings in its messages, so that
+//! portband's match byte for byte.
 
 use std::fmt;
 
@@ -26,6 +27,34 @@ impl fmt::Display for Quoted<'_> {
                 c if is_print(c) => write!(f, "{c}")?,
                 c if u32::from(c) < 0x10000 => write!(f, "\\u{:04x}", c as u32)?,
                 c => write!(f, "\\U{:08x}", c as u32)?,
+            }
+        }
+        f.write_str("\"")
+    }
+}
+
+/// Displays a string as Go's `encoding/json` writes it (in field error values from Kubernetes 1.34):
+/// in double quotes, `"` and `\\` escaped, `\\b \\f \\n \\r \\t` for those controls and `\\u00NN`
+/// for the others, and, as Go's encoder escapes them by default, `<`, `>`, `&`, U+2028 and U+2029
+/// as `\\uNNNN`.
+pub struct JsonQuoted<'a>(pub &'a str);
+
+impl fmt::Display for JsonQuoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"")?;
+        for c in self.0.chars() {
+            match c {
+                '"' => f.write_str("\\\"")?,
+                '\\' => f.write_str("\\\\")?,
+                '\u{8}' => f.write_str("\\b")?,
+                '\u{c}' => f.write_str("\\f")?,
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                c if c < ' ' || matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') => {
+                    write!(f, "\\u{:04x}", c as u32)?
+                }
+                c => write!(f, "{c}")?,
             }
         }
         f.write_str("\"")
@@ -71,7 +100,19 @@ pub fn is_print(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::Quoted;
+    use super::{JsonQuoted, Quoted};
+
+    #[test]
+    fn json_strings_like_go() {
+        assert_eq!(JsonQuoted("TCP").to_string(), r#""TCP""#);
+        assert_eq!(JsonQuoted("a\"b\\c").to_string(), r#""a\"b\\c""#);
+        assert_eq!(
+            JsonQuoted("\u{8}\u{c}\n\r\t\u{1}\u{7f}").to_string(),
+            "\"\\b\\f\\n\\r\\t\\u0001\u{7f}\""
+        );
+        assert_eq!(JsonQuoted("<a&b>").to_string(), r#""\u003ca\u0026b\u003e""#);
+        assert_eq!(JsonQuoted("\u{2028}é").to_string(), r#""\u2028é""#);
+    }
 
     #[test]
     fn quotes_like_go() {

@@ -216,11 +216,16 @@ impl Cluster {
                 let (verdict, result) = match old {
                     None => (
                         Verdict::Created,
-                        registry::create(&mut self.allocator, service.clone()),
+                        registry::create(&mut self.allocator, service.clone(), self.config.version),
                     ),
                     Some(old) => (
                         Verdict::Updated,
-                        registry::update(&mut self.allocator, service.clone(), old),
+                        registry::update(
+                            &mut self.allocator,
+                            service.clone(),
+                            old,
+                            self.config.version,
+                        ),
                     ),
                 };
                 match result {

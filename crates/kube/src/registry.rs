@@ -6,6 +6,7 @@ use crate::outcome::{Cause, Provenance};
 use crate::service::{types, Service};
 use crate::status::{ApiError, FieldError};
 use crate::validation::{validate, validate_update};
+use crate::version::KubeVersion;
 use portband_allocator::{AllocError, Pick, PortAllocator};
 
 /// One port a request took from the allocator.
@@ -183,11 +184,12 @@ fn invalid(service: &Service, causes: Vec<FieldError>) -> Result<(), ApiError> {
 pub fn create(
     ports: &mut PortAllocator,
     mut service: Service,
+    version: KubeVersion,
 ) -> Result<(Service, Committed), Box<Refused>> {
     service.apply_defaults();
     let mut op = Operation::new(&service);
     let result = allocate_on_create(ports, &mut op, &mut service)
-        .and_then(|()| invalid(&service, validate(&service)));
+        .and_then(|()| invalid(&service, validate(&service, version)));
     op.finish(ports, result)
         .map(|((), committed)| (service, committed))
 }
@@ -306,13 +308,14 @@ pub fn update(
     ports: &mut PortAllocator,
     mut service: Service,
     old: &Service,
+    version: KubeVersion,
 ) -> Result<(Service, Committed), Box<Refused>> {
     service.apply_defaults();
     let kept = patch_allocated_values(&mut service, old);
     let mut op = Operation::new(&service);
     let result = allocate_on_update(ports, &mut op, &mut service, old, &kept).and_then(|()| {
         drop_type_dependent_fields(&mut service, old);
-        invalid(&service, validate_update(&service, old))
+        invalid(&service, validate_update(&service, old, version))
     });
     op.finish(ports, result)
         .map(|((), committed)| (service, committed))

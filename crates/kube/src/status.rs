@@ -40,8 +40,9 @@ pub enum BadValue {
     Int(i64),
     /// A string, printed quoted.
     Str(String),
-    /// A value already in Go syntax (struct literals), printed as is.
-    Go(String),
+    /// A struct, already printed as the release prints it (Go syntax before 1.34, JSON from
+    /// 1.34: [`KubeVersion::prints_values_as_json`](crate::KubeVersion::prints_values_as_json)).
+    Printed(String),
 }
 
 /// One cause of an Invalid error: a field path, what is wrong, and where it was written.
@@ -101,7 +102,7 @@ impl FieldError {
                 BadValue::None => {}
                 BadValue::Int(v) => body += &format!(": {v}"),
                 BadValue::Str(s) => body += &format!(": {}", Quoted(s)),
-                BadValue::Go(s) => body += &format!(": {s}"),
+                BadValue::Printed(s) => body += &format!(": {s}"),
             }
         }
         if !self.detail.is_empty() {

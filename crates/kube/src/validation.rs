@@ -10,11 +10,12 @@ mod names;
 
 use crate::service::{types, Service, ServicePort, ServiceSpec, TargetPort};
 use crate::status::{BadValue, ErrorType, FieldError};
+use crate::version::KubeVersion;
 use names::{
     is_dns1035_label, is_dns1123_label, label_errors, port_name_errors, DNS1035_MESSAGE,
     DNS1123_MESSAGE,
 };
-use portband_allocator::gofmt::Quoted;
+use portband_allocator::gofmt::{JsonQuoted, Quoted};
 
 const PORT_NUMBER_MESSAGE: &str = "must be between 1 and 65535, inclusive";
 const SERVICE_TYPES: &[&str] = &[
@@ -29,8 +30,9 @@ fn invalid(field: impl Into<String>, value: BadValue, detail: &str) -> FieldErro
     FieldError::new(field, ErrorType::Invalid, value, detail)
 }
 
-/// Validation on create (`ValidateService`), after defaulting and allocation.
-pub fn validate(service: &Service) -> Vec<FieldError> {
+/// Validation on create (`ValidateService`), after defaulting and allocation, with the messages of
+/// `version`.
+pub fn validate(service: &Service, version: KubeVersion) -> Vec<FieldError> {
     let spec = &service.spec;
     let mut errors = validate_object_meta(service);
     if spec.ports.is_empty() && !service.is_headless() && spec.type_ != types::EXTERNAL_NAME {
@@ -65,7 +67,7 @@ pub fn validate(service: &Service) -> Vec<FieldError> {
         ));
     }
     errors.extend(node_port_errors(spec));
-    errors.extend(duplicate_port_errors(spec));
+    errors.extend(duplicate_port_errors(spec, version));
     errors.extend(allocate_load_balancer_node_ports_errors(spec));
     errors.extend(validate_service_external_traffic_policy(service));
     errors
@@ -73,7 +75,7 @@ pub fn validate(service: &Service) -> Vec<FieldError> {
 
 /// Validation on update (`ValidateServiceUpdate`): the health-check port may not change while it is
 /// needed, then everything [`validate`] checks.
-pub fn validate_update(service: &Service, old: &Service) -> Vec<FieldError> {
+pub fn validate_update(service: &Service, old: &Service, version: KubeVersion) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if old.needs_health_check()
         && service.needs_health_check()
@@ -89,7 +91,7 @@ pub fn validate_update(service: &Service, old: &Service) -> Vec<FieldError> {
             .at(service.spec.health_check_node_port_pos),
         );
     }
-    errors.extend(validate(service));
+    errors.extend(validate(service, version));
     errors
 }
 
@@ -234,24 +236,35 @@ fn node_port_errors(spec: &ServiceSpec) -> Vec<FieldError> {
     errors
 }
 
-/// No (protocol, port) twice; the value is printed as the Go struct literal upstream prints.
-fn duplicate_port_errors(spec: &ServiceSpec) -> Vec<FieldError> {
+/// No (protocol, port) twice. The value is upstream's key, an internal `core.ServicePort` with
+/// only the protocol and port set, printed as `version` prints it: a Go struct literal (`%#v`)
+/// before 1.34, JSON from 1.34 (the internal type has no JSON tags, so the keys are its Go field
+/// names, in order; an `IntOrString` is its number).
+fn duplicate_port_errors(spec: &ServiceSpec, version: KubeVersion) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let mut seen: Vec<(&str, i32)> = Vec::new();
     for (i, port) in spec.ports.iter().enumerate() {
         let key = (port.protocol.as_str(), port.port);
         if seen.contains(&key) {
-            let literal = format!(
-                "core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{}, \
-                 TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
-                Quoted(&port.protocol),
-                port.port
-            );
+            let value = if version.prints_values_as_json() {
+                format!(
+                    "{{\"Name\":\"\",\"Protocol\":{},\"AppProtocol\":null,\"Port\":{},\"TargetPort\":0,\"NodePort\":0}}",
+                    JsonQuoted(&port.protocol),
+                    port.port
+                )
+            } else {
+                format!(
+                    "core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{}, \
+                     TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
+                    Quoted(&port.protocol),
+                    port.port
+                )
+            };
             errors.push(
                 FieldError::new(
                     format!("spec.ports[{i}]"),
                     ErrorType::Duplicate,
-                    BadValue::Go(literal),
+                    BadValue::Printed(value),
                     "",
                 )
                 .at(port.pos),

@@ -86,6 +86,12 @@ impl KubeVersion {
         }
     }
 
+    /// Whether field errors print a value that is not a number, boolean or string as JSON
+    /// (apimachinery's `field/errors.go` from v0.34, Kubernetes 1.34), rather than in Go syntax.
+    pub fn prints_values_as_json(self) -> bool {
+        self.minor >= 34
+    }
+
     /// The feature gate of the band split in this release.
     pub fn static_subrange_gate(self) -> Gate {
         match self.minor {

@@ -4,7 +4,7 @@
 
 mod common;
 use common::{case, error, last, node_ports, run};
-use portband_kube::{Cause, Verdict};
+use portband_kube::{read, Cause, ClusterConfig, History, KubeVersion, Verdict};
 
 #[test]
 fn c1_one_dynamic_port_in_the_dynamic_band() {
@@ -224,21 +224,33 @@ fn a_failed_request_gives_its_ports_back() {
 }
 
 #[test]
-fn duplicate_port_literal_matches_upstream() {
-    let history = run(
-        "",
-        &["
+fn a_duplicate_port_is_printed_as_its_release_prints_it() {
+    // validation.go's key for (protocol, port), through field.Duplicate: apimachinery's
+    // field/errors.go prints it with %#v up to v0.33 and as JSON from v0.34 (Kubernetes 1.34).
+    let text = "
 apiVersion: v1
 kind: Service
 metadata: {name: web}
 spec:
   ports: [{name: a, port: 80}, {name: b, port: 80}]
-"],
-    );
-    assert_eq!(
-        error(last(&history)),
-        "Service \"web\" is invalid: spec.ports[1]: Duplicate value: core.ServicePort{Name:\"\", Protocol:\"TCP\", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}"
-    );
+";
+    let message = |version: &str| {
+        let config = ClusterConfig {
+            version: KubeVersion::parse(version).unwrap(),
+            ..ClusterConfig::default()
+        };
+        let mut history = History::new(config);
+        for step in read(text).unwrap().steps {
+            history.push(step);
+        }
+        error(last(&history))
+    };
+    let go = "Service \"web\" is invalid: spec.ports[1]: Duplicate value: core.ServicePort{Name:\"\", Protocol:\"TCP\", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}";
+    let json = "Service \"web\" is invalid: spec.ports[1]: Duplicate value: {\"Name\":\"\",\"Protocol\":\"TCP\",\"AppProtocol\":null,\"Port\":80,\"TargetPort\":0,\"NodePort\":0}";
+    assert_eq!(message("1.27"), go);
+    assert_eq!(message("1.33"), go);
+    assert_eq!(message("1.34"), json);
+    assert_eq!(message("1.35"), json);
 }
 
 #[test]
