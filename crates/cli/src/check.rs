@@ -3,7 +3,7 @@
 use crate::files::load;
 use crate::CheckFormat;
 use portband_allocator::PortRange;
-use portband_kube::{check, Diagnostic, Location, Severity};
+use portband_kube::{check, Diagnostic, KubeVersion, Location, Severity};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -31,12 +31,22 @@ struct CheckOutput<'a> {
 }
 
 /// Reviews the files; returns the exit status.
-pub fn run(range: PortRange, format: CheckFormat, deny_warnings: bool, files: &[String]) -> u8 {
+pub fn run(
+    range: PortRange,
+    version: Option<KubeVersion>,
+    format: CheckFormat,
+    deny_warnings: bool,
+    files: &[String],
+) -> u8 {
     let Some(loaded) = load(files) else {
         return 2;
     };
     let inputs: Vec<_> = loaded.iter().map(|l| l.input.clone()).collect();
-    let diagnostics = check(&inputs, range);
+    // The release: the flag, else the first file that names one, else the newest.
+    let version = version
+        .or_else(|| inputs.iter().find_map(|input| input.version))
+        .unwrap_or_default();
+    let diagnostics = check(&inputs, range, version);
     let place = |location: Location| Place {
         file: &loaded[location.input].name,
         line: location.pos.line,

@@ -64,6 +64,9 @@ enum Command {
         /// The cluster's --service-node-port-range.
         #[arg(long, value_name = "RANGE", default_value = "30000-32767", value_parser = parse_range)]
         range: PortRange,
+        /// The Kubernetes release whose messages to give, 1.27 to 1.35 [default: a scenario's, else 1.35]
+        #[arg(long, value_name = "1.Y", value_parser = KubeVersion::parse)]
+        kubernetes_version: Option<KubeVersion>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
@@ -199,10 +202,11 @@ fn main() -> ExitCode {
         } => apply::run(&cluster, format, &files),
         Command::Check {
             range,
+            kubernetes_version,
             format,
             deny_warnings,
             files,
-        } => check::run(range, format, deny_warnings, &files),
+        } => check::run(range, kubernetes_version, format, deny_warnings, &files),
         Command::Bands {
             range,
             split,

@@ -506,6 +506,21 @@ fn the_kubernetes_version_sets_the_band_splits_default_and_is_reported() {
     let refused = portband(&["bands", "--kubernetes-version", "1.36"], None);
     assert_eq!(refused.status.code(), Some(2));
     assert!(stderr(&refused).contains("portband models Kubernetes 1.27 to 1.35, not 1.36"));
+    // check gives the release's messages.
+    let twice = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{name: a, port: 80}, {name: b, port: 80}]}\n";
+    let old = stdout(&portband(
+        &["check", "--kubernetes-version", "1.33", "-"],
+        Some(twice),
+    ));
+    assert!(
+        old.contains("Duplicate value: core.ServicePort{Name:\"\", Protocol:\"TCP\""),
+        "{old}"
+    );
+    let new = stdout(&portband(&["check", "-"], Some(twice)));
+    assert!(
+        new.contains("Duplicate value: {\"Name\":\"\",\"Protocol\":\"TCP\""),
+        "{new}"
+    );
     let supported = stdout(&portband(&["version", "--supported"], None));
     assert!(
         supported.contains(

@@ -12,6 +12,7 @@ use crate::decode::Object;
 use crate::input::Input;
 use crate::outcome::Verdict;
 use crate::service::Service;
+use crate::version::KubeVersion;
 use crate::yaml::Pos;
 use portband_allocator::{BandKind, Bands, PortRange};
 use std::collections::BTreeMap;
@@ -59,9 +60,10 @@ pub struct Diagnostic {
     pub related: Option<Location>,
 }
 
-/// Reviews the Services of `inputs` (in order) against `range`.
-pub fn check(inputs: &[Input], range: PortRange) -> Vec<Diagnostic> {
+/// Reviews the Services of `inputs` (in order) against `range`, with the messages of `version`.
+pub fn check(inputs: &[Input], range: PortRange, version: KubeVersion) -> Vec<Diagnostic> {
     let config = ClusterConfig {
+        version,
         range,
         ..ClusterConfig::default()
     };

@@ -30,7 +30,11 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(allocator.iter().count() as u32, allocator.used());
         let _ = Report::new(&history);
     }
-    let _ = check(std::slice::from_ref(&input), PortRange::default());
+    let _ = check(
+        std::slice::from_ref(&input),
+        PortRange::default(),
+        input.config_over(ClusterConfig::default()).version,
+    );
     // A scenario of inputs is written back as it was read: the same inputs, the same steps.
     if let Some(entries) = &input.entries {
         let config = input.config_over(ClusterConfig::default());
