@@ -3,7 +3,7 @@
 //! and a transaction that releases what a failed request took.
 
 use crate::outcome::{Cause, Provenance};
-use crate::service::{types, Service};
+use crate::service::{types, Service, ALLOCATED_CLUSTER_IP};
 use crate::status::{ApiError, FieldError};
 use crate::validation::{validate, validate_update};
 use crate::version::KubeVersion;
@@ -187,6 +187,8 @@ pub fn create(
     version: KubeVersion,
 ) -> Result<(Service, Committed), Box<Refused>> {
     service.apply_defaults();
+    normalize_cluster_ips(&mut service, None);
+    allocate_cluster_ip(&mut service);
     let mut op = Operation::new(&service);
     let result = allocate_on_create(ports, &mut op, &mut service)
         .and_then(|()| invalid(&service, validate(&service, version)));
@@ -312,6 +314,8 @@ pub fn update(
 ) -> Result<(Service, Committed), Box<Refused>> {
     service.apply_defaults();
     let kept = patch_allocated_values(&mut service, old);
+    normalize_cluster_ips(&mut service, Some(old));
+    allocate_cluster_ip(&mut service);
     let mut op = Operation::new(&service);
     let result = allocate_on_update(ports, &mut op, &mut service, old, &kept).and_then(|()| {
         drop_type_dependent_fields(&mut service, old);
@@ -328,13 +332,21 @@ struct Kept {
     health_check: bool,
 }
 
-/// Upstream `patchAllocatedValues`: a re-submitted object that leaves nodePorts (or the health-check
-/// port) unset keeps the ones it has, matched by port name.
+/// Upstream `patchAllocatedValues`: a re-submitted object that leaves its cluster IPs, nodePorts
+/// (or the health-check port) unset keeps the ones it has, nodePorts matched by port name.
 fn patch_allocated_values(service: &mut Service, old: &Service) -> Kept {
     let mut kept = Kept {
         ports: vec![false; service.spec.ports.len()],
         health_check: false,
     };
+    if old.needs_cluster_ip() && service.needs_cluster_ip() {
+        if service.spec.cluster_ip.is_empty() {
+            service.spec.cluster_ip.clone_from(&old.spec.cluster_ip);
+        }
+        if service.spec.cluster_ips.is_empty() {
+            service.spec.cluster_ips.clone_from(&old.spec.cluster_ips);
+        }
+    }
     if old.needs_node_ports() && service.needs_node_ports() {
         let new_ports = service.node_ports();
         let used: Vec<i32> = old
@@ -453,9 +465,57 @@ fn update_node_ports(
     Ok(())
 }
 
-/// Upstream `dropTypeDependentFields`: on a change to a type without node ports, clear the
-/// node-port fields the user did not change.
+/// Upstream `normalizeClusterIPs`: `clusterIPs` follows `clusterIP` where a client wrote only the
+/// singular field (on create, or `old` on update).
+fn normalize_cluster_ips(service: &mut Service, old: Option<&Service>) {
+    let spec = &mut service.spec;
+    let Some(old) = old.map(|old| &old.spec) else {
+        if !spec.cluster_ip.is_empty() && spec.cluster_ips.is_empty() {
+            spec.cluster_ips = vec![spec.cluster_ip.clone()];
+        }
+        return;
+    };
+    // An old client that patched another field and sent no clusterIPs.
+    if !old.cluster_ips.is_empty()
+        && spec.cluster_ips.is_empty()
+        && old.cluster_ip == spec.cluster_ip
+    {
+        spec.cluster_ips.clone_from(&old.cluster_ips);
+    }
+    if old.cluster_ip != spec.cluster_ip {
+        if !old.cluster_ip.is_empty() && spec.cluster_ip.is_empty() {
+            // Clearing the singular field clears the plural one, if it was left as it was.
+            if old.cluster_ips == spec.cluster_ips {
+                spec.cluster_ips.clear();
+            }
+        } else if old.cluster_ips == spec.cluster_ips {
+            spec.cluster_ips = vec![spec.cluster_ip.clone()];
+        }
+    }
+}
+
+/// Upstream's cluster IP allocation, as a stand-in: a Service that needs an address and was given
+/// none holds [`ALLOCATED_CLUSTER_IP`].
+fn allocate_cluster_ip(service: &mut Service) {
+    let needs = service.needs_cluster_ip();
+    let spec = &mut service.spec;
+    if needs && spec.cluster_ip.is_empty() && spec.cluster_ips.is_empty() {
+        spec.cluster_ip = ALLOCATED_CLUSTER_IP.to_owned();
+        spec.cluster_ips = vec![ALLOCATED_CLUSTER_IP.to_owned()];
+    }
+}
+
+/// Upstream `dropTypeDependentFields`: on a change to a type without cluster IPs or node ports,
+/// clear the fields of those the user did not change.
 fn drop_type_dependent_fields(service: &mut Service, old: &Service) {
+    if old.needs_cluster_ip()
+        && !service.needs_cluster_ip()
+        && old.spec.cluster_ip == service.spec.cluster_ip
+        && old.spec.cluster_ips == service.spec.cluster_ips
+    {
+        service.spec.cluster_ip.clear();
+        service.spec.cluster_ips.clear();
+    }
     if old.needs_node_ports() && !service.needs_node_ports() {
         let old_ports = old.node_ports();
         if service.node_ports().iter().all(|p| old_ports.contains(p)) {

@@ -27,6 +27,11 @@ pub struct Service {
     pub pos: Pos,
 }
 
+/// What a Service that the apiserver gave a cluster IP holds in `clusterIP`: portband does not
+/// allocate Service IPs yet, but the update rules compare a Service's addresses with those it had,
+/// and a Service given one holds an address its manifest cannot know.
+pub const ALLOCATED_CLUSTER_IP: &str = "<allocated>";
+
 /// `spec`, the fields that bear on node ports.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ServiceSpec {
@@ -34,7 +39,7 @@ pub struct ServiceSpec {
     pub type_: String,
     /// `ports`.
     pub ports: Vec<ServicePort>,
-    /// `clusterIP` (only `None`, headless, matters here).
+    /// `clusterIP`: `None` (headless), an address, [`ALLOCATED_CLUSTER_IP`] once stored, or empty.
     pub cluster_ip: String,
     /// `clusterIPs`.
     pub cluster_ips: Vec<String>,
@@ -108,6 +113,11 @@ impl Service {
         {
             self.spec.allocate_load_balancer_node_ports = Some(true);
         }
+    }
+
+    /// Every type but ExternalName has a cluster IP, `None` included (upstream `needsClusterIP`).
+    pub fn needs_cluster_ip(&self) -> bool {
+        self.spec.type_ != types::EXTERNAL_NAME
     }
 
     /// `namespace/name`.

@@ -40,8 +40,8 @@ pub enum BadValue {
     Int(i64),
     /// A string, printed quoted.
     Str(String),
-    /// A struct, already printed as the release prints it (Go syntax before 1.34, JSON from
-    /// 1.34: [`KubeVersion::prints_values_as_json`](crate::KubeVersion::prints_values_as_json)).
+    /// A struct or a list, already printed as the release prints it (Go syntax before 1.34, JSON
+    /// from 1.34: [`KubeVersion::prints_values_as_json`](crate::KubeVersion::prints_values_as_json)).
     Printed(String),
 }
 

@@ -16,6 +16,7 @@ use names::{
     DNS1123_MESSAGE,
 };
 use portband_allocator::gofmt::{JsonQuoted, Quoted};
+use std::cmp::Ordering;
 
 const PORT_NUMBER_MESSAGE: &str = "must be between 1 and 65535, inclusive";
 const SERVICE_TYPES: &[&str] = &[
@@ -76,7 +77,7 @@ pub fn validate(service: &Service, version: KubeVersion) -> Vec<FieldError> {
 /// Validation on update (`ValidateServiceUpdate`): the health-check port may not change while it is
 /// needed, then everything [`validate`] checks.
 pub fn validate_update(service: &Service, old: &Service, version: KubeVersion) -> Vec<FieldError> {
-    let mut errors = Vec::new();
+    let mut errors = cluster_ips_update_errors(service, old, version);
     if old.needs_health_check()
         && service.needs_health_check()
         && service.spec.health_check_node_port != old.spec.health_check_node_port
@@ -273,6 +274,71 @@ fn duplicate_port_errors(spec: &ServiceSpec, version: KubeVersion) -> Vec<FieldE
         seen.push(key);
     }
     errors
+}
+
+/// Upstream `validateUpgradeDowngradeClusterIPs`: an update may add or release a secondary cluster
+/// IP but not change one, except to or from ExternalName and from one headless Service to another.
+/// (Releasing the secondary address also needs `ipFamilyPolicy: SingleStack` upstream; portband
+/// does not model dual stack.)
+fn cluster_ips_update_errors(
+    service: &Service,
+    old: &Service,
+    version: KubeVersion,
+) -> Vec<FieldError> {
+    if !service.needs_cluster_ip() || !old.needs_cluster_ip() {
+        return Vec::new();
+    }
+    if service.is_headless() && old.is_headless() {
+        return Vec::new();
+    }
+    let (new, was) = (&service.spec.cluster_ips, &old.spec.cluster_ips);
+    let error = |i: usize, detail: &str| {
+        invalid(
+            format!("spec.clusterIPs[{i}]"),
+            string_list(new, version),
+            detail,
+        )
+    };
+    let primary_changed = !was.is_empty() && !new.is_empty() && new[0] != was[0];
+    let mut errors = Vec::new();
+    match new.len().cmp(&was.len()) {
+        Ordering::Equal => {
+            for (i, ip) in was.iter().enumerate() {
+                if *ip != new[i] {
+                    errors.push(error(i, "may not change once set"));
+                }
+            }
+        }
+        Ordering::Less => {
+            if new.is_empty() {
+                errors.push(error(0, "primary clusterIP can not be unset"));
+            }
+            if primary_changed {
+                errors.push(error(0, "may not change once set"));
+            }
+        }
+        Ordering::Greater if primary_changed => errors.push(error(0, "may not change once set")),
+        Ordering::Greater => {}
+    }
+    errors
+}
+
+/// A list of strings as `version` prints a field error's value: Go syntax before 1.34
+/// (`[]string{"a", "b"}`, `[]string(nil)` for none), JSON from 1.34 (`["a","b"]`, `null`).
+fn string_list(values: &[String], version: KubeVersion) -> BadValue {
+    let printed = match (version.prints_values_as_json(), values.is_empty()) {
+        (true, true) => "null".to_owned(),
+        (true, false) => {
+            let items: Vec<String> = values.iter().map(|v| JsonQuoted(v).to_string()).collect();
+            format!("[{}]", items.join(","))
+        }
+        (false, true) => "[]string(nil)".to_owned(),
+        (false, false) => {
+            let items: Vec<String> = values.iter().map(|v| Quoted(v).to_string()).collect();
+            format!("[]string{{{}}}", items.join(", "))
+        }
+    };
+    BadValue::Printed(printed)
 }
 
 /// `allocateLoadBalancerNodePorts`: only on a LoadBalancer, and required there.

@@ -167,3 +167,83 @@ fn history_replays_to_any_step() {
         .iter()
         .eq(history.cluster().allocator().iter()));
 }
+
+/// `storage_test.go`'s `TestFeatureType` cases `Headless-NodePort` and `NodePort-Headless`: the
+/// apiserver re-fills `clusterIP`/`clusterIPs` from the stored Service (`patchAllocatedValues`),
+/// keeps them in step (`normalizeClusterIPs`), and `validateUpgradeDowngradeClusterIPs` refuses a
+/// changed address.
+#[test]
+fn headless_and_node_port_do_not_turn_into_each_other() {
+    let headless = service("web", "  clusterIP: None\n  ports: [{port: 80}]\n");
+    let node_port = service("web", "  type: NodePort\n  ports: [{port: 80}]\n");
+    // Headless to NodePort without writing clusterIP: it stays None, which NodePort refuses,
+    // and the nodePort the update took is given back.
+    let history = run("", &[&headless, &node_port]);
+    assert_eq!(
+        error(last(&history)),
+        "Service \"web\" is invalid: spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort services"
+    );
+    assert_eq!(history.cluster().allocator().used(), 0);
+    // NodePort to headless: the allocated address may not change to None; the nodePort stays.
+    let history = run("", &[&node_port, &headless]);
+    assert_eq!(
+        error(last(&history)),
+        "Service \"web\" is invalid: spec.clusterIPs[0]: Invalid value: [\"None\"]: may not change once set"
+    );
+    assert_eq!(history.cluster().allocator().used(), 1);
+    let config = portband_kube::ClusterConfig {
+        version: portband_kube::KubeVersion::parse("1.33").unwrap(),
+        ..Default::default()
+    };
+    let mut old = portband_kube::History::new(config);
+    for text in [&node_port, &headless] {
+        for step in portband_kube::read(text).unwrap().steps {
+            old.push(step);
+        }
+    }
+    assert_eq!(
+        error(last(&old)),
+        "Service \"web\" is invalid: spec.clusterIPs[0]: Invalid value: []string{\"None\"}: may not change once set",
+        "Go syntax before 1.34"
+    );
+}
+
+#[test]
+fn cluster_ips_are_kept_on_reapply_and_may_not_change() {
+    // Re-applied without clusterIP: the stored address is kept, as are the nodePorts.
+    let plain = service("web", "  type: NodePort\n  ports: [{port: 80}]\n");
+    let history = run("", &[&plain, &plain]);
+    assert_eq!(last(&history).verdict, Verdict::Updated);
+    // A manifest with its own address: the same again is fine, another is refused.
+    let pinned = |ip: &str| {
+        service(
+            "web",
+            &format!("  clusterIP: {ip}\n  ports: [{{port: 80}}]\n"),
+        )
+    };
+    let history = run("", &[&pinned("10.96.0.10"), &pinned("10.96.0.10")]);
+    assert_eq!(last(&history).verdict, Verdict::Updated);
+    let history = run("", &[&pinned("10.96.0.10"), &pinned("10.96.0.11")]);
+    assert_eq!(
+        error(last(&history)),
+        "Service \"web\" is invalid: spec.clusterIPs[0]: Invalid value: [\"10.96.0.11\"]: may not change once set"
+    );
+    // Empty clusterIP and clusterIPs are unset ones (upstream looks at the lengths): kept.
+    let cleared = service(
+        "web",
+        "  clusterIP: \"\"\n  clusterIPs: []\n  ports: [{port: 80}]\n",
+    );
+    let history = run("", &[&pinned("10.96.0.10"), &cleared]);
+    assert_eq!(last(&history).verdict, Verdict::Updated);
+    // To ExternalName and back: the address goes, and a new one may be written.
+    let external = service("web", "  type: ExternalName\n  externalName: example.com\n");
+    let history = run(
+        "",
+        &[&pinned("10.96.0.10"), &external, &pinned("10.96.0.12")],
+    );
+    assert!(
+        history.outcomes().iter().all(|o| o.error.is_none()),
+        "{:?}",
+        error(last(&history))
+    );
+}
