@@ -43,6 +43,8 @@ pub struct ServiceSpec {
     pub cluster_ip: String,
     /// `clusterIPs`.
     pub cluster_ips: Vec<String>,
+    /// `externalName`, the DNS name an ExternalName Service stands for.
+    pub external_name: String,
     /// `externalIPs` (a ClusterIP Service with any is externally accessible).
     pub external_ips: Vec<String>,
     /// `externalTrafficPolicy`.

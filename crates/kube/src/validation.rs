@@ -12,8 +12,7 @@ use crate::service::{types, Service, ServicePort, ServiceSpec, TargetPort};
 use crate::status::{BadValue, ErrorType, FieldError};
 use crate::version::KubeVersion;
 use names::{
-    is_dns1035_label, is_dns1123_label, label_errors, port_name_errors, DNS1035_MESSAGE,
-    DNS1123_MESSAGE,
+    dns1035_label_errors, dns1123_label_errors, dns1123_subdomain_errors, port_name_errors,
 };
 use portband_allocator::gofmt::{JsonQuoted, Quoted};
 use std::cmp::Ordering;
@@ -50,6 +49,9 @@ pub fn validate(service: &Service, version: KubeVersion) -> Vec<FieldError> {
             BadValue::Str("None".into()),
             &format!("may not be set to 'None' for {} services", spec.type_),
         ));
+    }
+    if spec.type_ == types::EXTERNAL_NAME {
+        errors.extend(external_name_errors(spec));
     }
     let mut names = Vec::new();
     for (i, port) in spec.ports.iter().enumerate() {
@@ -108,7 +110,7 @@ fn validate_object_meta(service: &Service) -> Vec<FieldError> {
             "name or generateName is required",
         ));
     } else {
-        for message in label_errors(&service.name, is_dns1035_label, DNS1035_MESSAGE) {
+        for message in dns1035_label_errors(&service.name) {
             errors.push(invalid(
                 "metadata.name",
                 BadValue::Str(service.name.clone()),
@@ -116,7 +118,7 @@ fn validate_object_meta(service: &Service) -> Vec<FieldError> {
             ));
         }
     }
-    for message in label_errors(&service.namespace, is_dns1123_label, DNS1123_MESSAGE) {
+    for message in dns1123_label_errors(&service.namespace) {
         errors.push(invalid(
             "metadata.namespace",
             BadValue::Str(service.namespace.clone()),
@@ -144,7 +146,7 @@ fn validate_service_port<'a>(
             "",
         ));
     } else if !port.name.is_empty() {
-        for message in label_errors(&port.name, is_dns1123_label, DNS1123_MESSAGE) {
+        for message in dns1123_label_errors(&port.name) {
             errors.push(invalid(
                 format!("{path}.name"),
                 BadValue::Str(port.name.clone()),
@@ -272,6 +274,43 @@ fn duplicate_port_errors(spec: &ServiceSpec, version: KubeVersion) -> Vec<FieldE
             );
         }
         seen.push(key);
+    }
+    errors
+}
+
+/// An ExternalName Service: no cluster IPs, and a DNS name, which may end in a dot (IP families
+/// are not modelled).
+fn external_name_errors(spec: &ServiceSpec) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if !spec.cluster_ips.is_empty() {
+        errors.push(FieldError::new(
+            "spec.clusterIPs",
+            ErrorType::Forbidden,
+            BadValue::None,
+            "may not be set for ExternalName services",
+        ));
+    }
+    let name = spec
+        .external_name
+        .strip_suffix('.')
+        .unwrap_or(&spec.external_name);
+    if name.is_empty() {
+        errors.push(FieldError::new(
+            "spec.externalName",
+            ErrorType::Required,
+            BadValue::None,
+            "",
+        ));
+    }
+    for message in dns1123_subdomain_errors(name)
+        .into_iter()
+        .filter(|_| !name.is_empty())
+    {
+        errors.push(invalid(
+            "spec.externalName",
+            BadValue::Str(name.to_owned()),
+            &message,
+        ));
     }
     errors
 }

@@ -264,3 +264,32 @@ fn delete_releases_node_ports_and_health_check_port() {
     assert_eq!(history.cluster().allocator().used(), 0);
     assert_eq!(error(last(&history)), "services \"lb\" not found");
 }
+
+/// `ValidateService`'s ExternalName rules and `IsDNS1123Label`'s dots, after
+/// `pkg/apis/core/validation/validation.go` and apimachinery's `validation.go`.
+#[test]
+fn external_names_and_dotted_labels_are_checked_as_upstream_checks_them() {
+    let refused = |spec: &str| {
+        let text =
+            format!("apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec: {spec}\n");
+        error(last(&run("", &[&text])))
+    };
+    assert_eq!(
+        refused("{type: ExternalName}"),
+        "Service \"web\" is invalid: spec.externalName: Required value"
+    );
+    assert_eq!(
+        refused("{type: ExternalName, externalName: Example.com.}"),
+        "Service \"web\" is invalid: spec.externalName: Invalid value: \"Example.com\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+    );
+    assert_eq!(
+        refused("{type: ExternalName, externalName: db.example.com, clusterIP: 10.96.0.9}"),
+        "Service \"web\" is invalid: spec.clusterIPs: Forbidden: may not be set for ExternalName services"
+    );
+    assert_eq!(
+        refused("{type: NodePort, ports: [{name: a.b, port: 80}, {name: c, port: 81}]}"),
+        "Service \"web\" is invalid: spec.ports[0].name: Invalid value: \"a.b\": must not contain dots"
+    );
+    let fine = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: ExternalName, externalName: db.example.com.}\n";
+    assert_eq!(last(&run("", &[fine])).error, None);
+}

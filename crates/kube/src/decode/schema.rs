@@ -164,7 +164,12 @@ const SERVICE_SPEC: Schema<ServiceSpec> = Schema {
         ("sessionAffinity", None),
         ("loadBalancerIP", None),
         ("loadBalancerSourceRanges", None),
-        ("externalName", None),
+        (
+            "externalName",
+            Some(|w, node, field, spec| {
+                spec.external_name = w.string(node, field, "string").unwrap_or_default()
+            }),
+        ),
         (
             "externalTrafficPolicy",
             Some(|w, node, field, spec| {

@@ -1,5 +1,6 @@
-//! Name rules from apimachinery's `pkg/util/validation/validation.go`: DNS labels
-//! (`IsDNS1035Label`, `IsDNS1123Label`) and port names (`IsValidPortName`), with upstream's texts.
+//! Name rules from apimachinery's `pkg/util/validation/validation.go`: DNS labels and subdomains
+//! (`IsDNS1035Label`, `IsDNS1123Label`, `IsDNS1123Subdomain`) and port names (`IsValidPortName`),
+//! with upstream's texts (the same from v0.27.0 to v0.36.0).
 
 /// `IsDNS1035Label`'s pattern message.
 pub const DNS1035_MESSAGE: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', \
@@ -10,29 +11,64 @@ pub const DNS1123_MESSAGE: &str = "a lowercase RFC 1123 label must consist of lo
 or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for \
 validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
 
-/// The messages of a DNS label check: too long, then the pattern.
-pub fn label_errors(value: &str, pattern: fn(&str) -> bool, pattern_message: &str) -> Vec<String> {
-    let mut messages = Vec::new();
-    if value.len() > 63 {
-        messages.push("must be no more than 63 characters".to_owned());
-    }
-    if !pattern(value) {
-        messages.push(pattern_message.to_owned());
+/// `IsDNS1123Subdomain`'s pattern message.
+pub const DNS1123_SUBDOMAIN_MESSAGE: &str = "a lowercase RFC 1123 subdomain must consist of lower case \
+alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. \
+'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+
+/// Upstream `IsDNS1035Label`: too long, then the pattern.
+pub fn dns1035_label_errors(value: &str) -> Vec<String> {
+    let mut messages = too_long(value, 63);
+    let starts_with_letter = value.starts_with(|c: char| c.is_ascii_lowercase());
+    if !(starts_with_letter && is_dns1123_label(value)) {
+        messages.push(DNS1035_MESSAGE.to_owned());
     }
     messages
 }
 
-/// `[a-z]([-a-z0-9]*[a-z0-9])?`
-pub fn is_dns1035_label(value: &str) -> bool {
-    value.starts_with(|c: char| c.is_ascii_lowercase()) && is_dns1123_label(value)
+/// Upstream `IsDNS1123Label`: too long, then the pattern; a valid subdomain that is no label
+/// has dots.
+pub fn dns1123_label_errors(value: &str) -> Vec<String> {
+    let mut messages = too_long(value, 63);
+    if !is_dns1123_label(value) {
+        messages.push(if is_dns1123_subdomain(value) {
+            "must not contain dots".to_owned()
+        } else {
+            DNS1123_MESSAGE.to_owned()
+        });
+    }
+    messages
+}
+
+/// Upstream `IsDNS1123Subdomain`: too long (253), then the pattern.
+pub fn dns1123_subdomain_errors(value: &str) -> Vec<String> {
+    let mut messages = too_long(value, 253);
+    if !is_dns1123_subdomain(value) {
+        messages.push(DNS1123_SUBDOMAIN_MESSAGE.to_owned());
+    }
+    messages
+}
+
+/// `MaxLenError`, if `value` is longer than `most` bytes.
+fn too_long(value: &str, most: usize) -> Vec<String> {
+    if value.len() > most {
+        vec![format!("must be no more than {most} characters")]
+    } else {
+        Vec::new()
+    }
 }
 
 /// `[a-z0-9]([-a-z0-9]*[a-z0-9])?`
-pub fn is_dns1123_label(value: &str) -> bool {
+fn is_dns1123_label(value: &str) -> bool {
     let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
     value.starts_with(alnum)
         && value.ends_with(alnum)
         && value.chars().all(|c| alnum(c) || c == '-')
+}
+
+/// Labels joined by dots.
+fn is_dns1123_subdomain(value: &str) -> bool {
+    value.split('.').all(is_dns1123_label)
 }
 
 /// Upstream `IsValidPortName`, for named target ports.
