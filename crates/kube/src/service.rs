@@ -43,6 +43,10 @@ pub struct ServiceSpec {
     pub cluster_ip: String,
     /// `clusterIPs`.
     pub cluster_ips: Vec<String>,
+    /// `sessionAffinity` (defaulted to `None`).
+    pub session_affinity: String,
+    /// `internalTrafficPolicy` (defaulted to `Cluster` where it applies).
+    pub internal_traffic_policy: Option<String>,
     /// `externalName`, the DNS name an ExternalName Service stands for.
     pub external_name: String,
     /// `externalIPs` (a ClusterIP Service with any is externally accessible).
@@ -86,11 +90,15 @@ pub enum TargetPort {
 }
 
 impl Service {
-    /// Applies the v1 defaults (`SetDefaults_Service`) that node-port handling depends on:
-    /// type ClusterIP, protocol TCP, targetPort = port, externalTrafficPolicy Cluster for externally accessible
-    /// Services, allocateLoadBalancerNodePorts true for LoadBalancer.
+    /// Applies the v1 defaults (`SetDefaults_Service`): sessionAffinity None, type ClusterIP,
+    /// protocol TCP, targetPort = port, externalTrafficPolicy Cluster for externally accessible
+    /// Services, internalTrafficPolicy Cluster for ClusterIP, NodePort and LoadBalancer,
+    /// allocateLoadBalancerNodePorts true for LoadBalancer.
     pub fn apply_defaults(&mut self) {
         let spec = &mut self.spec;
+        if spec.session_affinity.is_empty() {
+            spec.session_affinity = "None".to_owned();
+        }
         if spec.type_.is_empty() {
             spec.type_ = types::CLUSTER_IP.to_owned();
         }
@@ -109,6 +117,11 @@ impl Service {
         }
         if self.externally_accessible() && self.spec.external_traffic_policy.is_empty() {
             self.spec.external_traffic_policy = "Cluster".to_owned();
+        }
+        let has_internal_policy = [types::CLUSTER_IP, types::NODE_PORT, types::LOAD_BALANCER]
+            .contains(&self.spec.type_.as_str());
+        if has_internal_policy && self.spec.internal_traffic_policy.is_none() {
+            self.spec.internal_traffic_policy = Some("Cluster".to_owned());
         }
         if self.spec.type_ == types::LOAD_BALANCER
             && self.spec.allocate_load_balancer_node_ports.is_none()

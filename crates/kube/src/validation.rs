@@ -25,6 +25,8 @@ const SERVICE_TYPES: &[&str] = &[
     types::NODE_PORT,
 ];
 const PROTOCOLS: &[&str] = &["SCTP", "TCP", "UDP"];
+const SESSION_AFFINITIES: &[&str] = &["ClientIP", "None"];
+const TRAFFIC_POLICIES: &[&str] = &["Cluster", "Local"];
 
 fn invalid(field: impl Into<String>, value: BadValue, detail: &str) -> FieldError {
     FieldError::new(field, ErrorType::Invalid, value, detail)
@@ -62,6 +64,13 @@ pub fn validate(service: &Service, version: KubeVersion) -> Vec<FieldError> {
             &mut names,
         ));
     }
+    if !SESSION_AFFINITIES.contains(&spec.session_affinity.as_str()) {
+        errors.push(FieldError::not_supported(
+            "spec.sessionAffinity",
+            &spec.session_affinity,
+            SESSION_AFFINITIES,
+        ));
+    }
     if !SERVICE_TYPES.contains(&spec.type_.as_str()) {
         errors.push(FieldError::not_supported(
             "spec.type",
@@ -73,6 +82,17 @@ pub fn validate(service: &Service, version: KubeVersion) -> Vec<FieldError> {
     errors.extend(duplicate_port_errors(spec, version));
     errors.extend(allocate_load_balancer_node_ports_errors(spec));
     errors.extend(validate_service_external_traffic_policy(service));
+    if let Some(policy) = spec
+        .internal_traffic_policy
+        .as_deref()
+        .filter(|p| !TRAFFIC_POLICIES.contains(p))
+    {
+        errors.push(FieldError::not_supported(
+            "spec.internalTrafficPolicy",
+            policy,
+            TRAFFIC_POLICIES,
+        ));
+    }
     errors
 }
 
@@ -424,11 +444,11 @@ fn validate_service_external_traffic_policy(service: &Service) -> Vec<FieldError
             BadValue::None,
             "",
         ));
-    } else if policy != "Cluster" && policy != "Local" {
+    } else if !TRAFFIC_POLICIES.contains(&policy) {
         errors.push(FieldError::not_supported(
             "spec.externalTrafficPolicy",
             policy,
-            &["Cluster", "Local"],
+            TRAFFIC_POLICIES,
         ));
     }
 

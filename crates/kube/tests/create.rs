@@ -265,10 +265,11 @@ fn delete_releases_node_ports_and_health_check_port() {
     assert_eq!(error(last(&history)), "services \"lb\" not found");
 }
 
-/// `ValidateService`'s ExternalName rules and `IsDNS1123Label`'s dots, after
+/// `ValidateService`'s ExternalName, sessionAffinity and internalTrafficPolicy rules and
+/// `IsDNS1123Label`'s dots, after
 /// `pkg/apis/core/validation/validation.go` and apimachinery's `validation.go`.
 #[test]
-fn external_names_and_dotted_labels_are_checked_as_upstream_checks_them() {
+fn external_names_dotted_labels_and_policies_are_checked_as_upstream_checks_them() {
     let refused = |spec: &str| {
         let text =
             format!("apiVersion: v1\nkind: Service\nmetadata: {{name: web}}\nspec: {spec}\n");
@@ -289,6 +290,10 @@ fn external_names_and_dotted_labels_are_checked_as_upstream_checks_them() {
     assert_eq!(
         refused("{type: NodePort, ports: [{name: a.b, port: 80}, {name: c, port: 81}]}"),
         "Service \"web\" is invalid: spec.ports[0].name: Invalid value: \"a.b\": must not contain dots"
+    );
+    assert_eq!(
+        refused("{type: NodePort, sessionAffinity: Sticky, internalTrafficPolicy: Node, ports: [{port: 80}]}"),
+        "Service \"web\" is invalid: [spec.sessionAffinity: Unsupported value: \"Sticky\": supported values: \"ClientIP\", \"None\", spec.internalTrafficPolicy: Unsupported value: \"Node\": supported values: \"Cluster\", \"Local\"]"
     );
     let fine = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: ExternalName, externalName: db.example.com.}\n";
     assert_eq!(last(&run("", &[fine])).error, None);

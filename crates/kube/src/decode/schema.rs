@@ -161,7 +161,14 @@ const SERVICE_SPEC: Schema<ServiceSpec> = Schema {
             "externalIPs",
             Some(|w, node, field, spec| spec.external_ips = w.strings(node, field)),
         ),
-        ("sessionAffinity", None),
+        (
+            "sessionAffinity",
+            Some(|w, node, field, spec| {
+                spec.session_affinity = w
+                    .string(node, field, "v1.ServiceAffinity")
+                    .unwrap_or_default()
+            }),
+        ),
         ("loadBalancerIP", None),
         ("loadBalancerSourceRanges", None),
         (
@@ -196,7 +203,13 @@ const SERVICE_SPEC: Schema<ServiceSpec> = Schema {
             }),
         ),
         ("loadBalancerClass", None),
-        ("internalTrafficPolicy", None),
+        (
+            "internalTrafficPolicy",
+            Some(|w, node, field, spec| {
+                spec.internal_traffic_policy =
+                    w.string(node, field, "v1.ServiceInternalTrafficPolicy")
+            }),
+        ),
         ("trafficDistribution", None),
     ],
 };
