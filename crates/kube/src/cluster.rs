@@ -216,13 +216,17 @@ impl Cluster {
                 let (verdict, result) = match old {
                     None => (
                         Verdict::Created,
-                        registry::create(&mut self.allocator, service.clone(), self.config.version),
+                        registry::create(
+                            &mut self.allocator,
+                            Service::clone(service),
+                            self.config.version,
+                        ),
                     ),
                     Some(old) => (
                         Verdict::Updated,
                         registry::update(
                             &mut self.allocator,
-                            service.clone(),
+                            Service::clone(service),
                             old,
                             self.config.version,
                         ),

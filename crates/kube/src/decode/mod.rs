@@ -28,8 +28,8 @@ pub struct Found {
 /// What an object in a manifest turned out to be.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Object {
-    /// A `v1` Service, decoded.
-    Service(Service),
+    /// A `v1` Service, decoded (boxed: the other kinds are small).
+    Service(Box<Service>),
     /// Any other kind: not applied, reported as skipped.
     Other {
         /// `kind`.

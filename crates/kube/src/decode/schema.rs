@@ -293,7 +293,7 @@ pub fn decode_service(doc: &Document, root: NodeId) -> Object {
             message: format!("Service in version \"v1\" cannot be handled as a Service: {message}"),
             pos,
         },
-        None => Object::Service(service),
+        None => Object::Service(Box::new(service)),
     }
 }
 
