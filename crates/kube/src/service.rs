@@ -15,12 +15,16 @@ pub mod types {
 }
 
 /// A Service as submitted, or as stored after allocation.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Service {
     /// `metadata.namespace` (`default` when the manifest has none).
     pub namespace: String,
     /// `metadata.name`.
     pub name: String,
+    /// `metadata.labels`, in manifest order.
+    pub labels: Vec<(String, String)>,
+    /// `metadata.annotations`, in manifest order.
+    pub annotations: Vec<(String, String)>,
     /// `spec`.
     pub spec: ServiceSpec,
     /// Where the object starts in its manifest.
@@ -43,6 +47,8 @@ pub struct ServiceSpec {
     pub cluster_ip: String,
     /// `clusterIPs`.
     pub cluster_ips: Vec<String>,
+    /// `selector`, in manifest order; `None` when the manifest has none.
+    pub selector: Option<Vec<(String, String)>>,
     /// `sessionAffinity` (defaulted to `None`).
     pub session_affinity: String,
     /// `internalTrafficPolicy` (defaulted to `Cluster` where it applies).

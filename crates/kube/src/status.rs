@@ -17,6 +17,8 @@ pub enum ErrorType {
     Duplicate,
     /// `Unsupported value`.
     NotSupported,
+    /// `Too long` (the value is never printed).
+    TooLong,
 }
 
 impl ErrorType {
@@ -27,6 +29,7 @@ impl ErrorType {
             ErrorType::Invalid => "Invalid value",
             ErrorType::Duplicate => "Duplicate value",
             ErrorType::NotSupported => "Unsupported value",
+            ErrorType::TooLong => "Too long",
         }
     }
 }
@@ -97,7 +100,10 @@ impl FieldError {
     /// The error without its field path (upstream `ErrorBody`).
     pub fn body(&self) -> String {
         let mut body = self.kind.as_str().to_owned();
-        if !matches!(self.kind, ErrorType::Required | ErrorType::Forbidden) {
+        if !matches!(
+            self.kind,
+            ErrorType::Required | ErrorType::Forbidden | ErrorType::TooLong
+        ) {
             match &self.value {
                 BadValue::None => {}
                 BadValue::Int(v) => body += &format!(": {v}"),

@@ -12,7 +12,8 @@ use crate::service::{types, Service, ServicePort, ServiceSpec, TargetPort};
 use crate::status::{BadValue, ErrorType, FieldError};
 use crate::version::KubeVersion;
 use names::{
-    dns1035_label_errors, dns1123_label_errors, dns1123_subdomain_errors, port_name_errors,
+    dns1035_label_errors, dns1123_label_errors, dns1123_subdomain_errors, label_value_errors,
+    port_name_errors, qualified_name_errors,
 };
 use portband_allocator::gofmt::{JsonQuoted, Quoted};
 use std::cmp::Ordering;
@@ -36,7 +37,7 @@ fn invalid(field: impl Into<String>, value: BadValue, detail: &str) -> FieldErro
 /// `version`.
 pub fn validate(service: &Service, version: KubeVersion) -> Vec<FieldError> {
     let spec = &service.spec;
-    let mut errors = validate_object_meta(service);
+    let mut errors = validate_object_meta(service, version);
     if spec.ports.is_empty() && !service.is_headless() && spec.type_ != types::EXTERNAL_NAME {
         errors.push(FieldError::new(
             "spec.ports",
@@ -63,6 +64,9 @@ pub fn validate(service: &Service, version: KubeVersion) -> Vec<FieldError> {
             spec.ports.len() > 1,
             &mut names,
         ));
+    }
+    if let Some(selector) = &spec.selector {
+        errors.extend(label_errors("spec.selector", selector, version));
     }
     if !SESSION_AFFINITIES.contains(&spec.session_affinity.as_str()) {
         errors.push(FieldError::not_supported(
@@ -120,7 +124,7 @@ pub fn validate_update(service: &Service, old: &Service, version: KubeVersion) -
 
 /// `ValidateObjectMeta` with `ValidateServiceName`: the name a DNS-1035 label, the namespace a
 /// DNS-1123 label.
-fn validate_object_meta(service: &Service) -> Vec<FieldError> {
+fn validate_object_meta(service: &Service, version: KubeVersion) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if service.name.is_empty() {
         errors.push(FieldError::new(
@@ -143,6 +147,54 @@ fn validate_object_meta(service: &Service) -> Vec<FieldError> {
             "metadata.namespace",
             BadValue::Str(service.namespace.clone()),
             &message,
+        ));
+    }
+    errors.extend(label_errors("metadata.labels", &service.labels, version));
+    errors.extend(annotation_errors(&service.annotations, version));
+    errors
+}
+
+/// Upstream `ValidateLabels`: each key a qualified name, each value a label value. Upstream walks
+/// a Go map, in an order that changes from run to run; portband reports the keys in sorted order.
+fn label_errors(path: &str, labels: &[(String, String)], version: KubeVersion) -> Vec<FieldError> {
+    let mut sorted: Vec<&(String, String)> = labels.iter().collect();
+    sorted.sort();
+    let mut errors = Vec::new();
+    for (key, value) in sorted {
+        for message in qualified_name_errors(key, version.says_label_key()) {
+            errors.push(invalid(path, BadValue::Str(key.clone()), &message));
+        }
+        for message in label_value_errors(value) {
+            errors.push(invalid(path, BadValue::Str(value.clone()), &message));
+        }
+    }
+    errors
+}
+
+/// Upstream `ValidateAnnotations`: each key a qualified name whatever its case, and 256 KiB in
+/// all, keys and values (keys in sorted order, as for labels).
+fn annotation_errors(annotations: &[(String, String)], version: KubeVersion) -> Vec<FieldError> {
+    const MOST_BYTES: usize = 256 << 10;
+    let mut keys: Vec<&str> = annotations.iter().map(|(key, _)| key.as_str()).collect();
+    keys.sort_unstable();
+    let mut errors = Vec::new();
+    for key in keys {
+        let lower = key.to_ascii_lowercase();
+        for message in qualified_name_errors(&lower, version.says_label_key()) {
+            errors.push(invalid(
+                "metadata.annotations",
+                BadValue::Str(key.to_owned()),
+                &message,
+            ));
+        }
+    }
+    let size: usize = annotations.iter().map(|(k, v)| k.len() + v.len()).sum();
+    if size > MOST_BYTES {
+        errors.push(FieldError::new(
+            "metadata.annotations",
+            ErrorType::TooLong,
+            BadValue::None,
+            version.too_long(MOST_BYTES),
         ));
     }
     errors

@@ -92,6 +92,22 @@ impl KubeVersion {
         self.minor >= 34
     }
 
+    /// How a field error says a value is longer than `most` bytes: `must have at most N bytes` to
+    /// 1.31, `may not be more than N bytes` from 1.32 (apimachinery's `field.TooLong`, v0.32.0).
+    pub fn too_long(self, most: usize) -> String {
+        if self.minor >= 32 {
+            format!("may not be more than {most} bytes")
+        } else {
+            format!("must have at most {most} bytes")
+        }
+    }
+
+    /// Whether a key with more than one `/` is called `a valid label key` (apimachinery's
+    /// `content.IsLabelKey`, v0.35.0) rather than `a qualified name`.
+    pub fn says_label_key(self) -> bool {
+        self.minor >= 35
+    }
+
     /// The feature gate of the band split in this release.
     pub fn static_subrange_gate(self) -> Gate {
         match self.minor {

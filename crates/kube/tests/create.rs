@@ -298,3 +298,61 @@ fn external_names_dotted_labels_and_policies_are_checked_as_upstream_checks_them
     let fine = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: ExternalName, externalName: db.example.com.}\n";
     assert_eq!(last(&run("", &[fine])).error, None);
 }
+
+/// `ValidateObjectMeta`'s labels and annotations and `ValidateService`'s selector, after
+/// apimachinery's `ValidateLabels`, `ValidateAnnotations`, `IsQualifiedName` and
+/// `IsValidLabelValue` (v0.27.0 to v0.35.0), keys in sorted order.
+#[test]
+fn labels_annotations_and_selectors_are_checked_as_upstream_checks_them() {
+    let refused = |version: &str, meta: &str, spec: &str| {
+        let config = ClusterConfig {
+            version: KubeVersion::parse(version).unwrap(),
+            ..ClusterConfig::default()
+        };
+        let text = format!("apiVersion: v1\nkind: Service\nmetadata: {{name: web, {meta}}}\nspec: {{type: NodePort, ports: [{{port: 80}}]{spec}}}\n");
+        let mut history = History::new(config);
+        for step in read(&text).unwrap().steps {
+            history.push(step);
+        }
+        error(last(&history))
+    };
+    let name_part = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+    assert_eq!(
+        refused("1.35", "labels: {-app: web, tier: -front}", ""),
+        format!("Service \"web\" is invalid: [metadata.labels: Invalid value: \"-app\": {name_part}, metadata.labels: Invalid value: \"-front\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')]")
+    );
+    assert_eq!(
+        refused("1.35", "annotations: {/x: a}", ", selector: {Example.com/app: web}"),
+        "Service \"web\" is invalid: [metadata.annotations: Invalid value: \"/x\": prefix part must be non-empty, spec.selector: Invalid value: \"Example.com/app\": prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')]"
+    );
+    // Annotation keys are checked in lower case; a key with two slashes is worded by release.
+    let two_slashes = |version| {
+        refused(
+            version,
+            "annotations: {a/b/c: x, Example.com/Note: note}",
+            "",
+        )
+    };
+    assert!(two_slashes("1.35").ends_with("Invalid value: \"a/b/c\": a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"), "{}", two_slashes("1.35"));
+    assert!(
+        two_slashes("1.34").contains("Invalid value: \"a/b/c\": a qualified name must consist of")
+    );
+    // 256 KiB of annotations in all; the message by release.
+    let big = format!("annotations: {{note: {}}}", "x".repeat(262_141));
+    assert_eq!(
+        refused("1.35", &big, ""),
+        "Service \"web\" is invalid: metadata.annotations: Too long: may not be more than 262144 bytes"
+    );
+    assert_eq!(
+        refused("1.31", &big, ""),
+        "Service \"web\" is invalid: metadata.annotations: Too long: must have at most 262144 bytes"
+    );
+    let fits = format!("annotations: {{note: {}}}", "x".repeat(262_140));
+    assert_eq!(refused("1.35", &fits, ""), "");
+    // A label value that is not a string is the JSON decoding error a cluster gives.
+    let text = "apiVersion: v1\nkind: Service\nmetadata: {name: web, labels: {tier: 1}}\nspec: {type: NodePort, ports: [{port: 80}]}\n";
+    assert_eq!(
+        error(last(&run("", &[text]))),
+        "Service in version \"v1\" cannot be handled as a Service: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string"
+    );
+}

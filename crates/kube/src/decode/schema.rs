@@ -109,8 +109,18 @@ const OBJECT_META: Schema<Service> = Schema {
         ("creationTimestamp", None),
         ("deletionTimestamp", None),
         ("deletionGracePeriodSeconds", None),
-        ("labels", None),
-        ("annotations", None),
+        (
+            "labels",
+            Some(|w, node, field, service| {
+                service.labels = w.string_map(node, field).unwrap_or_default()
+            }),
+        ),
+        (
+            "annotations",
+            Some(|w, node, field, service| {
+                service.annotations = w.string_map(node, field).unwrap_or_default()
+            }),
+        ),
         ("ownerReferences", None),
         ("finalizers", None),
         ("managedFields", None),
@@ -140,7 +150,10 @@ const SERVICE_SPEC: Schema<ServiceSpec> = Schema {
                     .collect()
             }),
         ),
-        ("selector", None),
+        (
+            "selector",
+            Some(|w, node, field, spec| spec.selector = w.string_map(node, field)),
+        ),
         (
             "clusterIP",
             Some(|w, node, field, spec| {
@@ -265,10 +278,8 @@ pub fn decode_service(doc: &Document, root: NodeId) -> Object {
         unknown: Vec::new(),
     };
     let mut service = Service {
-        namespace: String::new(),
-        name: String::new(),
-        spec: ServiceSpec::default(),
         pos: doc.node(root).pos,
+        ..Service::default()
     };
     walk.object(root, &Field::root(), &SERVICE, &mut service);
     if service.namespace.is_empty() {
@@ -394,6 +405,29 @@ impl Walk<'_> {
                 None
             }
         }
+    }
+
+    /// A `map[string]string` (labels, annotations, a selector): `None` for null; a null value is
+    /// the empty string, as Go decodes it.
+    fn string_map(&mut self, node: NodeId, field: &Field) -> Option<Vec<(String, String)>> {
+        let doc = self.doc;
+        let Value::Map(entries) = &doc.node(node).value else {
+            let (kind, _) = self.json_kind(node);
+            if kind != "null" {
+                self.mismatch(node, kind, field, "map[string]string");
+            }
+            return None;
+        };
+        let mut map = Vec::with_capacity(entries.len());
+        for &(key, value) in entries {
+            let Some(key) = doc.scalar_text(key) else {
+                self.mismatch(key, "object", field, "map[string]string");
+                continue;
+            };
+            let value = self.string(value, field, "string").unwrap_or_default();
+            map.push((key.to_owned(), value));
+        }
+        Some(map)
     }
 
     fn strings(&mut self, node: NodeId, field: &Field) -> Vec<String> {

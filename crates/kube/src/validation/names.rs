@@ -49,6 +49,72 @@ pub fn dns1123_subdomain_errors(value: &str) -> Vec<String> {
     messages
 }
 
+/// The pattern of a qualified name's (a label key's) name part, as `RegexError` words it.
+const QUALIFIED_NAME_PATTERN: &str =
+    "must consist of alphanumeric characters, '-', '_' or '.', and \
+must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', \
+regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+
+/// Upstream `IsQualifiedName` (a label key, an annotation key): an optional DNS subdomain prefix
+/// and `/`, then a name of up to 63 characters. `label_key` words a key with more than one `/`
+/// as 1.35 does (`a valid label key`), not as before (`a qualified name`).
+pub fn qualified_name_errors(value: &str, label_key: bool) -> Vec<String> {
+    let mut messages = Vec::new();
+    let parts: Vec<&str> = value.split('/').collect();
+    let name = match parts.as_slice() {
+        [name] => *name,
+        [prefix, name] => {
+            if prefix.is_empty() {
+                messages.push("prefix part must be non-empty".to_owned());
+            } else {
+                let errors = dns1123_subdomain_errors(prefix);
+                messages.extend(errors.into_iter().map(|m| format!("prefix part {m}")));
+            }
+            name
+        }
+        _ => {
+            let what = if label_key {
+                "a valid label key"
+            } else {
+                "a qualified name"
+            };
+            return vec![format!(
+                "{what} {QUALIFIED_NAME_PATTERN} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
+            )];
+        }
+    };
+    if name.is_empty() {
+        messages.push("name part must be non-empty".to_owned());
+    } else if name.len() > 63 {
+        messages.push("name part must be no more than 63 characters".to_owned());
+    }
+    if !is_qualified_name_part(name) {
+        messages.push(format!("name part {QUALIFIED_NAME_PATTERN}"));
+    }
+    messages
+}
+
+/// Upstream `IsValidLabelValue`: empty, or up to 63 characters of a qualified name's name part.
+pub fn label_value_errors(value: &str) -> Vec<String> {
+    let mut messages = too_long(value, 63);
+    if !value.is_empty() && !is_qualified_name_part(value) {
+        messages.push("a valid label must be an empty string or consist of alphanumeric characters, '-', \
+'_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or \
+'12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".to_owned());
+    }
+    messages
+}
+
+/// `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`
+fn is_qualified_name_part(value: &str) -> bool {
+    let alnum = |c: char| c.is_ascii_alphanumeric();
+    value.starts_with(alnum)
+        && value.ends_with(alnum)
+        && value
+            .chars()
+            .all(|c| alnum(c) || matches!(c, '-' | '_' | '.'))
+}
+
 /// `MaxLenError`, if `value` is longer than `most` bytes.
 fn too_long(value: &str, most: usize) -> Vec<String> {
     if value.len() > most {
