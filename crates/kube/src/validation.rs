@@ -157,28 +157,32 @@ fn validate_object_meta(service: &Service, version: KubeVersion) -> Vec<FieldErr
 /// Upstream `ValidateLabels`: each key a qualified name, each value a label value. Upstream walks
 /// a Go map, in an order that changes from run to run; portband reports the keys in sorted order.
 fn label_errors(path: &str, labels: &[(String, String)], version: KubeVersion) -> Vec<FieldError> {
-    let mut sorted: Vec<&(String, String)> = labels.iter().collect();
-    sorted.sort();
     let mut errors = Vec::new();
-    for (key, value) in sorted {
+    for (key, value) in sorted(labels) {
         for message in qualified_name_errors(key, version.says_label_key()) {
-            errors.push(invalid(path, BadValue::Str(key.clone()), &message));
+            errors.push(invalid(path, BadValue::Str(key.to_owned()), &message));
         }
         for message in label_value_errors(value) {
-            errors.push(invalid(path, BadValue::Str(value.clone()), &message));
+            errors.push(invalid(path, BadValue::Str(value.to_owned()), &message));
         }
     }
     errors
+}
+
+/// A map's entries by key.
+fn sorted(map: &[(String, String)]) -> Vec<(&str, &str)> {
+    let mut entries: Vec<(&str, &str)> =
+        map.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    entries.sort_unstable();
+    entries
 }
 
 /// Upstream `ValidateAnnotations`: each key a qualified name whatever its case, and 256 KiB in
 /// all, keys and values (keys in sorted order, as for labels).
 fn annotation_errors(annotations: &[(String, String)], version: KubeVersion) -> Vec<FieldError> {
     const MOST_BYTES: usize = 256 << 10;
-    let mut keys: Vec<&str> = annotations.iter().map(|(key, _)| key.as_str()).collect();
-    keys.sort_unstable();
     let mut errors = Vec::new();
-    for key in keys {
+    for (key, _) in sorted(annotations) {
         let lower = key.to_ascii_lowercase();
         for message in qualified_name_errors(&lower, version.says_label_key()) {
             errors.push(invalid(
