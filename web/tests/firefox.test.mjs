@@ -18,9 +18,12 @@ after(async () => {
   await server?.close();
 });
 
+/** Replaces the editor's whole text, as Ctrl+A and a paste do (see harness.mjs's `paste`). */
 const setEditor = (text) =>
   browser.run(
     `const el = document.querySelector('[data-testid="yaml-input"]');
+     el.focus();
+     el.dispatchEvent(new KeyboardEvent("keydown", { key: "a", ctrlKey: true, bubbles: true, cancelable: true }));
      el.value = arguments[0];
      el.dispatchEvent(new InputEvent("input", { bubbles: true }));`,
     text,
@@ -75,4 +78,27 @@ test("Firefox: the address becomes a share link that opens the same outcomes", a
   await browser.until(`return document.querySelectorAll('[data-testid="outcome"]').length === ${sent.length}`);
   assert.deepEqual(await outcomes(), sent);
   assert.equal(await browser.run(`return document.querySelectorAll('[data-testid="panic"]').length`), 0);
+});
+
+test("Firefox: a long text is held a window at a time, and keys land on the right line of it", async () => {
+  const doc = (i) => `apiVersion: v1\nkind: Service\nmetadata: {name: svc-${i}}\nspec: {type: NodePort, ports: [{port: 80}]}\n`;
+  const text = Array.from({ length: 4000 }, (_, i) => doc(i)).join("---\n");
+  await setEditor(text);
+  const held = () => browser.run(`return document.querySelector('[data-testid="yaml-input"]').value`);
+  assert.ok((await held()).length < text.length / 4, "the text area holds a window");
+  await browser.run(`const box = document.querySelector(".editor .code"); box.scrollTop = box.scrollHeight / 2;`);
+  await browser.until(`return Number(document.querySelector(".gutter").textContent.split("\\n")[0]) > 1000`);
+  const first = await browser.run(`return Number(document.querySelector(".gutter").textContent.split("\\n")[0])`);
+  const lines = (await held()).split("\n");
+  assert.deepEqual(lines, text.split("\n").slice(first - 1, first - 1 + lines.length));
+  // The caret at the end of a `metadata:` line in view, then real keys: the YAML breaks there.
+  const at = lines.findIndex((line, i) => i > 40 && line.startsWith("metadata:"));
+  const caret = lines.slice(0, at + 1).join("\n").length - 1;
+  await browser.run(`const area = document.querySelector('[data-testid="yaml-input"]'); area.focus(); area.setSelectionRange(arguments[0], arguments[0]);`, caret);
+  await browser.keys(": x");
+  await browser.click('[data-testid="apply"]');
+  const error = await browser.until(`return document.querySelector('[data-testid="error"]')?.textContent`, 30_000);
+  assert.match(error, new RegExp(`^Line ${first + at}, column`));
+  await setEditor("");
+  assert.equal(await held(), "", "Ctrl+A and a paste replace all of it");
 });

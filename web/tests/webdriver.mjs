@@ -109,6 +109,13 @@ export class Session {
     await this.command("POST", `/element/${id}/value`, { text });
   }
 
+  /** Types `text` into whatever has the focus, key by key (WebDriver actions), leaving the caret
+   * and the rest of the text as they are. */
+  async keys(text) {
+    const actions = [...text].flatMap((key) => [{ type: "keyDown", value: key }, { type: "keyUp", value: key }]);
+    await this.command("POST", "/actions", { actions: [{ type: "key", id: "keyboard", actions }] });
+  }
+
   async close() {
     try {
       await this.command("DELETE", "");
