@@ -537,6 +537,12 @@ fn drop_type_dependent_fields(service: &mut Service, old: &Service) {
     {
         service.spec.allocate_load_balancer_node_ports = None;
     }
+    if old.spec.type_ == types::LOAD_BALANCER
+        && service.spec.type_ != types::LOAD_BALANCER
+        && service.spec.load_balancer_class == old.spec.load_balancer_class
+    {
+        service.spec.load_balancer_class = None;
+    }
     if old.externally_accessible()
         && !service.externally_accessible()
         && service.spec.external_traffic_policy == old.spec.external_traffic_policy

@@ -53,6 +53,8 @@ pub struct ServiceSpec {
     pub session_affinity: String,
     /// `internalTrafficPolicy` (defaulted to `Cluster` where it applies).
     pub internal_traffic_policy: Option<String>,
+    /// `loadBalancerClass`, if written.
+    pub load_balancer_class: Option<String>,
     /// `externalName`, the DNS name an ExternalName Service stands for.
     pub external_name: String,
     /// `externalIPs` (a ClusterIP Service with any is externally accessible).
@@ -78,6 +80,8 @@ pub struct ServicePort {
     pub port: i32,
     /// `targetPort`, if written.
     pub target_port: Option<TargetPort>,
+    /// `appProtocol`, if written.
+    pub app_protocol: Option<String>,
     /// `nodePort` (0 = unset, to be allocated).
     pub node_port: i32,
     /// Where the entry starts.

@@ -63,6 +63,7 @@ pub fn validate(service: &Service, version: KubeVersion) -> Vec<FieldError> {
             i,
             spec.ports.len() > 1,
             &mut names,
+            version,
         ));
     }
     if let Some(selector) = &spec.selector {
@@ -85,6 +86,7 @@ pub fn validate(service: &Service, version: KubeVersion) -> Vec<FieldError> {
     errors.extend(node_port_errors(spec));
     errors.extend(duplicate_port_errors(spec, version));
     errors.extend(allocate_load_balancer_node_ports_errors(spec));
+    errors.extend(load_balancer_class_errors(service, None, version));
     errors.extend(validate_service_external_traffic_policy(service));
     if let Some(policy) = spec
         .internal_traffic_policy
@@ -104,6 +106,7 @@ pub fn validate(service: &Service, version: KubeVersion) -> Vec<FieldError> {
 /// needed, then everything [`validate`] checks.
 pub fn validate_update(service: &Service, old: &Service, version: KubeVersion) -> Vec<FieldError> {
     let mut errors = cluster_ips_update_errors(service, old, version);
+    errors.extend(load_balancer_class_errors(service, Some(old), version));
     if old.needs_health_check()
         && service.needs_health_check()
         && service.spec.health_check_node_port != old.spec.health_check_node_port
@@ -211,6 +214,7 @@ fn validate_service_port<'a>(
     index: usize,
     requires_name: bool,
     names: &mut Vec<&'a str>,
+    version: KubeVersion,
 ) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let path = format!("spec.ports[{index}]");
@@ -271,7 +275,59 @@ fn validate_service_port<'a>(
         }
         _ => {}
     }
+    if let Some(app_protocol) = &port.app_protocol {
+        errors.extend(qualified_name(
+            &format!("{path}.appProtocol"),
+            app_protocol,
+            version,
+        ));
+    }
     errors.into_iter().map(|e| e.at(port.pos)).collect()
+}
+
+/// Upstream `ValidateQualifiedName`: one error per way `value` is not a qualified name.
+fn qualified_name(path: &str, value: &str, version: KubeVersion) -> Vec<FieldError> {
+    qualified_name_errors(value, version.says_label_key())
+        .into_iter()
+        .map(|message| invalid(path, BadValue::Str(value.to_owned()), &message))
+        .collect()
+}
+
+/// Upstream `validateLoadBalancerClassField`: a LoadBalancer's class may not change once set and is
+/// a qualified name; no other type may have one.
+fn load_balancer_class_errors(
+    service: &Service,
+    old: Option<&Service>,
+    version: KubeVersion,
+) -> Vec<FieldError> {
+    let class = service.spec.load_balancer_class.as_deref();
+    let mut errors = Vec::new();
+    let is_lb = |s: &Service| s.spec.type_ == types::LOAD_BALANCER;
+    if let Some(old) = old.filter(|old| is_lb(old) && is_lb(service)) {
+        if old.spec.load_balancer_class.as_deref() != class {
+            let value = class.map_or(BadValue::Printed("null".into()), |c| {
+                BadValue::Str(c.into())
+            });
+            errors.push(invalid(
+                "spec.loadBalancerClass",
+                value,
+                "may not change once set",
+            ));
+        }
+    }
+    match class {
+        Some(class) if is_lb(service) => {
+            errors.extend(qualified_name("spec.loadBalancerClass", class, version))
+        }
+        Some(_) => errors.push(FieldError::new(
+            "spec.loadBalancerClass",
+            ErrorType::Forbidden,
+            BadValue::None,
+            "may only be used when `type` is 'LoadBalancer'",
+        )),
+        None => {}
+    }
+    errors
 }
 
 /// No nodePort on a ClusterIP Service, and no (protocol, nodePort) twice.

@@ -247,3 +247,45 @@ fn cluster_ips_are_kept_on_reapply_and_may_not_change() {
         error(last(&history))
     );
 }
+
+/// `validateLoadBalancerClassField` and `validateServicePort`'s appProtocol (qualified names), and
+/// `dropTypeDependentFields` clearing an unchanged class when a Service stops being a LoadBalancer.
+#[test]
+fn load_balancer_class_and_app_protocol_follow_upstream() {
+    let lb = |class: &str| {
+        service(
+            "web",
+            &format!("  type: LoadBalancer\n  loadBalancerClass: {class}\n  ports: [{{port: 80}}]\n"),
+        )
+    };
+    let history = run("", &[&lb("example.com/lb"), &lb("example.com/other")]);
+    assert_eq!(
+        error(last(&history)),
+        "Service \"web\" is invalid: spec.loadBalancerClass: Invalid value: \"example.com/other\": may not change once set"
+    );
+    let plain = service("web", "  type: LoadBalancer\n  ports: [{port: 80}]\n");
+    let history = run("", &[&lb("example.com/lb"), &plain]);
+    assert_eq!(
+        error(last(&history)),
+        "Service \"web\" is invalid: spec.loadBalancerClass: Invalid value: null: may not change once set"
+    );
+    // To NodePort with the class left as it was: the class is dropped, not refused.
+    let node_port = service(
+        "web",
+        "  type: NodePort\n  loadBalancerClass: example.com/lb\n  ports: [{port: 80}]\n",
+    );
+    let history = run("", &[&lb("example.com/lb"), &node_port]);
+    assert_eq!(last(&history).verdict, Verdict::Updated);
+    // Created with one: Forbidden.
+    let history = run("", &[&node_port]);
+    assert_eq!(
+        error(last(&history)),
+        "Service \"web\" is invalid: spec.loadBalancerClass: Forbidden: may only be used when `type` is 'LoadBalancer'"
+    );
+    let bad = service("web", "  type: NodePort\n  ports: [{port: 80, appProtocol: -h2c}]\n");
+    assert!(error(last(&run("", &[&bad]))).starts_with(
+        "Service \"web\" is invalid: spec.ports[0].appProtocol: Invalid value: \"-h2c\": name part must consist of alphanumeric characters"
+    ));
+    let good = service("web", "  type: NodePort\n  ports: [{port: 80, appProtocol: kubernetes.io/h2c}]\n");
+    assert_eq!(last(&run("", &[&good])).error, None);
+}

@@ -215,7 +215,10 @@ const SERVICE_SPEC: Schema<ServiceSpec> = Schema {
                 spec.allocate_load_balancer_node_ports = w.boolean(node, field)
             }),
         ),
-        ("loadBalancerClass", None),
+        (
+            "loadBalancerClass",
+            Some(|w, node, field, spec| spec.load_balancer_class = w.string(node, field, "string")),
+        ),
         (
             "internalTrafficPolicy",
             Some(|w, node, field, spec| {
@@ -244,7 +247,10 @@ const SERVICE_PORT: Schema<ServicePort> = Schema {
                 port.protocol = w.string(node, field, "v1.Protocol").unwrap_or_default()
             }),
         ),
-        ("appProtocol", None),
+        (
+            "appProtocol",
+            Some(|w, node, field, port| port.app_protocol = w.string(node, field, "string")),
+        ),
         (
             "port",
             Some(|w, node, field, port| port.port = w.int32(node, field).unwrap_or_default()),
