@@ -643,3 +643,111 @@ fn a_scenario_names_its_kubernetes_version_and_the_band_split_follows_it() {
         old
     );
 }
+
+/// What `kubectl get svc -A -o yaml` prints: a `List` of Services with the fields a cluster fills
+/// in (resourceVersion, uid, creationTimestamp, status, cluster IPs and families, the defaults).
+/// It is taken as the cluster's Services: applied once, each is created as it is; applied again,
+/// each is updated to itself, every nodePort and address kept.
+#[test]
+fn a_cluster_dump_is_taken_as_it_is_and_takes_itself_again() {
+    let dump = r#"apiVersion: v1
+items:
+- apiVersion: v1
+  kind: Service
+  metadata:
+    creationTimestamp: "2026-11-02T09:12:44Z"
+    labels: {component: apiserver, provider: kubernetes}
+    name: kubernetes
+    namespace: default
+    resourceVersion: "205"
+    uid: 5f0c7c1e-1b7c-4a6e-9d5e-6f1f3c2b9a10
+  spec:
+    clusterIP: 10.96.0.1
+    clusterIPs: [10.96.0.1]
+    internalTrafficPolicy: Cluster
+    ipFamilies: [IPv4]
+    ipFamilyPolicy: SingleStack
+    ports:
+    - {name: https, port: 443, protocol: TCP, targetPort: 6443}
+    sessionAffinity: None
+    type: ClusterIP
+  status:
+    loadBalancer: {}
+- apiVersion: v1
+  kind: Service
+  metadata:
+    annotations:
+      kubectl.kubernetes.io/last-applied-configuration: |
+        {"apiVersion":"v1","kind":"Service","metadata":{"annotations":{},"name":"web","namespace":"shop"},"spec":{"ports":[{"name":"http","port":80,"targetPort":8080}],"selector":{"app":"web"},"type":"NodePort"}}
+    creationTimestamp: "2026-11-03T14:01:02Z"
+    name: web
+    namespace: shop
+    resourceVersion: "48213"
+    uid: 0b8c43d6-7a55-4f0e-8c8b-2a1f9e6d4c31
+  spec:
+    clusterIP: 10.96.122.7
+    clusterIPs: [10.96.122.7]
+    externalTrafficPolicy: Cluster
+    internalTrafficPolicy: Cluster
+    ipFamilies: [IPv4]
+    ipFamilyPolicy: SingleStack
+    ports:
+    - {name: http, nodePort: 31380, port: 80, protocol: TCP, targetPort: 8080}
+    selector: {app: web}
+    sessionAffinity: None
+    type: NodePort
+  status:
+    loadBalancer: {}
+- apiVersion: v1
+  kind: Service
+  metadata:
+    name: ingress
+    namespace: edge
+    resourceVersion: "48999"
+    uid: 9d1e2f3a-4b5c-4d6e-8f70-1a2b3c4d5e6f
+  spec:
+    allocateLoadBalancerNodePorts: true
+    clusterIP: 10.96.33.4
+    clusterIPs: [10.96.33.4]
+    externalTrafficPolicy: Local
+    healthCheckNodePort: 30999
+    internalTrafficPolicy: Cluster
+    ipFamilies: [IPv4]
+    ipFamilyPolicy: SingleStack
+    ports:
+    - {name: http, nodePort: 30480, port: 80, protocol: TCP, targetPort: http}
+    - {name: https, nodePort: 30443, port: 443, protocol: TCP, targetPort: https}
+    selector: {app: ingress}
+    sessionAffinity: None
+    type: LoadBalancer
+  status:
+    loadBalancer:
+      ingress:
+      - {ip: 203.0.113.10, ipMode: VIP}
+kind: List
+metadata:
+  resourceVersion: ""
+"#;
+    let history = run("", &[dump, dump]);
+    let outcomes = history.outcomes();
+    assert_eq!(outcomes.len(), 6);
+    for (i, outcome) in outcomes.iter().enumerate() {
+        let expected = if i < 3 {
+            Verdict::Created
+        } else {
+            Verdict::Updated
+        };
+        assert_eq!(
+            (outcome.verdict, &outcome.error),
+            (expected, &None),
+            "step {i}"
+        );
+    }
+    assert_eq!(node_ports(&outcomes[4]), [31380]);
+    assert_eq!(node_ports(&outcomes[5]), [30480, 30443]);
+    assert_eq!(
+        outcomes[5].health_check.as_ref().map(|h| h.node_port),
+        Some(30999)
+    );
+    assert_eq!(history.cluster().allocator().used(), 4);
+}

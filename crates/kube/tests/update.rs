@@ -255,7 +255,9 @@ fn load_balancer_class_and_app_protocol_follow_upstream() {
     let lb = |class: &str| {
         service(
             "web",
-            &format!("  type: LoadBalancer\n  loadBalancerClass: {class}\n  ports: [{{port: 80}}]\n"),
+            &format!(
+                "  type: LoadBalancer\n  loadBalancerClass: {class}\n  ports: [{{port: 80}}]\n"
+            ),
         )
     };
     let history = run("", &[&lb("example.com/lb"), &lb("example.com/other")]);
@@ -282,10 +284,16 @@ fn load_balancer_class_and_app_protocol_follow_upstream() {
         error(last(&history)),
         "Service \"web\" is invalid: spec.loadBalancerClass: Forbidden: may only be used when `type` is 'LoadBalancer'"
     );
-    let bad = service("web", "  type: NodePort\n  ports: [{port: 80, appProtocol: -h2c}]\n");
+    let bad = service(
+        "web",
+        "  type: NodePort\n  ports: [{port: 80, appProtocol: -h2c}]\n",
+    );
     assert!(error(last(&run("", &[&bad]))).starts_with(
         "Service \"web\" is invalid: spec.ports[0].appProtocol: Invalid value: \"-h2c\": name part must consist of alphanumeric characters"
     ));
-    let good = service("web", "  type: NodePort\n  ports: [{port: 80, appProtocol: kubernetes.io/h2c}]\n");
+    let good = service(
+        "web",
+        "  type: NodePort\n  ports: [{port: 80, appProtocol: kubernetes.io/h2c}]\n",
+    );
     assert_eq!(last(&run("", &[&good])).error, None);
 }
