@@ -118,10 +118,8 @@ impl Editor {
     fn window_around(&self, top: u32, rows: u32) -> TextWindow {
         let total = self.window.total;
         let (first, last) = if self.windowed() {
-            (
-                top.saturating_sub(MARGIN),
-                top.saturating_add(rows).saturating_add(MARGIN).min(total),
-            )
+            let last = top.saturating_add(rows).saturating_add(MARGIN).min(total);
+            (top.saturating_sub(MARGIN).min(last), last)
         } else {
             (0, total)
         };

@@ -547,3 +547,12 @@ fn a_kubernetes_version_brings_its_band_split_and_travels_with_the_history() {
     let newest = run((*state).clone(), [Action::SetVersion(KubeVersion::NEWEST)]);
     assert!(newest.timeline.config().static_subrange);
 }
+
+#[test]
+fn a_window_asked_for_past_the_end_holds_the_last_lines() {
+    let mut editor = Editor::new(numbered_lines(30_000));
+    let window = editor.scrolled(90_000, 20).unwrap();
+    assert_eq!(window.first + window.lines, window.total);
+    editor.window = window;
+    assert!(editor.shown().ends_with("line 29999\n"));
+}
