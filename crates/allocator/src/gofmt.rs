@@ -11,26 +11,38 @@ pub struct Quoted<'a>(pub &'a str);
 
 impl fmt::Display for Quoted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("\"")?;
-        for c in self.0.chars() {
-            match c {
-                '"' => f.write_str("\\\"")?,
-                '\\' => f.write_str("\\\\")?,
-                '\u{7}' => f.write_str("\\a")?,
-                '\u{8}' => f.write_str("\\b")?,
-                '\u{c}' => f.write_str("\\f")?,
-                '\n' => f.write_str("\\n")?,
-                '\r' => f.write_str("\\r")?,
-                '\t' => f.write_str("\\t")?,
-                '\u{b}' => f.write_str("\\v")?,
-                c if c.is_ascii_control() => write!(f, "\\x{:02x}", c as u32)?,
-                c if is_print(c) => write!(f, "{c}")?,
-                c if u32::from(c) < 0x10000 => write!(f, "\\u{:04x}", c as u32)?,
-                c => write!(f, "\\U{:08x}", c as u32)?,
-            }
-        }
-        f.write_str("\"")
+        quote(f, self.0, |f, c| match c {
+            '\u{7}' => f.write_str("\\a"),
+            '\u{b}' => f.write_str("\\v"),
+            c if c.is_ascii_control() => write!(f, "\\x{:02x}", c as u32),
+            c if is_print(c) => write!(f, "{c}"),
+            c if u32::from(c) < 0x10000 => write!(f, "\\u{:04x}", c as u32),
+            c => write!(f, "\\U{:08x}", c as u32),
+        })
     }
+}
+
+/// Writes `text` in double quotes with the escapes Go's `%q` and `encoding/json` share (`"`, `\\`,
+/// `\\b \\f \\n \\r \\t`), every other character as `other` writes it.
+fn quote(
+    f: &mut fmt::Formatter<'_>,
+    text: &str,
+    other: impl Fn(&mut fmt::Formatter<'_>, char) -> fmt::Result,
+) -> fmt::Result {
+    f.write_str("\"")?;
+    for c in text.chars() {
+        match c {
+            '"' => f.write_str("\\\"")?,
+            '\\' => f.write_str("\\\\")?,
+            '\u{8}' => f.write_str("\\b")?,
+            '\u{c}' => f.write_str("\\f")?,
+            '\n' => f.write_str("\\n")?,
+            '\r' => f.write_str("\\r")?,
+            '\t' => f.write_str("\\t")?,
+            c => other(f, c)?,
+        }
+    }
+    f.write_str("\"")
 }
 
 /// Displays a string as Go's `encoding/json` writes it (in field error values from Kubernetes 1.34):
@@ -41,23 +53,12 @@ pub struct JsonQuoted<'a>(pub &'a str);
 
 impl fmt::Display for JsonQuoted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("\"")?;
-        for c in self.0.chars() {
-            match c {
-                '"' => f.write_str("\\\"")?,
-                '\\' => f.write_str("\\\\")?,
-                '\u{8}' => f.write_str("\\b")?,
-                '\u{c}' => f.write_str("\\f")?,
-                '\n' => f.write_str("\\n")?,
-                '\r' => f.write_str("\\r")?,
-                '\t' => f.write_str("\\t")?,
-                c if c < ' ' || matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') => {
-                    write!(f, "\\u{:04x}", c as u32)?
-                }
-                c => write!(f, "{c}")?,
+        quote(f, self.0, |f, c| match c {
+            c if c < ' ' || matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') => {
+                write!(f, "\\u{:04x}", c as u32)
             }
-        }
-        f.write_str("\"")
+            c => write!(f, "{c}"),
+        })
     }
 }
 
