@@ -1,6 +1,6 @@
 // Measures the web app in headless Chromium (figures for the README) and saves the screenshots
 // docs/screenshot.png, docs/embed.png and docs/phone.png. Run by scripts/web-measure after a release build; not a test.
-import { serve, launch, paste, gzippedCode, DIST } from "./tests/harness.mjs";
+import { serve, launch, paste, gzippedCode, manyServices, DIST } from "./tests/harness.mjs";
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (ms) => `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
@@ -123,11 +123,7 @@ results.push(["scrolling a 100,000-step log: work per frame (median / worst of 1
 const big = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 await big.goto(server.url);
 await big.getByTestId("apply").waitFor();
-const docs = [];
-for (let size = 0, i = 0; size < 5_000_000; i++) {
-  docs.push(`apiVersion: v1\nkind: Service\nmetadata: {name: svc-${i}}\nspec:\n  type: NodePort\n  ports:\n  - {name: http, port: 80}\n`);
-  size += docs.at(-1).length + 4;
-}
+const docs = manyServices(5_000_000);
 // Typed into a comment on the first line, so that the text still applies.
 await paste(big, "# notes: \n" + docs.join("---\n"));
 await big.waitForTimeout(1500);

@@ -2,7 +2,7 @@
 // and read what a user sees.
 import { test, before, after, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, paste, readRows, waitForRows, DIST } from "./harness.mjs";
+import { serve, launch, paste, readRows, waitForRows, manyServices, fillStorage, DIST } from "./harness.mjs";
 
 let server, browser, page;
 
@@ -552,28 +552,11 @@ test("a reload keeps the editor text and the settings", async () => {
 });
 
 test("a 5 MB paste: the editor holds a window and edits land in place; Apply shows progress; a refused save is said above the editor", async () => {
-  const doc = (i) => `apiVersion: v1\nkind: Service\nmetadata: {name: svc-${i}}\nspec:\n  type: NodePort\n  ports:\n  - {name: http, port: 80}\n`;
-  const docs = [];
-  for (let size = 0, i = 0; size < 5_000_000; i++) {
-    docs.push(doc(i));
-    size += docs.at(-1).length + 4;
-  }
+  const docs = manyServices(5_000_000);
   const text = docs.join("---\n");
   const lines = text.split("\n").length;
   // A browser with its storage full: the text cannot be kept.
-  await page.evaluate(() => {
-    let i = 0;
-    for (const size of [1 << 20, 1 << 14, 1 << 8, 1]) {
-      const chunk = "y".repeat(size);
-      for (;;) {
-        try {
-          localStorage.setItem(`f${i++}`, chunk);
-        } catch {
-          break;
-        }
-      }
-    }
-  });
+  await fillStorage(page);
   await paste(page, text);
   const warning = page.getByTestId("not-kept");
   await warning.waitFor();

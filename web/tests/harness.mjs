@@ -63,6 +63,34 @@ export function paste(page, text) {
   }, text);
 }
 
+/** NodePort Services `svc-0`, `svc-1`, …, one document each, enough to make at least `bytes` of
+ * YAML when joined with `---` lines: the documents. */
+export function manyServices(bytes) {
+  const docs = [];
+  for (let size = 0, i = 0; size < bytes; i++) {
+    docs.push(`apiVersion: v1\nkind: Service\nmetadata: {name: svc-${i}}\nspec:\n  type: NodePort\n  ports:\n  - {name: http, port: 80}\n`);
+    size += docs.at(-1).length + 4;
+  }
+  return docs;
+}
+
+/** Fills the page's localStorage to the brim, as a browser with its storage full. */
+export function fillStorage(page) {
+  return page.evaluate(() => {
+    let i = 0;
+    for (const size of [1 << 20, 1 << 14, 1 << 8, 1]) {
+      const chunk = "y".repeat(size);
+      for (;;) {
+        try {
+          localStorage.setItem(`f${i++}`, chunk);
+        } catch {
+          break;
+        }
+      }
+    }
+  });
+}
+
 /** The built app, next to this folder. */
 export const DIST = new URL("../../dist/", import.meta.url).pathname;
 

@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { serve, launch, paste, readRows, waitForRows, DIST } from "./harness.mjs";
+import { serve, launch, paste, readRows, waitForRows, fillStorage, DIST } from "./harness.mjs";
 
 let server, browser;
 
@@ -223,19 +223,7 @@ test("a history over 1 MiB is kept and shared; when storage is full it says so, 
   // Type the next Services, fill this origin's localStorage to the brim, then apply them.
   await paste(page, service("one-more") + "---\n" + big);
   await page.waitForFunction(() => localStorage.getItem("portband.editor")?.includes("one-more"));
-  await page.evaluate(() => {
-    let i = 0;
-    for (const size of [1 << 20, 1 << 14, 1 << 8, 1]) {
-      const chunk = "y".repeat(size);
-      for (;;) {
-        try {
-          localStorage.setItem(`f${i++}`, chunk);
-        } catch {
-          break;
-        }
-      }
-    }
-  });
+  await fillStorage(page);
   await page.getByTestId("apply").click();
   // Said above the editor, where the user works, not in the share panel's small print.
   const warning = page.getByTestId("not-kept");
