@@ -17,12 +17,7 @@ pub fn run(args: &ClusterArgs, format: Format, files: &[String]) -> u8 {
         .fold(ClusterConfig::default(), |base, l| {
             l.input.config_over(base)
         });
-    let file_split = loaded.iter().find_map(|l| {
-        l.input.static_subrange.or(l
-            .input
-            .version
-            .map(|v| v.static_subrange_gate().default_on()))
-    });
+    let file_split = loaded.iter().find_map(|l| l.input.band_split());
     let (version, static_subrange) = args.split.resolve(files.version, file_split);
     let config = ClusterConfig {
         version,

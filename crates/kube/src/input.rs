@@ -58,17 +58,19 @@ impl Input {
     /// Kubernetes version and not `staticSubrange` gets the band split that version has by
     /// default.
     pub fn config_over(&self, base: ClusterConfig) -> ClusterConfig {
-        let version = self.version.unwrap_or(base.version);
-        let split = match self.version {
-            Some(version) => version.static_subrange_gate().default_on(),
-            None => base.static_subrange,
-        };
         ClusterConfig {
-            version,
+            version: self.version.unwrap_or(base.version),
             range: self.range.unwrap_or(base.range),
             seed: self.seed.unwrap_or(base.seed),
-            static_subrange: self.static_subrange.unwrap_or(split),
+            static_subrange: self.band_split().unwrap_or(base.static_subrange),
         }
+    }
+
+    /// The band split a scenario sets: its `staticSubrange`, else the default of the Kubernetes
+    /// version it names, else none.
+    pub fn band_split(&self) -> Option<bool> {
+        self.static_subrange
+            .or(self.version.map(|v| v.static_subrange_gate().default_on()))
     }
 }
 
