@@ -3,8 +3,8 @@
 //! and the order of errors: allocation before validation, as `beginCreate` runs it.
 
 mod common;
-use common::{case, error, last, node_ports, run};
-use portband_kube::{read, Cause, ClusterConfig, History, KubeVersion, Verdict};
+use common::{case, error, last, node_ports, run, run_at};
+use portband_kube::{Cause, Verdict};
 
 #[test]
 fn c1_one_dynamic_port_in_the_dynamic_band() {
@@ -234,17 +234,7 @@ metadata: {name: web}
 spec:
   ports: [{name: a, port: 80}, {name: b, port: 80}]
 ";
-    let message = |version: &str| {
-        let config = ClusterConfig {
-            version: KubeVersion::parse(version).unwrap(),
-            ..ClusterConfig::default()
-        };
-        let mut history = History::new(config);
-        for step in read(text).unwrap().steps {
-            history.push(step);
-        }
-        error(last(&history))
-    };
+    let message = |version: &str| error(last(&run_at(version, &[text])));
     let go = "Service \"web\" is invalid: spec.ports[1]: Duplicate value: core.ServicePort{Name:\"\", Protocol:\"TCP\", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}";
     let json = "Service \"web\" is invalid: spec.ports[1]: Duplicate value: {\"Name\":\"\",\"Protocol\":\"TCP\",\"AppProtocol\":null,\"Port\":80,\"TargetPort\":0,\"NodePort\":0}";
     assert_eq!(message("1.27"), go);
@@ -305,16 +295,8 @@ fn external_names_dotted_labels_and_policies_are_checked_as_upstream_checks_them
 #[test]
 fn labels_annotations_and_selectors_are_checked_as_upstream_checks_them() {
     let refused = |version: &str, meta: &str, spec: &str| {
-        let config = ClusterConfig {
-            version: KubeVersion::parse(version).unwrap(),
-            ..ClusterConfig::default()
-        };
         let text = format!("apiVersion: v1\nkind: Service\nmetadata: {{name: web, {meta}}}\nspec: {{type: NodePort, ports: [{{port: 80}}]{spec}}}\n");
-        let mut history = History::new(config);
-        for step in read(&text).unwrap().steps {
-            history.push(step);
-        }
-        error(last(&history))
+        error(last(&run_at(version, &[&text])))
     };
     let name_part = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
     assert_eq!(

@@ -3,7 +3,7 @@
 //! `TestUpdateNodePorts` and `TestPatchAllocatedValues`, and the update-only errors.
 
 mod common;
-use common::{case, error, last, node_ports, run};
+use common::{case, error, last, node_ports, run, run_at};
 use portband_kube::Verdict;
 
 fn service(name: &str, spec: &str) -> String {
@@ -191,16 +191,7 @@ fn headless_and_node_port_do_not_turn_into_each_other() {
         "Service \"web\" is invalid: spec.clusterIPs[0]: Invalid value: [\"None\"]: may not change once set"
     );
     assert_eq!(history.cluster().allocator().used(), 1);
-    let config = portband_kube::ClusterConfig {
-        version: portband_kube::KubeVersion::parse("1.33").unwrap(),
-        ..Default::default()
-    };
-    let mut old = portband_kube::History::new(config);
-    for text in [&node_port, &headless] {
-        for step in portband_kube::read(text).unwrap().steps {
-            old.push(step);
-        }
-    }
+    let old = run_at("1.33", &[&node_port, &headless]);
     assert_eq!(
         error(last(&old)),
         "Service \"web\" is invalid: spec.clusterIPs[0]: Invalid value: []string{\"None\"}: may not change once set",

@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use portband_allocator::PortRange;
-use portband_kube::{read, ClusterConfig, History, Outcome};
+use portband_kube::{read, ClusterConfig, History, KubeVersion, Outcome};
 
 /// Runs every step of every input, in order, on a cluster with `range` and seed 1.
 pub fn run(range: &str, inputs: &[&str]) -> History {
@@ -11,6 +11,21 @@ pub fn run(range: &str, inputs: &[&str]) -> History {
         seed: 1,
         ..ClusterConfig::default()
     };
+    run_with(config, inputs)
+}
+
+/// Runs every step of every input, in order, on a cluster of Kubernetes `version` (`1.Y`), with
+/// the default range and seed 1.
+pub fn run_at(version: &str, inputs: &[&str]) -> History {
+    let config = ClusterConfig {
+        version: KubeVersion::parse(version).unwrap(),
+        seed: 1,
+        ..ClusterConfig::default()
+    };
+    run_with(config, inputs)
+}
+
+fn run_with(config: ClusterConfig, inputs: &[&str]) -> History {
     let mut history = History::new(config);
     for text in inputs {
         let input = read(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
