@@ -433,16 +433,14 @@ fn external_name_errors(spec: &ServiceSpec) -> Vec<FieldError> {
             BadValue::None,
             "",
         ));
-    }
-    for message in dns1123_subdomain_errors(name)
-        .into_iter()
-        .filter(|_| !name.is_empty())
-    {
-        errors.push(invalid(
-            "spec.externalName",
-            BadValue::Str(name.to_owned()),
-            &message,
-        ));
+    } else {
+        for message in dns1123_subdomain_errors(name) {
+            errors.push(invalid(
+                "spec.externalName",
+                BadValue::Str(name.to_owned()),
+                &message,
+            ));
+        }
     }
     errors
 }
