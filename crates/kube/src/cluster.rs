@@ -1,7 +1,7 @@
 //! A simulated cluster: the Services stored so far, the node-port allocator, and the outcome of
 //! every step, so that front ends can replay, step through and explain a run.
 
-use crate::decode::Object;
+use crate::decode::{unknown_in, Object};
 use crate::key::ServiceKey;
 use crate::outcome::{
     held, Action, Cause, HealthCheck, Held, Holder, Outcome, PortOutcome, Provenance, Verdict,
@@ -183,6 +183,14 @@ impl Cluster {
         })
     }
 
+    /// A Service the apiserver cannot decode: 400 BadRequest.
+    fn undecodable(&self, key: String, message: String, pos: Pos, source: Source) -> Outcome {
+        let mut outcome = self.outcome(Action::Apply, key, Verdict::Rejected, source);
+        outcome.error = Some(ApiError::BadRequest { message, pos });
+        outcome.cause = Some(Cause::Undecodable);
+        outcome
+    }
+
     /// Runs one step.
     pub fn run(&mut self, step: &Step) -> Outcome {
         match step {
@@ -200,17 +208,13 @@ impl Cluster {
                 outcome
             }
             Object::Undecodable { key, message, pos } => {
-                let mut outcome =
-                    self.outcome(Action::Apply, key.clone(), Verdict::Rejected, source);
-                outcome.error = Some(ApiError::BadRequest {
-                    message: message.clone(),
-                    pos: *pos,
-                });
-                outcome.cause = Some(Cause::Undecodable);
-                outcome
+                self.undecodable(key.clone(), message.clone(), *pos, source)
             }
             Object::Service(service) => {
                 let key = service.key();
+                if let Some((message, pos)) = unknown_in(service, self.config.version) {
+                    return self.undecodable(key, message, pos, source);
+                }
                 let found = self.find(&service.namespace, &service.name);
                 let old = found.ok().map(|i| &self.services[i].service);
                 let (verdict, result) = match old {

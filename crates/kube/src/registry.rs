@@ -5,8 +5,8 @@
 use crate::outcome::{Cause, Provenance};
 use crate::service::{types, Service, ALLOCATED_CLUSTER_IP};
 use crate::status::{ApiError, FieldError};
-use crate::validation::{validate, validate_update};
-use crate::version::KubeVersion;
+use crate::validation::{cluster_ips_errors, validate, validate_update};
+use crate::version::{KubeVersion, TrafficDistribution};
 use portband_allocator::{AllocError, Pick, PortAllocator};
 
 /// One port a request took from the allocator.
@@ -187,7 +187,9 @@ pub fn create(
     version: KubeVersion,
 ) -> Result<(Service, Committed), Box<Refused>> {
     service.apply_defaults();
+    drop_disabled_fields(&mut service, version);
     normalize_cluster_ips(&mut service, None);
+    prevalidate(&service, version)?;
     allocate_cluster_ip(&mut service);
     let mut op = Operation::new(&service);
     let result = allocate_on_create(ports, &mut op, &mut service)
@@ -313,8 +315,10 @@ pub fn update(
     version: KubeVersion,
 ) -> Result<(Service, Committed), Box<Refused>> {
     service.apply_defaults();
+    drop_disabled_fields(&mut service, version);
     let kept = patch_allocated_values(&mut service, old);
     normalize_cluster_ips(&mut service, Some(old));
+    prevalidate(&service, version)?;
     allocate_cluster_ip(&mut service);
     let mut op = Operation::new(&service);
     let result = allocate_on_update(ports, &mut op, &mut service, old, &kept).and_then(|()| {
@@ -491,6 +495,24 @@ fn normalize_cluster_ips(service: &mut Service, old: Option<&Service>) {
         } else if old.cluster_ips == spec.cluster_ips {
             spec.cluster_ips = vec![spec.cluster_ip.clone()];
         }
+    }
+}
+
+/// The check upstream's `initIPFamilyFields` makes before anything is allocated: cluster IPs and
+/// IP families that make sense on their own. A failure takes nothing.
+fn prevalidate(service: &Service, version: KubeVersion) -> Result<(), Box<Refused>> {
+    invalid(service, cluster_ips_errors(service, version)).map_err(|error| {
+        Box::new(Refused {
+            error,
+            cause: Cause::Invalid,
+        })
+    })
+}
+
+/// Upstream `dropDisabledFields`: a field whose feature gate is off is cleared.
+fn drop_disabled_fields(service: &mut Service, version: KubeVersion) {
+    if version.traffic_distribution() == TrafficDistribution::Dropped {
+        service.spec.traffic_distribution = None;
     }
 }
 

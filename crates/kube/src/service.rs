@@ -21,6 +21,8 @@ pub struct Service {
     pub namespace: String,
     /// `metadata.name`.
     pub name: String,
+    /// `metadata.generateName`, the prefix of a name the apiserver makes up on create.
+    pub generate_name: String,
     /// `metadata.labels`, in manifest order.
     pub labels: Vec<(String, String)>,
     /// `metadata.annotations`, in manifest order.
@@ -51,6 +53,18 @@ pub struct ServiceSpec {
     pub selector: Option<Vec<(String, String)>>,
     /// `sessionAffinity` (defaulted to `None`).
     pub session_affinity: String,
+    /// `sessionAffinityConfig` (defaulted for `ClientIP`).
+    pub session_affinity_config: Option<SessionAffinityConfig>,
+    /// `ipFamilies`, as written (portband allocates no addresses, so it fills in none).
+    pub ip_families: Vec<String>,
+    /// `ipFamilyPolicy`, as written.
+    pub ip_family_policy: Option<String>,
+    /// `loadBalancerSourceRanges`.
+    pub load_balancer_source_ranges: Vec<String>,
+    /// `trafficDistribution`.
+    pub traffic_distribution: Option<String>,
+    /// Where `trafficDistribution` was written.
+    pub traffic_distribution_pos: Option<Pos>,
     /// `internalTrafficPolicy` (defaulted to `Cluster` where it applies).
     pub internal_traffic_policy: Option<String>,
     /// `loadBalancerClass`, if written.
@@ -68,6 +82,23 @@ pub struct ServiceSpec {
     /// `allocateLoadBalancerNodePorts`.
     pub allocate_load_balancer_node_ports: Option<bool>,
 }
+
+/// `spec.sessionAffinityConfig`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SessionAffinityConfig {
+    /// `clientIP`.
+    pub client_ip: Option<ClientIpConfig>,
+}
+
+/// `spec.sessionAffinityConfig.clientIP`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientIpConfig {
+    /// `timeoutSeconds`.
+    pub timeout_seconds: Option<i32>,
+}
+
+/// The session timeout `ClientIP` affinity gets when none is written (three hours).
+pub const DEFAULT_CLIENT_IP_TIMEOUT_SECONDS: i32 = 10800;
 
 /// One entry of `spec.ports`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -100,14 +131,26 @@ pub enum TargetPort {
 }
 
 impl Service {
-    /// Applies the v1 defaults (`SetDefaults_Service`): sessionAffinity None, type ClusterIP,
-    /// protocol TCP, targetPort = port, externalTrafficPolicy Cluster for externally accessible
+    /// Applies the v1 defaults (`SetDefaults_Service`): sessionAffinity None (with ClientIP, a
+    /// timeout of three hours unless one is written), type ClusterIP, protocol TCP, targetPort = port, externalTrafficPolicy Cluster for externally accessible
     /// Services, internalTrafficPolicy Cluster for ClusterIP, NodePort and LoadBalancer,
     /// allocateLoadBalancerNodePorts true for LoadBalancer.
     pub fn apply_defaults(&mut self) {
         let spec = &mut self.spec;
         if spec.session_affinity.is_empty() {
             spec.session_affinity = "None".to_owned();
+        }
+        let timeout = spec
+            .session_affinity_config
+            .as_ref()
+            .and_then(|config| config.client_ip.as_ref())
+            .and_then(|client_ip| client_ip.timeout_seconds);
+        if spec.session_affinity == "ClientIP" && timeout.is_none() {
+            spec.session_affinity_config = Some(SessionAffinityConfig {
+                client_ip: Some(ClientIpConfig {
+                    timeout_seconds: Some(DEFAULT_CLIENT_IP_TIMEOUT_SECONDS),
+                }),
+            });
         }
         if spec.type_.is_empty() {
             spec.type_ = types::CLUSTER_IP.to_owned();

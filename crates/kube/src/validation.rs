@@ -1,16 +1,14 @@
-//! The validation rules of `ValidateService` / `ValidateServiceUpdate`
-//! (`pkg/apis/core/validation/validation.go`) that touch node ports, names and ports, split as
-//! upstream splits them and run in upstream's order (so that multi-cause messages list causes as
-//! upstream does).
-//!
-//! Rules about fields that node-port allocation never reads (selectors, session affinity, IP
-//! families, source ranges, load balancer class, ExternalName targets) are not checked.
+//! `ValidateService` and `ValidateServiceUpdate` (`pkg/apis/core/validation/validation.go`), split
+//! as upstream splits them and run in upstream's order (so that multi-cause messages list causes as
+//! upstream does), with the texts of the release modelled.
 
+mod ip;
 mod names;
 
-use crate::service::{types, Service, ServicePort, ServiceSpec, TargetPort};
+use crate::service::{types, Service, ServicePort, ServiceSpec, TargetPort, ALLOCATED_CLUSTER_IP};
 use crate::status::{BadValue, ErrorType, FieldError};
-use crate::version::KubeVersion;
+use crate::version::{KubeVersion, TrafficDistribution};
+use ip::{is_cidr, parse_ip};
 use names::{
     dns1035_label_errors, dns1123_label_errors, dns1123_subdomain_errors, label_value_errors,
     port_name_errors, qualified_name_errors,
@@ -28,6 +26,16 @@ const SERVICE_TYPES: &[&str] = &[
 const PROTOCOLS: &[&str] = &["SCTP", "TCP", "UDP"];
 const SESSION_AFFINITIES: &[&str] = &["ClientIP", "None"];
 const TRAFFIC_POLICIES: &[&str] = &["Cluster", "Local"];
+const IP_FAMILIES: &[&str] = &["IPv4", "IPv6"];
+const IP_FAMILY_POLICIES: &[&str] = &["PreferDualStack", "RequireDualStack", "SingleStack"];
+/// `MaxClientIPServiceAffinitySeconds`: a day.
+const MAX_CLIENT_IP_TIMEOUT_SECONDS: i32 = 86400;
+const IP_MESSAGE: &str = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
+const CIDR_MESSAGE: &str = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
+const ONLY_ON_LOAD_BALANCER: &str = "may only be used when `type` is 'LoadBalancer'";
+const SOURCE_RANGES_ANNOTATION: &str = "service.beta.kubernetes.io/load-balancer-source-ranges";
+const TOPOLOGY_MODE_ANNOTATION: &str = "service.kubernetes.io/topology-mode";
+const TOPOLOGY_HINTS_ANNOTATION: &str = "service.kubernetes.io/topology-aware-hints";
 
 fn invalid(field: impl Into<String>, value: BadValue, detail: &str) -> FieldError {
     FieldError::new(field, ErrorType::Invalid, value, detail)
@@ -38,6 +46,7 @@ fn invalid(field: impl Into<String>, value: BadValue, detail: &str) -> FieldErro
 pub fn validate(service: &Service, version: KubeVersion) -> Vec<FieldError> {
     let spec = &service.spec;
     let mut errors = validate_object_meta(service, version);
+    errors.extend(topology_annotation_errors(service));
     if spec.ports.is_empty() && !service.is_headless() && spec.type_ != types::EXTERNAL_NAME {
         errors.push(FieldError::new(
             "spec.ports",
@@ -69,13 +78,9 @@ pub fn validate(service: &Service, version: KubeVersion) -> Vec<FieldError> {
     if let Some(selector) = &spec.selector {
         errors.extend(label_errors("spec.selector", selector, version));
     }
-    if !SESSION_AFFINITIES.contains(&spec.session_affinity.as_str()) {
-        errors.push(FieldError::not_supported(
-            "spec.sessionAffinity",
-            &spec.session_affinity,
-            SESSION_AFFINITIES,
-        ));
-    }
+    errors.extend(session_affinity_errors(spec));
+    errors.extend(cluster_ips_errors(service, version));
+    errors.extend(external_ip_errors(spec));
     if !SERVICE_TYPES.contains(&spec.type_.as_str()) {
         errors.push(FieldError::not_supported(
             "spec.type",
@@ -85,6 +90,7 @@ pub fn validate(service: &Service, version: KubeVersion) -> Vec<FieldError> {
     }
     errors.extend(node_port_errors(spec));
     errors.extend(duplicate_port_errors(spec, version));
+    errors.extend(source_range_errors(service));
     errors.extend(allocate_load_balancer_node_ports_errors(spec));
     errors.extend(load_balancer_class_errors(service, None, version));
     errors.extend(validate_service_external_traffic_policy(service));
@@ -99,6 +105,7 @@ pub fn validate(service: &Service, version: KubeVersion) -> Vec<FieldError> {
             TRAFFIC_POLICIES,
         ));
     }
+    errors.extend(traffic_distribution_errors(spec, version));
     errors
 }
 
@@ -106,6 +113,7 @@ pub fn validate(service: &Service, version: KubeVersion) -> Vec<FieldError> {
 /// needed, then everything [`validate`] checks.
 pub fn validate_update(service: &Service, old: &Service, version: KubeVersion) -> Vec<FieldError> {
     let mut errors = cluster_ips_update_errors(service, old, version);
+    errors.extend(ip_families_update_errors(service, old, version));
     errors.extend(load_balancer_class_errors(service, Some(old), version));
     if old.needs_health_check()
         && service.needs_health_check()
@@ -125,10 +133,24 @@ pub fn validate_update(service: &Service, old: &Service, version: KubeVersion) -
     errors
 }
 
-/// `ValidateObjectMeta` with `ValidateServiceName`: the name a DNS-1035 label, the namespace a
-/// DNS-1123 label.
+/// `ValidateObjectMeta` with `ValidateServiceName`: the name (and a `generateName` prefix) a
+/// DNS-1035 label, the namespace a DNS-1123 label, labels and annotations.
 fn validate_object_meta(service: &Service, version: KubeVersion) -> Vec<FieldError> {
     let mut errors = Vec::new();
+    if !service.generate_name.is_empty() {
+        // Upstream checks a prefix with a trailing dash read as a letter.
+        let prefix = match service.generate_name.strip_suffix('-') {
+            Some(head) if !head.is_empty() => format!("{head}a"),
+            _ => service.generate_name.clone(),
+        };
+        for message in dns1035_label_errors(&prefix) {
+            errors.push(invalid(
+                "metadata.generateName",
+                BadValue::Str(service.generate_name.clone()),
+                &message,
+            ));
+        }
+    }
     if service.name.is_empty() {
         errors.push(FieldError::new(
             "metadata.name",
@@ -305,12 +327,9 @@ fn load_balancer_class_errors(
     let is_lb = |s: &Service| s.spec.type_ == types::LOAD_BALANCER;
     if let Some(old) = old.filter(|old| is_lb(old) && is_lb(service)) {
         if old.spec.load_balancer_class.as_deref() != class {
-            let value = class.map_or(BadValue::Printed("null".into()), |c| {
-                BadValue::Str(c.into())
-            });
             errors.push(invalid(
                 "spec.loadBalancerClass",
-                value,
+                optional_string(class, version),
                 "may not change once set",
             ));
         }
@@ -410,17 +429,25 @@ fn duplicate_port_errors(spec: &ServiceSpec, version: KubeVersion) -> Vec<FieldE
     errors
 }
 
-/// An ExternalName Service: no cluster IPs, and a DNS name, which may end in a dot (IP families
-/// are not modelled).
+/// An ExternalName Service: no cluster IPs or IP families, and a DNS name, which may end in a dot.
 fn external_name_errors(spec: &ServiceSpec) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    if !spec.cluster_ips.is_empty() {
-        errors.push(FieldError::new(
-            "spec.clusterIPs",
+    let forbidden = |field: &str| {
+        FieldError::new(
+            field,
             ErrorType::Forbidden,
             BadValue::None,
             "may not be set for ExternalName services",
-        ));
+        )
+    };
+    if !spec.cluster_ips.is_empty() {
+        errors.push(forbidden("spec.clusterIPs"));
+    }
+    if !spec.ip_families.is_empty() {
+        errors.push(forbidden("spec.ipFamilies"));
+    }
+    if spec.ip_family_policy.is_some() {
+        errors.push(forbidden("spec.ipFamilyPolicy"));
     }
     let name = spec
         .external_name
@@ -445,10 +472,9 @@ fn external_name_errors(spec: &ServiceSpec) -> Vec<FieldError> {
     errors
 }
 
-/// Upstream `validateUpgradeDowngradeClusterIPs`: an update may add or release a secondary cluster
-/// IP but not change one, except to or from ExternalName and from one headless Service to another.
-/// (Releasing the secondary address also needs `ipFamilyPolicy: SingleStack` upstream; portband
-/// does not model dual stack.)
+/// Upstream `validateUpgradeDowngradeClusterIPs`: an update may add or release (with
+/// `ipFamilyPolicy: SingleStack`) a secondary cluster IP but not change one, except to or from
+/// ExternalName and from one headless Service to another.
 fn cluster_ips_update_errors(
     service: &Service,
     old: &Service,
@@ -484,6 +510,9 @@ fn cluster_ips_update_errors(
             }
             if primary_changed {
                 errors.push(error(0, "may not change once set"));
+            }
+            if new.len() == 1 {
+                errors.extend(single_stack_errors(service, "clusterIP", version));
             }
         }
         Ordering::Greater if primary_changed => errors.push(error(0, "may not change once set")),
@@ -585,4 +614,363 @@ fn validate_service_external_traffic_policy(service: &Service) -> Vec<FieldError
         ));
     }
     errors
+}
+
+/// A value Go holds behind a pointer (`*string`), as `version` prints it: to 1.33 the string it
+/// points at, quoted, and nil as the quoted string `"null"`; from 1.34 as JSON (`null` bare).
+fn optional_string(value: Option<&str>, version: KubeVersion) -> BadValue {
+    match (value, version.prints_values_as_json()) {
+        (Some(value), true) => BadValue::Printed(JsonQuoted(value).to_string()),
+        (None, true) => BadValue::Printed("null".to_owned()),
+        (value, false) => BadValue::Str(value.unwrap_or("null").to_owned()),
+    }
+}
+
+/// Releasing a secondary address or family needs `ipFamilyPolicy: SingleStack`.
+fn single_stack_errors(service: &Service, what: &str, version: KubeVersion) -> Vec<FieldError> {
+    let policy = service.spec.ip_family_policy.as_deref();
+    if policy == Some("SingleStack") {
+        return Vec::new();
+    }
+    vec![invalid(
+        "spec.ipFamilyPolicy",
+        optional_string(policy, version),
+        &format!("must be set to 'SingleStack' when releasing the secondary {what}"),
+    )]
+}
+
+/// Upstream `validateUpgradeDowngradeIPFamilies`: the primary family may not change; releasing
+/// the secondary one needs `ipFamilyPolicy: SingleStack`. Headless Services, and changes to or
+/// from headless or ExternalName, are free.
+fn ip_families_update_errors(
+    service: &Service,
+    old: &Service,
+    version: KubeVersion,
+) -> Vec<FieldError> {
+    if !service.needs_cluster_ip() || !old.needs_cluster_ip() {
+        return Vec::new();
+    }
+    if service.is_headless() || old.is_headless() {
+        return Vec::new();
+    }
+    let (new, was) = (&service.spec.ip_families, &old.spec.ip_families);
+    // Upstream prints the families in one message and the cluster IPs in the other two.
+    let changed = |value: BadValue| invalid("spec.ipFamilies[0]", value, "may not change once set");
+    let mut errors = Vec::new();
+    match new.len().cmp(&was.len()) {
+        Ordering::Equal => {
+            for (i, family) in was.iter().enumerate() {
+                if *family != new[i] {
+                    errors.push(changed(string_list(new, version)));
+                }
+            }
+        }
+        Ordering::Less => {
+            if service.spec.cluster_ips.is_empty() {
+                errors.push(invalid(
+                    "spec.ipFamilies[0]",
+                    string_list(new, version),
+                    "primary ipFamily can not be unset",
+                ));
+            }
+            if !new.is_empty() && new[0] != was[0] {
+                errors.push(changed(string_list(&service.spec.cluster_ips, version)));
+            }
+            if new.len() == 1 {
+                errors.extend(single_stack_errors(service, "ipFamily", version));
+            }
+        }
+        Ordering::Greater => {
+            if !was.is_empty() && new[0] != was[0] {
+                errors.push(changed(string_list(&service.spec.cluster_ips, version)));
+            }
+        }
+    }
+    errors
+}
+
+/// The family of a cluster IP (`Some(true)` for IPv6), `None` when it is no address; the
+/// stand-in for an allocated address is of the cluster's family, IPv4.
+fn cluster_ip_is_v6(ip: &str) -> Option<bool> {
+    if ip == ALLOCATED_CLUSTER_IP {
+        Some(false)
+    } else {
+        parse_ip(ip).map(|ip| ip.is_v6())
+    }
+}
+
+/// Upstream `ValidateServiceClusterIPsRelatedFields`: `clusterIPs` in step with `clusterIP`,
+/// supported and distinct `ipFamilies`, a supported `ipFamilyPolicy`, addresses that parse
+/// (`None` only alone), at most one per family, each of the family `ipFamilies` gives it. The
+/// apiserver runs it before allocating anything, and again with the rest of validation.
+pub fn cluster_ips_errors(service: &Service, version: KubeVersion) -> Vec<FieldError> {
+    let spec = &service.spec;
+    if spec.type_ == types::EXTERNAL_NAME {
+        return Vec::new();
+    }
+    let ips = &spec.cluster_ips;
+    let list = || string_list(ips, version);
+    let mut errors = Vec::new();
+    if !spec.cluster_ip.is_empty() {
+        if ips.is_empty() {
+            errors.push(FieldError::new(
+                "spec.clusterIPs",
+                ErrorType::Required,
+                BadValue::None,
+                "",
+            ));
+        } else if ips[0] != spec.cluster_ip {
+            errors.push(invalid(
+                "spec.clusterIPs",
+                list(),
+                "first value must match `clusterIP`",
+            ));
+        }
+    } else if !ips.is_empty() {
+        errors.push(invalid(
+            "spec.clusterIPs",
+            list(),
+            "must be empty when `clusterIP` is not specified",
+        ));
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, family) in spec.ip_families.iter().enumerate() {
+        let path = format!("spec.ipFamilies[{i}]");
+        if !IP_FAMILIES.contains(&family.as_str()) {
+            errors.push(FieldError::not_supported(&path, family, IP_FAMILIES));
+        }
+        if seen.contains(&family.as_str()) {
+            errors.push(FieldError::new(
+                path,
+                ErrorType::Duplicate,
+                BadValue::Str(family.clone()),
+                "",
+            ));
+        }
+        seen.push(family);
+    }
+    if let Some(policy) = spec
+        .ip_family_policy
+        .as_deref()
+        .filter(|p| !IP_FAMILY_POLICIES.contains(p))
+    {
+        errors.push(FieldError::not_supported(
+            "spec.ipFamilyPolicy",
+            policy,
+            IP_FAMILY_POLICIES,
+        ));
+    }
+    let mut unusable = false;
+    for (i, ip) in ips.iter().enumerate() {
+        if i == 0 && ip == "None" {
+            if ips.len() > 1 {
+                unusable = true;
+                errors.push(invalid(
+                    "spec.clusterIPs",
+                    list(),
+                    "'None' must be the first and only value",
+                ));
+            }
+            continue;
+        }
+        if cluster_ip_is_v6(ip).is_none() {
+            unusable = true;
+            errors.push(invalid(
+                format!("spec.clusterIPs[{i}]"),
+                BadValue::Str(ip.clone()),
+                IP_MESSAGE,
+            ));
+        }
+    }
+    if ips.len() > 2 {
+        errors.push(invalid(
+            "spec.clusterIPs",
+            list(),
+            "may only hold up to 2 values",
+        ));
+    }
+    if unusable {
+        return errors;
+    }
+    let families: Vec<bool> = ips.iter().filter_map(|ip| cluster_ip_is_v6(ip)).collect();
+    if ips.len() > 1 && !(families.contains(&true) && families.contains(&false)) {
+        errors.push(invalid(
+            "spec.clusterIPs",
+            list(),
+            "may specify no more than one IP for each IP family",
+        ));
+    }
+    if !service.is_headless() {
+        for (i, (ip, family)) in ips.iter().zip(&spec.ip_families).enumerate() {
+            let is_v6 = cluster_ip_is_v6(ip) == Some(true);
+            let expected = match family.as_str() {
+                "IPv4" if is_v6 => "IPv4",
+                "IPv6" if !is_v6 => "IPv6",
+                _ => continue,
+            };
+            errors.push(invalid(
+                format!("spec.clusterIPs[{i}]"),
+                BadValue::Str(ip.clone()),
+                &format!("expected an {expected} value as indicated by `ipFamilies[{i}]`"),
+            ));
+        }
+    }
+    errors
+}
+
+/// `sessionAffinity` required and supported; with `ClientIP` a timeout of 1 to 86400 seconds
+/// (upstream `validateClientIPAffinityConfig`), with `None` no config at all.
+fn session_affinity_errors(spec: &ServiceSpec) -> Vec<FieldError> {
+    const PATH: &str = "spec.sessionAffinityConfig";
+    let affinity = spec.session_affinity.as_str();
+    let mut errors = Vec::new();
+    if !SESSION_AFFINITIES.contains(&affinity) {
+        errors.push(FieldError::not_supported(
+            "spec.sessionAffinity",
+            affinity,
+            SESSION_AFFINITIES,
+        ));
+    }
+    let config = spec.session_affinity_config.as_ref();
+    match affinity {
+        "ClientIP" => {
+            let required = |path: &str| {
+                FieldError::new(
+                    path,
+                    ErrorType::Required,
+                    BadValue::None,
+                    "when session affinity type is ClientIP",
+                )
+            };
+            let Some(config) = config else {
+                errors.push(required(PATH));
+                return errors;
+            };
+            let Some(client_ip) = &config.client_ip else {
+                errors.push(required(&format!("{PATH}.clientIP")));
+                return errors;
+            };
+            match client_ip.timeout_seconds {
+                None => errors.push(required(&format!("{PATH}.clientIP.timeoutSeconds"))),
+                Some(t) if !(1..=MAX_CLIENT_IP_TIMEOUT_SECONDS).contains(&t) => {
+                    errors.push(invalid(
+                        format!("{PATH}.clientIP.timeoutSeconds"),
+                        BadValue::Int(t.into()),
+                        &format!(
+                            "must be greater than 0 and less than {MAX_CLIENT_IP_TIMEOUT_SECONDS}"
+                        ),
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+        "None" if config.is_some() => errors.push(FieldError::new(
+            PATH,
+            ErrorType::Forbidden,
+            BadValue::None,
+            "must not be set when session affinity is None",
+        )),
+        _ => {}
+    }
+    errors
+}
+
+/// Each of `externalIPs` an address, and not an unspecified, loopback or link-local one (upstream
+/// `ValidateNonSpecialIP`).
+fn external_ip_errors(spec: &ServiceSpec) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    for (i, written) in spec.external_ips.iter().enumerate() {
+        let path = format!("spec.externalIPs[{i}]");
+        let messages = match parse_ip(written) {
+            Some(ip) => ip.special_errors(written),
+            None => vec![IP_MESSAGE.to_owned()],
+        };
+        for message in messages {
+            errors.push(invalid(&path, BadValue::Str(written.clone()), &message));
+        }
+    }
+    errors
+}
+
+/// `loadBalancerSourceRanges` (or, without it, the older annotation): only on a LoadBalancer, and
+/// each a CIDR (spaces around it allowed). Upstream's path really is capitalised.
+fn source_range_errors(service: &Service) -> Vec<FieldError> {
+    let on_lb = service.spec.type_ == types::LOAD_BALANCER;
+    let only_on_lb = |path: &str| {
+        FieldError::new(
+            path,
+            ErrorType::Forbidden,
+            BadValue::None,
+            ONLY_ON_LOAD_BALANCER,
+        )
+    };
+    let not_cidr = |path: String, value: &str| {
+        (!is_cidr(value)).then(|| invalid(path, BadValue::Str(value.to_owned()), CIDR_MESSAGE))
+    };
+    let mut errors = Vec::new();
+    let ranges = &service.spec.load_balancer_source_ranges;
+    if !ranges.is_empty() {
+        const PATH: &str = "spec.LoadBalancerSourceRanges";
+        if !on_lb {
+            errors.push(only_on_lb(PATH));
+        }
+        for (i, value) in ranges.iter().enumerate() {
+            errors.extend(not_cidr(format!("{PATH}[{i}]"), value.trim()));
+        }
+    } else if let Some((_, value)) = service
+        .annotations
+        .iter()
+        .find(|(key, _)| key == SOURCE_RANGES_ANNOTATION)
+    {
+        let path = format!("metadata.annotations[{SOURCE_RANGES_ANNOTATION}]");
+        if !on_lb {
+            errors.push(only_on_lb(&path));
+        }
+        let value = value.trim();
+        if !value.is_empty() {
+            for cidr in value.split(',') {
+                errors.extend(not_cidr(path.clone(), cidr.trim()));
+            }
+        }
+    }
+    errors
+}
+
+/// The topology-mode annotation must agree with the older topology-aware-hints one where both
+/// are written.
+fn topology_annotation_errors(service: &Service) -> Vec<FieldError> {
+    let annotation = |key: &str| {
+        service
+            .annotations
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    match (
+        annotation(TOPOLOGY_MODE_ANNOTATION),
+        annotation(TOPOLOGY_HINTS_ANNOTATION),
+    ) {
+        (Some(mode), Some(hints)) if mode != hints => vec![invalid(
+            format!("metadata.annotations[{TOPOLOGY_MODE_ANNOTATION}]"),
+            BadValue::Str(mode.to_owned()),
+            &format!("must match annotations[{TOPOLOGY_HINTS_ANNOTATION}] when both are specified"),
+        )],
+        _ => Vec::new(),
+    }
+}
+
+/// `trafficDistribution`: one of the values `version` supports (before 1.31 the field never gets
+/// here: it is unknown, or dropped).
+fn traffic_distribution_errors(spec: &ServiceSpec, version: KubeVersion) -> Vec<FieldError> {
+    match (&spec.traffic_distribution, version.traffic_distribution()) {
+        (Some(value), TrafficDistribution::Values(supported))
+            if !supported.contains(&value.as_str()) =>
+        {
+            vec![
+                FieldError::not_supported("spec.trafficDistribution", value, supported)
+                    .at(spec.traffic_distribution_pos),
+            ]
+        }
+        _ => Vec::new(),
+    }
 }

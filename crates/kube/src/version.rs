@@ -22,6 +22,18 @@ pub enum Gate {
     Removed,
 }
 
+/// How a release takes `spec.trafficDistribution`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TrafficDistribution {
+    /// The field is not in the release's API (to 1.29): strict decoding refuses it.
+    Unknown,
+    /// Behind the alpha gate `ServiceTrafficDistribution`, off by default (1.30): dropped.
+    Dropped,
+    /// One of these values (`PreferClose` from 1.31; `PreferSameZone` and `PreferSameNode` with
+    /// the gate `PreferSameTrafficDistribution`, on by default from 1.34).
+    Values(&'static [&'static str]),
+}
+
 impl Gate {
     /// Whether the band split is on when the apiserver is started without the gate's flag.
     pub fn default_on(self) -> bool {
@@ -106,6 +118,16 @@ impl KubeVersion {
     /// `content.IsLabelKey`, v0.35.0) rather than `a qualified name`.
     pub fn says_label_key(self) -> bool {
         self.minor >= 35
+    }
+
+    /// What this release makes of `spec.trafficDistribution` (KEP-4444, then KEP-3015).
+    pub fn traffic_distribution(self) -> TrafficDistribution {
+        match self.minor {
+            ..=29 => TrafficDistribution::Unknown,
+            30 => TrafficDistribution::Dropped,
+            31..=33 => TrafficDistribution::Values(&["PreferClose"]),
+            _ => TrafficDistribution::Values(&["PreferClose", "PreferSameNode", "PreferSameZone"]),
+        }
     }
 
     /// The feature gate of the band split in this release.

@@ -10,6 +10,7 @@ mod schema;
 
 use crate::key::ServiceKey;
 use crate::service::Service;
+use crate::version::{KubeVersion, TrafficDistribution};
 use crate::yaml::resolve::{resolve, Resolved};
 use crate::yaml::{Document, InputError, NodeId, Pos, Value};
 use schema::decode_service;
@@ -47,6 +48,23 @@ pub enum Object {
         /// Where the offending value is.
         pos: Pos,
     },
+}
+
+/// The apiserver's message for a Service it cannot decode, for `reason`.
+fn cannot_handle(reason: &str) -> String {
+    format!("Service in version \"v1\" cannot be handled as a Service: {reason}")
+}
+
+/// A field of `service` that `version`'s API does not have yet, which strict decoding refuses:
+/// the apiserver's message and where the field is written.
+pub fn unknown_in(service: &Service, version: KubeVersion) -> Option<(String, Pos)> {
+    let pos = service.spec.traffic_distribution_pos?;
+    (version.traffic_distribution() == TrafficDistribution::Unknown).then(|| {
+        (
+            cannot_handle("strict decoding error: unknown field \"spec.trafficDistribution\""),
+            pos,
+        )
+    })
 }
 
 /// The objects of a document: itself, or the items of a `List` (nested lists are flattened).

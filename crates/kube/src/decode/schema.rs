@@ -2,8 +2,10 @@
 //! strict (unknown fields are errors) and typed (a value of the wrong JSON type is an error), with
 //! the apiserver's texts and the position of the offending node.
 
-use super::{object_key, Object};
-use crate::service::{Service, ServicePort, ServiceSpec, TargetPort};
+use super::{cannot_handle, object_key, Object};
+use crate::service::{
+    ClientIpConfig, Service, ServicePort, ServiceSpec, SessionAffinityConfig, TargetPort,
+};
 use crate::yaml::resolve::{resolve, Resolved};
 use crate::yaml::{Document, NodeId, Pos, Value};
 
@@ -74,11 +76,15 @@ const SERVICE: Schema<Service> = Schema {
         ("kind", None),
         (
             "metadata",
-            Some(|w, node, field, service| w.object(node, field, &OBJECT_META, service)),
+            Some(|w, node, field, service| {
+                w.object(node, field, &OBJECT_META, service);
+            }),
         ),
         (
             "spec",
-            Some(|w, node, field, service| w.object(node, field, &SERVICE_SPEC, &mut service.spec)),
+            Some(|w, node, field, service| {
+                w.object(node, field, &SERVICE_SPEC, &mut service.spec);
+            }),
         ),
         ("status", None),
     ],
@@ -95,7 +101,12 @@ const OBJECT_META: Schema<Service> = Schema {
                 service.name = w.string(node, field, "string").unwrap_or_default()
             }),
         ),
-        ("generateName", None),
+        (
+            "generateName",
+            Some(|w, node, field, service| {
+                service.generate_name = w.string(node, field, "string").unwrap_or_default()
+            }),
+        ),
         (
             "namespace",
             Some(|w, node, field, service| {
@@ -162,7 +173,7 @@ const SERVICE_SPEC: Schema<ServiceSpec> = Schema {
         ),
         (
             "clusterIPs",
-            Some(|w, node, field, spec| spec.cluster_ips = w.strings(node, field)),
+            Some(|w, node, field, spec| spec.cluster_ips = w.strings(node, field, "string")),
         ),
         (
             "type",
@@ -172,7 +183,7 @@ const SERVICE_SPEC: Schema<ServiceSpec> = Schema {
         ),
         (
             "externalIPs",
-            Some(|w, node, field, spec| spec.external_ips = w.strings(node, field)),
+            Some(|w, node, field, spec| spec.external_ips = w.strings(node, field, "string")),
         ),
         (
             "sessionAffinity",
@@ -182,8 +193,18 @@ const SERVICE_SPEC: Schema<ServiceSpec> = Schema {
                     .unwrap_or_default()
             }),
         ),
-        ("loadBalancerIP", None),
-        ("loadBalancerSourceRanges", None),
+        (
+            "loadBalancerIP",
+            Some(|w, node, field, _| {
+                w.string(node, field, "string");
+            }),
+        ),
+        (
+            "loadBalancerSourceRanges",
+            Some(|w, node, field, spec| {
+                spec.load_balancer_source_ranges = w.strings(node, field, "string")
+            }),
+        ),
         (
             "externalName",
             Some(|w, node, field, spec| {
@@ -205,10 +226,31 @@ const SERVICE_SPEC: Schema<ServiceSpec> = Schema {
                 spec.health_check_node_port_pos = Some(w.doc.node(node).pos);
             }),
         ),
-        ("publishNotReadyAddresses", None),
-        ("sessionAffinityConfig", None),
-        ("ipFamilies", None),
-        ("ipFamilyPolicy", None),
+        (
+            "publishNotReadyAddresses",
+            Some(|w, node, field, _| {
+                w.boolean(node, field);
+            }),
+        ),
+        (
+            "sessionAffinityConfig",
+            Some(|w, node, field, spec| {
+                let mut config = SessionAffinityConfig::default();
+                if w.object(node, field, &SESSION_AFFINITY_CONFIG, &mut config) {
+                    spec.session_affinity_config = Some(config);
+                }
+            }),
+        ),
+        (
+            "ipFamilies",
+            Some(|w, node, field, spec| spec.ip_families = w.strings(node, field, "v1.IPFamily")),
+        ),
+        (
+            "ipFamilyPolicy",
+            Some(|w, node, field, spec| {
+                spec.ip_family_policy = w.string(node, field, "v1.IPFamilyPolicy")
+            }),
+        ),
         (
             "allocateLoadBalancerNodePorts",
             Some(|w, node, field, spec| {
@@ -226,8 +268,39 @@ const SERVICE_SPEC: Schema<ServiceSpec> = Schema {
                     w.string(node, field, "v1.ServiceInternalTrafficPolicy")
             }),
         ),
-        ("trafficDistribution", None),
+        (
+            "trafficDistribution",
+            Some(|w, node, field, spec| {
+                spec.traffic_distribution = w.string(node, field, "string");
+                spec.traffic_distribution_pos = Some(w.doc.node(node).pos);
+            }),
+        ),
     ],
+};
+
+/// `v1.SessionAffinityConfig`.
+const SESSION_AFFINITY_CONFIG: Schema<SessionAffinityConfig> = Schema {
+    owner: "SessionAffinityConfig",
+    go_type: "v1.SessionAffinityConfig",
+    fields: &[(
+        "clientIP",
+        Some(|w, node, field, config| {
+            let mut client_ip = ClientIpConfig::default();
+            if w.object(node, field, &CLIENT_IP_CONFIG, &mut client_ip) {
+                config.client_ip = Some(client_ip);
+            }
+        }),
+    )],
+};
+
+/// `v1.ClientIPConfig`.
+const CLIENT_IP_CONFIG: Schema<ClientIpConfig> = Schema {
+    owner: "ClientIPConfig",
+    go_type: "v1.ClientIPConfig",
+    fields: &[(
+        "timeoutSeconds",
+        Some(|w, node, field, client_ip| client_ip.timeout_seconds = w.int32(node, field)),
+    )],
 };
 
 /// `v1.ServicePort`.
@@ -307,7 +380,7 @@ pub fn decode_service(doc: &Document, root: NodeId) -> Object {
     match failure {
         Some((message, pos)) => Object::Undecodable {
             key,
-            message: format!("Service in version \"v1\" cannot be handled as a Service: {message}"),
+            message: cannot_handle(&message),
             pos,
         },
         None => Object::Service(Box::new(service)),
@@ -317,8 +390,8 @@ pub fn decode_service(doc: &Document, root: NodeId) -> Object {
 impl Walk<'_> {
     /// Decodes the mapping at `node` as the struct `schema` declares, into `into`: each known
     /// field by its decoder, each unknown one noted; null decodes to nothing, and anything but a
-    /// mapping is a type error.
-    fn object<T>(&mut self, node: NodeId, field: &Field, schema: &Schema<T>, into: &mut T) {
+    /// mapping is a type error. Says whether there was a mapping (Go's pointer is then set).
+    fn object<T>(&mut self, node: NodeId, field: &Field, schema: &Schema<T>, into: &mut T) -> bool {
         let doc = self.doc;
         let entries = match &doc.node(node).value {
             Value::Map(entries) => entries,
@@ -327,7 +400,7 @@ impl Walk<'_> {
                 if kind != "null" {
                     self.mismatch(node, kind, field, schema.go_type);
                 }
-                return;
+                return false;
             }
         };
         for &(key, value) in entries {
@@ -350,6 +423,7 @@ impl Walk<'_> {
                 }
             }
         }
+        true
     }
 
     /// The JSON type a node becomes: `string`, `number`, `bool`, `array`, `object` or `null`.
@@ -436,10 +510,11 @@ impl Walk<'_> {
         Some(map)
     }
 
-    fn strings(&mut self, node: NodeId, field: &Field) -> Vec<String> {
-        self.list(node, field, "[]string")
+    /// A list of strings whose Go type is `item_type` (`string`, `v1.IPFamily`).
+    fn strings(&mut self, node: NodeId, field: &Field, item_type: &str) -> Vec<String> {
+        self.list(node, field, &format!("[]{item_type}"))
             .into_iter()
-            .filter_map(|item| self.string(item, field, "string"))
+            .filter_map(|item| self.string(item, field, item_type))
             .collect()
     }
 
