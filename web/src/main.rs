@@ -99,7 +99,9 @@ fn App() -> Html {
             onedit={on.edit.clone()}
             onedit_all={on.edit_all.clone()}
             onscroll={on.scroll_editor.clone()}
+            mode={state.editor.mode}
             onapply={on.apply.clone()}
+            onmode={on.mode.clone()}
             oncancel={on.cancel.clone()}
             onrestore={on.restore.clone()}
         />

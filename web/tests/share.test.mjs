@@ -362,3 +362,33 @@ test("the Kubernetes version: its band split's default, a note where a cluster c
   await close(other);
   await close(page);
 });
+
+test("the mode beside Apply: kubectl replace and create answer as kubectl does, and a link keeps the mode", async () => {
+  const page = await open();
+  const mode = page.getByTestId("mode");
+  assert.equal(await mode.inputValue(), "apply");
+  // replace of a Service that does not exist: NotFound, as kubectl replace prints it.
+  await mode.selectOption("replace");
+  await apply(page, service("web", "[{name: http, port: 80}]"));
+  assert.deepEqual(await outcomes(page), [["default/web", "rejected", ""]]);
+  await page.locator(".apierror code").filter({ hasText: 'Error from server (NotFound): error when replacing "STDIN": services "web" not found' }).waitFor();
+  // create, then create again: AlreadyExists.
+  await mode.selectOption("create");
+  await page.getByTestId("apply").click();
+  await page.getByTestId("step-position").filter({ hasText: "Step 2 of 2 (now)" }).waitFor();
+  await page.getByTestId("apply").click();
+  await page.getByTestId("step-position").filter({ hasText: "Step 3 of 3 (now)" }).waitFor();
+  const rows = await outcomes(page);
+  assert.deepEqual(rows.map(([, result]) => result), ["rejected", "created", "rejected"]);
+  await page.locator(".apierror code").filter({ hasText: 'services "web" already exists' }).waitFor();
+  // A renamed port under replace gets a new nodePort; the link brings back the mode.
+  await mode.selectOption("replace");
+  await apply(page, service("web", "[{name: web, port: 80}]"));
+  const after = await outcomes(page);
+  assert.notEqual(after[3][2], after[1][2], "replace re-fills by name: a new nodePort");
+  const other = await open(await copyLink(page));
+  await other.getByTestId("step-position").filter({ hasText: "Step 4 of 4 (now)" }).waitFor();
+  assert.equal(await other.getByTestId("mode").inputValue(), "replace");
+  await close(other);
+  await close(page);
+});

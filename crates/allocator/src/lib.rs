@@ -36,3 +36,4 @@ pub use bands::{
 };
 pub use metrics::{ByScope, Metrics, Scope};
 pub use range::{AtoiError, PortRange, RangeError, DEFAULT_RANGE};
+pub use rng::Rng;

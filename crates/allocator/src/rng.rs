@@ -6,7 +6,7 @@
 
 /// SplitMix64: a 64-bit state stepped by a Weyl sequence and mixed.
 #[derive(Clone, Debug)]
-pub(crate) struct Rng {
+pub struct Rng {
     state: u64,
 }
 

@@ -2,12 +2,12 @@
 
 use crate::files::load;
 use crate::{ClusterArgs, Format};
-use portband_kube::{Cause, ClusterConfig, History, Outcome, Report, Verdict};
+use portband_kube::{Cause, ClusterConfig, History, Mode, Outcome, Report, Verdict};
 use std::fmt::Write;
 
 /// Runs the files' steps in order and prints the outcomes; returns the exit status.
-pub fn run(args: &ClusterArgs, format: Format, files: &[String]) -> u8 {
-    let Some(loaded) = load(files) else {
+pub fn run(args: &ClusterArgs, mode: Mode, format: Format, files: &[String]) -> u8 {
+    let Some(loaded) = load(files, mode) else {
         return 2;
     };
     // The first file that sets a setting wins; flags win over files.
@@ -75,7 +75,7 @@ fn table(history: &History, sources: &[&str]) -> String {
         .max(7);
     let _ = writeln!(
         out,
-        "{:>3}  {:<6}  {:<width$}  {:<8}  NODE PORTS",
+        "{:>3}  {:<7}  {:<width$}  {:<8}  NODE PORTS",
         "#", "ACTION", "SERVICE", "RESULT"
     );
     let indent = 3 + 2 + 6 + 2 + width + 2 + 8 + 2;
@@ -88,7 +88,7 @@ fn table(history: &History, sources: &[&str]) -> String {
         let result = outcome.verdict.as_str();
         let _ = writeln!(
             out,
-            "{:>3}  {action:<6}  {:<width$}  {result:<8}  {}",
+            "{:>3}  {action:<7}  {:<width$}  {result:<8}  {}",
             i + 1,
             outcome.service,
             lines[0]

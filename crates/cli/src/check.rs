@@ -3,7 +3,7 @@
 use crate::files::load;
 use crate::CheckFormat;
 use portband_allocator::PortRange;
-use portband_kube::{check, Diagnostic, KubeVersion, Location, Severity};
+use portband_kube::{check, Diagnostic, KubeVersion, Location, Mode, Severity};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -38,7 +38,7 @@ pub fn run(
     deny_warnings: bool,
     files: &[String],
 ) -> u8 {
-    let Some(loaded) = load(files) else {
+    let Some(loaded) = load(files, Mode::Apply) else {
         return 2;
     };
     let inputs: Vec<_> = loaded.iter().map(|l| l.input.clone()).collect();

@@ -1,6 +1,6 @@
 //! Reading the files named on the command line.
 
-use portband_kube::{read, Input};
+use portband_kube::{read_sent, Input, Mode};
 use std::io::Read;
 
 /// A file's name as printed in messages (`<stdin>` for `-`) and what it holds.
@@ -11,8 +11,9 @@ pub struct Loaded {
     pub input: Input,
 }
 
-/// Reads and parses every file; on the first failure prints `file:line:col: error: …` and returns `None`.
-pub fn load(files: &[String]) -> Option<Vec<Loaded>> {
+/// Reads and parses every file, the objects of plain manifests sent as `mode` says; on the first
+/// failure prints `file:line:col: error: …` and returns `None`.
+pub fn load(files: &[String], mode: Mode) -> Option<Vec<Loaded>> {
     let mut loaded = Vec::with_capacity(files.len());
     for file in files {
         let name = if file == "-" {
@@ -33,7 +34,7 @@ pub fn load(files: &[String]) -> Option<Vec<Loaded>> {
                 return None;
             }
         };
-        match read(&text) {
+        match read_sent(&text, mode) {
             Ok(input) => loaded.push(Loaded { name, input }),
             Err(e) => {
                 eprintln!(

@@ -8,7 +8,7 @@ mod version;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use portband_allocator::PortRange;
-use portband_kube::KubeVersion;
+use portband_kube::{KubeVersion, Mode};
 use std::process::ExitCode;
 
 /// What kube-apiserver would do with your Services' node ports: which nodePort each Service
@@ -24,10 +24,12 @@ struct Cli {
 enum Command {
     /// Apply manifests or scenario files, in order, to a simulated cluster and print each step's outcome.
     ///
-    /// Every object of a manifest is applied like `kubectl apply` of that object: created if new,
-    /// otherwise replaced (nodePorts left unset keep the ports they have). Only v1 Services are
-    /// applied; other kinds are reported as skipped. A scenario file (kind: Scenario) brings its
-    /// own range, seed and band-split setting; flags override them.
+    /// Every object of a manifest is sent as `kubectl apply` sends it (--mode): created with the
+    /// last-applied-configuration annotation if new, otherwise patched by kubectl's three-way
+    /// merge; or as `kubectl replace` (a PUT; the Service must exist) or `kubectl create` (a
+    /// POST; it must not). Only v1 Services are sent; other kinds are reported as skipped. A
+    /// scenario file (kind: Scenario) brings its own range, seed and band-split setting, which
+    /// flags override, and its steps say how each object is sent.
     ///
     /// Exit status: 0 if every step succeeded, 1 if any was rejected, 2 for unusable input.
     #[command(after_help = "Examples:
@@ -35,10 +37,14 @@ enum Command {
   kubectl get svc -A -o yaml | portband apply -
   portband apply --range 30000-30127 --seed 7 scenarios/kep-3668-story.yaml
   portband apply --legacy --format json scenarios/kep-3668-story.yaml
-  portband apply --kubernetes-version 1.27 scenarios/kep-3668-story.yaml")]
+  portband apply --kubernetes-version 1.27 scenarios/kep-3668-story.yaml
+  portband apply --mode replace service.yaml")]
     Apply {
         #[command(flatten)]
         cluster: ClusterArgs,
+        /// The kubectl command each object of a manifest stands for (a scenario's steps say theirs)
+        #[arg(long, default_value = "apply", value_parser = parse_mode())]
+        mode: Mode,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
@@ -188,6 +194,13 @@ enum CheckFormat {
     Json,
 }
 
+/// `--mode`: one of [`Mode::ALL`], by name.
+fn parse_mode() -> impl clap::builder::TypedValueParser<Value = Mode> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Mode::ALL.map(Mode::as_str))
+        .map(|name| name.parse().expect("a mode's own name"))
+}
+
 fn parse_range(value: &str) -> Result<PortRange, String> {
     PortRange::parse_flag(value).map_err(|e| e.to_string())
 }
@@ -197,9 +210,10 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Apply {
             cluster,
+            mode,
             format,
             files,
-        } => apply::run(&cluster, format, &files),
+        } => apply::run(&cluster, mode, format, &files),
         Command::Check {
             range,
             kubernetes_version,

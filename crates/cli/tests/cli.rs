@@ -535,3 +535,33 @@ fn the_kubernetes_version_sets_the_band_splits_default_and_is_reported() {
         "{supported}"
     );
 }
+
+#[test]
+fn mode_sends_plain_manifests_as_replace_or_create() {
+    let web = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{port: 80}]}\n";
+    let replaced = portband(&["apply", "--mode", "replace", "-"], Some(web));
+    assert_eq!(replaced.status.code(), Some(1));
+    let stdout = String::from_utf8(replaced.stdout).unwrap();
+    assert!(
+        stdout.contains("1  replace  default/web  rejected"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(
+        "Error from server (NotFound): error when replacing \"<stdin>\": services \"web\" not found"
+    ), "{stdout}");
+    let twice = format!("{web}---\n{web}");
+    let created = portband(
+        &["apply", "--mode", "create", "--format", "json", "-"],
+        Some(&twice),
+    );
+    let report: serde_json::Value = serde_json::from_slice(&created.stdout).unwrap();
+    let steps = report["steps"].as_array().unwrap();
+    assert_eq!(steps[0]["action"], "create");
+    assert_eq!(steps[1]["result"], "rejected");
+    assert_eq!(steps[1]["error"], "services \"web\" already exists");
+    let bogus = portband(&["apply", "--mode", "patch", "-"], Some(web));
+    assert_eq!(bogus.status.code(), Some(2));
+    assert!(String::from_utf8(bogus.stderr)
+        .unwrap()
+        .contains("[possible values: apply, replace, create]"));
+}

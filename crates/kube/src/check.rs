@@ -10,6 +10,7 @@
 use crate::cluster::{Cluster, ClusterConfig, Step};
 use crate::decode::Object;
 use crate::input::Input;
+use crate::kubectl::Mode;
 use crate::outcome::Verdict;
 use crate::service::Service;
 use crate::version::KubeVersion;
@@ -73,7 +74,12 @@ pub fn check(inputs: &[Input], range: PortRange, version: KubeVersion) -> Vec<Di
 
     for (index, input) in inputs.iter().enumerate() {
         for step in &input.steps {
-            let Step::Apply { object, source } = step else {
+            let Step::Object {
+                object,
+                mode,
+                source,
+            } = step
+            else {
                 continue;
             };
             let at = |pos: Pos| Location { input: index, pos };
@@ -85,7 +91,13 @@ pub fn check(inputs: &[Input], range: PortRange, version: KubeVersion) -> Vec<Di
                 }
                 Object::Other { .. } => continue,
             };
-            let alone = Cluster::new(config).run(step);
+            // Alone on an empty cluster, a replace would find nothing to replace: check it as the
+            // create it would be.
+            let mode = match mode {
+                Mode::Replace => Mode::Create,
+                mode => *mode,
+            };
+            let alone = Cluster::new(config).send(object, mode, *source);
             if alone.verdict == Verdict::Rejected {
                 if let Some(e) = &alone.error {
                     diagnostics.push(error(

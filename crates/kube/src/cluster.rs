@@ -3,15 +3,17 @@
 
 use crate::decode::{unknown_in, Object};
 use crate::key::ServiceKey;
+use crate::kubectl::{self, Mode};
 use crate::outcome::{
-    held, Action, Cause, HealthCheck, Held, Holder, Outcome, PortOutcome, Provenance, Verdict,
+    held, Action, Cause, HealthCheck, Held, Holder, Outcome, PortOutcome, Provenance, Request,
+    Verdict,
 };
 use crate::registry::{self, Committed};
 use crate::service::Service;
 use crate::status::ApiError;
 use crate::version::KubeVersion;
 use crate::yaml::Pos;
-use portband_allocator::{Bands, Config, PortAllocator, PortRange};
+use portband_allocator::{Bands, Config, PortAllocator, PortRange, Rng};
 use std::sync::Arc;
 
 /// What a simulated kube-apiserver is configured with.
@@ -52,10 +54,12 @@ pub struct Source {
 /// One request against the cluster.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Step {
-    /// `kubectl apply` of one object: create it, or update it if it exists.
-    Apply {
+    /// One object of a manifest, sent as `mode` says (`kubectl apply`, `replace` or `create`).
+    Object {
         /// The object.
         object: Object,
+        /// The kubectl command.
+        mode: Mode,
         /// Where it was written.
         source: Source,
     },
@@ -72,7 +76,7 @@ impl Step {
     /// Where the step was written.
     pub fn source(&self) -> Source {
         match self {
-            Step::Apply { source, .. } | Step::Delete { source, .. } => *source,
+            Step::Object { source, .. } | Step::Delete { source, .. } => *source,
         }
     }
 }
@@ -183,92 +187,145 @@ impl Cluster {
         })
     }
 
-    /// A Service the apiserver cannot decode: 400 BadRequest.
-    fn undecodable(&self, key: String, message: String, pos: Pos, source: Source) -> Outcome {
-        let mut outcome = self.outcome(Action::Apply, key, Verdict::Rejected, source);
-        outcome.error = Some(ApiError::BadRequest { message, pos });
-        outcome.cause = Some(Cause::Undecodable);
+    /// A refused object step.
+    fn refused(
+        &self,
+        action: Action,
+        key: String,
+        error: ApiError,
+        cause: Cause,
+        source: Source,
+    ) -> Outcome {
+        let mut outcome = self.outcome(action, key, Verdict::Rejected, source);
+        outcome.error = Some(error);
+        outcome.cause = Some(cause);
         outcome
     }
 
     /// Runs one step.
     pub fn run(&mut self, step: &Step) -> Outcome {
         match step {
-            Step::Apply { object, source } => self.apply(object, *source),
+            Step::Object {
+                object,
+                mode,
+                source,
+            } => self.send(object, *mode, *source),
             Step::Delete { key, source } => self.delete(key, *source),
         }
     }
 
-    fn apply(&mut self, object: &Object, source: Source) -> Outcome {
-        match object {
+    /// kubectl's part of an object step, then the apiserver's: which request is sent, if any.
+    pub(crate) fn send(&mut self, object: &Object, mode: Mode, source: Source) -> Outcome {
+        let action = Action::from(mode);
+        let service = match object {
             Object::Other { kind, key } => {
-                let mut outcome =
-                    self.outcome(Action::Apply, key.clone(), Verdict::Skipped, source);
+                let mut outcome = self.outcome(action, key.clone(), Verdict::Skipped, source);
                 outcome.kind = Some(kind.clone());
-                outcome
+                return outcome;
             }
             Object::Undecodable { key, message, pos } => {
-                self.undecodable(key.clone(), message.clone(), *pos, source)
-            }
-            Object::Service(service) => {
-                let key = service.key();
-                if let Some((message, pos)) = unknown_in(service, self.config.version) {
-                    return self.undecodable(key, message, pos, source);
-                }
-                let found = self.find(&service.namespace, &service.name);
-                let old = found.ok().map(|i| &self.services[i].service);
-                let (verdict, result) = match old {
-                    None => (
-                        Verdict::Created,
-                        registry::create(
-                            &mut self.allocator,
-                            Service::clone(service),
-                            self.config.version,
-                        ),
-                    ),
-                    Some(old) => (
-                        Verdict::Updated,
-                        registry::update(
-                            &mut self.allocator,
-                            Service::clone(service),
-                            old,
-                            self.config.version,
-                        ),
-                    ),
+                let error = ApiError::BadRequest {
+                    message: message.clone(),
+                    pos: *pos,
                 };
-                match result {
-                    Ok((service, committed)) => {
-                        let stored = self.stored(service, &committed);
-                        let mut outcome = self.outcome(Action::Apply, key.clone(), verdict, source);
-                        outcome.updating = verdict == Verdict::Updated;
-                        outcome.ports = stored.ports.clone();
-                        outcome.health_check = stored.health_check;
-                        outcome.allocations = committed.allocations;
-                        outcome.released = committed.released;
-                        match found {
-                            Ok(i) => self.services[i] = Arc::new(stored),
-                            Err(i) => self.services.insert(i, Arc::new(stored)),
-                        }
-                        outcome
-                    }
-                    Err(refused) => {
-                        let mut outcome =
-                            self.outcome(Action::Apply, key, Verdict::Rejected, source);
-                        outcome.updating = verdict == Verdict::Updated;
-                        outcome.cause = Some(match refused.cause {
-                            Cause::Taken { field, port, .. } => Cause::Taken {
-                                field,
-                                port,
-                                holder: self.holder_of(port),
-                            },
-                            cause => cause,
-                        });
-                        outcome.error = Some(refused.error);
-                        outcome
-                    }
+                return self.refused(action, key.clone(), error, Cause::Undecodable, source);
+            }
+            Object::Service(service) => service,
+        };
+        let key = service.key();
+        if let Some((message, pos)) = unknown_in(service, self.config.version) {
+            let error = ApiError::BadRequest { message, pos };
+            return self.refused(action, key, error, Cause::Undecodable, source);
+        }
+        let found = self.find(&service.namespace, &service.name);
+        let live = found.ok().map(|i| &self.services[i].service);
+        let name = || service.name.clone();
+        let (request, sent) = match (mode, live) {
+            (Mode::Apply, _) if service.name.is_empty() && !service.generate_name.is_empty() => {
+                let message = format!(
+                    "from {}: cannot use generate name with apply",
+                    service.generate_name
+                );
+                let error = ApiError::Kubectl { message };
+                return self.refused(action, key, error, Cause::Client, source);
+            }
+            (Mode::Create, Some(_)) => {
+                let error = ApiError::AlreadyExists { name: name() };
+                let mut outcome = self.refused(action, key, error, Cause::Exists, source);
+                outcome.request = Some(Request::Create);
+                return outcome;
+            }
+            (Mode::Replace, None) => {
+                let error = ApiError::NotFound { name: name() };
+                let mut outcome = self.refused(action, key, error, Cause::NotFound, source);
+                outcome.request = Some(Request::Update);
+                return outcome;
+            }
+            (Mode::Apply, None) => (Request::Create, kubectl::annotated(service)),
+            (Mode::Apply, Some(live)) => (
+                Request::Patch,
+                kubectl::merged(&kubectl::annotated(service), live),
+            ),
+            (Mode::Replace, Some(_)) => (Request::Update, Service::clone(service)),
+            (Mode::Create, None) => (Request::Create, self.named(service)),
+        };
+        let result = match live {
+            Some(live) if request != Request::Create => {
+                registry::update(&mut self.allocator, sent, live, self.config.version)
+            }
+            _ => registry::create(&mut self.allocator, sent, self.config.version),
+        };
+        let verdict = match request {
+            Request::Create => Verdict::Created,
+            Request::Update | Request::Patch => Verdict::Updated,
+        };
+        match result {
+            Ok((stored, committed)) => {
+                let key = stored.key();
+                let stored = self.stored(stored, &committed);
+                let mut outcome = self.outcome(action, key, verdict, source);
+                outcome.request = Some(request);
+                outcome.ports = stored.ports.clone();
+                outcome.health_check = stored.health_check;
+                outcome.allocations = committed.allocations;
+                outcome.released = committed.released;
+                match self.find(&stored.service.namespace, &stored.service.name) {
+                    Ok(i) => self.services[i] = Arc::new(stored),
+                    Err(i) => self.services.insert(i, Arc::new(stored)),
                 }
+                outcome
+            }
+            Err(refused) => {
+                let cause = match refused.cause {
+                    Cause::Taken { field, port, .. } => Cause::Taken {
+                        field,
+                        port,
+                        holder: self.holder_of(port),
+                    },
+                    cause => cause,
+                };
+                let mut outcome = self.refused(action, key, refused.error, cause, source);
+                outcome.request = Some(request);
+                outcome
             }
         }
+    }
+
+    /// `service`, named by the apiserver when it has only a `generateName`: the prefix (at most 58
+    /// characters) and five characters from upstream's alphabet, drawn from the cluster's seed and
+    /// how many Services it holds, so that a history replays alike.
+    fn named(&self, service: &Service) -> Service {
+        const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+        let mut named = service.clone();
+        if named.name.is_empty() && !named.generate_name.is_empty() {
+            let prefix: String = named.generate_name.chars().take(58).collect();
+            let mut rng = Rng::new(self.config.seed ^ self.services.len() as u64);
+            let suffix: String = (0..5)
+                .map(|_| char::from(ALPHABET[rng.below(ALPHABET.len() as u32) as usize]))
+                .collect();
+            named.name = prefix + &suffix;
+        }
+        named
     }
 
     fn delete(&mut self, key: &ServiceKey, source: Source) -> Outcome {
@@ -307,7 +364,7 @@ impl Cluster {
             service,
             kind: None,
             verdict,
-            updating: false,
+            request: None,
             ports: Vec::new(),
             health_check: None,
             error: None,

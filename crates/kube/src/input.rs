@@ -1,10 +1,12 @@
-//! Reading what a user gives: a stream of manifests (every object is an apply step), or a
-//! scenario file (a range, a seed, the band-split switch and a list of apply, delete and
-//! manifests steps); and writing a history's inputs back as a scenario file.
+//! Reading what a user gives: a stream of manifests (every object a step, sent as `kubectl apply`
+//! sends it unless told otherwise), or a scenario file (a range, a seed, the band-split switch and
+//! a list of apply, replace, create, delete and manifests steps); and writing a history's inputs
+//! back as a scenario file.
 
 use crate::cluster::{ClusterConfig, Source, Step};
 use crate::decode::{objects, objects_at, Found, Object};
 use crate::key::ServiceKey;
+use crate::kubectl::Mode;
 use crate::version::KubeVersion;
 use crate::yaml::{parse_stream, Document, InputError, NodeId, Stream, Value, MAX_DOCUMENT_BYTES};
 use portband_allocator::gofmt::Quoted;
@@ -74,15 +76,22 @@ impl Input {
     }
 }
 
-/// Reads a manifest stream or a scenario file.
+/// Reads a manifest stream (each object sent with `kubectl apply`) or a scenario file.
 pub fn read(text: &str) -> Result<Input, InputError> {
-    read_nested(text, 0)
+    read_sent(text, Mode::Apply)
+}
+
+/// Reads a manifest stream whose objects are sent as `mode` says, or a scenario file (whose steps
+/// say how each object is sent).
+pub fn read_sent(text: &str, mode: Mode) -> Result<Input, InputError> {
+    read_nested(text, 0, mode)
 }
 
 /// An input read a slice at a time, as the web app reads megabytes: between slices a page can
 /// show how far it is and stay responsive. The same input as [`read`] gives, and the same errors.
 pub struct Reading {
     stage: Stage,
+    mode: Mode,
 }
 
 enum Stage {
@@ -106,10 +115,11 @@ pub enum ReadProgress {
 }
 
 impl Reading {
-    /// A reading of `text`.
-    pub fn new(text: Rc<str>) -> Self {
+    /// A reading of `text`, whose manifests are sent as `mode` says (as [`read_sent`] reads).
+    pub fn new(text: Rc<str>, mode: Mode) -> Self {
         Reading {
             stage: Stage::Parsing(Box::new(Stream::new(text))),
+            mode,
         }
     }
 
@@ -143,7 +153,7 @@ impl Reading {
                 while budget > 0 {
                     let Some(doc) = documents.next() else { break };
                     budget = budget.saturating_sub(doc.nodes());
-                    if let Err(e) = add_manifests(&doc, steps) {
+                    if let Err(e) = add_manifests(&doc, self.mode, steps) {
                         return Some(Err(e));
                     }
                 }
@@ -171,14 +181,14 @@ impl Reading {
     }
 }
 
-fn read_nested(text: &str, depth: usize) -> Result<Input, InputError> {
+fn read_nested(text: &str, depth: usize, mode: Mode) -> Result<Input, InputError> {
     let documents = parse_stream(text)?;
     if let Some(input) = read_whole(&documents, depth)? {
         return Ok(input);
     }
     let mut steps = Vec::new();
     for doc in &documents {
-        add_manifests(doc, &mut steps)?;
+        add_manifests(doc, mode, &mut steps)?;
     }
     Ok(Input {
         steps,
@@ -218,22 +228,27 @@ fn read_whole(documents: &[Document], depth: usize) -> Result<Option<Input>, Inp
     }
 }
 
-/// Adds the apply steps of one manifest document's objects to `steps`.
-fn add_manifests(doc: &Document, steps: &mut Vec<Step>) -> Result<(), InputError> {
-    steps.extend(objects(doc)?.into_iter().map(apply_step));
+/// Adds the steps of one manifest document's objects, sent as `mode` says, to `steps`.
+fn add_manifests(doc: &Document, mode: Mode, steps: &mut Vec<Step>) -> Result<(), InputError> {
+    steps.extend(
+        objects(doc)?
+            .into_iter()
+            .map(|found| object_step(found, mode)),
+    );
     if steps.len() > MAX_STEPS {
         return Err(too_many_steps(doc.number, doc.pos));
     }
     Ok(())
 }
 
-fn apply_step(found: Found) -> Step {
-    Step::Apply {
+fn object_step(found: Found, mode: Mode) -> Step {
+    Step::Object {
         source: Source {
             document: found.document,
             pos: found.pos,
         },
         object: found.object,
+        mode,
     }
 }
 
@@ -356,12 +371,17 @@ fn scenario_steps(
             document: doc.number,
             pos: doc.node(item).pos,
         };
+        let sent = Mode::ALL
+            .into_iter()
+            .filter_map(|mode| doc.get(item, mode.as_str()).map(|node| (mode, node)))
+            .collect::<Vec<_>>();
+        let mode_key = doc.get(item, "mode");
         match (
-            doc.get(item, "apply"),
+            sent.as_slice(),
             doc.get(item, "delete"),
             doc.get(item, "manifests"),
         ) {
-            (Some(object), None, None) => {
+            (&[(mode, object)], None, None) if mode_key.is_none() => {
                 entries = None;
                 let found = objects_at(doc, object)?;
                 let count =
@@ -384,7 +404,7 @@ fn scenario_steps(
                 // Copy numbers stay within u32, whatever the platform's usize.
                 let first = count("first", 0, u32::MAX as usize - MAX_REPEAT)?;
                 match (copies, first) {
-                    (None, None) => steps.extend(found.into_iter().map(apply_step)),
+                    (None, None) => steps.extend(found.into_iter().map(|f| object_step(f, mode))),
                     (None, Some(_)) => {
                         return Err(fail(
                             doc.get(item, "first").unwrap_or(item),
@@ -402,18 +422,30 @@ fn scenario_steps(
                         }
                         let first = first.unwrap_or(1);
                         for i in first..first + copies {
-                            steps.extend(found.iter().cloned().map(|f| apply_step(numbered(f, i))));
+                            steps.extend(
+                                found
+                                    .iter()
+                                    .cloned()
+                                    .map(|f| object_step(numbered(f, i), mode)),
+                            );
                         }
                     }
                 }
             }
-            (None, None, Some(block)) => {
-                steps.extend(manifests(doc, block, depth)?);
+            ([], None, Some(block)) => {
+                let mode = match mode_key {
+                    None => Mode::Apply,
+                    Some(node) => doc
+                        .scalar_text(node)
+                        .and_then(|text| text.parse().ok())
+                        .ok_or_else(|| fail(node, "mode is apply, replace or create"))?,
+                };
+                steps.extend(manifests(doc, block, depth, mode)?);
                 if let (Some(entries), Some(text)) = (&mut entries, doc.scalar_text(block)) {
-                    entries.push(Entry::Manifests(text.to_owned()));
+                    entries.push(Entry::Manifests(text.to_owned(), mode));
                 }
             }
-            (None, Some(target), None) => {
+            ([], Some(target), None) if mode_key.is_none() => {
                 let Ok(key) = doc.scalar_text(target).unwrap_or("").parse::<ServiceKey>() else {
                     return Err(fail(
                         target,
@@ -428,8 +460,9 @@ fn scenario_steps(
             _ => {
                 return Err(fail(
                     item,
-                    "each step is one of `apply: <object>` (with an optional `repeat: N`), \
-                     `delete: namespace/name` or `manifests: <a YAML stream>`",
+                    "each step is one of `apply: <object>`, `replace: <object>` or `create: \
+                     <object>` (each with an optional `repeat: N`), `delete: namespace/name` or \
+                     `manifests: <a YAML stream>` (with an optional `mode: apply|replace|create`)",
                 ))
             }
         }
@@ -440,10 +473,15 @@ fn scenario_steps(
     Ok((steps, entries))
 }
 
-/// The steps of a `manifests` step: its text read as if pasted on its own (a scenario's steps
-/// without its settings). The text is padded so that its lines keep the file's line numbers, and
+/// The steps of a `manifests` step: its text read as if pasted on its own, its objects sent as
+/// `mode` says (a scenario's steps without its settings). The text is padded so that its lines keep the file's line numbers, and
 /// a reading error's column counts from the file's left edge.
-fn manifests(doc: &Document, block: NodeId, depth: usize) -> Result<Vec<Step>, InputError> {
+fn manifests(
+    doc: &Document,
+    block: NodeId,
+    depth: usize,
+    mode: Mode,
+) -> Result<Vec<Step>, InputError> {
     // A block scalar's position is its text's first line and column.
     let pos = doc.node(block).pos;
     let fail = |message: String| InputError {
@@ -463,7 +501,7 @@ fn manifests(doc: &Document, block: NodeId, depth: usize) -> Result<Vec<Step>, I
     }
     let before = pos.line.saturating_sub(1);
     let padded = format!("{}{inner}", "\n".repeat(before as usize));
-    read_nested(&padded, depth + 1)
+    read_nested(&padded, depth + 1, mode)
         .map(|input| input.steps)
         .map_err(|mut e| {
             e.document = doc.number;
@@ -486,8 +524,9 @@ fn numbered(mut found: Found, i: usize) -> Found {
 /// One input a history was given, in the form a scenario file records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Entry {
-    /// A YAML stream applied as a whole: manifests, or a scenario whose steps are taken.
-    Manifests(String),
+    /// A YAML stream applied as a whole: manifests sent as the mode says, or a scenario whose
+    /// steps are taken.
+    Manifests(String, Mode),
     /// `kubectl delete service` of `namespace/name`.
     Delete(ServiceKey),
 }
@@ -510,20 +549,24 @@ pub fn write_scenario(config: &ClusterConfig, entries: &[Entry]) -> String {
             }
             // Text a literal block cannot carry (a carriage return, control characters) goes in
             // double quotes, escaped as Go's %q escapes (YAML reads the same escapes).
-            Entry::Manifests(text)
+            Entry::Manifests(text, mode) => {
                 if text
                     .chars()
-                    .any(|c| c == '\u{feff}' || (c.is_control() && c != '\n' && c != '\t')) =>
-            {
-                let _ = writeln!(out, "- manifests: {}", Quoted(text));
-            }
-            // A literal block, indented 4 (2 past the step's mapping); `+` keeps every final
-            // line break and `-` says there is none, so the text comes back byte for byte.
-            Entry::Manifests(text) => {
-                let chomp = if text.ends_with('\n') { '+' } else { '-' };
-                let _ = writeln!(out, "- manifests: |2{chomp}");
-                for line in text.lines() {
-                    let _ = writeln!(out, "    {line}");
+                    .any(|c| c == '\u{feff}' || (c.is_control() && c != '\n' && c != '\t'))
+                {
+                    let _ = writeln!(out, "- manifests: {}", Quoted(text));
+                } else {
+                    // A literal block, indented 4 (2 past the step's mapping); `+` keeps every
+                    // final line break and `-` says there is none, so the text comes back byte
+                    // for byte.
+                    let chomp = if text.ends_with('\n') { '+' } else { '-' };
+                    let _ = writeln!(out, "- manifests: |2{chomp}");
+                    for line in text.lines() {
+                        let _ = writeln!(out, "    {line}");
+                    }
+                }
+                if *mode != Mode::Apply {
+                    let _ = writeln!(out, "  mode: {mode}");
                 }
             }
         }

@@ -29,6 +29,7 @@ mod cluster;
 mod decode;
 mod input;
 mod key;
+mod kubectl;
 mod outcome;
 mod registry;
 mod report;
@@ -42,12 +43,14 @@ pub use check::{check, Diagnostic, Location, Severity};
 pub use cluster::{Cluster, ClusterConfig, History, Source, Step, Stored, CHECKPOINT_INTERVAL};
 pub use decode::Object;
 pub use input::{
-    read, write_scenario, Entry, Input, ReadProgress, Reading, MAX_NESTING, MAX_REPEAT, MAX_SEED,
-    MAX_STEPS, SCENARIO_API_VERSION,
+    read, read_sent, write_scenario, Entry, Input, ReadProgress, Reading, MAX_NESTING, MAX_REPEAT,
+    MAX_SEED, MAX_STEPS, SCENARIO_API_VERSION,
 };
 pub use key::{KeyError, ServiceKey};
+pub use kubectl::{Mode, LAST_APPLIED};
 pub use outcome::{
-    held, Action, Cause, HealthCheck, Held, Holder, Outcome, PortOutcome, Provenance, Verdict,
+    held, Action, Cause, HealthCheck, Held, Holder, Outcome, PortOutcome, Provenance, Request,
+    Verdict,
 };
 pub use registry::Allocation;
 pub use report::{BandReport, BandsReport, PortReport, Report, StepReport, Summary, Usage};

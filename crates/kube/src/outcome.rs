@@ -2,6 +2,7 @@
 //! ended up with and why (its [`Provenance`]), and for a rejection its typed [`Cause`] next to the
 //! apiserver's exact message.
 
+use crate::kubectl::Mode;
 use crate::registry::Allocation;
 use crate::status::ApiError;
 use portband_allocator::gofmt::Quoted;
@@ -9,21 +10,59 @@ use portband_allocator::{BandKind, BandUsage, Metrics, Pick};
 
 use crate::cluster::Source;
 
-/// The verb of a step.
+/// The verb of a step: the kubectl command it stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
-    /// An apply.
+    /// `kubectl apply`.
     Apply,
-    /// A delete.
+    /// `kubectl replace`.
+    Replace,
+    /// `kubectl create`.
+    Create,
+    /// `kubectl delete`.
     Delete,
 }
 
 impl Action {
-    /// `apply` or `delete`.
+    /// `apply`, `replace`, `create` or `delete`.
     pub fn as_str(self) -> &'static str {
         match self {
             Action::Apply => "apply",
+            Action::Replace => "replace",
+            Action::Create => "create",
             Action::Delete => "delete",
+        }
+    }
+}
+
+impl From<Mode> for Action {
+    fn from(mode: Mode) -> Action {
+        match mode {
+            Mode::Apply => Action::Apply,
+            Mode::Replace => Action::Replace,
+            Mode::Create => Action::Create,
+        }
+    }
+}
+
+/// The request kubectl sent for an object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Request {
+    /// A POST (`kubectl create`, or `kubectl apply` of a new Service).
+    Create,
+    /// A PUT (`kubectl replace`).
+    Update,
+    /// A PATCH (`kubectl apply` of an existing Service).
+    Patch,
+}
+
+impl Request {
+    /// How kubectl names the request in an error: `creating`, `replacing`, `patching`.
+    pub fn doing(self) -> &'static str {
+        match self {
+            Request::Create => "creating",
+            Request::Update => "replacing",
+            Request::Patch => "patching",
         }
     }
 }
@@ -181,8 +220,12 @@ pub enum Cause {
     Invalid,
     /// The object could not be decoded as a v1 Service.
     Undecodable,
-    /// A delete of a Service that does not exist.
+    /// A delete or replace of a Service that does not exist.
     NotFound,
+    /// A create of a Service that exists.
+    Exists,
+    /// kubectl refused to send the object.
+    Client,
 }
 
 /// One nodePort a Service holds, with every use of it: entries of `spec.ports` that share it
@@ -248,8 +291,8 @@ pub struct Outcome {
     pub kind: Option<String>,
     /// How it ended.
     pub verdict: Verdict,
-    /// For an apply: whether the Service existed, so that the apply was an update.
-    pub updating: bool,
+    /// For an object step: the request kubectl sent, if it sent one.
+    pub request: Option<Request>,
     /// The Service's ports after the step (for a delete: the ports it had). Empty when rejected or skipped.
     pub ports: Vec<PortOutcome>,
     /// The health-check nodePort, if the Service has one.
@@ -319,23 +362,24 @@ impl Outcome {
 
     /// The error as `kubectl` prints it for an object read from `file` (kubectl says `STDIN` for
     /// standard input), e.g. `Error from server (Invalid): error when creating "web.yaml": Service
-    /// "web" is invalid: …`. Updates say `replacing`, as apply steps replace the object.
+    /// "web" is invalid: …`, or `error: …` for one kubectl refused to send.
     pub fn kubectl_error(&self, file: &str) -> Option<String> {
         let error = self.error.as_ref()?;
+        if let ApiError::Kubectl { message } = error {
+            return Some(format!("error: {message}"));
+        }
         let from_server = match error.reason() {
             "" => "Error from server".to_owned(),
             reason => format!("Error from server ({reason})"),
         };
-        Some(match self.action {
-            Action::Delete => format!("{from_server}: {error}"),
-            Action::Apply => {
-                let verb = if self.updating {
-                    "replacing"
-                } else {
-                    "creating"
-                };
-                format!("{from_server}: error when {verb} {}: {error}", Quoted(file))
-            }
-        })
+        let doing = match (self.action, self.request) {
+            (Action::Delete, _) => return Some(format!("{from_server}: {error}")),
+            (_, Some(request)) => request.doing(),
+            (_, None) => "creating",
+        };
+        Some(format!(
+            "{from_server}: error when {doing} {}: {error}",
+            Quoted(file)
+        ))
     }
 }

@@ -406,7 +406,9 @@ fn allocate_on_update(
     match (old.needs_health_check(), service.needs_health_check()) {
         (false, true) => allocate_health_check(ports, op, service)?,
         (true, false) => op.release_later(old.spec.health_check_node_port),
-        (true, true) if kept.health_check => op.health_check = Some(Provenance::Kept),
+        (true, true) if kept.health_check || service.spec.health_check_node_port_pos.is_none() => {
+            op.health_check = Some(Provenance::Kept)
+        }
         (true, true) => op.health_check = Some(Provenance::Explicit),
         (false, false) => {}
     }
@@ -438,7 +440,10 @@ fn update_node_ports(
                     .map_err(|e| invalid_node_port(service, i, node_port, e))?;
                 taken_here.push(node_port);
             }
-            op.ports[i] = if kept.ports[i] {
+            // Kept: re-filled here, or not written in the manifest (`kubectl apply` carried the
+            // live value over).
+            let unwritten = service.spec.ports[i].node_port_pos.is_none();
+            op.ports[i] = if kept.ports[i] || (unwritten && old_ports.contains(&node_port)) {
                 Provenance::Kept
             } else {
                 Provenance::Explicit

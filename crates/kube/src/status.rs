@@ -158,17 +158,29 @@ pub enum ApiError {
         /// The Service's name.
         name: String,
     },
+    /// 409 AlreadyExists: `services "<name>" already exists`.
+    AlreadyExists {
+        /// The Service's name.
+        name: String,
+    },
+    /// Not from the server: kubectl refused to send the object (`error: …`).
+    Kubectl {
+        /// kubectl's message.
+        message: String,
+    },
 }
 
 impl ApiError {
-    /// The HTTP status code.
-    pub fn code(&self) -> u16 {
-        match self {
+    /// The HTTP status code; `None` for a refusal of kubectl's, which never reached the server.
+    pub fn code(&self) -> Option<u16> {
+        Some(match self {
             ApiError::Invalid { .. } => 422,
             ApiError::Internal { .. } | ApiError::Unknown { .. } => 500,
             ApiError::BadRequest { .. } => 400,
             ApiError::NotFound { .. } => 404,
-        }
+            ApiError::AlreadyExists { .. } => 409,
+            ApiError::Kubectl { .. } => return None,
+        })
     }
 
     /// The Status reason, as kubectl prints it in `Error from server (<reason>)`; empty for Unknown.
@@ -179,6 +191,8 @@ impl ApiError {
             ApiError::Unknown { .. } => "",
             ApiError::BadRequest { .. } => "BadRequest",
             ApiError::NotFound { .. } => "NotFound",
+            ApiError::AlreadyExists { .. } => "AlreadyExists",
+            ApiError::Kubectl { .. } => "",
         }
     }
 
@@ -213,10 +227,13 @@ impl fmt::Display for ApiError {
                 }
             }
             ApiError::Internal { message } => write!(f, "Internal error occurred: {message}"),
-            ApiError::Unknown { message } | ApiError::BadRequest { message, .. } => {
-                f.write_str(message)
-            }
+            ApiError::Unknown { message }
+            | ApiError::BadRequest { message, .. }
+            | ApiError::Kubectl { message } => f.write_str(message),
             ApiError::NotFound { name } => write!(f, "services {} not found", Quoted(name)),
+            ApiError::AlreadyExists { name } => {
+                write!(f, "services {} already exists", Quoted(name))
+            }
         }
     }
 }

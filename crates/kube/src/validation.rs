@@ -195,7 +195,7 @@ fn label_errors(path: &str, labels: &[(String, String)], version: KubeVersion) -
 }
 
 /// A map's entries by key.
-fn sorted(map: &[(String, String)]) -> Vec<(&str, &str)> {
+pub(crate) fn sorted(map: &[(String, String)]) -> Vec<(&str, &str)> {
     let mut entries: Vec<(&str, &str)> =
         map.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     entries.sort_unstable();

@@ -3,8 +3,8 @@
 //! and the order of errors: allocation before validation, as `beginCreate` runs it.
 
 mod common;
-use common::{case, error, last, node_ports, run, run_at};
-use portband_kube::{Cause, Verdict};
+use common::{case, error, last, node_ports, run, run_at, run_sent};
+use portband_kube::{Cause, Mode, Verdict};
 
 #[test]
 fn c1_one_dynamic_port_in_the_dynamic_band() {
@@ -60,7 +60,7 @@ fn c5_c6_different_port_numbers_cannot_share_on_create() {
             error(outcome),
             "Service \"web\" is invalid: spec.ports[1].nodePort: Invalid value: 30080: provided port is already allocated"
         );
-        assert_eq!(outcome.error.as_ref().unwrap().code(), 422);
+        assert_eq!(outcome.error.as_ref().unwrap().reason(), "Invalid");
         assert_eq!(
             history.cluster().allocator().used(),
             0,
@@ -117,7 +117,7 @@ fn c11_health_check_port_equal_to_a_node_port() {
         error(outcome),
         "Internal error occurred: failed to allocate requested HealthCheck NodePort 30100: provided port is already allocated"
     );
-    assert_eq!(outcome.error.as_ref().unwrap().code(), 500);
+    assert_eq!(outcome.error.as_ref().unwrap().reason(), "InternalError");
     assert_eq!(history.cluster().allocator().used(), 0);
 }
 
@@ -294,10 +294,11 @@ fn external_names_dotted_labels_and_policies_are_checked_as_upstream_checks_them
 /// `IsValidLabelValue` (v0.27.0 to v0.35.0), keys in sorted order.
 #[test]
 fn labels_annotations_and_selectors_are_checked_as_upstream_checks_them() {
-    let refused = |version: &str, meta: &str, spec: &str| {
+    let sent = |mode, version: &str, meta: &str, spec: &str| {
         let text = format!("apiVersion: v1\nkind: Service\nmetadata: {{name: web, {meta}}}\nspec: {{type: NodePort, ports: [{{port: 80}}]{spec}}}\n");
-        error(last(&run_at(version, &[&text])))
+        error(last(&run_sent(version, mode, &[&text])))
     };
+    let refused = |version: &str, meta: &str, spec: &str| sent(Mode::Create, version, meta, spec);
     let name_part = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
     assert_eq!(
         refused("1.35", "labels: {-app: web, tier: -front}", ""),
@@ -331,6 +332,11 @@ fn labels_annotations_and_selectors_are_checked_as_upstream_checks_them() {
     );
     let fits = format!("annotations: {{note: {}}}", "x".repeat(262_140));
     assert_eq!(refused("1.35", &fits, ""), "");
+    // kubectl apply copies the manifest into its annotation, so the same note no longer fits.
+    assert_eq!(
+        sent(Mode::Apply, "1.35", &fits, ""),
+        "Service \"web\" is invalid: metadata.annotations: Too long: may not be more than 262144 bytes"
+    );
     // A label value that is not a string is the JSON decoding error a cluster gives.
     let text = "apiVersion: v1\nkind: Service\nmetadata: {name: web, labels: {tier: 1}}\nspec: {type: NodePort, ports: [{port: 80}]}\n";
     assert_eq!(

@@ -4,8 +4,8 @@
 mod common;
 use common::{error, last, node_ports, run};
 use portband_kube::{
-    read, write_scenario, ClusterConfig, Entry, History, Input, InputError, Object, ReadProgress,
-    Reading, Step, Verdict, MAX_NESTING,
+    read, read_sent, write_scenario, ClusterConfig, Entry, History, Input, InputError, Mode,
+    Object, ReadProgress, Reading, Step, Verdict, MAX_NESTING,
 };
 use std::rc::Rc;
 
@@ -53,13 +53,16 @@ fn documents_over_one_mebibyte_are_refused_but_scenarios_may_hold_sixteen() {
     let history = write_scenario(
         &ClusterConfig::default(),
         &[
-            Entry::Manifests(format!("{half}---\n{half}")),
-            Entry::Manifests(half.clone()),
+            Entry::Manifests(format!("{half}---\n{half}"), Mode::Apply),
+            Entry::Manifests(half.clone(), Mode::Apply),
         ],
     );
     assert!(history.len() > 1 << 20);
     assert_eq!(read(&history).unwrap().steps.len(), 3);
-    let inner_too_big = write_scenario(&ClusterConfig::default(), &[Entry::Manifests(big)]);
+    let inner_too_big = write_scenario(
+        &ClusterConfig::default(),
+        &[Entry::Manifests(big, Mode::Apply)],
+    );
     let e = read_error(&inner_too_big);
     assert!(
         e.starts_with("line 9, column 5 (document 1): the document is larger than 1 MiB"),
@@ -215,11 +218,11 @@ data: null
         .steps
         .iter()
         .map(|step| match step {
-            Step::Apply {
+            Step::Object {
                 object: Object::Service(s),
                 ..
             } => format!("Service {}", s.key()),
-            Step::Apply {
+            Step::Object {
                 object: Object::Other { kind, key },
                 ..
             } => format!("{kind} {key}"),
@@ -330,7 +333,7 @@ fn written_scenarios_replay_the_same_history() {
     ];
     let mut entries: Vec<Entry> = texts
         .iter()
-        .map(|t| Entry::Manifests(t.to_string()))
+        .map(|t| Entry::Manifests(t.to_string(), Mode::Apply))
         .collect();
     entries.insert(2, Entry::Delete("a".parse().unwrap()));
     let config = ClusterConfig {
@@ -340,7 +343,7 @@ fn written_scenarios_replay_the_same_history() {
     let mut expected = Vec::new();
     for entry in &entries {
         match entry {
-            Entry::Manifests(text) => expected.extend(read(text).unwrap().steps),
+            Entry::Manifests(text, mode) => expected.extend(read_sent(text, *mode).unwrap().steps),
             Entry::Delete(_) => expected.push(
                 read("apiVersion: portband/v1\nkind: Scenario\nsteps: [{delete: a}]")
                     .unwrap()
@@ -375,7 +378,7 @@ fn written_scenarios_replay_the_same_history() {
     assert_eq!(replay(config, input.steps), replay(config, expected));
     // Byte for byte: the block gives back each text.
     for text in texts {
-        let one = write_scenario(&config, &[Entry::Manifests(text.to_owned())]);
+        let one = write_scenario(&config, &[Entry::Manifests(text.to_owned(), Mode::Apply)]);
         let block = one.split_once("- manifests: ").unwrap().1;
         let (_, body) = block.split_once('\n').unwrap();
         let back: String = body
@@ -386,8 +389,10 @@ fn written_scenarios_replay_the_same_history() {
     }
     assert!(write_scenario(&config, &[]).ends_with("steps: []\n"));
     // What a block cannot carry is quoted, and still comes back.
-    let odd =
-        Entry::Manifests("# a\r{apiVersion: v1, kind: ConfigMap, metadata: {name: c}}".to_owned());
+    let odd = Entry::Manifests(
+        "# a\r{apiVersion: v1, kind: ConfigMap, metadata: {name: c}}".to_owned(),
+        Mode::Apply,
+    );
     let quoted = write_scenario(&config, std::slice::from_ref(&odd));
     assert!(
         quoted.contains("- manifests: \"# a\\r{apiVersion"),
@@ -411,7 +416,7 @@ fn manifests_errors_point_into_the_file() {
     let input = read("apiVersion: portband/v1\nkind: Scenario\nsteps:\n- manifests: |\n    apiVersion: v1\n    kind: Service\n    metadata: {name: a}\n    spec: {type: NodePort, ports: [{port: 80, nodeport: 1}]}\n").unwrap();
     assert_eq!(input.steps[0].source().pos.line, 5);
     assert!(
-        matches!(&input.steps[0], Step::Apply { object: Object::Undecodable { pos, .. }, .. } if pos.line == 8)
+        matches!(&input.steps[0], Step::Object { object: Object::Undecodable { pos, .. }, .. } if pos.line == 8)
     );
     let e = read_error("apiVersion: portband/v1\nkind: Scenario\nsteps:\n- manifests: [a]\n");
     assert!(e.contains("manifests must be a YAML stream"), "{e}");
@@ -423,10 +428,16 @@ fn manifests_errors_point_into_the_file() {
     // Scenarios inside scenarios, deeper than allowed.
     let mut text = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: NodePort, ports: [{port: 80}]}\n".to_owned();
     for _ in 0..MAX_NESTING - 1 {
-        text = write_scenario(&ClusterConfig::default(), &[Entry::Manifests(text)]);
+        text = write_scenario(
+            &ClusterConfig::default(),
+            &[Entry::Manifests(text, Mode::Apply)],
+        );
     }
     assert_eq!(read(&text).unwrap().steps.len(), 1);
-    let deeper = write_scenario(&ClusterConfig::default(), &[Entry::Manifests(text)]);
+    let deeper = write_scenario(
+        &ClusterConfig::default(),
+        &[Entry::Manifests(text, Mode::Apply)],
+    );
     assert!(read_error(&deeper).contains("at most 8 deep"));
 }
 
@@ -444,13 +455,17 @@ fn an_input_expands_to_a_bounded_number_of_steps() {
     // Nested inputs count towards their scenario's steps.
     let inner = write_scenario(
         &ClusterConfig::default(),
-        &[Entry::Manifests(format!(
-            "apiVersion: portband/v1\nkind: Scenario\nsteps:\n{step}"
-        ))],
+        &[Entry::Manifests(
+            format!("apiVersion: portband/v1\nkind: Scenario\nsteps:\n{step}"),
+            Mode::Apply,
+        )],
     );
     let outer = write_scenario(
         &ClusterConfig::default(),
-        &[Entry::Manifests(inner.clone()), Entry::Manifests(inner)],
+        &[
+            Entry::Manifests(inner.clone(), Mode::Apply),
+            Entry::Manifests(inner, Mode::Apply),
+        ],
     );
     assert!(read_error(&outer).contains("more than 100000 steps"));
     assert_eq!(
@@ -549,7 +564,7 @@ fn cluster_scoped_kinds_are_named_without_a_namespace() {
 /// Reads `text` in slices of `events` events, as the web app reads megabytes.
 fn read_in_slices(text: &str, events: usize) -> Result<Input, InputError> {
     let shared: Rc<str> = Rc::from(text);
-    let mut reading = Reading::new(shared);
+    let mut reading = Reading::new(shared, Mode::Apply);
     let mut last = ReadProgress::Parsing(0, text.len());
     loop {
         if let Some(input) = reading.advance(events) {
@@ -600,7 +615,7 @@ fn reading_in_slices_gives_what_reading_at_once_gives() {
     let decoding = read(inputs.last().unwrap()).map(|input| input.steps.len());
     assert_eq!(decoding.map_err(|e| e.document), Err(40));
     assert_eq!(
-        Reading::new(Rc::from("a: 1\n")).progress(),
+        Reading::new(Rc::from("a: 1\n"), Mode::Apply).progress(),
         ReadProgress::Parsing(0, 5)
     );
 }

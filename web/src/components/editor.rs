@@ -4,10 +4,11 @@
 
 use crate::state::{Phase, Progress, TextWindow};
 use crate::view;
+use portband_kube::Mode;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::{ClipboardEvent, HtmlElement, HtmlTextAreaElement};
+use web_sys::{ClipboardEvent, HtmlElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 /// The height of a line in CSS pixels, for the text area, the line numbers and the sheet.
@@ -36,8 +37,12 @@ pub struct EditorProps {
     pub onedit_all: Callback<String>,
     /// The lines `top..top + rows` are in view.
     pub onscroll: Callback<(u32, u32)>,
+    /// How Apply sends the text's manifests.
+    pub mode: Mode,
     /// Apply the text.
     pub onapply: Callback<()>,
+    /// Send the manifests as this kubectl command.
+    pub onmode: Callback<Mode>,
     /// Stop the Apply in progress.
     pub oncancel: Callback<()>,
     /// Put back the text a preset replaced.
@@ -218,6 +223,15 @@ pub fn Editor(props: &EditorProps) -> Html {
         columns(shown) + 2,
         4 * PAD_PX
     );
+    let onmode = {
+        let onmode = props.onmode.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(mode) = select.value().parse() {
+                onmode.emit(mode);
+            }
+        })
+    };
     html! {
         <div class="editor">
             <div class="editor-head">
@@ -239,6 +253,12 @@ pub fn Editor(props: &EditorProps) -> Html {
                     if props.can_restore {
                         <button class="link" onclick={onrestore}>{ "Put back my text" }</button>
                     }
+                    <select data-testid="mode" aria-label="How Apply sends the manifests" onchange={onmode}
+                        title="The kubectl command Apply stands for. A scenario's own steps say theirs.">
+                        { for Mode::ALL.into_iter().map(|mode| html! {
+                            <option value={mode.as_str()} selected={mode == props.mode}>{ format!("kubectl {mode}") }</option>
+                        }) }
+                    </select>
                     <button class="primary" data-testid="apply" onclick={onapply}>{ "Apply" }</button>
                 }
             </div>

@@ -119,7 +119,10 @@ impl Row<'_> {
                     }
                     _ => String::new(),
                 };
-                let code = format!("{} {}", error.code(), error.reason());
+                let code = match error.code() {
+                    Some(code) => format!("{code} {}", error.reason()),
+                    None => "kubectl".to_owned(),
+                };
                 html! {
                     <p class="apierror" title={format!("{code}: {text}{holder}")}>
                         <span class="code">{ code }</span><code>{ text }</code>

@@ -36,6 +36,8 @@ pub struct Handlers {
     pub scroll_editor: Callback<(u32, u32)>,
     /// Apply the editor's text.
     pub apply: Callback<()>,
+    /// Send the editor's manifests as this kubectl command.
+    pub mode: Callback<portband_kube::Mode>,
     /// Stop the Apply in progress.
     pub cancel: Callback<()>,
     /// Put back the text a preset replaced.
@@ -73,6 +75,7 @@ pub fn use_handlers(dispatch: &Dispatch) -> Rc<Handlers> {
         edit_all: dispatching(&dispatch, Action::EditAll),
         scroll_editor: dispatching(&dispatch, |(top, rows)| Action::ScrollEditor(top, rows)),
         apply: dispatching(&dispatch, |()| Action::Apply),
+        mode: dispatching(&dispatch, Action::SetMode),
         cancel: dispatching(&dispatch, |()| Action::CancelApply),
         restore: dispatching(&dispatch, |()| Action::RestoreEditor),
         range: dispatching(&dispatch, Action::SetRange),

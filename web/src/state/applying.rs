@@ -3,7 +3,7 @@
 //! texts are ever seen applying.
 
 use super::Timeline;
-use portband_kube::{Input, InputError, ReadProgress, Reading, Step};
+use portband_kube::{Input, InputError, Mode, ReadProgress, Reading, Step};
 use std::fmt;
 use std::rc::Rc;
 
@@ -20,6 +20,8 @@ const CHUNK: usize = 4_096;
 pub struct Applying {
     /// The text, as it was when Apply was pressed.
     text: Rc<str>,
+    /// How its manifests are sent.
+    mode: Mode,
     stage: Stage,
     /// Slices run so far.
     slices: usize,
@@ -77,12 +79,13 @@ pub enum Phase {
 }
 
 impl Applying {
-    /// An Apply of `text`, nothing done yet.
-    pub fn new(text: &str) -> Self {
+    /// An Apply of `text`, its manifests sent as `mode` says, nothing done yet.
+    pub fn new(text: &str, mode: Mode) -> Self {
         let text: Rc<str> = Rc::from(text);
         Applying {
-            stage: Stage::Reading(Reading::new(text.clone())),
+            stage: Stage::Reading(Reading::new(text.clone(), mode)),
             text,
+            mode,
             slices: 0,
             notice: None,
         }
@@ -96,7 +99,7 @@ impl Applying {
     /// Runs the steps the text asked for on `timeline`, recording the text as one entry.
     pub fn run(&mut self, mut timeline: Timeline, input: Input) {
         let before = timeline.history.outcomes().len();
-        timeline.record(self.text.to_string(), Vec::new());
+        timeline.record(self.text.to_string(), self.mode, Vec::new());
         self.stage = Stage::Running {
             timeline,
             total: input.steps.len(),

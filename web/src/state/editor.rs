@@ -1,7 +1,7 @@
 //! The editor's text, the window of it the text area holds, the text a preset replaced, and
 //! what the last Apply found in it.
 
-use portband_kube::{InputError, Outcome};
+use portband_kube::{InputError, Mode, Outcome};
 use std::rc::Rc;
 
 /// A problem with the editor's text, at a line.
@@ -51,6 +51,8 @@ pub struct Editor {
     /// Lines the last Apply's rejections point at, with their messages, while the text is
     /// unchanged.
     pub marks: Vec<(u32, String)>,
+    /// How Apply sends the text's manifests: `kubectl apply`, `replace` or `create`.
+    pub mode: Mode,
 }
 
 impl Editor {
@@ -62,6 +64,7 @@ impl Editor {
             replaced: None,
             problem: None,
             marks: Vec::new(),
+            mode: Mode::default(),
         };
         editor.set_text(None);
         editor

@@ -21,7 +21,7 @@ use crate::saved::Saved;
 use applying::Advanced;
 use portband_allocator::gofmt::Quoted;
 use portband_kube::{
-    read, write_scenario, ClusterConfig, Entry, InputError, KubeVersion, ServiceKey, Verdict,
+    read, write_scenario, ClusterConfig, Entry, InputError, KubeVersion, Mode, ServiceKey, Verdict,
 };
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -122,6 +122,8 @@ pub enum Action {
     ScrollEditor(u32, u32),
     /// Apply the editor's text as new steps.
     Apply,
+    /// Send the editor's manifests as this kubectl command from now on.
+    SetMode(Mode),
     /// Do the next slice of the Apply in progress.
     ContinueApply,
     /// Stop the Apply in progress; nothing of it is added.
@@ -268,7 +270,7 @@ impl AppState {
 
     /// Starts applying the editor's text and does up to `budget` of its work (see [`SLICE`]).
     fn apply_editor(&mut self, budget: usize) {
-        let job = Applying::new(&self.editor.text);
+        let job = Applying::new(&self.editor.text, self.editor.mode);
         self.applying = Some(Shared::new(RefCell::new(job)));
         self.continue_apply(budget);
     }
@@ -375,11 +377,16 @@ impl AppState {
         let config = input.config_over(ClusterConfig::default());
         let entries = input
             .entries
-            .unwrap_or_else(|| vec![Entry::Manifests(text.to_owned())]);
+            .unwrap_or_else(|| vec![Entry::Manifests(text.to_owned(), Mode::Apply)]);
         self.timeline = Timeline::replayed(config, input.steps, Shared::new(entries), at);
         self.settings = Settings::of(config);
         self.link.problem = None;
         self.selected = None;
+        // Apply goes on as the history's last text was sent.
+        self.editor.mode = self
+            .timeline
+            .last_text()
+            .map_or(Mode::Apply, |(_, mode)| mode);
         Ok(())
     }
 
@@ -430,6 +437,7 @@ impl Reducible for AppState {
             // A second Apply while one runs is a key pressed twice.
             Action::Apply if next.applying.is_some() => return self,
             Action::Apply => next.apply_editor(SLICE),
+            Action::SetMode(mode) => next.editor.mode = mode,
             Action::ContinueApply | Action::CancelApply | Action::ScrollEditor(..) => {}
             Action::SetRange(text) => {
                 if let Some(config) = next.settings.set_range(text, next.timeline.config()) {
@@ -498,12 +506,9 @@ impl Reducible for AppState {
                 match next.load_history(&text, at) {
                     // The link's last applied text in the editor (the user's own is kept above).
                     Ok(()) => {
-                        let last = next.timeline.entries.iter().rev().find_map(|e| match e {
-                            Entry::Manifests(text) => Some(text.clone()),
-                            Entry::Delete(_) => None,
-                        });
-                        if let Some(text) = last {
-                            next.editor = Editor::new(text);
+                        if let Some((text, mode)) = next.timeline.last_text() {
+                            next.editor = Editor::new(text.to_owned());
+                            next.editor.mode = mode;
                         }
                     }
                     Err(e) => {

@@ -4,7 +4,7 @@ use super::editor::WHOLE_BYTES;
 use super::{Action, AppState, Editor, Phase};
 use crate::link::Fragment;
 use crate::saved::Saved;
-use portband_kube::KubeVersion;
+use portband_kube::{KubeVersion, Mode, Verdict};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -555,4 +555,49 @@ fn a_window_asked_for_past_the_end_holds_the_last_lines() {
     assert_eq!(window.first + window.lines, window.total);
     editor.window = window;
     assert!(editor.shown().ends_with("line 29999\n"));
+}
+
+#[test]
+fn apply_sends_the_text_as_the_mode_picked_and_saved_work_keeps_it() {
+    let text = service("web", "[{name: http, port: 80}]");
+    let renamed = service("web", "[{name: web, port: 80}]");
+    let state = run(
+        AppState::default(),
+        [
+            Action::SetMode(Mode::Replace),
+            Action::Edit(text.clone()),
+            Action::Apply,
+        ],
+    );
+    let outcome = &state.timeline.history.outcomes()[0];
+    assert_eq!(
+        outcome.verdict,
+        Verdict::Rejected,
+        "replace needs an existing Service"
+    );
+    assert_eq!(outcome.action, portband_kube::Action::Replace);
+    // Created, then the renamed port replaced: a new nodePort (apply would have kept it).
+    let state = run(
+        (*state).clone(),
+        [
+            Action::SetMode(Mode::Create),
+            Action::Apply,
+            Action::SetMode(Mode::Replace),
+            Action::Edit(renamed),
+            Action::Apply,
+        ],
+    );
+    let ports: Vec<i32> = state.timeline.history.outcomes()[1..]
+        .iter()
+        .map(|o| o.ports[0].node_port)
+        .collect();
+    assert_ne!(ports[0], ports[1]);
+    let again = AppState::opened(&Fragment::default(), state.saved(), Saved::default());
+    assert_same(&state, &again);
+    assert_eq!(
+        again.editor.mode,
+        Mode::Replace,
+        "the last text's mode is Apply's"
+    );
+    assert!(state.saved().history.unwrap().contains("  mode: replace\n"));
 }

@@ -5,7 +5,7 @@
 use super::Shared;
 use crate::cells::Cells;
 use portband_kube::{
-    read, Cluster, ClusterConfig, Entry, History, ServiceKey, Source, Step, MAX_REPEAT,
+    read, Cluster, ClusterConfig, Entry, History, Mode, ServiceKey, Source, Step, MAX_REPEAT,
 };
 use std::ops::Range;
 use std::rc::Rc;
@@ -138,9 +138,10 @@ impl Timeline {
         true
     }
 
-    /// Runs `steps` read from `text` and records the text as one entry.
-    pub fn record(&mut self, text: String, steps: Vec<Step>) {
-        Rc::make_mut(&mut self.entries.0).push(Entry::Manifests(text));
+    /// Runs `steps` read from `text` (its manifests sent as `mode` says) and records the text as
+    /// one entry.
+    pub fn record(&mut self, text: String, mode: Mode, steps: Vec<Step>) {
+        Rc::make_mut(&mut self.entries.0).push(Entry::Manifests(text, mode));
         self.run(steps);
     }
 
@@ -178,8 +179,16 @@ impl Timeline {
             count.clamp(1, MAX_REPEAT)
         );
         if let Ok(input) = read(&text) {
-            self.record(text, input.steps);
+            self.record(text, Mode::Apply, input.steps);
         }
+    }
+
+    /// The last text applied, and how its manifests were sent.
+    pub fn last_text(&self) -> Option<(&str, Mode)> {
+        self.entries.iter().rev().find_map(|entry| match entry {
+            Entry::Manifests(text, mode) => Some((text.as_str(), *mode)),
+            Entry::Delete(_) => None,
+        })
     }
 
     /// Forgets every step; the settings stay.
@@ -217,12 +226,12 @@ impl Timeline {
 #[cfg(test)]
 mod tests {
     use super::Timeline;
-    use portband_kube::{read, ClusterConfig};
+    use portband_kube::{read, ClusterConfig, Mode};
 
     fn thirty_and_a_delete() -> Timeline {
         let mut timeline = Timeline::new(ClusterConfig::default());
         let text = "apiVersion: portband/v1\nkind: Scenario\nsteps:\n- apply: {apiVersion: v1, kind: Service, metadata: {name: s}, spec: {type: NodePort, ports: [{port: 80}]}}\n  repeat: 30\n- delete: s-3\n";
-        timeline.record(text.to_owned(), read(text).unwrap().steps);
+        timeline.record(text.to_owned(), Mode::Apply, read(text).unwrap().steps);
         timeline
     }
 

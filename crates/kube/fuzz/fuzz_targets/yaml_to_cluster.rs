@@ -1,19 +1,28 @@
 //! Any bytes → YAML → steps → a cluster (in both allocator modes) → the report and the review.
-//! Nothing may panic, and the allocator's counts must stay consistent.
+//! The last byte also picks the Kubernetes release and how plain manifests are sent (apply,
+//! replace, create), so that the seeds stay the manifests they are. Nothing may panic, and the allocator's counts must stay
+//! consistent.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use portband_allocator::PortRange;
-use portband_kube::{check, read, write_scenario, ClusterConfig, History, Report};
+use portband_kube::{
+    check, read, read_sent, write_scenario, ClusterConfig, History, KubeVersion, Mode, Report,
+};
 
 fuzz_target!(|data: &[u8]| {
+    let pick = data.last().copied().unwrap_or_default();
+    let versions: Vec<KubeVersion> = KubeVersion::supported().collect();
+    let version = versions[usize::from(pick) % versions.len()];
+    let mode = Mode::ALL[usize::from(pick / 16) % Mode::ALL.len()];
     let text = String::from_utf8_lossy(data);
-    let Ok(input) = read(&text) else {
+    let Ok(input) = read_sent(&text, mode) else {
         return;
     };
     // A small range by default, so that inputs fill it.
     let small = ClusterConfig {
         range: PortRange::parse("30000-30040").unwrap(),
+        version,
         ..ClusterConfig::default()
     };
     for static_subrange in [true, false] {

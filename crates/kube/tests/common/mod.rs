@@ -2,7 +2,9 @@
 #![allow(dead_code)]
 
 use portband_allocator::PortRange;
-use portband_kube::{read, ClusterConfig, History, KubeVersion, Outcome};
+use portband_kube::{
+    read, read_sent, ClusterConfig, History, KubeVersion, Mode, Object, Outcome, Step,
+};
 
 /// Runs every step of every input, in order, on a cluster with `range` and seed 1.
 pub fn run(range: &str, inputs: &[&str]) -> History {
@@ -11,24 +13,29 @@ pub fn run(range: &str, inputs: &[&str]) -> History {
         seed: 1,
         ..ClusterConfig::default()
     };
-    run_with(config, inputs)
+    run_with(config, Mode::Apply, inputs)
 }
 
 /// Runs every step of every input, in order, on a cluster of Kubernetes `version` (`1.Y`), with
 /// the default range and seed 1.
 pub fn run_at(version: &str, inputs: &[&str]) -> History {
+    run_sent(version, Mode::Apply, inputs)
+}
+
+/// As [`run_at`], with the objects of manifests sent as `mode` says.
+pub fn run_sent(version: &str, mode: Mode, inputs: &[&str]) -> History {
     let config = ClusterConfig {
         version: KubeVersion::parse(version).unwrap(),
         seed: 1,
         ..ClusterConfig::default()
     };
-    run_with(config, inputs)
+    run_with(config, mode, inputs)
 }
 
-fn run_with(config: ClusterConfig, inputs: &[&str]) -> History {
+fn run_with(config: ClusterConfig, mode: Mode, inputs: &[&str]) -> History {
     let mut history = History::new(config);
     for text in inputs {
-        let input = read(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let input = read_sent(text, mode).unwrap_or_else(|e| panic!("{e}\n{text}"));
         for step in input.steps {
             history.push(step);
         }
@@ -36,13 +43,44 @@ fn run_with(config: ClusterConfig, inputs: &[&str]) -> History {
     history
 }
 
-/// Runs a case file from `tests/cases` (its own range if it is a scenario that sets one).
+/// Runs a case file from `tests/cases` (its own range if it is a scenario that sets one) as
+/// upstream's storage tests send their objects: a Service's first document is created, the next
+/// ones replace it (a PUT, as `kubectl replace` sends).
 pub fn case(name: &str) -> History {
     let path = format!("{}/tests/cases/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let input = read(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let range = input.range.map(|r| r.to_string()).unwrap_or_default();
-    run(&range, &[&text])
+    let config = ClusterConfig {
+        range: input.range.unwrap_or_default(),
+        seed: 1,
+        ..ClusterConfig::default()
+    };
+    let mut history = History::new(config);
+    let mut seen = Vec::new();
+    for step in input.steps {
+        let step = match step {
+            Step::Object {
+                object: Object::Service(service),
+                source,
+                ..
+            } => {
+                let mode = if seen.contains(&service.key()) {
+                    Mode::Replace
+                } else {
+                    seen.push(service.key());
+                    Mode::Create
+                };
+                Step::Object {
+                    object: Object::Service(service),
+                    mode,
+                    source,
+                }
+            }
+            step => step,
+        };
+        history.push(step);
+    }
+    history
 }
 
 /// The last outcome of a run.
