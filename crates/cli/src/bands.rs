@@ -2,16 +2,7 @@
 
 use crate::{Format, SplitArgs};
 use portband_allocator::{Band, Bands, PortRange};
-use portband_kube::BandsReport;
-use serde::Serialize;
-
-#[derive(Serialize)]
-struct BandsOutput {
-    range: String,
-    size: u32,
-    #[serde(flatten)]
-    bands: BandsReport,
-}
+use portband_kube::RangeReport;
 
 /// Prints the bands of `range`; returns the exit status.
 pub fn run(range: PortRange, split: &SplitArgs, format: Format) -> u8 {
@@ -23,14 +14,10 @@ pub fn run(range: PortRange, split: &SplitArgs, format: Format) -> u8 {
     };
     match format {
         Format::Json => {
-            let output = BandsOutput {
-                range: range.to_string(),
-                size: range.size(),
-                bands: BandsReport::new(&bands),
-            };
+            let report = RangeReport::new(range, &bands);
             println!(
                 "{}",
-                serde_json::to_string_pretty(&output).expect("bands serialize")
+                serde_json::to_string_pretty(&report).expect("bands serialize")
             );
         }
         Format::Table => {

@@ -3,32 +3,7 @@
 use crate::files::load;
 use crate::CheckFormat;
 use portband_allocator::PortRange;
-use portband_kube::{check, Diagnostic, KubeVersion, Location, Mode, Severity};
-use serde::Serialize;
-
-#[derive(Serialize)]
-struct Place<'a> {
-    file: &'a str,
-    line: u32,
-    column: u32,
-}
-
-#[derive(Serialize)]
-struct Finding<'a> {
-    #[serde(flatten)]
-    place: Place<'a>,
-    severity: &'static str,
-    service: &'a str,
-    message: &'a str,
-    related: Option<Place<'a>>,
-}
-
-#[derive(Serialize)]
-struct CheckOutput<'a> {
-    diagnostics: Vec<Finding<'a>>,
-    errors: usize,
-    warnings: usize,
-}
+use portband_kube::{check, CheckReport, KubeVersion, Location, Mode};
 
 /// Reviews the files; returns the exit status.
 pub fn run(
@@ -47,55 +22,32 @@ pub fn run(
         .or_else(|| inputs.iter().find_map(|input| input.version))
         .unwrap_or_default();
     let diagnostics = check(&inputs, range, version);
-    let place = |location: Location| Place {
-        file: &loaded[location.input].name,
-        line: location.pos.line,
-        column: location.pos.column,
-    };
-    let count = |severity| {
-        diagnostics
-            .iter()
-            .filter(|d| d.severity == severity)
-            .count()
-    };
-    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    let names: Vec<&str> = loaded.iter().map(|l| l.name.as_str()).collect();
+    let report = CheckReport::new(&diagnostics, &names);
+    let (errors, warnings) = (report.errors, report.warnings);
     match format {
         CheckFormat::Json => {
-            let output = CheckOutput {
-                diagnostics: diagnostics
-                    .iter()
-                    .map(|d: &Diagnostic| Finding {
-                        place: place(d.location),
-                        severity: d.severity.as_str(),
-                        service: &d.service,
-                        message: &d.message,
-                        related: d.related.map(place),
-                    })
-                    .collect(),
-                errors,
-                warnings,
-            };
             println!(
                 "{}",
-                serde_json::to_string_pretty(&output).expect("diagnostics serialize")
+                serde_json::to_string_pretty(&report).expect("diagnostics serialize")
             );
         }
         CheckFormat::Text => {
+            let place = |location: Location| (names[location.input], location.pos);
             for d in &diagnostics {
-                let p = place(d.location);
+                let (file, pos) = place(d.location);
                 println!(
-                    "{}:{}:{}: {}: {}: {}",
-                    p.file,
-                    p.line,
-                    p.column,
+                    "{file}:{}:{}: {}: {}: {}",
+                    pos.line,
+                    pos.column,
                     d.severity.as_str(),
                     d.service,
                     d.message
                 );
-                if let Some(related) = d.related.map(place) {
+                if let Some((file, pos)) = d.related.map(place) {
                     println!(
-                        "{}:{}:{}: note: first requested here",
-                        related.file, related.line, related.column
+                        "{file}:{}:{}: note: first requested here",
+                        pos.line, pos.column
                     );
                 }
             }

@@ -53,7 +53,10 @@ pub use outcome::{
     Verdict,
 };
 pub use registry::Allocation;
-pub use report::{BandReport, BandsReport, PortReport, Report, StepReport, Summary, Usage};
+pub use report::{
+    BandReport, BandsReport, CheckReport, FindingReport, PlaceReport, PortReport, RangeReport,
+    Report, StepReport, Summary, Usage,
+};
 pub use service::{types, Service, ServicePort, ServiceSpec, TargetPort};
 pub use status::{ApiError, BadValue, ErrorType, FieldError};
 pub use version::{Gate, KubeVersion};

@@ -1,9 +1,11 @@
-//! The JSON report of a run: a stable contract shared by the CLI (`--format json`) and the JS API.
+//! The JSON reports: a run, a range's bands and a review, a stable contract shared by the CLI
+//! (`--format json`) and the JS module.
 
+use crate::check::{Diagnostic, Location, Severity};
 use crate::cluster::History;
 use crate::outcome::{Outcome, Provenance};
 use crate::version::KubeVersion;
-use portband_allocator::{Band, BandKind, Bands};
+use portband_allocator::{Band, BandKind, Bands, PortRange};
 use serde::Serialize;
 
 /// A whole run: the range, its bands, every step and the final usage.
@@ -47,7 +49,7 @@ pub struct BandReport {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StepReport {
-    /// `apply` or `delete`.
+    /// The kubectl command: `apply`, `replace`, `create` or `delete`.
     pub action: &'static str,
     /// `namespace/name`.
     pub service: String,
@@ -227,6 +229,98 @@ impl StepReport {
             health_check_node_port: outcome.health_check.map(|h| h.node_port),
             health_check_provenance: outcome.health_check.map(|h| h.provenance.into()),
             error: outcome.error.as_ref().map(ToString::to_string),
+        }
+    }
+}
+
+/// A range and its bands (`portband bands --format json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RangeReport {
+    /// The range, e.g. `30000-32767`.
+    pub range: String,
+    /// How many ports it has.
+    pub size: u32,
+    /// Its bands.
+    #[serde(flatten)]
+    pub bands: BandsReport,
+}
+
+impl RangeReport {
+    /// The report of `range` split into `bands`.
+    pub fn new(range: PortRange, bands: &Bands) -> Self {
+        RangeReport {
+            range: range.to_string(),
+            size: range.size(),
+            bands: BandsReport::new(bands),
+        }
+    }
+}
+
+/// A review (`portband check --format json`): every finding with where it is, and the counts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CheckReport {
+    /// The findings, in input order.
+    pub diagnostics: Vec<FindingReport>,
+    /// How many are errors.
+    pub errors: usize,
+    /// How many are warnings.
+    pub warnings: usize,
+}
+
+/// One finding of a review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FindingReport {
+    /// Where it is.
+    #[serde(flatten)]
+    pub place: PlaceReport,
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// `namespace/name`.
+    pub service: String,
+    /// What is wrong.
+    pub message: String,
+    /// Where the other half of a conflict is, or null.
+    pub related: Option<PlaceReport>,
+}
+
+/// A place in an input: its file's name, line and column.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PlaceReport {
+    /// The file's name, as given.
+    pub file: String,
+    /// The line, from 1.
+    pub line: u32,
+    /// The column, from 1.
+    pub column: u32,
+}
+
+impl CheckReport {
+    /// The report of `diagnostics` over inputs named `files` (by input index).
+    pub fn new(diagnostics: &[Diagnostic], files: &[&str]) -> Self {
+        let place = |location: Location| PlaceReport {
+            file: files[location.input].to_owned(),
+            line: location.pos.line,
+            column: location.pos.column,
+        };
+        let count = |severity| {
+            diagnostics
+                .iter()
+                .filter(|d| d.severity == severity)
+                .count()
+        };
+        CheckReport {
+            diagnostics: diagnostics
+                .iter()
+                .map(|d| FindingReport {
+                    place: place(d.location),
+                    severity: d.severity.as_str(),
+                    service: d.service.clone(),
+                    message: d.message.clone(),
+                    related: d.related.map(place),
+                })
+                .collect(),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
         }
     }
 }
