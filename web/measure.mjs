@@ -9,7 +9,7 @@ const browser = await launch();
 const results = [];
 
 // Bundle: the app's wasm and JS (the glue and its snippets), gzipped.
-const gz = gzippedCode(DIST);
+const gz = gzippedCode(DIST, ["js/"]);
 results.push(["wasm + JS, gzipped", "< 182 KB", `${(gz / 1000).toFixed(1)} kB (${(gz / 1024).toFixed(1)} KiB)`]);
 
 // First paint: from navigation start until the app's first frame is painted (the page itself shows

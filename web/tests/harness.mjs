@@ -94,11 +94,12 @@ export function fillStorage(page) {
 /** The built app, next to this folder. */
 export const DIST = new URL("../../dist/", import.meta.url).pathname;
 
-/** The bytes a browser downloads for the app's code: its wasm and JavaScript (the glue and its
- * snippets) under `root`, each gzipped at level 9. */
-export function gzippedCode(root) {
+/** The bytes a browser downloads for the code under `root`: its wasm and JavaScript (the glue and
+ * its snippets), each gzipped at level 9, but for the folders in `skip` (`js/`, the JS module for
+ * documentation pages, is not the app's: the app's budget skips it). */
+export function gzippedCode(root, skip = []) {
   return readdirSync(root, { recursive: true })
-    .filter((file) => /\.(wasm|js)$/.test(file))
+    .filter((file) => /\.(wasm|js)$/.test(file) && !skip.some((folder) => file.startsWith(folder)))
     .reduce((sum, file) => sum + gzipSync(readFileSync(join(root, file)), { level: 9 }).length, 0);
 }
 

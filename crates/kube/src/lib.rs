@@ -54,8 +54,8 @@ pub use outcome::{
 };
 pub use registry::Allocation;
 pub use report::{
-    BandReport, BandsReport, CheckReport, FindingReport, PlaceReport, PortReport, RangeReport,
-    Report, StepReport, Summary, Usage,
+    BandReport, BandsReport, CheckReport, FindingReport, PlaceReport, PortReport, ProvenanceReport,
+    RangeReport, Report, StepReport, Summary, Usage,
 };
 pub use service::{types, Service, ServicePort, ServiceSpec, TargetPort};
 pub use status::{ApiError, BadValue, ErrorType, FieldError};

@@ -1,0 +1,23 @@
+//! Unusable input as JavaScript errors: the CLI's `FILE:line:column: error: …` text with the file
+//! named `-`, and `line` and `column` properties where there is a position.
+
+use portband_kube::InputError;
+use wasm_bindgen::JsValue;
+
+/// An `Error` for input that cannot be read.
+pub fn input_error(e: &InputError) -> JsValue {
+    let error = js_sys::Error::new(&format!(
+        "-:{}:{}: error: {} (document {})",
+        e.pos.line, e.pos.column, e.message, e.document
+    ));
+    for (key, value) in [("line", e.pos.line), ("column", e.pos.column)] {
+        // Setting a property on a fresh Error cannot fail.
+        let _ = js_sys::Reflect::set(&error, &key.into(), &value.into());
+    }
+    error.into()
+}
+
+/// An `Error` with no position: `error: <message>`.
+pub fn plain_error(message: &str) -> JsValue {
+    js_sys::Error::new(&format!("error: {message}")).into()
+}

@@ -1,0 +1,193 @@
+//! portband's engine for documentation pages: a WebAssembly ES module (`wasm-bindgen --target
+//! web`) whose objects are plain JavaScript objects in the JSON contract's shape.
+//!
+//! ```js
+//! import init, { Cluster, bands, check, version } from "/js/portband.js";
+//! await init();
+//! const cluster = new Cluster({ range: "30000-32767", seed: 1 });
+//! cluster.apply(yamlText); // → the steps it added
+//! cluster.report();        // → what `portband apply --format json` prints
+//! ```
+
+mod cluster;
+mod error;
+
+pub use cluster::Cluster;
+
+use error::{input_error, plain_error};
+use portband_allocator::gofmt::Quoted;
+use portband_allocator::{Bands, PortRange};
+use portband_kube::{read, CheckReport, KubeVersion, RangeReport};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** Settings of a simulated cluster; each optional (30000-32767, seed 0, the newest release and its band split). */
+export interface ClusterOptions {
+  /** `--service-node-port-range`, in every form kube-apiserver accepts. */
+  range?: string;
+  /** The seed of the allocator's random choices, 0 to 2^53 - 1. */
+  seed?: number;
+  /** The KEP-3668 band split; default: the release's. */
+  staticSubrange?: boolean;
+  /** The Kubernetes release modelled, "1.27" to "1.35". */
+  kubernetesVersion?: string;
+}
+/** How `apply` sends plain manifests: kubectl apply (default), replace or create. */
+export interface ApplyOptions {
+  mode?: "apply" | "replace" | "create";
+}
+export interface BandsOptions {
+  staticSubrange?: boolean;
+  kubernetesVersion?: string;
+}
+export interface CheckOptions {
+  range?: string;
+  kubernetesVersion?: string;
+}
+export interface Band { first: number | null; last: number | null; size: number; }
+export interface BandPair { static: Band; dynamic: Band; }
+export type Provenance =
+  | { kind: "explicit" }
+  | { kind: "allocated"; band: "static" | "dynamic"; scanStart: number; passed: number; fellBack: boolean; span: Band }
+  | { kind: "shared"; with: number }
+  | { kind: "kept" }
+  | { kind: "notAllocated" };
+export interface PortStep {
+  name: string; port: number; protocol: string; nodePort: number;
+  band: "static" | "dynamic" | null; provenance: Provenance;
+}
+export interface Step {
+  action: "apply" | "replace" | "create" | "delete";
+  service: string;
+  result: "created" | "updated" | "deleted" | "rejected" | "skipped";
+  ports: PortStep[];
+  healthCheckNodePort: number | null;
+  healthCheckProvenance: Provenance | null;
+  error: string | null;
+}
+export interface Usage { used: number; free: number; }
+export interface Report {
+  kubernetesVersion: string; range: string; bands: BandPair; steps: Step[];
+  summary: { used: number; free: number; static: Usage; dynamic: Usage };
+}
+export interface Explanation { ports: Provenance[]; healthCheckNodePort: Provenance | null; }
+export interface Owner {
+  service: string; name: string; port: number; protocol: string;
+  band: "static" | "dynamic" | null; healthCheck: boolean;
+}
+export interface Snapshot { range: string; data: Uint8Array; }
+export interface RangeBands { range: string; size: number; static: Band; dynamic: Band; }
+export interface Place { file: string; line: number; column: number; }
+export interface Finding extends Place {
+  severity: "error" | "warning"; service: string; message: string; related: Place | null;
+}
+export interface Review { diagnostics: Finding[]; errors: number; warnings: number; }
+"#;
+
+/// Options of [`bands`].
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BandsOptions {
+    static_subrange: Option<bool>,
+    kubernetes_version: Option<String>,
+}
+
+/// Options of [`check`].
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CheckOptions {
+    range: Option<String>,
+    kubernetes_version: Option<String>,
+}
+
+/// Reads an options object (`undefined` or `null` for none) whose fields are `known`.
+fn options<T: Default + for<'de> Deserialize<'de>>(
+    value: JsValue,
+    what: &str,
+    known: &[&str],
+) -> Result<T, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    let invalid = |detail: String| plain_error(&format!("invalid {what} options: {detail}"));
+    if let Some(object) = value.dyn_ref::<js_sys::Object>() {
+        for key in js_sys::Object::keys(object) {
+            let key = key.as_string().unwrap_or_default();
+            if !known.contains(&key.as_str()) {
+                let expected: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+                return Err(invalid(format!(
+                    "unknown field `{key}`, expected one of {}",
+                    expected.join(", ")
+                )));
+            }
+        }
+    }
+    serde_wasm_bindgen::from_value(value).map_err(|e| invalid(e.to_string()))
+}
+
+fn range(text: Option<&str>) -> Result<PortRange, JsValue> {
+    let text = text.unwrap_or("");
+    PortRange::parse_flag(text)
+        .map_err(|e| plain_error(&format!("invalid range {}: {e}", Quoted(text))))
+}
+
+fn kubernetes_version(text: Option<&str>) -> Result<Option<KubeVersion>, JsValue> {
+    text.map(KubeVersion::parse)
+        .transpose()
+        .map_err(|e| plain_error(&e))
+}
+
+/// A value in the JSON contract's shape: plain objects, `null` for none.
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .expect("the reports serialize to JavaScript")
+}
+
+/// The bands of `range`: what `portband bands --format json` prints.
+#[wasm_bindgen(unchecked_return_type = "RangeBands")]
+pub fn bands(
+    range_text: &str,
+    #[wasm_bindgen(unchecked_param_type = "BandsOptions")] options_value: JsValue,
+) -> Result<JsValue, JsValue> {
+    let options: BandsOptions = options(
+        options_value,
+        "bands",
+        &["staticSubrange", "kubernetesVersion"],
+    )?;
+    let range = range(Some(range_text))?;
+    let version = kubernetes_version(options.kubernetes_version.as_deref())?.unwrap_or_default();
+    let split = options
+        .static_subrange
+        .unwrap_or(version.static_subrange_gate().default_on());
+    let bands = if split {
+        Bands::of(range)
+    } else {
+        Bands::with_static_size(range, 0)
+    };
+    Ok(to_js(&RangeReport::new(range, &bands)))
+}
+
+/// A review of `text`: what `portband check --format json` prints for it, the file named `-`.
+#[wasm_bindgen(unchecked_return_type = "Review")]
+pub fn check(
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "CheckOptions")] options_value: JsValue,
+) -> Result<JsValue, JsValue> {
+    let options: CheckOptions = options(options_value, "check", &["range", "kubernetesVersion"])?;
+    let range = range(options.range.as_deref())?;
+    let input = read(text).map_err(|e| input_error(&e))?;
+    let version = kubernetes_version(options.kubernetes_version.as_deref())?
+        .or(input.version)
+        .unwrap_or_default();
+    let diagnostics = portband_kube::check(std::slice::from_ref(&input), range, version);
+    Ok(to_js(&CheckReport::new(&diagnostics, &["-"])))
+}
+
+/// The module's version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}

@@ -1,0 +1,160 @@
+// The JS module (dist/js/, built by the web build) in Node's WebAssembly: the same answers as the
+// CLI (target/debug/portband, built by `cargo test`), byte for byte after JSON.stringify.
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import { readFile, readdir, writeFile, mkdtemp } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = new URL("../../../", import.meta.url).pathname;
+const js = join(root, "dist/js/");
+const cli = join(root, "target/debug/portband");
+const { default: init, Cluster, bands, check, version } = await import(join(js, "portband.js"));
+
+before(async () => {
+  await init({ module_or_path: await readFile(join(js, "portband_bg.wasm")) });
+});
+
+/** Runs the CLI; its standard output and error, and its exit status. */
+function portband(args, input) {
+  const run = spawnSync(cli, args, { input, encoding: "utf8" });
+  return { stdout: run.stdout, stderr: run.stderr, status: run.status };
+}
+
+const same = (a, b) => assert.equal(JSON.stringify(a), JSON.stringify(b));
+
+const files = async (folder) =>
+  (await readdir(join(root, folder))).filter((f) => f.endsWith(".yaml")).map((f) => join(root, folder, f));
+
+test("report() is the CLI's JSON for every scenario and case file", async () => {
+  const all = [...(await files("scenarios")), ...(await files("crates/kube/tests/cases"))];
+  assert.ok(all.length > 30, "the scenarios and the case files");
+  for (const file of all) {
+    const cluster = Cluster.fromScenario(await readFile(file, "utf8"));
+    const { stdout } = portband(["apply", "--format", "json", file]);
+    same(cluster.report(), JSON.parse(stdout));
+    cluster.free();
+  }
+});
+
+test("apply returns the steps it added, in each mode; delete returns its step", () => {
+  const web = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{name: http, port: 80}]}\n";
+  const cluster = new Cluster({ range: "30000-30127", seed: 1, kubernetesVersion: "1.31" });
+  const [created] = cluster.apply(web);
+  assert.equal(created.result, "created");
+  assert.equal(created.ports[0].band, "dynamic");
+  assert.equal(created.ports[0].provenance.kind, "allocated");
+  const [refused] = cluster.apply(web, { mode: "create" });
+  assert.equal(refused.result, "rejected");
+  assert.equal(refused.error, 'services "web" already exists');
+  const nodePort = created.ports[0].nodePort;
+  assert.deepEqual(cluster.owner(nodePort), {
+    service: "default/web", name: "http", port: 80, protocol: "TCP", band: "dynamic", healthCheck: false,
+  });
+  assert.equal(cluster.owner(30000), null);
+  assert.deepEqual(cluster.explain(0).ports.map((p) => p.kind), ["allocated"]);
+  const deleted = cluster.delete("web");
+  assert.equal(deleted.result, "deleted");
+  assert.equal(cluster.report().steps.length, 3);
+  assert.equal(cluster.report().kubernetesVersion, "1.31");
+  // The same inputs through the CLI give the same report.
+  const twice = `${web}---\n${web}`;
+  const cliTwice = JSON.parse(portband(["apply", "--range", "30000-30127", "--seed", "1", "--kubernetes-version", "1.31", "--format", "json", "-"], twice).stdout);
+  const again = new Cluster({ range: "30000-30127", seed: 1, kubernetesVersion: "1.31" });
+  again.apply(twice);
+  same(again.report(), cliTwice);
+  cluster.free();
+  again.free();
+});
+
+test("snapshot() is upstream's RangeAllocation: the range and the bitmap as big-endian bytes", () => {
+  const cluster = new Cluster({ range: "30000-30015" });
+  cluster.apply("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: NodePort, ports: [{name: a, port: 80, nodePort: 30000}, {name: b, port: 81, nodePort: 30009}]}\n");
+  const { range, data } = cluster.snapshot();
+  assert.equal(range, "30000-30015");
+  assert.ok(data instanceof Uint8Array);
+  assert.deepEqual([...data], [0b10, 0b0000_0001]);
+  cluster.free();
+});
+
+test("bands() and check() are the CLI's JSON, check's file named -", () => {
+  for (const [range, options, flags] of [
+    ["30000-32767", undefined, []],
+    ["30000-30127", { staticSubrange: false }, ["--legacy"]],
+    ["30000-30127", { kubernetesVersion: "1.27" }, ["--kubernetes-version", "1.27"]],
+    ["30080", {}, []],
+  ]) {
+    same(bands(range, options), JSON.parse(portband(["bands", "--range", range, ...flags, "--format", "json"]).stdout));
+  }
+  const yaml = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 30500}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 30500}]}\n";
+  const fromCli = JSON.parse(portband(["check", "--format", "json", "-"], yaml).stdout.replaceAll('"<stdin>"', '"-"'));
+  const review = check(yaml, { range: "30000-32767" });
+  same(review, fromCli);
+  assert.equal(review.errors, 1);
+  assert.equal(review.diagnostics[0].file, "-");
+  assert.equal(typeof version(), "string");
+});
+
+test("unusable input throws the CLI's message, file named -, with line and column", () => {
+  const broken = "apiVersion: v1\nkind: Service\nmetadata: {name: a\n";
+  const cliMessage = portband(["apply", "-"], broken).stderr.trim().replace(/^<stdin>/, "-");
+  const cluster = new Cluster();
+  assert.throws(() => cluster.apply(broken), (e) => {
+    assert.ok(e instanceof Error);
+    assert.equal(e.message, cliMessage);
+    assert.equal(typeof e.line, "number");
+    assert.equal(typeof e.column, "number");
+    return true;
+  });
+  assert.equal(cluster.report().steps.length, 0, "nothing was applied");
+  assert.throws(() => Cluster.fromScenario(broken), /^Error: -:\d+:\d+: error: /);
+  assert.throws(() => check(broken), /^Error: -:\d+:\d+: error: /);
+  assert.throws(() => new Cluster({ range: "100 - 200" }), /^Error: error: invalid range "100 - 200": /);
+  assert.throws(() => new Cluster({ seed: 1.5 }), /invalid seed/);
+  assert.throws(() => new Cluster({ seed: -1 }), /invalid seed/);
+  assert.throws(() => new Cluster({ rnage: "30000-30100" }), /invalid cluster options: unknown field `rnage`, expected one of `range`, `seed`/);
+  assert.throws(() => new Cluster({ kubernetesVersion: "1.99" }), /portband models Kubernetes 1\.27 to 1\.35/);
+  assert.throws(() => cluster.apply("a: 1", { mode: "patch" }), /a mode is apply, replace or create/);
+  assert.throws(() => bands("x"), /invalid range "x"/);
+  assert.throws(() => cluster.explain(5), /there is no step 5/);
+  assert.throws(() => cluster.delete(""), /invalid Service "": /);
+  // A Service the apiserver refuses is a step, not an exception.
+  const [step] = cluster.apply("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 80}]}\n");
+  assert.equal(step.result, "rejected");
+  assert.match(step.error, /provided port is not in the valid range/);
+  cluster.free();
+});
+
+test("free() releases the cluster: using it afterwards throws", () => {
+  const cluster = new Cluster();
+  cluster.free();
+  assert.throws(() => cluster.report());
+});
+
+test("the TypeScript declarations type a small example with no any", async () => {
+  const dts = await readFile(join(js, "portband.d.ts"), "utf8");
+  // wasm-bindgen's own init types aside, nothing of the API is `any`.
+  const api = dts.slice(0, dts.indexOf("export type InitInput"));
+  assert.doesNotMatch(api, /\bany\b/, api);
+  const dir = await mkdtemp(join(tmpdir(), "portband-ts-"));
+  await writeFile(join(dir, "example.ts"), `
+import init, { Cluster, bands, check, type Step, type Report } from "${join(js, "portband.js")}";
+await init();
+const cluster = new Cluster({ range: "30000-32767", seed: 1 });
+const steps: Step[] = cluster.apply("kind: List", { mode: "replace" });
+const first: number | undefined = steps[0]?.ports[0]?.nodePort;
+const report: Report = cluster.report();
+const used: number = report.summary.static.used;
+const owner = cluster.owner(30080);
+const name: string | undefined = owner?.service;
+const kind: "explicit" | "allocated" | "shared" | "kept" | "notAllocated" = cluster.explain(0).ports[0].kind;
+const snapshot: Uint8Array = cluster.snapshot().data;
+const size: number = bands("30000-32767", { staticSubrange: true }).static.size;
+const errors: number = check("", { range: "30000-32767" }).errors;
+console.log(first, used, name, kind, snapshot, size, errors);
+`);
+  const tsc = join(root, "web/node_modules/.bin/tsc");
+  const run = spawnSync(tsc, ["--noEmit", "--strict", "--target", "es2022", "--lib", "esnext,dom", "--module", "es2022", "--moduleResolution", "bundler", "--allowImportingTsExtensions", join(dir, "example.ts")], { encoding: "utf8" });
+  assert.equal(run.status, 0, run.stdout + run.stderr);
+});
