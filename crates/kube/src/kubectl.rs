@@ -67,7 +67,9 @@ impl FromStr for Mode {
 pub fn annotated(manifest: &Service) -> Service {
     let mut service = manifest.clone();
     service.annotations.retain(|(key, _)| key != LAST_APPLIED);
-    let json = format!("{}\n", to_json(&service));
+    let mut json = String::with_capacity(512);
+    write_json(&service, &mut json);
+    json.push('\n');
     service.annotations.push((LAST_APPLIED.to_owned(), json));
     service
 }
@@ -500,192 +502,173 @@ fn in_manifest_order(
     ordered
 }
 
-/// A JSON value, written as Go's encoder writes a decoded manifest: compact, object keys sorted
-/// (an object's fields are given in key order; a map's entries are sorted).
-enum Json {
-    Str(String),
-    Int(i32),
-    Bool(bool),
-    List(Vec<Json>),
-    Object(Vec<(&'static str, Json)>),
-    Map(Vec<(String, String)>),
+/// A JSON object being written, as Go's encoder writes a decoded manifest: compact, keys sorted
+/// (fields are given in key order; a map's entries are sorted), empty values left out as
+/// `omitempty` leaves them.
+struct JsonObject<'o> {
+    out: &'o mut String,
+    last: Option<&'static str>,
 }
 
-impl fmt::Display for Json {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Json::Str(s) => write!(f, "{}", JsonQuoted(s)),
-            Json::Int(n) => write!(f, "{n}"),
-            Json::Bool(b) => write!(f, "{b}"),
-            Json::List(items) => {
-                f.write_char('[')?;
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        f.write_char(',')?;
-                    }
-                    write!(f, "{item}")?;
-                }
-                f.write_char(']')
-            }
-            Json::Object(fields) => {
-                f.write_char('{')?;
-                for (i, (key, value)) in fields.iter().enumerate() {
-                    if i > 0 {
-                        f.write_char(',')?;
-                    }
-                    write!(f, "{}:{value}", JsonQuoted(key))?;
-                }
-                f.write_char('}')
-            }
-            Json::Map(entries) => {
-                f.write_char('{')?;
-                for (i, (key, value)) in sorted(entries).into_iter().enumerate() {
-                    if i > 0 {
-                        f.write_char(',')?;
-                    }
-                    write!(f, "{}:{}", JsonQuoted(key), JsonQuoted(value))?;
-                }
-                f.write_char('}')
-            }
-        }
-    }
-}
-
-/// Collects an object's written fields, in key order.
-#[derive(Default)]
-struct Fields(Vec<(&'static str, Json)>);
-
-impl Fields {
-    fn str(self, key: &'static str, value: &str) -> Self {
-        if value.is_empty() {
-            self
-        } else {
-            self.always(key, Json::Str(value.to_owned()))
-        }
+impl<'o> JsonObject<'o> {
+    fn open(out: &'o mut String) -> Self {
+        out.push('{');
+        JsonObject { out, last: None }
     }
 
-    fn some_str(self, key: &'static str, value: Option<&String>) -> Self {
-        match value {
-            Some(value) => self.always(key, Json::Str(value.clone())),
-            None => self,
-        }
-    }
-
-    fn int(self, key: &'static str, value: i32) -> Self {
-        if value == 0 {
-            self
-        } else {
-            self.always(key, Json::Int(value))
-        }
-    }
-
-    fn strs(self, key: &'static str, values: &[String]) -> Self {
-        if values.is_empty() {
-            self
-        } else {
-            let items = values.iter().cloned().map(Json::Str).collect();
-            self.always(key, Json::List(items))
-        }
-    }
-
-    fn always(mut self, key: &'static str, value: Json) -> Self {
+    /// Starts the field `key`.
+    fn key(&mut self, key: &'static str) -> &mut String {
         debug_assert!(
-            self.0.last().is_none_or(|(last, _)| *last < key),
+            self.last.is_none_or(|last| last < key),
             "{key} out of order"
         );
-        self.0.push((key, value));
-        self
+        if self.last.is_some() {
+            self.out.push(',');
+        }
+        self.last = Some(key);
+        JsonQuoted(key).push_to(self.out);
+        self.out.push(':');
+        self.out
     }
 
-    fn object(self) -> Json {
-        Json::Object(self.0)
+    fn str(&mut self, key: &'static str, value: &str) {
+        if !value.is_empty() {
+            JsonQuoted(value).push_to(self.key(key));
+        }
+    }
+
+    fn some_str(&mut self, key: &'static str, value: Option<&String>) {
+        if let Some(value) = value {
+            JsonQuoted(value).push_to(self.key(key));
+        }
+    }
+
+    fn int(&mut self, key: &'static str, value: i32) {
+        if value != 0 {
+            let _ = write!(self.key(key), "{value}");
+        }
+    }
+
+    fn strs(&mut self, key: &'static str, values: &[String]) {
+        if !values.is_empty() {
+            let out = self.key(key);
+            out.push('[');
+            for (i, value) in values.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                JsonQuoted(value).push_to(out);
+            }
+            out.push(']');
+        }
+    }
+
+    fn map(&mut self, key: &'static str, entries: &[(String, String)]) {
+        let mut map = JsonObject::open(self.key(key));
+        for (k, v) in sorted(entries) {
+            if map.last.is_some() {
+                map.out.push(',');
+            }
+            map.last = Some("");
+            JsonQuoted(k).push_to(map.out);
+            map.out.push(':');
+            JsonQuoted(v).push_to(map.out);
+        }
+        map.close();
+    }
+
+    /// A nested object under `key`.
+    fn object(&mut self, key: &'static str) -> JsonObject<'_> {
+        JsonObject::open(self.key(key))
+    }
+
+    fn close(self) {
+        self.out.push('}');
     }
 }
 
-/// The JSON kubectl writes into the annotation for a manifest's Service, from the fields portband
-/// reads (a field it does not read, such as `publishNotReadyAddresses`, is left out).
-fn to_json(service: &Service) -> Json {
+/// Writes the JSON kubectl writes into the annotation for a manifest's Service, from the fields
+/// portband reads (a field it does not read, such as `publishNotReadyAddresses`, is left out).
+fn write_json(service: &Service, out: &mut String) {
     let spec = &service.spec;
-    let mut metadata = Fields::default()
-        .always("annotations", Json::Map(service.annotations.clone()))
-        .str("generateName", &service.generate_name);
+    let mut root = JsonObject::open(out);
+    JsonQuoted("v1").push_to(root.key("apiVersion"));
+    JsonQuoted("Service").push_to(root.key("kind"));
+    let mut metadata = root.object("metadata");
+    metadata.map("annotations", &service.annotations);
+    metadata.str("generateName", &service.generate_name);
     if !service.labels.is_empty() {
-        metadata = metadata.always("labels", Json::Map(service.labels.clone()));
+        metadata.map("labels", &service.labels);
     }
-    let metadata = metadata
-        .str("name", &service.name)
-        .str("namespace", &service.namespace);
-    let ports = spec
-        .ports
-        .iter()
-        .map(|port| {
-            let fields = Fields::default()
-                .some_str("appProtocol", port.app_protocol.as_ref())
-                .str("name", &port.name)
-                .int("nodePort", port.node_port)
-                .always("port", Json::Int(port.port))
-                .str("protocol", &port.protocol);
-            match &port.target_port {
-                Some(TargetPort::Number(n)) => fields.always("targetPort", Json::Int(*n)),
-                Some(TargetPort::Name(name)) => {
-                    fields.always("targetPort", Json::Str(name.clone()))
-                }
-                None => fields,
-            }
-            .object()
-        })
-        .collect();
-    let mut fields = Fields::default();
+    metadata.str("name", &service.name);
+    metadata.str("namespace", &service.namespace);
+    metadata.close();
+    let mut fields = root.object("spec");
     if let Some(allocate) = spec.allocate_load_balancer_node_ports {
-        fields = fields.always("allocateLoadBalancerNodePorts", Json::Bool(allocate));
+        fields
+            .key("allocateLoadBalancerNodePorts")
+            .push_str(if allocate { "true" } else { "false" });
     }
-    let mut fields = fields
-        .str("clusterIP", &spec.cluster_ip)
-        .strs("clusterIPs", &spec.cluster_ips)
-        .strs("externalIPs", &spec.external_ips)
-        .str("externalName", &spec.external_name)
-        .str("externalTrafficPolicy", &spec.external_traffic_policy)
-        .int("healthCheckNodePort", spec.health_check_node_port)
-        .some_str(
-            "internalTrafficPolicy",
-            spec.internal_traffic_policy.as_ref(),
-        )
-        .strs("ipFamilies", &spec.ip_families)
-        .some_str("ipFamilyPolicy", spec.ip_family_policy.as_ref())
-        .some_str("loadBalancerClass", spec.load_balancer_class.as_ref())
-        .strs(
-            "loadBalancerSourceRanges",
-            &spec.load_balancer_source_ranges,
-        );
+    fields.str("clusterIP", &spec.cluster_ip);
+    fields.strs("clusterIPs", &spec.cluster_ips);
+    fields.strs("externalIPs", &spec.external_ips);
+    fields.str("externalName", &spec.external_name);
+    fields.str("externalTrafficPolicy", &spec.external_traffic_policy);
+    fields.int("healthCheckNodePort", spec.health_check_node_port);
+    fields.some_str(
+        "internalTrafficPolicy",
+        spec.internal_traffic_policy.as_ref(),
+    );
+    fields.strs("ipFamilies", &spec.ip_families);
+    fields.some_str("ipFamilyPolicy", spec.ip_family_policy.as_ref());
+    fields.some_str("loadBalancerClass", spec.load_balancer_class.as_ref());
+    fields.strs(
+        "loadBalancerSourceRanges",
+        &spec.load_balancer_source_ranges,
+    );
     if !spec.ports.is_empty() {
-        fields = fields.always("ports", Json::List(ports));
+        let out = fields.key("ports");
+        out.push('[');
+        for (i, port) in spec.ports.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let mut entry = JsonObject::open(out);
+            entry.some_str("appProtocol", port.app_protocol.as_ref());
+            entry.str("name", &port.name);
+            entry.int("nodePort", port.node_port);
+            let _ = write!(entry.key("port"), "{}", port.port);
+            entry.str("protocol", &port.protocol);
+            match &port.target_port {
+                Some(TargetPort::Number(n)) => {
+                    let _ = write!(entry.key("targetPort"), "{n}");
+                }
+                Some(TargetPort::Name(name)) => JsonQuoted(name).push_to(entry.key("targetPort")),
+                None => {}
+            }
+            entry.close();
+        }
+        out.push(']');
     }
     if let Some(selector) = &spec.selector {
-        fields = fields.always("selector", Json::Map(selector.clone()));
+        fields.map("selector", selector);
     }
-    fields = fields.str("sessionAffinity", &spec.session_affinity);
+    fields.str("sessionAffinity", &spec.session_affinity);
     if let Some(SessionAffinityConfig { client_ip }) = &spec.session_affinity_config {
-        let config = match client_ip {
-            Some(ClientIpConfig { timeout_seconds }) => {
-                let client_ip = match timeout_seconds {
-                    Some(t) => Fields::default().always("timeoutSeconds", Json::Int(*t)),
-                    None => Fields::default(),
-                };
-                Fields::default().always("clientIP", client_ip.object())
+        let mut config = fields.object("sessionAffinityConfig");
+        if let Some(ClientIpConfig { timeout_seconds }) = client_ip {
+            let mut client_ip = config.object("clientIP");
+            if let Some(t) = timeout_seconds {
+                let _ = write!(client_ip.key("timeoutSeconds"), "{t}");
             }
-            None => Fields::default(),
-        };
-        fields = fields.always("sessionAffinityConfig", config.object());
+            client_ip.close();
+        }
+        config.close();
     }
-    let spec = fields
-        .some_str("trafficDistribution", spec.traffic_distribution.as_ref())
-        .str("type", &spec.type_);
-    Fields::default()
-        .always("apiVersion", Json::Str("v1".to_owned()))
-        .always("kind", Json::Str("Service".to_owned()))
-        .always("metadata", metadata.object())
-        .always("spec", spec.object())
-        .object()
+    fields.some_str("trafficDistribution", spec.traffic_distribution.as_ref());
+    fields.str("type", &spec.type_);
+    fields.close();
+    root.close();
 }
 
 #[cfg(test)]
