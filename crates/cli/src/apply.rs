@@ -34,11 +34,11 @@ pub fn run(args: &ClusterArgs, mode: Mode, format: Format, files: &[String]) -> 
         }
     }
     match format {
-        Format::Json => println!(
-            "{}",
+        Format::Json => crate::print(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&Report::new(&history)).expect("a report serializes")
-        ),
-        Format::Table => print!("{}", table(&history, &sources)),
+        )),
+        Format::Table => crate::print(&table(&history, &sources)),
     }
     let rejected = history
         .outcomes()

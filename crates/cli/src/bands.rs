@@ -15,20 +15,26 @@ pub fn run(range: PortRange, split: &SplitArgs, format: Format) -> u8 {
     match format {
         Format::Json => {
             let report = RangeReport::new(range, &bands);
-            println!(
-                "{}",
+            crate::print(&format!(
+                "{}\n",
                 serde_json::to_string_pretty(&report).expect("bands serialize")
-            );
+            ));
         }
         Format::Table => {
-            println!("range {range} ({} ports)", range.size());
-            println!("{:<8} {:>5}  {:>5}  {:>5}", "BAND", "FIRST", "LAST", "SIZE");
             let row = |name: &str, band: Option<Band>| match band {
-                Some(b) => println!("{name:<8} {:>5}  {:>5}  {:>5}", b.first, b.last, b.size()),
-                None => println!("{name:<8} {:>5}  {:>5}  {:>5}", "-", "-", 0),
+                Some(b) => format!("{name:<8} {:>5}  {:>5}  {:>5}\n", b.first, b.last, b.size()),
+                None => format!("{name:<8} {:>5}  {:>5}  {:>5}\n", "-", "-", 0),
             };
-            row("static", bands.static_band);
-            row("dynamic", bands.dynamic_band);
+            crate::print(&format!(
+                "range {range} ({} ports)\n{:<8} {:>5}  {:>5}  {:>5}\n{}{}",
+                range.size(),
+                "BAND",
+                "FIRST",
+                "LAST",
+                "SIZE",
+                row("static", bands.static_band),
+                row("dynamic", bands.dynamic_band)
+            ));
         }
     }
     0

@@ -4,6 +4,7 @@ use crate::files::load;
 use crate::CheckFormat;
 use portband_allocator::PortRange;
 use portband_kube::{check, CheckReport, KubeVersion, Location, Mode};
+use std::fmt::Write;
 
 /// Reviews the files; returns the exit status.
 pub fn run(
@@ -27,16 +28,18 @@ pub fn run(
     let (errors, warnings) = (report.errors, report.warnings);
     match format {
         CheckFormat::Json => {
-            println!(
-                "{}",
+            crate::print(&format!(
+                "{}\n",
                 serde_json::to_string_pretty(&report).expect("diagnostics serialize")
-            );
+            ));
         }
         CheckFormat::Text => {
             let place = |location: Location| (names[location.input], location.pos);
+            let mut out = String::new();
             for d in &diagnostics {
                 let (file, pos) = place(d.location);
-                println!(
+                let _ = writeln!(
+                    out,
                     "{file}:{}:{}: {}: {}: {}",
                     pos.line,
                     pos.column,
@@ -45,12 +48,14 @@ pub fn run(
                     d.message
                 );
                 if let Some((file, pos)) = d.related.map(place) {
-                    println!(
+                    let _ = writeln!(
+                        out,
                         "{file}:{}:{}: note: first requested here",
                         pos.line, pos.column
                     );
                 }
             }
+            crate::print(&out);
             let plural =
                 |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
             eprintln!(

@@ -201,6 +201,21 @@ fn parse_mode() -> impl clap::builder::TypedValueParser<Value = Mode> {
         .map(|name| name.parse().expect("a mode's own name"))
 }
 
+/// Writes `text` to standard output. A reader that stops reading (`portband apply … | head`) is
+/// not an error: the rest is dropped, as Unix tools drop it.
+fn print(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("portband: standard output: {e}");
+        }
+    }
+}
+
 fn parse_range(value: &str) -> Result<PortRange, String> {
     PortRange::parse_flag(value).map_err(|e| e.to_string())
 }

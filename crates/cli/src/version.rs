@@ -1,12 +1,15 @@
 //! `portband version`.
 
 use portband_kube::{Gate, KubeVersion};
+use std::fmt::Write;
 
 /// Prints portband's version, and with `supported` the releases it models; returns the exit status.
 pub fn run(supported: bool) -> u8 {
-    println!("portband {}", env!("CARGO_PKG_VERSION"));
+    let mut out = format!("portband {}\n", env!("CARGO_PKG_VERSION"));
     if supported {
-        println!("\nKubernetes releases modelled (--kubernetes-version, kubernetesVersion: in a scenario):");
+        out.push_str(
+            "\nKubernetes releases modelled (--kubernetes-version, kubernetesVersion: in a scenario):\n",
+        );
         for version in KubeVersion::supported() {
             let gate = match version.static_subrange_gate() {
                 Gate::Alpha => "alpha, off by default",
@@ -19,8 +22,12 @@ pub fn run(supported: bool) -> u8 {
             } else {
                 ""
             };
-            println!("  {version}  band split (ServiceNodePortStaticSubrange): {gate}{newest}");
+            let _ = writeln!(
+                out,
+                "  {version}  band split (ServiceNodePortStaticSubrange): {gate}{newest}"
+            );
         }
     }
+    crate::print(&out);
     0
 }

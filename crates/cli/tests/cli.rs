@@ -565,3 +565,32 @@ fn mode_sends_plain_manifests_as_replace_or_create() {
         .unwrap()
         .contains("[possible values: apply, replace, create]"));
 }
+
+#[test]
+fn a_reader_that_stops_reading_is_no_panic() {
+    // `portband apply … | head -1`: the output is far larger than a pipe holds, and the reader
+    // closes its end after one read.
+    let many: String = (0..3000)
+        .map(|i| format!("---\napiVersion: v1\nkind: Service\nmetadata: {{name: s{i}}}\nspec: {{ports: [{{port: 80}}]}}\n"))
+        .collect();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portband"))
+        .args(["apply", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(many.as_bytes())
+        .unwrap();
+    let mut first = [0u8; 64];
+    let mut stdout = child.stdout.take().unwrap();
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8(output.stderr).unwrap(), "");
+}
