@@ -19,7 +19,10 @@ use components::services::ServiceList;
 use components::share::{not_kept, Share};
 use components::summary::summary;
 use components::timeline::timeline;
-use hooks::{use_applying, use_handlers, use_persistence, use_player, use_shortcuts, Sharing};
+use hooks::{
+    use_applying, use_embed_messages, use_handlers, use_persistence, use_player, use_shortcuts,
+    Sharing,
+};
 use saved::{Saved, Slot};
 use state::AppState;
 use yew::prelude::*;
@@ -51,6 +54,12 @@ fn App() -> Html {
     let dispatch = state.dispatcher();
     let (sharing, kept) = use_persistence(&state, dispatch.clone(), &fragment);
     use_shortcuts(dispatch.clone());
+    use_embed_messages(
+        state.link.embed,
+        state.timeline.position(),
+        state.timeline.history.outcomes().len(),
+        dispatch.clone(),
+    );
     use_player(state.timeline.playing, dispatch.clone());
     let progress = state.applying.as_ref().map(|job| job.borrow().progress());
     use_applying(progress.clone(), dispatch.clone());

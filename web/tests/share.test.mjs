@@ -321,7 +321,7 @@ test("a preset link opens at the step its at= names", async () => {
   await close(page);
 });
 
-test("the documentation page's two embeds show their presets", async () => {
+test("the documentation page's embeds show their presets, and one follows the page's buttons", async () => {
   const page = await open(server.url + "docs/embeds.html", undefined, false);
   const kep = page.frameLocator('iframe[data-preset="kep-3668-story"]');
   await kep.locator('[data-testid="outcomes"][data-count="101"]').waitFor();
@@ -332,6 +332,14 @@ test("the documentation page's two embeds show their presets", async () => {
   const frame = await (await page.locator('iframe[data-preset="dns-tcp-and-udp"]').elementHandle()).contentFrame();
   assert.deepEqual(await frame.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]), [400, 300]);
   assert.equal(await dns.getByTestId("panic").count(), 0);
+  // The frame the page drives: its buttons show a step, and the page's text follows the frame.
+  const driven = page.frameLocator("#driven");
+  await driven.locator('[data-testid="outcomes"][data-count="101"]').waitFor();
+  await page.getByRole("button", { name: "The first Service" }).click();
+  await driven.getByTestId("step-position").filter({ hasText: "Step 1 of 101" }).waitFor();
+  await page.locator("#where").filter({ hasText: "Step 1 of 101" }).waitFor();
+  await page.getByRole("button", { name: "Apply a pinned port" }).click();
+  await page.locator("#where").filter({ hasText: "Step 102 of 102" }).waitFor();
   await close(page);
 });
 
@@ -391,4 +399,52 @@ test("the mode beside Apply: kubectl replace and create answer as kubectl does, 
   assert.equal(await other.getByTestId("mode").inputValue(), "replace");
   await close(other);
   await close(page);
+});
+
+test("an embed takes the page's commands from its parent alone, says its step, and never takes the focus", async () => {
+  const host = await open(server.url, { width: 1000, height: 900 }, false);
+  await host.setContent(`<!doctype html><body>
+    <button id="first">First step</button>
+    <iframe src="${server.url}?embed#preset=kep-3668-story" width="800" height="500"></iframe>
+    <script>
+      window.said = [];
+      addEventListener("message", (e) => { if (e.data?.type?.startsWith("portband:")) said.push(e.data); });
+      document.getElementById("first").onclick = () =>
+        document.querySelector("iframe").contentWindow.postMessage({ type: "portband:step", at: 1 }, "*");
+    </script></body>`);
+  const frame = host.frameLocator("iframe");
+  await frame.getByTestId("step-position").filter({ hasText: /\(now\)/ }).waitFor();
+  const last = (type) => host.evaluate((type) => said.filter((m) => m.type === type).at(-1), type);
+  await host.waitForFunction(() => said.some((m) => m.type === "portband:step-changed"));
+  const total = (await last("portband:step-changed")).of;
+  assert.ok(total > 1);
+  // A click on the page: the embed shows step 1, says so, and the focus stays on the page's button.
+  await host.locator("#first").focus();
+  await host.locator("#first").click();
+  await frame.getByTestId("step-position").filter({ hasText: `Step 1 of ${total}` }).waitFor();
+  await host.waitForFunction(() => said.some((m) => m.type === "portband:step-changed" && m.at === 1));
+  assert.deepEqual(await last("portband:step-changed"), { type: "portband:step-changed", at: 1, of: total });
+  assert.equal(await host.evaluate(() => document.activeElement.id), "first");
+  // Malformed commands, and commands from any window but the parent, change nothing.
+  const post = (message) => host.evaluate((m) => document.querySelector("iframe").contentWindow.postMessage(m, "*"), message);
+  await post({ type: "portband:step", at: "2" });
+  await post({ type: "portband:apply" });
+  await post("portband:step");
+  const embedded = host.frames().find((f) => f.url().includes("embed"));
+  await embedded.evaluate(() => postMessage({ type: "portband:step", at: 2 }, "*"));
+  await host.waitForTimeout(200);
+  await frame.getByTestId("step-position").filter({ hasText: `Step 1 of ${total}` }).waitFor();
+  // apply: the YAML's steps are added; a broken text shows its error and adds nothing.
+  await post({ type: "portband:apply", yaml: "apiVersion: v1\nkind: Service\nmetadata: {name: from-the-page}\nspec: {type: NodePort, ports: [{port: 80}]}\n" });
+  await frame.getByTestId("step-position").filter({ hasText: `Step ${total + 1} of ${total + 1} (now)` }).waitFor();
+  await post({ type: "portband:apply", yaml: "kind: [" });
+  await frame.getByTestId("error").filter({ hasText: /^Line 2, column 1: while parsing a node/ }).first().waitFor();
+  await frame.getByTestId("step-position").filter({ hasText: `of ${total + 1} (now)` }).waitFor();
+  // preset: another story; an unknown name says so.
+  await post({ type: "portband:preset", name: "dns-tcp-and-udp" });
+  await frame.getByTestId("outcome").filter({ hasText: "dns" }).first().waitFor();
+  await post({ type: "portband:preset", name: "no-such" });
+  await frame.getByText(/The page asks for a preset portband does not have: "no-such"/).waitFor();
+  assert.equal(await host.evaluate(() => document.activeElement.tagName), "BUTTON");
+  await close(host);
 });

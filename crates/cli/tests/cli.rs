@@ -591,6 +591,11 @@ fn a_reader_that_stops_reading_is_no_panic() {
     std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
     drop(stdout);
     let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert_eq!(String::from_utf8(output.stderr).unwrap(), "");
 }

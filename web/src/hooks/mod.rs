@@ -2,11 +2,13 @@
 //! Applies, and callbacks that dispatch actions.
 
 mod applying;
+mod embed;
 mod persistence;
 mod player;
 mod shortcuts;
 
 pub use applying::use_applying;
+pub use embed::use_embed_messages;
 pub use persistence::{incoming_fragment, use_persistence, Kept, Sharing};
 pub use player::use_player;
 pub use shortcuts::use_shortcuts;

@@ -144,6 +144,8 @@ pub enum Action {
     AddServices(usize),
     /// Load preset `i`: its settings and text, applied to a fresh cluster.
     LoadPreset(usize),
+    /// Load the preset of this name (a page around an embed asked for it).
+    LoadPresetNamed(String),
     /// Put back the editor text a preset replaced.
     RestoreEditor,
     /// Open a shared link's history (a scenario file), at this step.
@@ -235,14 +237,7 @@ impl AppState {
                     }
                 }
                 Some(_) => {}
-                None => {
-                    let names: Vec<_> = PRESETS.iter().map(|p| p.name).collect();
-                    state.link.problem = Some(format!(
-                        "This link names a preset portband does not have: {}. Presets: {}.",
-                        Quoted(name),
-                        names.join(", ")
-                    ));
-                }
+                None => state.link.problem = Some(unknown_preset("This link names", name)),
             }
         }
         state
@@ -398,6 +393,16 @@ impl AppState {
     }
 }
 
+/// Why a preset asked for by name (`who` asked: "This link names") cannot be loaded.
+fn unknown_preset(who: &str, name: &str) -> String {
+    let names: Vec<_> = PRESETS.iter().map(|p| p.name).collect();
+    format!(
+        "{who} a preset portband does not have: {}. Presets: {}.",
+        Quoted(name),
+        names.join(", ")
+    )
+}
+
 impl Reducible for AppState {
     type Action = Action;
 
@@ -499,6 +504,10 @@ impl Reducible for AppState {
                 };
                 next.load_preset(preset);
             }
+            Action::LoadPresetNamed(name) => match PRESETS.iter().find(|p| p.name == name) {
+                Some(preset) => next.load_preset(preset),
+                None => next.link.problem = Some(unknown_preset("The page asks for", &name)),
+            },
             Action::RestoreEditor => next.editor.restore(),
             Action::OpenLink(text, at) => {
                 next.link.opening = false;

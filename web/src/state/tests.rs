@@ -601,3 +601,23 @@ fn apply_sends_the_text_as_the_mode_picked_and_saved_work_keeps_it() {
     );
     assert!(state.saved().history.unwrap().contains("  mode: replace\n"));
 }
+
+#[test]
+fn a_preset_asked_for_by_name_loads_or_says_why_not() {
+    let state = run(
+        AppState::default(),
+        [Action::LoadPresetNamed("dns-tcp-and-udp".into())],
+    );
+    assert!(!state.timeline.history.outcomes().is_empty());
+    assert_eq!(state.link.problem, None);
+    let state = run(
+        (*state).clone(),
+        [Action::LoadPresetNamed("no-such".into())],
+    );
+    assert!(state.problems()[0]
+        .starts_with("The page asks for a preset portband does not have: \"no-such\". Presets: "));
+    assert!(
+        !state.timeline.history.outcomes().is_empty(),
+        "the history shown stays"
+    );
+}

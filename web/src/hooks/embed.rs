@@ -1,0 +1,63 @@
+//! An embed's conversation with the page around it, through `postMessage`: it says which step it
+//! shows (`portband:step-changed`), and it takes the page's commands to show a step, apply YAML or
+//! load a preset. Only the parent window is listened to, and messages of any other shape are
+//! ignored.
+
+use crate::state::{Action, Dispatch};
+use wasm_bindgen::prelude::*;
+use yew::prelude::*;
+
+#[wasm_bindgen(inline_js = r#"
+const around = () => (parent !== window ? parent : null);
+export function post_step(at, of) { around()?.postMessage({ type: "portband:step-changed", at, of }, "*"); }
+export function command_of(e) {
+  const d = e.data;
+  if (!around() || e.source !== parent || !d || typeof d !== "object") return 255;
+  if (d.type === "portband:step" && Number.isInteger(d.at) && d.at >= 0) return 0;
+  if (d.type === "portband:apply" && typeof d.yaml === "string") return 1;
+  if (d.type === "portband:preset" && typeof d.name === "string") return 2;
+  return 255;
+}
+export function at_of(e) { return e.data.at; }
+export function text_of(e) { return e.data.yaml ?? e.data.name; }
+"#)]
+extern "C" {
+    /// Posts `{ type: "portband:step-changed", at, of }` to the window around the embed, if there
+    /// is one.
+    fn post_step(at: f64, of: f64);
+    /// Which command a `message` event is: 0 step, 1 apply, 2 preset; 255 for anything else (a
+    /// message of another shape, or from a window other than the parent).
+    fn command_of(event: &web_sys::Event) -> u8;
+    /// A step command's `at`.
+    fn at_of(event: &web_sys::Event) -> f64;
+    /// An apply command's `yaml`, or a preset command's `name`.
+    fn text_of(event: &web_sys::Event) -> String;
+}
+
+/// In an embed: tells the parent the step shown (`at` of `of`, as the step controls say it) when
+/// it changes, and runs the parent's commands.
+#[hook]
+pub fn use_embed_messages(embed: bool, at: usize, of: usize, dispatch: Dispatch) {
+    use_effect_with((embed, at, of), |&(embed, at, of)| {
+        if embed {
+            post_step(at as f64, of as f64);
+        }
+    });
+    use_effect_with(embed, move |&embed| {
+        let listeners = embed.then(|| {
+            let window = gloo::utils::window();
+            gloo::events::EventListener::new(&window, "message", move |event| {
+                let actions = match command_of(event) {
+                    0 => vec![Action::Seek(at_of(event) as usize)],
+                    1 => vec![Action::EditAll(text_of(event)), Action::Apply],
+                    2 => vec![Action::LoadPresetNamed(text_of(event))],
+                    _ => return,
+                };
+                for action in actions {
+                    dispatch.dispatch(action);
+                }
+            })
+        });
+        move || drop(listeners)
+    });
+}
