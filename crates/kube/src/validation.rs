@@ -41,6 +41,21 @@ fn invalid(field: impl Into<String>, value: BadValue, detail: &str) -> FieldErro
     FieldError::new(field, ErrorType::Invalid, value, detail)
 }
 
+fn forbidden(field: impl Into<String>, detail: &str) -> FieldError {
+    FieldError::new(field, ErrorType::Forbidden, BadValue::None, detail)
+}
+
+fn required(field: impl Into<String>, detail: &str) -> FieldError {
+    FieldError::new(field, ErrorType::Required, BadValue::None, detail)
+}
+
+/// `value`, when it is set and not one of `supported`, as upstream's NotSupported error.
+fn unsupported(field: &str, value: Option<&str>, supported: &[&str]) -> Option<FieldError> {
+    value
+        .filter(|v| !supported.contains(v))
+        .map(|v| FieldError::not_supported(field, v, supported))
+}
+
 /// Validation on create (`ValidateService`), after defaulting and allocation, with the messages of
 /// `version`.
 pub fn validate(service: &Service, version: KubeVersion) -> Vec<FieldError> {
@@ -48,12 +63,7 @@ pub fn validate(service: &Service, version: KubeVersion) -> Vec<FieldError> {
     let mut errors = validate_object_meta(service, version);
     errors.extend(topology_annotation_errors(service));
     if spec.ports.is_empty() && !service.is_headless() && spec.type_ != types::EXTERNAL_NAME {
-        errors.push(FieldError::new(
-            "spec.ports",
-            ErrorType::Required,
-            BadValue::None,
-            "",
-        ));
+        errors.push(required("spec.ports", ""));
     }
     if service.needs_node_ports() && service.is_headless() {
         errors.push(invalid(
@@ -94,17 +104,11 @@ pub fn validate(service: &Service, version: KubeVersion) -> Vec<FieldError> {
     errors.extend(allocate_load_balancer_node_ports_errors(spec));
     errors.extend(load_balancer_class_errors(service, None, version));
     errors.extend(validate_service_external_traffic_policy(service));
-    if let Some(policy) = spec
-        .internal_traffic_policy
-        .as_deref()
-        .filter(|p| !TRAFFIC_POLICIES.contains(p))
-    {
-        errors.push(FieldError::not_supported(
-            "spec.internalTrafficPolicy",
-            policy,
-            TRAFFIC_POLICIES,
-        ));
-    }
+    errors.extend(unsupported(
+        "spec.internalTrafficPolicy",
+        spec.internal_traffic_policy.as_deref(),
+        TRAFFIC_POLICIES,
+    ));
     errors.extend(traffic_distribution_errors(spec, version));
     errors
 }
@@ -120,13 +124,8 @@ pub fn validate_update(service: &Service, old: &Service, version: KubeVersion) -
         && service.spec.health_check_node_port != old.spec.health_check_node_port
     {
         errors.push(
-            FieldError::new(
-                "spec.healthCheckNodePort",
-                ErrorType::Forbidden,
-                BadValue::None,
-                "field is immutable",
-            )
-            .at(service.spec.health_check_node_port_pos),
+            forbidden("spec.healthCheckNodePort", "field is immutable")
+                .at(service.spec.health_check_node_port_pos),
         );
     }
     errors.extend(validate(service, version));
@@ -152,10 +151,8 @@ fn validate_object_meta(service: &Service, version: KubeVersion) -> Vec<FieldErr
         }
     }
     if service.name.is_empty() {
-        errors.push(FieldError::new(
+        errors.push(required(
             "metadata.name",
-            ErrorType::Required,
-            BadValue::None,
             "name or generateName is required",
         ));
     } else {
@@ -241,12 +238,7 @@ fn validate_service_port<'a>(
     let mut errors = Vec::new();
     let path = format!("spec.ports[{index}]");
     if requires_name && port.name.is_empty() {
-        errors.push(FieldError::new(
-            format!("{path}.name"),
-            ErrorType::Required,
-            BadValue::None,
-            "",
-        ));
+        errors.push(required(format!("{path}.name"), ""));
     } else if !port.name.is_empty() {
         for message in dns1123_label_errors(&port.name) {
             errors.push(invalid(
@@ -338,10 +330,8 @@ fn load_balancer_class_errors(
         Some(class) if is_lb(service) => {
             errors.extend(qualified_name("spec.loadBalancerClass", class, version))
         }
-        Some(_) => errors.push(FieldError::new(
+        Some(_) => errors.push(forbidden(
             "spec.loadBalancerClass",
-            ErrorType::Forbidden,
-            BadValue::None,
             "may only be used when `type` is 'LoadBalancer'",
         )),
         None => {}
@@ -361,10 +351,8 @@ fn node_port_errors(spec: &ServiceSpec) -> Vec<FieldError> {
     if spec.type_ == types::CLUSTER_IP {
         for (i, port) in with_node_ports() {
             errors.push(
-                FieldError::new(
+                forbidden(
                     format!("spec.ports[{i}].nodePort"),
-                    ErrorType::Forbidden,
-                    BadValue::None,
                     "may not be used when `type` is 'ClusterIP'",
                 )
                 .at(port.node_port_pos),
@@ -432,34 +420,22 @@ fn duplicate_port_errors(spec: &ServiceSpec, version: KubeVersion) -> Vec<FieldE
 /// An ExternalName Service: no cluster IPs or IP families, and a DNS name, which may end in a dot.
 fn external_name_errors(spec: &ServiceSpec) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    let forbidden = |field: &str| {
-        FieldError::new(
-            field,
-            ErrorType::Forbidden,
-            BadValue::None,
-            "may not be set for ExternalName services",
-        )
-    };
+    let not_here = |field: &str| forbidden(field, "may not be set for ExternalName services");
     if !spec.cluster_ips.is_empty() {
-        errors.push(forbidden("spec.clusterIPs"));
+        errors.push(not_here("spec.clusterIPs"));
     }
     if !spec.ip_families.is_empty() {
-        errors.push(forbidden("spec.ipFamilies"));
+        errors.push(not_here("spec.ipFamilies"));
     }
     if spec.ip_family_policy.is_some() {
-        errors.push(forbidden("spec.ipFamilyPolicy"));
+        errors.push(not_here("spec.ipFamilyPolicy"));
     }
     let name = spec
         .external_name
         .strip_suffix('.')
         .unwrap_or(&spec.external_name);
     if name.is_empty() {
-        errors.push(FieldError::new(
-            "spec.externalName",
-            ErrorType::Required,
-            BadValue::None,
-            "",
-        ));
+        errors.push(required("spec.externalName", ""));
     } else {
         for message in dns1123_subdomain_errors(name) {
             errors.push(invalid(
@@ -543,21 +519,14 @@ fn string_list(values: &[String], version: KubeVersion) -> BadValue {
 fn allocate_load_balancer_node_ports_errors(spec: &ServiceSpec) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if spec.allocate_load_balancer_node_ports.is_some() && spec.type_ != types::LOAD_BALANCER {
-        errors.push(FieldError::new(
+        errors.push(forbidden(
             "spec.allocateLoadBalancerNodePorts",
-            ErrorType::Forbidden,
-            BadValue::None,
             "may only be used when `type` is 'LoadBalancer'",
         ));
     }
     if spec.type_ == types::LOAD_BALANCER && spec.allocate_load_balancer_node_ports.is_none() {
         // Upstream's path really lacks the `spec.` prefix.
-        errors.push(FieldError::new(
-            "allocateLoadBalancerNodePorts",
-            ErrorType::Required,
-            BadValue::None,
-            "",
-        ));
+        errors.push(required("allocateLoadBalancerNodePorts", ""));
     }
     errors
 }
@@ -577,12 +546,7 @@ fn validate_service_external_traffic_policy(service: &Service) -> Vec<FieldError
             ));
         }
     } else if policy.is_empty() {
-        errors.push(FieldError::new(
-            "spec.externalTrafficPolicy",
-            ErrorType::Required,
-            BadValue::None,
-            "",
-        ));
+        errors.push(required("spec.externalTrafficPolicy", ""));
     } else if !TRAFFIC_POLICIES.contains(&policy) {
         errors.push(FieldError::not_supported(
             "spec.externalTrafficPolicy",
@@ -713,12 +677,7 @@ pub fn cluster_ips_errors(service: &Service, version: KubeVersion) -> Vec<FieldE
     let mut errors = Vec::new();
     if !spec.cluster_ip.is_empty() {
         if ips.is_empty() {
-            errors.push(FieldError::new(
-                "spec.clusterIPs",
-                ErrorType::Required,
-                BadValue::None,
-                "",
-            ));
+            errors.push(required("spec.clusterIPs", ""));
         } else if ips[0] != spec.cluster_ip {
             errors.push(invalid(
                 "spec.clusterIPs",
@@ -749,17 +708,11 @@ pub fn cluster_ips_errors(service: &Service, version: KubeVersion) -> Vec<FieldE
         }
         seen.push(family);
     }
-    if let Some(policy) = spec
-        .ip_family_policy
-        .as_deref()
-        .filter(|p| !IP_FAMILY_POLICIES.contains(p))
-    {
-        errors.push(FieldError::not_supported(
-            "spec.ipFamilyPolicy",
-            policy,
-            IP_FAMILY_POLICIES,
-        ));
-    }
+    errors.extend(unsupported(
+        "spec.ipFamilyPolicy",
+        spec.ip_family_policy.as_deref(),
+        IP_FAMILY_POLICIES,
+    ));
     let mut unusable = false;
     for (i, ip) in ips.iter().enumerate() {
         if i == 0 && ip == "None" {
@@ -834,24 +787,17 @@ fn session_affinity_errors(spec: &ServiceSpec) -> Vec<FieldError> {
     let config = spec.session_affinity_config.as_ref();
     match affinity {
         "ClientIP" => {
-            let required = |path: &str| {
-                FieldError::new(
-                    path,
-                    ErrorType::Required,
-                    BadValue::None,
-                    "when session affinity type is ClientIP",
-                )
-            };
+            let missing = |path: &str| required(path, "when session affinity type is ClientIP");
             let Some(config) = config else {
-                errors.push(required(PATH));
+                errors.push(missing(PATH));
                 return errors;
             };
             let Some(client_ip) = &config.client_ip else {
-                errors.push(required(&format!("{PATH}.clientIP")));
+                errors.push(missing(&format!("{PATH}.clientIP")));
                 return errors;
             };
             match client_ip.timeout_seconds {
-                None => errors.push(required(&format!("{PATH}.clientIP.timeoutSeconds"))),
+                None => errors.push(missing(&format!("{PATH}.clientIP.timeoutSeconds"))),
                 Some(t) if !(1..=MAX_CLIENT_IP_TIMEOUT_SECONDS).contains(&t) => {
                     errors.push(invalid(
                         format!("{PATH}.clientIP.timeoutSeconds"),
@@ -864,10 +810,8 @@ fn session_affinity_errors(spec: &ServiceSpec) -> Vec<FieldError> {
                 Some(_) => {}
             }
         }
-        "None" if config.is_some() => errors.push(FieldError::new(
+        "None" if config.is_some() => errors.push(forbidden(
             PATH,
-            ErrorType::Forbidden,
-            BadValue::None,
             "must not be set when session affinity is None",
         )),
         _ => {}
@@ -896,14 +840,7 @@ fn external_ip_errors(spec: &ServiceSpec) -> Vec<FieldError> {
 /// each a CIDR (spaces around it allowed). Upstream's path really is capitalised.
 fn source_range_errors(service: &Service) -> Vec<FieldError> {
     let on_lb = service.spec.type_ == types::LOAD_BALANCER;
-    let only_on_lb = |path: &str| {
-        FieldError::new(
-            path,
-            ErrorType::Forbidden,
-            BadValue::None,
-            ONLY_ON_LOAD_BALANCER,
-        )
-    };
+    let only_on_lb = |path: &str| forbidden(path, ONLY_ON_LOAD_BALANCER);
     let not_cidr = |path: String, value: &str| {
         (!is_cidr(value)).then(|| invalid(path, BadValue::Str(value.to_owned()), CIDR_MESSAGE))
     };
