@@ -33,6 +33,22 @@ pub fn run(
                 serde_json::to_string_pretty(&report).expect("diagnostics serialize")
             ));
         }
+        CheckFormat::Github => {
+            let mut out = String::new();
+            for d in &diagnostics {
+                let file = names[d.location.input];
+                let _ = writeln!(
+                    out,
+                    "::{} file={},line={},col={},title=portband check::{}",
+                    d.severity.as_str(),
+                    workflow_property(file),
+                    d.location.pos.line,
+                    d.location.pos.column,
+                    workflow_message(&format!("{}: {}", d.service, d.message))
+                );
+            }
+            crate::print(&out);
+        }
         CheckFormat::Text => {
             let place = |location: Location| (names[location.input], location.pos);
             let mut out = String::new();
@@ -66,4 +82,18 @@ pub fn run(
         }
     }
     u8::from(errors > 0 || (deny_warnings && warnings > 0))
+}
+
+/// A workflow command's message, escaped as GitHub Actions reads it.
+fn workflow_message(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value: a message's escapes, and `:` and `,`.
+fn workflow_property(text: &str) -> String {
+    workflow_message(text)
+        .replace(':', "%3A")
+        .replace(',', "%2C")
 }

@@ -192,6 +192,9 @@ enum CheckFormat {
     Text,
     /// One JSON object.
     Json,
+    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`): annotations on the
+    /// pull request's lines.
+    Github,
 }
 
 /// `--mode`: one of [`Mode::ALL`], by name.

@@ -599,3 +599,27 @@ fn a_reader_that_stops_reading_is_no_panic() {
     );
     assert_eq!(String::from_utf8(output.stderr).unwrap(), "");
 }
+
+#[test]
+fn check_speaks_github_workflow_commands() {
+    let dir = std::env::temp_dir().join(format!("portband-gh-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("web,api.yaml");
+    std::fs::write(
+        &file,
+        "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 30010}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 30010}]}\n",
+    )
+    .unwrap();
+    let output = portband(
+        &["check", "--format", "github", file.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    let escaped = file.to_str().unwrap().replace(',', "%2C");
+    assert_eq!(
+        text,
+        format!("::error file={escaped},line=9,col=53,title=portband check::default/b: nodePort 30010 is also requested by default/a; whichever is applied second is refused: provided port is already allocated\n")
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
