@@ -269,6 +269,15 @@ impl Cluster {
             (Mode::Replace, Some(_)) => (Request::Update, Service::clone(service)),
             (Mode::Create, None) => (Request::Create, self.named(service)),
         };
+        // A generated name every draw of which is taken.
+        if live.is_none() && self.find(&sent.namespace, &sent.name).is_ok() {
+            let error = ApiError::AlreadyExists {
+                name: sent.name.clone(),
+            };
+            let mut outcome = self.refused(action, sent.key(), error, Cause::Exists, source);
+            outcome.request = Some(Request::Create);
+            return outcome;
+        }
         let result = match live {
             Some(live) if request != Request::Create => {
                 registry::update(&mut self.allocator, sent, live, self.config.version)
@@ -313,17 +322,24 @@ impl Cluster {
 
     /// `service`, named by the apiserver when it has only a `generateName`: the prefix (at most 58
     /// characters) and five characters from upstream's alphabet, drawn from the cluster's seed and
-    /// how many Services it holds, so that a history replays alike.
+    /// how many Services it holds, so that a history replays alike. A name already taken is drawn
+    /// again, up to eight times in all, as the apiserver retries (then the create meets the
+    /// Service that holds it).
     fn named(&self, service: &Service) -> Service {
         const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
         let mut named = service.clone();
         if named.name.is_empty() && !named.generate_name.is_empty() {
             let prefix: String = named.generate_name.chars().take(58).collect();
             let mut rng = Rng::new(self.config.seed ^ self.services.len() as u64);
-            let suffix: String = (0..5)
-                .map(|_| char::from(ALPHABET[rng.below(ALPHABET.len() as u32) as usize]))
-                .collect();
-            named.name = prefix + &suffix;
+            for _ in 0..8 {
+                let suffix: String = (0..5)
+                    .map(|_| char::from(ALPHABET[rng.below(ALPHABET.len() as u32) as usize]))
+                    .collect();
+                named.name = format!("{prefix}{suffix}");
+                if self.find(&named.namespace, &named.name).is_err() {
+                    break;
+                }
+            }
         }
         named
     }

@@ -106,7 +106,6 @@ pub fn merged(modified: &Service, live: &Service) -> Service {
         spec,
         pos,
     } = modified;
-    let before = |f: fn(&Service) -> &ServiceSpec| original.map(f);
     Service {
         namespace: namespace.clone(),
         name: name.clone(),
@@ -121,7 +120,7 @@ pub fn merged(modified: &Service, live: &Service) -> Service {
             original.map(|o| &o.annotations[..]),
             &live.annotations,
         ),
-        spec: merge_spec(spec, before(|o| &o.spec), &live.spec),
+        spec: merge_spec(spec, original.map(|o| &o.spec), &live.spec),
         pos: *pos,
     }
 }
