@@ -2,16 +2,16 @@
 // budget the README's Performance section gives and explains (160 KB after the redesign, 165 KB
 // with the phone layout and keyboard fixes, 175 KB with the editor that holds megabytes and the
 // Apply that runs in slices, 182 KB with the Kubernetes versions and the Service rules they
-// brought, 196 KB with the rest of the Service rules and kubectl's apply, replace and create), so
-// that a change that breaks it is seen.
+// brought, 196 KB with the rest of the Service rules and kubectl's apply, replace and create, 197 KB
+// with the embeds' commands from the page around them), so that a change that breaks it is seen.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gzippedCode, DIST } from "./harness.mjs";
 
-test("the app's wasm and JavaScript, gzipped, stay under 196 kB", () => {
+test("the app's wasm and JavaScript, gzipped, stay under 197 kB", () => {
   const bytes = gzippedCode(DIST, ["js/"]);
   assert.ok(bytes > 50_000, `${bytes} bytes: is dist/ a release build of the app?`);
-  assert.ok(bytes < 196_000, `${bytes} bytes gzipped: over the 196 kB budget`);
+  assert.ok(bytes < 197_000, `${bytes} bytes gzipped: over the 197 kB budget`);
 });
 
 // The JS module (dist/js/) on its own: the whole engine is some 95 kB of its 119 kB (README,

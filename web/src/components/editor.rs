@@ -255,8 +255,8 @@ pub fn Editor(props: &EditorProps) -> Html {
                     }
                     <select data-testid="mode" aria-label="How Apply sends the manifests" onchange={onmode}
                         title="The kubectl command Apply stands for. A scenario's own steps say theirs.">
-                        { for Mode::ALL.into_iter().map(|mode| html! {
-                            <option value={mode.as_str()} selected={mode == props.mode}>{ format!("kubectl {mode}") }</option>
+                        { for MODES.into_iter().map(|(mode, label)| html! {
+                            <option value={mode.as_str()} selected={mode == props.mode}>{ label }</option>
                         }) }
                     </select>
                     <button class="primary" data-testid="apply" onclick={onapply}>{ "Apply" }</button>
@@ -273,6 +273,13 @@ pub fn Editor(props: &EditorProps) -> Html {
         </div>
     }
 }
+
+/// The modes beside Apply, as the picker names them.
+const MODES: [(Mode, &str); 3] = [
+    (Mode::Apply, "kubectl apply"),
+    (Mode::Replace, "kubectl replace"),
+    (Mode::Create, "kubectl create"),
+];
 
 /// What an Apply in progress is doing.
 fn describe(progress: &Progress) -> String {
