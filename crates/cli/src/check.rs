@@ -6,11 +6,23 @@ use portband_allocator::PortRange;
 use portband_kube::{check, CheckReport, KubeVersion, Location, Mode};
 use std::fmt::Write;
 
+/// What `check` prints.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// The findings, and for the text format a line of counts on standard error.
+    Both,
+    /// The findings alone (`--quiet`).
+    Findings,
+    /// One line of counts alone, on standard output (`--summary`).
+    Summary,
+}
+
 /// Reviews the files; returns the exit status.
 pub fn run(
     range: PortRange,
     version: Option<KubeVersion>,
     format: CheckFormat,
+    output: Output,
     deny_warnings: bool,
     files: &[String],
 ) -> u8 {
@@ -26,6 +38,17 @@ pub fn run(
     let names: Vec<&str> = loaded.iter().map(|l| l.name.as_str()).collect();
     let report = CheckReport::new(&diagnostics, &names);
     let (errors, warnings) = (report.errors, report.warnings);
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let counts = format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    );
+    let status = u8::from(errors > 0 || (deny_warnings && warnings > 0));
+    if output == Output::Summary {
+        crate::print(&format!("{counts}\n"));
+        return status;
+    }
     match format {
         CheckFormat::Json => {
             crate::print(&format!(
@@ -72,16 +95,12 @@ pub fn run(
                 }
             }
             crate::print(&out);
-            let plural =
-                |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-            eprintln!(
-                "{}, {}",
-                plural(errors, "error"),
-                plural(warnings, "warning")
-            );
+            if output == Output::Both {
+                eprintln!("{counts}");
+            }
         }
     }
-    u8::from(errors > 0 || (deny_warnings && warnings > 0))
+    status
 }
 
 /// A workflow command's message, escaped as GitHub Actions reads it.

@@ -79,6 +79,12 @@ enum Command {
         /// Fail on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// Print the findings alone (no line of counts).
+        #[arg(long, conflicts_with = "summary")]
+        quiet: bool,
+        /// Print one line of counts alone (`2 errors, 1 warning`), whatever the format.
+        #[arg(long)]
+        summary: bool,
         /// Manifest or scenario files; `-` reads standard input.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<String>,
@@ -237,8 +243,24 @@ fn main() -> ExitCode {
             kubernetes_version,
             format,
             deny_warnings,
+            quiet,
+            summary,
             files,
-        } => check::run(range, kubernetes_version, format, deny_warnings, &files),
+        } => {
+            let output = match (quiet, summary) {
+                (_, true) => check::Output::Summary,
+                (true, _) => check::Output::Findings,
+                _ => check::Output::Both,
+            };
+            check::run(
+                range,
+                kubernetes_version,
+                format,
+                output,
+                deny_warnings,
+                &files,
+            )
+        }
         Command::Bands {
             range,
             split,

@@ -623,3 +623,19 @@ fn check_speaks_github_workflow_commands() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn check_quiet_and_summary() {
+    let two = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 30500}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 30500}]}\n";
+    let plain = portband(&["check", "-"], Some(two));
+    assert_eq!(String::from_utf8(plain.stderr).unwrap(), "1 error, 2 warnings\n");
+    let quiet = portband(&["check", "--quiet", "-"], Some(two));
+    assert_eq!(quiet.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
+    assert_eq!(stdout(&quiet).lines().count(), 4, "three findings and a note");
+    let summary = portband(&["check", "--summary", "--format", "json", "-"], Some(two));
+    assert_eq!(summary.status.code(), Some(1));
+    assert_eq!(stdout(&summary), "1 error, 2 warnings\n");
+    let both = portband(&["check", "--quiet", "--summary", "-"], None);
+    assert_eq!(both.status.code(), Some(2), "--quiet and --summary conflict");
+}
