@@ -1,7 +1,9 @@
-//! Reading the files named on the command line.
+//! Reading the files named on the command line: `-` for standard input, files, and folders (their
+//! `*.yaml`, `*.yml` and `*.json` files, recursively, in name order).
 
 use portband_kube::{read_sent, Input, Mode};
 use std::io::Read;
+use std::path::Path;
 
 /// A file's name as printed in messages (`<stdin>` for `-`) and what it holds.
 pub struct Loaded {
@@ -11,11 +13,50 @@ pub struct Loaded {
     pub input: Input,
 }
 
-/// Reads and parses every file, the objects of plain manifests sent as `mode` says; on the first
-/// failure prints `file:line:col: error: …` and returns `None`.
-pub fn load(files: &[String], mode: Mode) -> Option<Vec<Loaded>> {
+/// The manifest files of folder `dir`, recursively, in name order.
+fn manifests_in(dir: &Path, found: &mut Vec<String>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            manifests_in(&path, found)?;
+        } else if path
+            .extension()
+            .is_some_and(|ext| ext == "yaml" || ext == "yml" || ext == "json")
+        {
+            found.push(path.to_string_lossy().into_owned());
+        }
+    }
+    Ok(())
+}
+
+/// Whether a reading error says the file is no Kubernetes manifest at all (Helm values, a config
+/// file): such a file found in a folder is skipped with a note.
+fn not_a_manifest(message: &str) -> bool {
+    message.starts_with("Object '") || message.starts_with("expected a Kubernetes object")
+}
+
+/// Reads and parses every file (a folder: its manifest files), the objects of plain manifests sent
+/// as `mode` says; on the first failure prints `file:line:col: error: …` and returns `None`.
+pub fn load(arguments: &[String], mode: Mode) -> Option<Vec<Loaded>> {
+    let mut files = Vec::with_capacity(arguments.len());
+    for argument in arguments {
+        let path = Path::new(argument);
+        if argument != "-" && path.is_dir() {
+            let mut found = Vec::new();
+            if let Err(e) = manifests_in(path, &mut found) {
+                eprintln!("portband: {argument}: {e}");
+                return None;
+            }
+            files.extend(found.into_iter().map(|file| (file, true)));
+        } else {
+            files.push((argument.clone(), false));
+        }
+    }
     let mut loaded = Vec::with_capacity(files.len());
-    for file in files {
+    for (file, in_folder) in &files {
         let name = if file == "-" {
             "<stdin>".to_owned()
         } else {
@@ -36,6 +77,12 @@ pub fn load(files: &[String], mode: Mode) -> Option<Vec<Loaded>> {
         };
         match read_sent(&text, mode) {
             Ok(input) => loaded.push(Loaded { name, input }),
+            Err(e) if *in_folder && not_a_manifest(&e.message) => {
+                eprintln!(
+                    "portband: {name}: skipped, not a Kubernetes manifest ({})",
+                    e.message
+                );
+            }
             Err(e) => {
                 eprintln!(
                     "{name}:{}:{}: error: {} (document {})",

@@ -628,14 +628,73 @@ fn check_speaks_github_workflow_commands() {
 fn check_quiet_and_summary() {
     let two = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 30500}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 30500}]}\n";
     let plain = portband(&["check", "-"], Some(two));
-    assert_eq!(String::from_utf8(plain.stderr).unwrap(), "1 error, 2 warnings\n");
+    assert_eq!(
+        String::from_utf8(plain.stderr).unwrap(),
+        "1 error, 2 warnings\n"
+    );
     let quiet = portband(&["check", "--quiet", "-"], Some(two));
     assert_eq!(quiet.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
-    assert_eq!(stdout(&quiet).lines().count(), 4, "three findings and a note");
+    assert_eq!(
+        stdout(&quiet).lines().count(),
+        4,
+        "three findings and a note"
+    );
     let summary = portband(&["check", "--summary", "--format", "json", "-"], Some(two));
     assert_eq!(summary.status.code(), Some(1));
     assert_eq!(stdout(&summary), "1 error, 2 warnings\n");
     let both = portband(&["check", "--quiet", "--summary", "-"], None);
-    assert_eq!(both.status.code(), Some(2), "--quiet and --summary conflict");
+    assert_eq!(
+        both.status.code(),
+        Some(2),
+        "--quiet and --summary conflict"
+    );
+}
+
+#[test]
+fn a_folder_is_its_manifests_and_other_yaml_in_it_is_skipped_with_a_note() {
+    let dir = std::env::temp_dir().join(format!("portband-dir-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("nested")).unwrap();
+    let service = |name: &str| {
+        format!("apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec: {{ports: [{{port: 80}}]}}\n")
+    };
+    std::fs::write(dir.join("b.yaml"), service("b")).unwrap();
+    std::fs::write(dir.join("a.yml"), service("a")).unwrap();
+    std::fs::write(dir.join("nested/c.json"), r#"{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "c"}, "spec": {"ports": [{"port": 80}]}}"#).unwrap();
+    std::fs::write(
+        dir.join("values.yaml"),
+        "replicaCount: 2\nimage: {tag: latest}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("README.md"), "# not read\n").unwrap();
+    let output = portband(&["apply", "--format", "json", dir.to_str().unwrap()], None);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let services: Vec<&str> = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["service"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        services,
+        ["default/a", "default/b", "default/c"],
+        "in name order, recursively"
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr
+            .contains("values.yaml: skipped, not a Kubernetes manifest (Object 'Kind' is missing)"),
+        "{stderr}"
+    );
+    // A file named on its own is read as it is: no manifest is an error.
+    let named = portband(&["check", dir.join("values.yaml").to_str().unwrap()], None);
+    assert_eq!(named.status.code(), Some(2));
+    std::fs::remove_dir_all(dir).unwrap();
 }
