@@ -48,7 +48,7 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
-        /// Manifest or scenario files; `-` reads standard input.
+        /// Manifest or scenario files, or folders of them; `-` reads standard input.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<String>,
     },
@@ -85,7 +85,7 @@ enum Command {
         /// Print one line of counts alone (`2 errors, 1 warning`), whatever the format.
         #[arg(long)]
         summary: bool,
-        /// Manifest or scenario files; `-` reads standard input.
+        /// Manifest or scenario files, or folders of them; `-` reads standard input.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<String>,
     },
