@@ -23,6 +23,7 @@ pub fn run(
     version: Option<KubeVersion>,
     format: CheckFormat,
     output: Output,
+    colour: bool,
     deny_warnings: bool,
     files: &[String],
 ) -> u8 {
@@ -74,6 +75,19 @@ pub fn run(
         }
         CheckFormat::Text => {
             let place = |location: Location| (names[location.input], location.pos);
+            // Bold red, bold yellow and bold cyan, as compilers colour them.
+            let paint = |word: &'static str| -> String {
+                let code = match word {
+                    "error" => "1;31",
+                    "warning" => "1;33",
+                    _ => "1;36",
+                };
+                if colour {
+                    format!("\x1b[{code}m{word}\x1b[0m")
+                } else {
+                    word.to_owned()
+                }
+            };
             let mut out = String::new();
             for d in &diagnostics {
                 let (file, pos) = place(d.location);
@@ -82,15 +96,17 @@ pub fn run(
                     "{file}:{}:{}: {}: {}: {}",
                     pos.line,
                     pos.column,
-                    d.severity.as_str(),
+                    paint(d.severity.as_str()),
                     d.service,
                     d.message
                 );
                 if let Some((file, pos)) = d.related.map(place) {
                     let _ = writeln!(
                         out,
-                        "{file}:{}:{}: note: first requested here",
-                        pos.line, pos.column
+                        "{file}:{}:{}: {}: first requested here",
+                        pos.line,
+                        pos.column,
+                        paint("note")
                     );
                 }
             }

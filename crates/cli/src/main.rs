@@ -85,6 +85,10 @@ enum Command {
         /// Print one line of counts alone (`2 errors, 1 warning`), whatever the format.
         #[arg(long)]
         summary: bool,
+        /// Colour the text format's severities: on a terminal unless NO_COLOR is set (auto), always
+        /// or never.
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
         /// Manifest or scenario files, or folders of them; `-` reads standard input.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<String>,
@@ -203,6 +207,17 @@ enum CheckFormat {
     Github,
 }
 
+/// `--color`.
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
 /// `--mode`: one of [`Mode::ALL`], by name.
 fn parse_mode() -> impl clap::builder::TypedValueParser<Value = Mode> {
     use clap::builder::TypedValueParser;
@@ -245,6 +260,7 @@ fn main() -> ExitCode {
             deny_warnings,
             quiet,
             summary,
+            color,
             files,
         } => {
             let output = match (quiet, summary) {
@@ -252,11 +268,21 @@ fn main() -> ExitCode {
                 (true, _) => check::Output::Findings,
                 _ => check::Output::Both,
             };
+            let colour = match color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    use std::io::IsTerminal;
+                    std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
+            };
             check::run(
                 range,
                 kubernetes_version,
                 format,
                 output,
+                colour,
                 deny_warnings,
                 &files,
             )

@@ -698,3 +698,16 @@ fn a_folder_is_its_manifests_and_other_yaml_in_it_is_skipped_with_a_note() {
     assert_eq!(named.status.code(), Some(2));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn check_colours_on_request_only() {
+    let pinned = "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 30500}]}\n";
+    let always = portband(&["check", "--color", "always", "-"], Some(pinned));
+    assert!(stdout(&always).contains(":4:53: \x1b[1;33mwarning\x1b[0m: default/a: "));
+    // Not a terminal (a pipe, as here): no colour, and none with --color never either.
+    for args in [&["check", "-"][..], &["check", "--color", "never", "-"][..]] {
+        let plain = portband(args, Some(pinned));
+        assert!(!stdout(&plain).contains('\x1b'));
+        assert!(stdout(&plain).contains(":4:53: warning: default/a: "));
+    }
+}
