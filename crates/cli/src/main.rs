@@ -11,10 +11,13 @@ use portband_allocator::PortRange;
 use portband_kube::{KubeVersion, Mode};
 use std::process::ExitCode;
 
+/// portband's version and the Kubernetes releases it models, for `--version`.
+static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(version::text);
+
 /// What kube-apiserver would do with your Services' node ports: which nodePort each Service
 /// gets, in which band of the KEP-3668 split, and the exact error a real cluster would print.
 #[derive(Parser)]
-#[command(name = "portband", version, propagate_version = true)]
+#[command(name = "portband", version = VERSION.as_str(), propagate_version = true)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

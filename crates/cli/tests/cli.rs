@@ -711,3 +711,15 @@ fn check_colours_on_request_only() {
         assert!(stdout(&plain).contains(":4:53: warning: default/a: "));
     }
 }
+
+#[test]
+fn version_names_the_kubernetes_releases_modelled() {
+    let output = portband(&["--version"], None);
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "portband {} (models Kubernetes 1.27 to 1.35, 1.35 by default)\n",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+}
