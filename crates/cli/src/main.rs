@@ -208,6 +208,9 @@ enum CheckFormat {
     /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`): annotations on the
     /// pull request's lines.
     Github,
+    /// JUnit XML as kubeconform writes it: a test suite per file, a test case per Service, its
+    /// errors (and with --deny-warnings its warnings) as failures.
+    Junit,
 }
 
 /// `--color`.
