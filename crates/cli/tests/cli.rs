@@ -559,7 +559,7 @@ fn mode_sends_plain_manifests_as_replace_or_create() {
     assert_eq!(steps[0]["action"], "create");
     assert_eq!(steps[1]["result"], "rejected");
     assert_eq!(steps[1]["error"], "services \"web\" already exists");
-    let bogus = portband(&["apply", "--mode", "patch", "-"], Some(web));
+    let bogus = portband(&["apply", "--mode", "patch", "-"], None);
     assert_eq!(bogus.status.code(), Some(2));
     assert!(String::from_utf8(bogus.stderr)
         .unwrap()
@@ -722,4 +722,58 @@ fn version_names_the_kubernetes_releases_modelled() {
             env!("CARGO_PKG_VERSION")
         )
     );
+}
+
+/// The `portband check …` command line a CI recipe runs (its last line that has one), its
+/// `deploy/` the sample manifests.
+fn recipe_command(file: &str) -> Vec<String> {
+    let path = format!("{}/../../{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let line = text
+        .lines()
+        .rev()
+        .find(|l| l.contains("portband check"))
+        .unwrap_or_else(|| panic!("{file} runs portband check"));
+    let command = &line[line.find("portband check").unwrap()..];
+    let command = command.split(" >").next().unwrap();
+    let sample = format!("{}/../../docs/ci/sample/", env!("CARGO_MANIFEST_DIR"));
+    command
+        .split_whitespace()
+        .skip(1)
+        .map(|word| word.replace("deploy/", &sample))
+        .collect()
+}
+
+#[test]
+fn the_ci_recipes_run_as_written() {
+    let sample = format!("{}/../../docs/ci/sample", env!("CARGO_MANIFEST_DIR"));
+    // pre-commit passes the files a commit touches.
+    let mut hook = recipe_command(".pre-commit-hooks.yaml");
+    hook.extend([format!("{sample}/api.yaml"), format!("{sample}/web.yaml")]);
+    let args: Vec<&str> = hook.iter().map(String::as_str).collect();
+    let output = portband(&args, None);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).starts_with(&format!(
+            "{sample}/web.yaml:9:44: error: shop/web: nodePort 30080 is also requested by shop/api"
+        )),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "", "--quiet");
+    // GitHub Actions: annotations.
+    let github = recipe_command("docs/ci/github-actions.yml");
+    let args: Vec<&str> = github.iter().map(String::as_str).collect();
+    let output = portband(&args, None);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).starts_with(&format!(
+        "::error file={sample}/web.yaml,line=9,col=44,title=portband check::shop/web: "
+    )));
+    // GitLab CI: a JUnit report.
+    let gitlab = recipe_command("docs/ci/gitlab-ci.yml");
+    let args: Vec<&str> = gitlab.iter().map(String::as_str).collect();
+    let output = portband(&args, None);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output)
+        .contains("<testsuites name=\"portband\" time=\"0\" tests=\"2\" failures=\"1\""));
 }
