@@ -14,6 +14,11 @@ mod error;
 
 pub use cluster::Cluster;
 
+/// The heap: Talc instead of the standard library's dlmalloc, as in the app (smaller).
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static HEAP: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use error::{input_error, plain_error};
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::{Bands, PortRange};
