@@ -247,6 +247,11 @@ test("the embed view fits 800×500 and 400×300, steps, applies, and leaves save
   assert.match(saved, /name: mine/);
   const src = code.match(/^<iframe src="([^"]+)" width="800" height="500" .*><\/iframe>$/)[1];
   assert.match(src, /\?embed#s=/);
+  // The small size: the same frame at 400×300.
+  await main.getByTestId("copy-embed-small").click();
+  await main.waitForFunction(() => document.querySelector('[data-testid="share-status"]').textContent.startsWith("Embed code (400×300) copied"));
+  const small = await main.evaluate(() => navigator.clipboard.readText());
+  assert.equal(small, code.replace('width="800" height="500"', 'width="400" height="300"'));
 
   // A documentation page with the copied snippet.
   await main.setContent(`<!doctype html><body style="margin:0">${code}</body>`);

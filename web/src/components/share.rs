@@ -29,16 +29,21 @@ pub fn Share(props: &ShareProps) -> Html {
         let said = said.clone();
         use_effect_with(props.sharing.clone(), move |_| said.set(None));
     }
-    let (link, embed) = match &props.sharing {
-        Sharing::Link(fragment) => (
-            Some(format!("{}#{fragment}", link::base())),
-            Some(format!(
-                r#"<iframe src="{}?embed#{fragment}" width="800" height="500" style="border: 0" loading="lazy" title="portband: NodePort allocation"></iframe>"#,
-                link::base()
-            )),
-        ),
-        _ => (None, None),
+    let link = match &props.sharing {
+        Sharing::Link(fragment) => Some(fragment),
+        _ => None,
     };
+    // The embed code for a frame of `width`×`height`.
+    let embed = |(width, height): (u32, u32)| {
+        link.map(|fragment| {
+            format!(
+                r#"<iframe src="{}?embed#{fragment}" width="{width}" height="{height}" style="border: 0" loading="lazy" title="portband: NodePort allocation"></iframe>"#,
+                link::base()
+            )
+        })
+    };
+    let (large, small) = (embed((800, 500)), embed((400, 300)));
+    let link = link.map(|fragment| format!("{}#{fragment}", link::base()));
     // Copies `text`; if the browser refuses, says where else to find it.
     let copy = |text: Option<String>, done: &'static str, elsewhere: bool| {
         let said = said.clone();
@@ -76,10 +81,12 @@ pub fn Share(props: &ShareProps) -> Html {
     });
     html! {
         <div class="share" role="group" aria-label="Share">
-            <button data-testid="copy-link" onclick={copy(link, "Link copied", true)} disabled={embed.is_none()}
+            <button data-testid="copy-link" onclick={copy(link.clone(), "Link copied", true)} disabled={link.is_none()}
                 title="The address always holds the whole state: range, seed, switch, every step, the step shown">{ "Copy link" }</button>
-            <button data-testid="copy-embed" onclick={copy(embed.clone(), "Embed code copied", false)} disabled={embed.is_none()}
-                title="An <iframe> of the compact view for documentation pages (800×500; 400×300 works too)">{ "Copy embed code" }</button>
+            <button data-testid="copy-embed" onclick={copy(large, "Embed code copied", false)} disabled={link.is_none()}
+                title="An <iframe> of the compact view for documentation pages, 800×500">{ "Copy embed code" }</button>
+            <button data-testid="copy-embed-small" onclick={copy(small, "Embed code (400×300) copied", false)} disabled={link.is_none()}
+                title="The same, in a 400×300 frame">{ "400×300" }</button>
             <button data-testid="download" onclick={ondownload} title="The history as a scenario file: paste it back, or run it with the portband CLI">{ "Download scenario" }</button>
             <span class="share-status" data-testid="share-status" role="status">{ status }</span>
         </div>
