@@ -79,6 +79,23 @@ ensure_web_node_modules() {
   fi
 }
 
+# The OASIS SARIF 2.1.0 JSON schema, for the test that validates `check --format sarif`: taken from
+# the serde-sarif crate on crates.io (which ships it as src/schema.json), checked against the
+# checksum crates.io's index gives, into target/sarif-schema-2.1.0.json.
+ensure_sarif_schema() {
+  local schema=target/sarif-schema-2.1.0.json
+  [ -f "$schema" ] && return
+  step "fetching the SARIF 2.1.0 schema (crates.io: serde-sarif 0.8.0)"
+  local dir
+  dir=$(mktemp -d)
+  curl -fsSL -o "$dir/serde-sarif.crate" https://static.crates.io/crates/serde-sarif/serde-sarif-0.8.0.crate
+  echo "a053c46f18a8043570d4e32fefc4c6377f82bf29ec310a33e93f273048e3b0be  $dir/serde-sarif.crate" | sha256sum --check --quiet
+  tar -xzf "$dir/serde-sarif.crate" -C "$dir" serde-sarif-0.8.0/src/schema.json
+  mkdir -p target
+  mv "$dir/serde-sarif-0.8.0/src/schema.json" "$schema"
+  rm -rf "$dir"
+}
+
 # Installs Debian's Chromium and ChromeDriver for the browser tests, if missing.
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then

@@ -57,17 +57,21 @@ enum Command {
     },
     /// Review manifests for node-port problems before they reach a cluster.
     ///
-    /// Errors: anything the apiserver would refuse in a Service on its own (an out-of-range
-    /// nodePort, two ports of a Service fighting over one nodePort, invalid fields), with the
-    /// apiserver's own message; and an explicit nodePort or healthCheckNodePort requested by two
-    /// Services. Warnings: an explicit port in the dynamic band, where any Service created without a
-    /// nodePort may take it first.
+    /// Errors: anything the apiserver would refuse in a Service (an out-of-range nodePort, two
+    /// ports of a Service fighting over one nodePort, invalid fields), with the apiserver's own
+    /// message; and an explicit nodePort or healthCheckNodePort requested by two Services. Each
+    /// Service is checked on an empty cluster, or with --cluster against the cluster as it is: a
+    /// port another Service holds is an error naming the holder, and a Service the cluster has is
+    /// checked as the update it would be. Warnings: an explicit port in the dynamic band, where any
+    /// Service created without a nodePort may take it first.
     ///
     /// Exit status: 0 when there are no errors, 1 when there are (or warnings, with
     /// --deny-warnings), 2 for unusable input.
     #[command(after_help = "Examples:
   portband check deploy/*.yaml
   portband check --range 30000-32767 --format json manifests.yaml
+  kubectl get svc -A -o yaml > cluster.yaml && portband check --cluster cluster.yaml deploy/
+  portband check --format sarif deploy/ > portband.sarif
   helm template . | portband check --deny-warnings -")]
     Check {
         /// The cluster's --service-node-port-range.
@@ -76,6 +80,11 @@ enum Command {
         /// The Kubernetes release whose messages to give, 1.27 to 1.35 [default: a scenario's, else 1.35]
         #[arg(long, value_name = "1.Y", value_parser = KubeVersion::parse)]
         kubernetes_version: Option<KubeVersion>,
+        /// The cluster as it is: the output of `kubectl get svc -A -o yaml`, or a scenario file.
+        /// Its Services are not reviewed; the files are checked against them (`-` reads standard
+        /// input).
+        #[arg(long, value_name = "STATE")]
+        cluster: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
@@ -205,6 +214,8 @@ enum CheckFormat {
     Text,
     /// One JSON object.
     Json,
+    /// SARIF 2.1.0, for code-scanning tools: a rule per kind of finding, a result per finding.
+    Sarif,
     /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`): annotations on the
     /// pull request's lines.
     Github,
@@ -262,6 +273,7 @@ fn main() -> ExitCode {
         Command::Check {
             range,
             kubernetes_version,
+            cluster,
             format,
             deny_warnings,
             quiet,
@@ -283,15 +295,16 @@ fn main() -> ExitCode {
                         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
-            check::run(
+            let options = check::Options {
                 range,
-                kubernetes_version,
+                version: kubernetes_version,
+                cluster,
                 format,
                 output,
                 colour,
                 deny_warnings,
-                &files,
-            )
+            };
+            check::run(&options, &files)
         }
         Command::Bands {
             range,

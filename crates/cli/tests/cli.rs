@@ -777,3 +777,224 @@ fn the_ci_recipes_run_as_written() {
     assert!(stdout(&output)
         .contains("<testsuites name=\"portband\" time=\"0\" tests=\"2\" failures=\"1\""));
 }
+
+/// A small `kubectl get svc -A -o yaml`: the `kubernetes` Service, a NodePort applied with kubectl
+/// (its last-applied annotation), and a LoadBalancer with a health-check port.
+const CLUSTER_DUMP: &str = r#"apiVersion: v1
+items:
+- apiVersion: v1
+  kind: Service
+  metadata:
+    labels: {component: apiserver, provider: kubernetes}
+    name: kubernetes
+    namespace: default
+    resourceVersion: "205"
+    uid: 5f0c7c1e-1b7c-4a6e-9d5e-6f1f3c2b9a10
+  spec:
+    clusterIP: 10.96.0.1
+    clusterIPs: [10.96.0.1]
+    ipFamilies: [IPv4]
+    ipFamilyPolicy: SingleStack
+    ports:
+    - {name: https, port: 443, protocol: TCP, targetPort: 6443}
+    sessionAffinity: None
+    type: ClusterIP
+- apiVersion: v1
+  kind: Service
+  metadata:
+    annotations:
+      kubectl.kubernetes.io/last-applied-configuration: |
+        {"apiVersion":"v1","kind":"Service","metadata":{"annotations":{},"name":"web","namespace":"shop"},"spec":{"ports":[{"name":"http","port":80,"targetPort":8080}],"selector":{"app":"web"},"type":"NodePort"}}
+    name: web
+    namespace: shop
+    resourceVersion: "48213"
+    uid: 0b8c43d6-7a55-4f0e-8c8b-2a1f9e6d4c31
+  spec:
+    clusterIP: 10.96.122.7
+    clusterIPs: [10.96.122.7]
+    externalTrafficPolicy: Cluster
+    internalTrafficPolicy: Cluster
+    ipFamilies: [IPv4]
+    ipFamilyPolicy: SingleStack
+    ports:
+    - {name: http, nodePort: 31380, port: 80, protocol: TCP, targetPort: 8080}
+    selector: {app: web}
+    sessionAffinity: None
+    type: NodePort
+- apiVersion: v1
+  kind: Service
+  metadata:
+    name: ingress
+    namespace: edge
+    resourceVersion: "48999"
+    uid: 9d1e2f3a-4b5c-4d6e-8f70-1a2b3c4d5e6f
+  spec:
+    allocateLoadBalancerNodePorts: true
+    clusterIP: 10.96.33.4
+    clusterIPs: [10.96.33.4]
+    externalTrafficPolicy: Local
+    healthCheckNodePort: 30999
+    internalTrafficPolicy: Cluster
+    ipFamilies: [IPv4]
+    ipFamilyPolicy: SingleStack
+    ports:
+    - {name: http, nodePort: 30080, port: 80, protocol: TCP, targetPort: http}
+    selector: {app: ingress}
+    sessionAffinity: None
+    type: LoadBalancer
+  status:
+    loadBalancer: {}
+kind: List
+metadata:
+  resourceVersion: ""
+"#;
+
+/// Writes `text` to a file of its own for one test; returns its path.
+fn temp_file(test: &str, name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("portband-{test}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn check_against_a_cluster_names_who_holds_a_port() {
+    let state = temp_file("cluster-holder", "cluster.yaml", CLUSTER_DUMP);
+    let manifests = "apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\nspec:\n  type: NodePort\n  ports:\n  - {name: a, port: 80, nodePort: 31380}\n  - {name: b, port: 81, nodePort: 30999}\n";
+    let output = portband(&["check", "--cluster", &state, "-"], Some(manifests));
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    // The first port taken ends the request, as the apiserver's allocation does; the holder and
+    // the line of the dump that gives it the port follow.
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "<stdin>:7:35: error: shop/api: Service \"api\" is invalid: spec.ports[0].nodePort: Invalid value: 31380: \
+             provided port is already allocated; shop/web holds 31380 (spec.ports[0].nodePort)\n\
+             {state}:38:30: note: held here\n"
+        )
+    );
+    let health = manifests.replace("31380", "30001");
+    let output = portband(&["check", "--cluster", &state, "-"], Some(&health));
+    assert!(stdout(&output).contains(
+        "provided port is already allocated; edge/ingress holds 30999 (spec.healthCheckNodePort)\n"
+    ));
+    assert!(stdout(&output).contains(&format!("{state}:54:26: note: held here")));
+    // JSON: the related place is in the state's file.
+    let json: Value = serde_json::from_str(&stdout(&portband(
+        &["check", "--cluster", &state, "--format", "json", "-"],
+        Some(manifests),
+    )))
+    .unwrap();
+    assert_eq!(
+        json["diagnostics"][0]["related"],
+        json!({"file": state, "line": 38, "column": 30})
+    );
+    // Without the state, the same manifest is fine but for the dynamic band.
+    let alone = portband(&["check", "-"], Some(manifests));
+    assert_eq!(alone.status.code(), Some(0));
+}
+
+#[test]
+fn check_against_a_cluster_takes_a_known_service_as_the_update_it_would_be() {
+    let state = temp_file("cluster-update", "cluster.yaml", CLUSTER_DUMP);
+    // kubectl apply of web with a second port: http keeps 31380 (its own, in the dynamic band:
+    // no warning), the new port gets one; nothing to report.
+    let web = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec:\n  type: NodePort\n  selector: {app: web}\n  ports:\n  - {name: http, port: 80, targetPort: 8080, nodePort: 31380}\n  - {name: admin, port: 9000}\n";
+    let output = portband(&["check", "--cluster", &state, "-"], Some(web));
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(stdout(&output), "");
+    assert_eq!(stderr(&output), "0 errors, 0 warnings\n");
+    // What may not change once set is refused with the apiserver's message.
+    let moved = web.replace("  selector:", "  clusterIP: 10.96.1.1\n  selector:");
+    let output = portband(&["check", "--cluster", &state, "-"], Some(&moved));
+    assert!(
+        stdout(&output).contains(
+            "error: shop/web: Service \"web\" is invalid: spec.clusterIPs[0]: Invalid value: [\"10.96.1.1\"]: may not change once set"
+        ),
+        "{}",
+        stdout(&output)
+    );
+    // A replace needs the Service in the cluster; a create needs it not to be.
+    let scenario = |mode: &str, name: &str| {
+        format!("apiVersion: portband/v1\nkind: Scenario\nsteps:\n- {mode}: {{apiVersion: v1, kind: Service, metadata: {{name: {name}, namespace: shop}}, spec: {{ports: [{{port: 80}}]}}}}\n")
+    };
+    let replace = portband(
+        &["check", "--cluster", &state, "-"],
+        Some(&scenario("replace", "cart")),
+    );
+    assert!(stdout(&replace).contains("error: shop/cart: services \"cart\" not found"));
+    let create = portband(
+        &["check", "--cluster", &state, "-"],
+        Some(&scenario("create", "web")),
+    );
+    assert!(stdout(&create).contains("error: shop/web: services \"web\" already exists"));
+    // Without a state, a replace is checked as the create it would be.
+    let alone = portband(&["check", "-"], Some(&scenario("replace", "cart")));
+    assert_eq!(alone.status.code(), Some(0));
+}
+
+#[test]
+fn check_against_a_cluster_counts_the_dynamic_bands_free_ports() {
+    let state = temp_file("cluster-free", "cluster.yaml", CLUSTER_DUMP);
+    let manifest = "apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\nspec:\n  type: NodePort\n  ports:\n  - {port: 80, nodePort: 32000}\n";
+    let output = portband(&["check", "--cluster", &state, "-"], Some(manifest));
+    assert_eq!(output.status.code(), Some(0));
+    // Of the dynamic band's 2,682 ports the dump holds two, 31380 and 30999 (30080 is static).
+    assert!(
+        stdout(&output).contains(
+            "nodePort 32000 is in the dynamic band 30086–32767 (2682) with 2680 free, where any Service"
+        ),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn check_against_a_cluster_says_what_it_leaves_out_and_refuses_what_it_cannot_read() {
+    // A dump from a cluster of another range: its Service is left out, with a note.
+    let state = temp_file("cluster-notes", "cluster.yaml", CLUSTER_DUMP);
+    let output = portband(
+        &["check", "--cluster", &state, "--range", "30000-31000", "-"],
+        Some("apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 31380}]}\n"),
+    );
+    assert!(
+        stderr(&output).contains(&format!("{state}:38:30: note: shop/web is left out of the cluster: Service \"web\" is invalid: spec.ports[0].nodePort: Invalid value: 31380: provided port is not in the valid range")),
+        "{}",
+        stderr(&output)
+    );
+    // --quiet prints the findings alone.
+    let quiet = portband(
+        &[
+            "check",
+            "--quiet",
+            "--cluster",
+            &state,
+            "--range",
+            "30000-31000",
+            "-",
+        ],
+        Some("apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec: {ports: [{port: 80}]}\n"),
+    );
+    assert_eq!(stderr(&quiet), "");
+    // Unusable states are exit 2 with the reason.
+    let broken = temp_file("cluster-notes", "broken.yaml", "items: [\n");
+    let output = portband(&["check", "--cluster", &broken, "-"], Some(""));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with(&format!("{broken}:")),
+        "{}",
+        stderr(&output)
+    );
+    let output = portband(
+        &["check", "--cluster", "/nonexistent/cluster.yaml", "-"],
+        Some(""),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let output = portband(&["check", "--cluster", "-", "-"], Some(""));
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "portband: --cluster - and FILE - cannot both read standard input\n"
+    );
+}

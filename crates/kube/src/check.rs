@@ -1,17 +1,19 @@
 //! A pre-flight review of manifests, before they reach a cluster: what a careful reviewer of
 //! node ports would flag.
 //!
-//! Each Service is first applied alone to an empty cluster, so that anything the apiserver would
-//! refuse on its own (an out-of-range nodePort, validation, two ports of one Service fighting over
-//! a nodePort) is reported with the apiserver's own message. Then the Services are compared:
-//! an explicit nodePort requested by two Services is an error, and an explicit port in the dynamic
-//! band draws a warning, since any Service created without a nodePort may take it first.
+//! Each Service is first applied alone to the cluster as it is (an empty one, or a [`State`]: the
+//! Services of `kubectl get svc -A -o yaml`), so that anything the apiserver would refuse is
+//! reported with the apiserver's own message: an out-of-range nodePort, validation, two ports of
+//! one Service fighting over a nodePort, a port another Service already holds (named), an update
+//! that changes what may not change. Then the Services are compared: an explicit nodePort
+//! requested by two Services is an error, and an explicit port in the dynamic band draws a
+//! warning, since any Service created without a nodePort may take it first.
 
 use crate::cluster::{Cluster, ClusterConfig, Step};
 use crate::decode::Object;
 use crate::input::Input;
 use crate::kubectl::Mode;
-use crate::outcome::Verdict;
+use crate::outcome::{Cause, Holder, Outcome, Verdict};
 use crate::service::Service;
 use crate::version::KubeVersion;
 use crate::yaml::Pos;
@@ -37,10 +39,141 @@ impl Severity {
     }
 }
 
+/// What kind of finding a diagnostic is: one per reason the apiserver refuses a Service, and one
+/// per risk the review sees across Services.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Rule {
+    /// An explicit port another Service (or another field of the same one) already holds.
+    PortTaken,
+    /// An explicit port outside the range.
+    PortOutOfRange,
+    /// No free port for a field left unset.
+    RangeFull,
+    /// Two entries with one protocol ask for one nodePort on update.
+    DuplicateNodePort,
+    /// Validation refuses the Service.
+    Invalid,
+    /// The object is no v1 Service the apiserver can decode.
+    Undecodable,
+    /// A replace of a Service the cluster does not have.
+    NotFound,
+    /// A create of a Service the cluster has.
+    AlreadyExists,
+    /// kubectl refuses to send the object.
+    KubectlRefused,
+    /// One explicit port requested by two of the reviewed Services.
+    RequestedTwice,
+    /// An explicit port in the dynamic band.
+    DynamicBand,
+}
+
+impl Rule {
+    /// Every rule, in the order of [`Rule::id`]'s list.
+    pub const ALL: [Rule; 11] = [
+        Rule::PortTaken,
+        Rule::PortOutOfRange,
+        Rule::RangeFull,
+        Rule::DuplicateNodePort,
+        Rule::Invalid,
+        Rule::Undecodable,
+        Rule::NotFound,
+        Rule::AlreadyExists,
+        Rule::KubectlRefused,
+        Rule::RequestedTwice,
+        Rule::DynamicBand,
+    ];
+
+    /// A short kebab-case name: `port-taken`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Rule::PortTaken => "port-taken",
+            Rule::PortOutOfRange => "port-out-of-range",
+            Rule::RangeFull => "range-full",
+            Rule::DuplicateNodePort => "duplicate-node-port",
+            Rule::Invalid => "invalid",
+            Rule::Undecodable => "undecodable",
+            Rule::NotFound => "not-found",
+            Rule::AlreadyExists => "already-exists",
+            Rule::KubectlRefused => "kubectl-refused",
+            Rule::RequestedTwice => "requested-twice",
+            Rule::DynamicBand => "dynamic-band",
+        }
+    }
+
+    /// How serious its findings are.
+    pub fn severity(self) -> Severity {
+        match self {
+            Rule::DynamicBand => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// One sentence: what the rule finds.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Rule::PortTaken => "An explicit nodePort or healthCheckNodePort is already held by another Service.",
+            Rule::PortOutOfRange => "An explicit nodePort lies outside the cluster's --service-node-port-range.",
+            Rule::RangeFull => "No node port is free for a port that needs one.",
+            Rule::DuplicateNodePort => "Two ports of one protocol ask for the same nodePort.",
+            Rule::Invalid => "The apiserver's validation refuses the Service.",
+            Rule::Undecodable => "The object cannot be decoded as a v1 Service.",
+            Rule::NotFound => "kubectl replace names a Service the cluster does not have.",
+            Rule::AlreadyExists => "kubectl create names a Service the cluster already has.",
+            Rule::KubectlRefused => "kubectl refuses to send the object.",
+            Rule::RequestedTwice => "Two Services ask for the same explicit node port; the second one applied is refused.",
+            Rule::DynamicBand => "An explicit node port lies in the dynamic band, where a Service without a nodePort may take it first.",
+        }
+    }
+
+    /// What to do about it.
+    pub fn help(self) -> &'static str {
+        match self {
+            Rule::PortTaken | Rule::RequestedTwice => {
+                "Pick a port no other Service holds (a free one in the static band), or leave nodePort unset for one to be allocated."
+            }
+            Rule::PortOutOfRange => "Pick a port inside the range, or leave nodePort unset.",
+            Rule::RangeFull => "Free node ports (delete Services that no longer need them) or widen the range.",
+            Rule::DuplicateNodePort => "Give each port of one protocol its own nodePort.",
+            Rule::Invalid => "Change the fields the message names, as the apiserver asks.",
+            Rule::Undecodable => "Fix the field's type as the message says.",
+            Rule::NotFound => "Create the Service first, or use kubectl apply.",
+            Rule::AlreadyExists => "Use kubectl apply or replace to change an existing Service.",
+            Rule::KubectlRefused => "Fix the manifest as kubectl's message says.",
+            Rule::DynamicBand => {
+                "Pick a free port in the static band (the range's lower ports), which dynamic allocation uses only when the dynamic band is full."
+            }
+        }
+    }
+
+    /// What a finding's related place is, for those that have one.
+    pub fn related_note(self) -> &'static str {
+        match self {
+            Rule::RequestedTwice => "first requested here",
+            _ => "held here",
+        }
+    }
+
+    /// The rule of a refusal.
+    fn of(cause: Option<&Cause>) -> Rule {
+        match cause {
+            Some(Cause::Taken { .. }) => Rule::PortTaken,
+            Some(Cause::OutOfRange { .. }) => Rule::PortOutOfRange,
+            Some(Cause::Full { .. }) => Rule::RangeFull,
+            Some(Cause::Duplicate { .. }) => Rule::DuplicateNodePort,
+            Some(Cause::Undecodable) => Rule::Undecodable,
+            Some(Cause::NotFound) => Rule::NotFound,
+            Some(Cause::Exists) => Rule::AlreadyExists,
+            Some(Cause::Client) => Rule::KubectlRefused,
+            Some(Cause::Invalid) | None => Rule::Invalid,
+        }
+    }
+}
+
 /// A place in one of the checked inputs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
-    /// The input's index in the list given to [`check`].
+    /// The input's index in the list given to [`check`]; the state's input, if any, comes after
+    /// them (its index is the number of inputs).
     pub input: usize,
     /// The position in that input.
     pub pos: Pos,
@@ -49,8 +182,8 @@ pub struct Location {
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    /// Error or warning.
-    pub severity: Severity,
+    /// What kind of finding (and so how serious).
+    pub rule: Rule,
     /// Where.
     pub location: Location,
     /// The Service concerned, `namespace/name`.
@@ -61,14 +194,77 @@ pub struct Diagnostic {
     pub related: Option<Location>,
 }
 
-/// Reviews the Services of `inputs` (in order) against `range`, with the messages of `version`.
-pub fn check(inputs: &[Input], range: PortRange, version: KubeVersion) -> Vec<Diagnostic> {
-    let config = ClusterConfig {
-        version,
-        range,
-        ..ClusterConfig::default()
-    };
-    let bands = Bands::of(range);
+/// The cluster manifests are reviewed against: an empty one, or the Services of a state (a
+/// `kubectl get svc -A -o yaml` dump, or a scenario) as they are.
+#[derive(Clone, Debug)]
+pub struct State {
+    cluster: Cluster,
+    given: bool,
+    refused: Vec<Outcome>,
+}
+
+impl State {
+    /// An empty cluster of `range`, with the messages of `version`.
+    pub fn empty(range: PortRange, version: KubeVersion) -> Self {
+        State {
+            cluster: Cluster::new(ClusterConfig {
+                version,
+                range,
+                ..ClusterConfig::default()
+            }),
+            given: false,
+            refused: Vec::new(),
+        }
+    }
+
+    /// The cluster `input`'s steps leave, from an empty one of `range` and `version`.
+    pub fn of(input: &Input, range: PortRange, version: KubeVersion) -> Self {
+        let mut state = State::empty(range, version);
+        state.given = true;
+        for step in &input.steps {
+            let outcome = state.cluster.run(step);
+            if outcome.verdict == Verdict::Rejected {
+                state.refused.push(outcome);
+            }
+        }
+        state
+    }
+
+    /// The state's steps the cluster refused (a dump taken from a cluster of another range, say):
+    /// their Services are not in it.
+    pub fn refused(&self) -> &[Outcome] {
+        &self.refused
+    }
+
+    /// The cluster.
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    /// Where the state writes the port `holder` holds (else where it writes that Service).
+    fn place_of(&self, holder: &Holder) -> Option<Pos> {
+        let key = holder.service.split_once('/')?;
+        let stored = self
+            .cluster
+            .services()
+            .iter()
+            .find(|s| (s.service.namespace.as_str(), s.service.name.as_str()) == key)?;
+        let spec = &stored.service.spec;
+        let written = if spec.health_check_node_port == holder.port {
+            spec.health_check_node_port_pos
+        } else {
+            spec.ports
+                .iter()
+                .find(|p| p.node_port == holder.port)
+                .and_then(|p| p.node_port_pos)
+        };
+        Some(written.unwrap_or(stored.service.pos))
+    }
+}
+
+/// Reviews the Services of `inputs` (in order) against `state`.
+pub fn check(inputs: &[Input], state: &State) -> Vec<Diagnostic> {
+    let bands = Bands::of(state.cluster.config().range);
     let mut diagnostics = Vec::new();
     let mut requested: BTreeMap<i32, (String, Location)> = BTreeMap::new();
 
@@ -86,35 +282,56 @@ pub fn check(inputs: &[Input], range: PortRange, version: KubeVersion) -> Vec<Di
             let service = match object {
                 Object::Service(service) => service,
                 Object::Undecodable { key, message, pos } => {
-                    diagnostics.push(error(at(*pos), key, message.clone()));
+                    diagnostics.push(error(Rule::Undecodable, at(*pos), key, message.clone()));
                     continue;
                 }
                 Object::Other { .. } => continue,
             };
             // Alone on an empty cluster, a replace would find nothing to replace: check it as the
-            // create it would be.
+            // create it would be. Against a state, it is what it is.
             let mode = match mode {
-                Mode::Replace => Mode::Create,
+                Mode::Replace if !state.given => Mode::Create,
                 mode => *mode,
             };
-            let alone = Cluster::new(config).send(object, mode, *source);
+            let alone = state.cluster.clone().send(object, mode, *source);
             if alone.verdict == Verdict::Rejected {
                 if let Some(e) = &alone.error {
-                    diagnostics.push(error(
+                    let mut finding = error(
+                        Rule::of(alone.cause.as_ref()),
                         at(e.pos().unwrap_or(source.pos)),
                         &alone.service,
                         e.to_string(),
-                    ));
+                    );
+                    if let Some(Cause::Taken {
+                        holder: Some(holder),
+                        ..
+                    }) = &alone.cause
+                    {
+                        let Holder {
+                            port,
+                            service,
+                            field,
+                        } = holder;
+                        // The field alone, without the port's name the holder's field adds.
+                        let field = field.split(" (").next().unwrap_or(field);
+                        finding.message += &format!("; {service} holds {port} ({field})");
+                        finding.related = state.place_of(holder).map(|pos| Location {
+                            input: inputs.len(),
+                            pos,
+                        });
+                    }
+                    diagnostics.push(finding);
                 }
                 continue;
             }
+            let key = service.key();
             for (port, pos, field) in explicit_ports(service) {
                 let here = at(pos.unwrap_or(source.pos));
-                let key = service.key();
                 match requested.get(&port) {
                     Some((other, first)) if *other != key => diagnostics.push(Diagnostic {
                         related: Some(*first),
                         ..error(
+                            Rule::RequestedTwice,
                             here,
                             &key,
                             format!(
@@ -128,17 +345,28 @@ pub fn check(inputs: &[Input], range: PortRange, version: KubeVersion) -> Vec<Di
                         requested.insert(port, (key.clone(), here));
                     }
                 }
-                if let (Some(BandKind::Dynamic), Some(static_band)) =
-                    (bands.band_of(i64::from(port)), bands.static_band)
+                // A port this Service already holds in the cluster cannot be taken from it.
+                let held = state
+                    .cluster
+                    .holder_of(port)
+                    .is_some_and(|holder| holder.service == key);
+                if let (Some(BandKind::Dynamic), Some(static_band), false) =
+                    (bands.band_of(i64::from(port)), bands.static_band, held)
                 {
                     let dynamic = bands.dynamic_band.expect("a port in the dynamic band");
+                    let free = if state.given {
+                        let free = state.cluster.allocator().band_usage().dynamic_free;
+                        format!(" with {free} free,")
+                    } else {
+                        ",".to_owned()
+                    };
                     diagnostics.push(Diagnostic {
-                        severity: Severity::Warning,
+                        rule: Rule::DynamicBand,
                         location: here,
-                        service: key,
+                        service: key.clone(),
                         message: format!(
-                            "{field} {port} is in the dynamic band {dynamic}, where any Service created without \
-                             a nodePort may take it first; pick a free port in the static band {static_band}"
+                            "{field} {port} is in the dynamic band {dynamic}{free} where any Service created \
+                             without a nodePort may take it first; pick a free port in the static band {static_band}"
                         ),
                         related: None,
                     });
@@ -150,13 +378,20 @@ pub fn check(inputs: &[Input], range: PortRange, version: KubeVersion) -> Vec<Di
     diagnostics
 }
 
-fn error(location: Location, service: &str, message: String) -> Diagnostic {
+fn error(rule: Rule, location: Location, service: &str, message: String) -> Diagnostic {
     Diagnostic {
-        severity: Severity::Error,
+        rule,
         location,
         service: service.to_owned(),
         message,
         related: None,
+    }
+}
+
+impl Diagnostic {
+    /// Error or warning, as its rule is.
+    pub fn severity(&self) -> Severity {
+        self.rule.severity()
     }
 }
 

@@ -200,10 +200,11 @@ fn read_nested(text: &str, depth: usize, mode: Mode) -> Result<Input, InputError
 /// manifests, which are decoded a document at a time ([`add_manifests`]).
 fn read_whole(documents: &[Document], depth: usize) -> Result<Option<Input>, InputError> {
     let scenario = documents.iter().find(|doc| is_scenario(doc));
-    // Manifests are bounded tighter than a scenario, which can hold a whole history.
+    // Manifests are bounded tighter than a scenario, which can hold a whole history, or a List,
+    // whose items kubectl sends one at a time (a cluster's dump is one).
     if let Some(doc) = documents
         .iter()
-        .find(|doc| doc.bytes > MAX_DOCUMENT_BYTES && !is_scenario(doc))
+        .find(|doc| doc.bytes > MAX_DOCUMENT_BYTES && !is_scenario(doc) && !is_list(doc))
     {
         return Err(InputError {
             document: doc.number,
@@ -259,6 +260,19 @@ fn is_scenario(doc: &Document) -> bool {
             .and_then(|v| doc.scalar_text(v))
     };
     text("apiVersion") == Some(SCENARIO_API_VERSION) && text("kind") == Some("Scenario")
+}
+
+/// Whether a document is a List of objects (`kind: List`, or `ServiceList` and the like with
+/// `items`), as decoding flattens them.
+fn is_list(doc: &Document) -> bool {
+    let Some(root) = doc.root() else {
+        return false;
+    };
+    match doc.get(root, "kind").and_then(|v| doc.scalar_text(v)) {
+        Some("List") => true,
+        Some(kind) => kind.ends_with("List") && doc.get(root, "items").is_some(),
+        None => false,
+    }
 }
 
 const SCENARIO_FIELDS: &[&str] = &[

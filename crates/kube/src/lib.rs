@@ -39,7 +39,7 @@ mod validation;
 mod version;
 mod yaml;
 
-pub use check::{check, Diagnostic, Location, Severity};
+pub use check::{check, Diagnostic, Location, Rule, Severity, State};
 pub use cluster::{Cluster, ClusterConfig, History, Source, Step, Stored, CHECKPOINT_INTERVAL};
 pub use decode::Object;
 pub use input::{

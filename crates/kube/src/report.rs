@@ -305,7 +305,7 @@ impl CheckReport {
         let count = |severity| {
             diagnostics
                 .iter()
-                .filter(|d| d.severity == severity)
+                .filter(|d| d.severity() == severity)
                 .count()
         };
         CheckReport {
@@ -313,7 +313,7 @@ impl CheckReport {
                 .iter()
                 .map(|d| FindingReport {
                     place: place(d.location),
-                    severity: d.severity.as_str(),
+                    severity: d.severity().as_str(),
                     service: d.service.clone(),
                     message: d.message.clone(),
                     related: d.related.map(place),

@@ -36,7 +36,7 @@ fn duplicate_keys_are_refused() {
 }
 
 #[test]
-fn documents_over_one_mebibyte_are_refused_but_scenarios_may_hold_sixteen() {
+fn documents_over_one_mebibyte_are_refused_but_scenarios_and_lists_may_hold_sixteen() {
     let big = format!(
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: big}}\ndata:\n  blob: \"{}\"\n",
         "x".repeat(1_100_000)
@@ -73,6 +73,27 @@ fn documents_over_one_mebibyte_are_refused_but_scenarios_may_hold_sixteen() {
         "x".repeat(17 << 20)
     );
     assert!(read_error(&huge).contains("larger than 16 MiB"));
+    // A List (a cluster's dump) is split by kubectl into its items: it may hold 16 MiB too.
+    let item = |i: usize| {
+        format!(
+            "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {{name: part-{i}}}\n  data: {{blob: \"{}\"}}\n",
+            "x".repeat(600_000)
+        )
+    };
+    for kind in ["List", "ConfigMapList"] {
+        let list = format!(
+            "apiVersion: v1\nkind: {kind}\nitems:\n{}{}",
+            item(1),
+            item(2)
+        );
+        assert_eq!(read(&list).unwrap().steps.len(), 2, "{kind}");
+    }
+    let not_a_list = format!(
+        "apiVersion: v1\nkind: ConfigMapList\ndata:\n{}{}",
+        item(1),
+        item(2)
+    );
+    assert!(read_error(&not_a_list).contains("larger than 1 MiB"));
 }
 
 #[test]

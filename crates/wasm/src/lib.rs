@@ -187,7 +187,8 @@ pub fn check(
     let version = kubernetes_version(options.kubernetes_version.as_deref())?
         .or(input.version)
         .unwrap_or_default();
-    let diagnostics = portband_kube::check(std::slice::from_ref(&input), range, version);
+    let state = portband_kube::State::empty(range, version);
+    let diagnostics = portband_kube::check(std::slice::from_ref(&input), &state);
     Ok(to_js(&CheckReport::new(&diagnostics, &["-"])))
 }
 
