@@ -998,3 +998,80 @@ fn check_against_a_cluster_says_what_it_leaves_out_and_refuses_what_it_cannot_re
         "portband: --cluster - and FILE - cannot both read standard input\n"
     );
 }
+
+/// `helm template … | portband check -` and `kustomize build … | portband check -`: their output
+/// as those tools print it (Helm's `# Source:` comments and empty documents for templates that
+/// render nothing, Kustomize's sorted keys and `---` between documents) is read as it is.
+#[test]
+fn check_reads_helm_and_kustomize_output_as_they_print_it() {
+    let helm = r#"---
+# Source: shop/templates/serviceaccount.yaml
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: release-shop
+  labels:
+    helm.sh/chart: shop-0.1.0
+---
+# Source: shop/templates/hpa.yaml
+---
+# Source: shop/templates/service.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: release-shop
+  labels:
+    helm.sh/chart: shop-0.1.0
+    app.kubernetes.io/name: shop
+    app.kubernetes.io/instance: release
+    app.kubernetes.io/version: "1.16.0"
+    app.kubernetes.io/managed-by: Helm
+spec:
+  type: NodePort
+  ports:
+    - port: 80
+      targetPort: http
+      protocol: TCP
+      name: http
+      nodePort: 31080
+  selector:
+    app.kubernetes.io/name: shop
+    app.kubernetes.io/instance: release
+---
+# Source: shop/templates/tests/test-connection.yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: "release-shop-test-connection"
+  annotations:
+    "helm.sh/hook": test
+spec:
+  containers:
+    - name: wget
+      image: busybox
+      command: ['wget']
+      args: ['release-shop:80']
+  restartPolicy: Never
+"#;
+    let output = portband(&["check", "-"], Some(helm));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with(
+            "<stdin>:30:17: warning: default/release-shop: nodePort 31080 is in the dynamic band"
+        ),
+        "{}",
+        stdout(&output)
+    );
+    let kustomize = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: prod-shop-config-5g2h8k7c9f\n  namespace: shop\n---\n\
+                     apiVersion: v1\nkind: Service\nmetadata:\n  labels:\n    app: shop\n  name: prod-shop\n  namespace: shop\n\
+                     spec:\n  ports:\n  - name: http\n    nodePort: 30010\n    port: 80\n    targetPort: 8080\n  selector:\n    app: shop\n  type: NodePort\n---\n\
+                     apiVersion: v1\nkind: Service\nmetadata:\n  name: prod-admin\n  namespace: shop\n\
+                     spec:\n  ports:\n  - name: http\n    nodePort: 30010\n    port: 8080\n  type: NodePort\n";
+    let output = portband(&["check", "-"], Some(kustomize));
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        "<stdin>:32:15: error: shop/prod-admin: nodePort 30010 is also requested by shop/prod-shop; whichever is \
+         applied second is refused: provided port is already allocated\n<stdin>:17:15: note: first requested here\n"
+    );
+}
