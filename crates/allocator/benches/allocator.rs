@@ -1,6 +1,7 @@
 //! Fill and churn benchmarks for the allocator (figures in the README's performance section).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use portband_allocator::lab::{Experiment, Lab, Order};
 use portband_allocator::{Config, PortAllocator, PortRange};
 use std::hint::black_box;
 
@@ -56,5 +57,31 @@ fn churn(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, fill, churn);
+/// `portband simulate`'s default: every K from 0 to 2,768 over 30000-32767, 10,000 trials, one
+/// static port (the range's first), dynamic requests first, with the split and without.
+fn lab_sweep(c: &mut Criterion) {
+    let range = PortRange::parse("30000-32767").unwrap();
+    let experiment = Experiment {
+        range,
+        dynamic: (0..=range.size()).collect(),
+        static_ports: vec![30000],
+        order: Order::DynamicFirst,
+        trials: 10_000,
+        seed: 0,
+    };
+    let mut group = c.benchmark_group("lab");
+    group.sample_size(10);
+    group.bench_function("default sweep, 10000 trials, both modes", |b| {
+        b.iter(|| {
+            [true, false].map(|split| {
+                let mut lab = Lab::new(experiment.clone(), split).unwrap();
+                lab.run(experiment.trials);
+                lab.tallies()
+            })
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, fill, churn, lab_sweep);
 criterion_main!(benches);

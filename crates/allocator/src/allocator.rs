@@ -178,6 +178,13 @@ impl PortAllocator {
         Ok(allocator)
     }
 
+    /// Starts the random source over from `seed` (the lab continues a prepared allocator with
+    /// each trial's own seed).
+    pub(crate) fn reseed(&mut self, seed: u64) {
+        self.config.seed = seed;
+        self.rng = Rng::new(seed);
+    }
+
     /// The range this allocator hands out ports from.
     pub fn range(&self) -> PortRange {
         self.range

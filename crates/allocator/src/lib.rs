@@ -23,6 +23,7 @@ mod allocator;
 mod bands;
 mod bitmap;
 pub mod gofmt;
+pub mod lab;
 mod metrics;
 mod range;
 mod rng;

@@ -1075,3 +1075,167 @@ spec:
          applied second is refused: provided port is already allocated\n<stdin>:17:15: note: first requested here\n"
     );
 }
+
+#[test]
+fn simulate_meets_its_json_contract() {
+    let output = portband(&["simulate", "--trials", "400", "--format", "json"], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["range"], "30000-32767");
+    assert_eq!(
+        report["bands"],
+        json!({"static": {"first": 30000, "last": 30085, "size": 86}, "dynamic": {"first": 30086, "last": 32767, "size": 2682}})
+    );
+    assert_eq!(report["trials"], 400);
+    assert_eq!(report["seed"], 0);
+    assert_eq!(report["order"], "dynamic-first");
+    assert_eq!(report["staticPorts"], json!([30000]));
+    // The default sweep: every K from 0 to the range's size.
+    let points = report["points"].as_array().unwrap();
+    assert_eq!(points.len(), 2769);
+    for (k, point) in points.iter().enumerate() {
+        assert_eq!(point["dynamic"], k);
+        for mode in ["split", "legacy"] {
+            let m = &point[mode];
+            let (conflicts, trials) = (
+                m["conflicts"].as_u64().unwrap(),
+                m["trials"].as_u64().unwrap(),
+            );
+            assert_eq!(trials, 400);
+            assert!((m["p"].as_f64().unwrap() - conflicts as f64 / 400.0).abs() < 1e-15);
+            let (low, high) = (
+                m["ci95"][0].as_f64().unwrap(),
+                m["ci95"][1].as_f64().unwrap(),
+            );
+            assert!(low <= m["p"].as_f64().unwrap() && m["p"].as_f64().unwrap() <= high);
+        }
+        // One static port, dynamic requests first: the exact values.
+        // (Read back by serde_json without its exact float parsing: equal to within rounding.)
+        let close = |a: &Value, b: f64| (a.as_f64().unwrap() - b).abs() < 1e-15;
+        assert!(close(&point["legacy"]["analytic"], k as f64 / 2768.0));
+        assert!(close(
+            &point["split"]["analytic"],
+            k.saturating_sub(2682) as f64 / 86.0
+        ));
+        // With the split, no trial conflicts while the dynamic band has room.
+        if k <= 2682 {
+            assert_eq!(point["split"]["conflicts"], 0, "K = {k}");
+        }
+    }
+    assert_eq!(points[2768]["legacy"]["conflicts"], 400);
+}
+
+#[test]
+fn simulate_is_the_same_for_the_same_seed_and_has_csv_and_a_table() {
+    let args = |seed: &str, format: &str| {
+        stdout(&portband(
+            &[
+                "simulate",
+                "--range",
+                "30000-30999",
+                "--dynamic",
+                "0..1000:250",
+                "--static-port",
+                "30000",
+                "--static-port",
+                "30500",
+                "--order",
+                "random",
+                "--trials",
+                "300",
+                "--seed",
+                seed,
+                "--format",
+                format,
+            ],
+            None,
+        ))
+    };
+    assert_eq!(args("7", "json"), args("7", "json"));
+    assert_ne!(args("7", "json"), args("8", "json"));
+    let csv = args("7", "csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "dynamic,mode,conflicts,trials,p,ci95_low,ci95_high,analytic"
+    );
+    // Five points (0, 250, …, 1000), both modes; no exact value for two ports in a random order.
+    assert_eq!(lines.len(), 1 + 5 * 2);
+    assert!(
+        lines[1].starts_with("0,split,0,300,0.0,0.0,"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines.iter().skip(1).all(|l| l.ends_with(',')));
+    // In a random order, a static request may come before the range fills.
+    assert!(lines[10].starts_with("1000,legacy,"), "{}", lines[10]);
+    let json: Value = serde_json::from_str(&args("7", "json")).unwrap();
+    assert_eq!(json["points"][1]["split"]["analytic"], Value::Null);
+    // One mode asked for: the other is absent.
+    let split_only: Value = serde_json::from_str(&stdout(&portband(
+        &[
+            "simulate",
+            "--dynamic",
+            "100",
+            "--trials",
+            "10",
+            "--mode",
+            "split",
+            "--format",
+            "json",
+        ],
+        None,
+    )))
+    .unwrap();
+    assert!(split_only["points"][0].get("legacy").is_none());
+    assert_eq!(split_only["points"][0]["split"]["analytic"], 0.0);
+    let table = stdout(&portband(
+        &["simulate", "--dynamic", "2768", "--trials", "10"],
+        None,
+    ));
+    assert_eq!(
+        table,
+        "range 30000-32767: static 30000–30085 (86), dynamic 30086–32767 (2682)\n\
+         static port 30000; 10 trials per point, seed 0, dynamic requests first\n\n\
+         DYNAMIC  SPLIT P  95% CI           EXACT   LEGACY P 95% CI           EXACT\n   \
+         2768  1.0000   [0.7225, 1.0000] 1.0000  1.0000   [0.7225, 1.0000] 1.0000\n"
+    );
+}
+
+#[test]
+fn simulate_refuses_bad_parameters() {
+    for (args, message) in [
+        (
+            vec!["--static-port", "29999"],
+            "portband: static port 29999 is outside the range 30000-32767\n",
+        ),
+        (
+            vec!["--dynamic", "2769"],
+            "portband: 2769 dynamic requests are more than the range's 2768 ports\n",
+        ),
+        (
+            vec!["--dynamic", "0..3000:10"],
+            "portband: 3000 dynamic requests are more than the range's 2768 ports\n",
+        ),
+        (
+            vec!["--trials", "0"],
+            "portband: the number of trials must be at least 1\n",
+        ),
+        (
+            vec!["--static-port", "30001", "--static-port", "30001"],
+            "portband: static port 30001 is given twice\n",
+        ),
+    ] {
+        let mut all = vec!["simulate"];
+        all.extend(args);
+        let output = portband(&all, None);
+        assert_eq!(output.status.code(), Some(2));
+        assert_eq!(stderr(&output), message);
+        assert_eq!(stdout(&output), "");
+    }
+    for bad in ["5..3", "1..3:0", "x", "1..y"] {
+        let output = portband(&["simulate", "--dynamic", bad], None);
+        assert_eq!(output.status.code(), Some(2), "{bad}");
+        assert!(stderr(&output).contains("--dynamic"), "{bad}");
+    }
+}

@@ -1,10 +1,11 @@
-//! The JSON reports: a run, a range's bands and a review, a stable contract shared by the CLI
+//! The JSON reports: a run, a range's bands, a review and a simulation, a stable contract shared by the CLI
 //! (`--format json`) and the JS module.
 
 use crate::check::{Diagnostic, Location, Severity};
 use crate::cluster::History;
 use crate::outcome::{Outcome, Provenance};
 use crate::version::KubeVersion;
+use portband_allocator::lab::{self, Experiment, Tally};
 use portband_allocator::{Band, BandKind, Bands, PortRange};
 use serde::Serialize;
 
@@ -321,6 +322,98 @@ impl CheckReport {
                 .collect(),
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
+        }
+    }
+}
+
+/// `portband simulate --format json`: the lab's experiment and its result at every point.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SimulationReport {
+    /// The range, e.g. `30000-32767`.
+    pub range: String,
+    /// The range's bands with the split, whatever the modes simulated.
+    pub bands: BandsReport,
+    /// Trials per point.
+    pub trials: u32,
+    /// The seed.
+    pub seed: u64,
+    /// `dynamic-first` or `random`.
+    pub order: &'static str,
+    /// The ports requested explicitly.
+    #[serde(rename = "staticPorts")]
+    pub static_ports: Vec<u16>,
+    /// One per number of dynamic requests.
+    pub points: Vec<PointReport>,
+}
+
+/// One number of dynamic requests, under each mode simulated.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PointReport {
+    /// The number of dynamic requests.
+    pub dynamic: u32,
+    /// With the band split, if simulated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub split: Option<ModeReport>,
+    /// Without it, if simulated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub legacy: Option<ModeReport>,
+}
+
+/// How often one mode conflicted at one point.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ModeReport {
+    /// Trials that conflicted.
+    pub conflicts: u32,
+    /// Trials run.
+    pub trials: u32,
+    /// `conflicts / trials`.
+    pub p: f64,
+    /// The Wilson score interval at 95 %.
+    pub ci95: [f64; 2],
+    /// The exact probability where a closed form is known, else null.
+    pub analytic: Option<f64>,
+}
+
+impl SimulationReport {
+    /// The report of `experiment`, with the tallies of the band split and of legacy mode (each
+    /// one per point, or `None` where that mode was not simulated).
+    pub fn new(experiment: &Experiment, split: Option<&[Tally]>, legacy: Option<&[Tally]>) -> Self {
+        let mode = |tallies: Option<&[Tally]>, on: bool, i: usize| {
+            tallies.map(|tallies| {
+                let tally = tallies[i];
+                let (low, high) = tally.wilson95();
+                ModeReport {
+                    conflicts: tally.conflicts,
+                    trials: tally.trials,
+                    p: tally.p(),
+                    ci95: [low, high],
+                    analytic: lab::exact(
+                        experiment.range,
+                        on,
+                        &experiment.static_ports,
+                        experiment.order,
+                        experiment.dynamic[i],
+                    ),
+                }
+            })
+        };
+        SimulationReport {
+            range: experiment.range.to_string(),
+            bands: BandsReport::new(&Bands::of(experiment.range)),
+            trials: experiment.trials,
+            seed: experiment.seed,
+            order: experiment.order.as_str(),
+            static_ports: experiment.static_ports.clone(),
+            points: experiment
+                .dynamic
+                .iter()
+                .enumerate()
+                .map(|(i, &dynamic)| PointReport {
+                    dynamic,
+                    split: mode(split, true, i),
+                    legacy: mode(legacy, false, i),
+                })
+                .collect(),
         }
     }
 }

@@ -1,0 +1,249 @@
+//! `portband simulate`: the lab's conflict probabilities, as a table, JSON or CSV.
+
+use clap::ValueEnum;
+use portband_allocator::lab::{Experiment, Lab, Order, Tally};
+use portband_allocator::{Band, Bands, PortRange};
+use portband_kube::{PointReport, SimulationReport};
+use std::fmt::Write;
+use std::io::IsTerminal;
+
+/// `--dynamic`: one number of dynamic requests, or a sweep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dynamic {
+    first: u32,
+    last: u32,
+    step: u32,
+}
+
+impl Dynamic {
+    /// The numbers it names.
+    fn values(self) -> Vec<u32> {
+        (self.first..=self.last)
+            .step_by(self.step as usize)
+            .collect()
+    }
+}
+
+/// Reads `K`, `A..B` or `A..B:STEP`.
+pub fn parse_dynamic(value: &str) -> Result<Dynamic, String> {
+    let number = |text: &str, what: &str| {
+        text.trim()
+            .parse::<u32>()
+            .map_err(|_| format!("{what} {text:?} is not a whole number"))
+    };
+    let Some((first, rest)) = value.split_once("..") else {
+        let k = number(value, "K")?;
+        return Ok(Dynamic {
+            first: k,
+            last: k,
+            step: 1,
+        });
+    };
+    let (last, step) = match rest.split_once(':') {
+        Some((last, step)) => (last, number(step, "STEP")?),
+        None => (rest, 1),
+    };
+    let (first, last) = (number(first, "A")?, number(last, "B")?);
+    if step == 0 {
+        return Err("STEP must be at least 1".to_owned());
+    }
+    if first > last {
+        return Err(format!("A ({first}) is over B ({last})"));
+    }
+    Ok(Dynamic { first, last, step })
+}
+
+/// `--order`.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum OrderArg {
+    /// Every dynamic request, then the static ones.
+    DynamicFirst,
+    /// A uniformly random order of all requests (each point simulated on its own: slower).
+    Random,
+}
+
+/// `--mode`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    /// With the band split.
+    Split,
+    /// Without it.
+    Legacy,
+    /// Both.
+    Both,
+}
+
+/// `--format`.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SimulateFormat {
+    /// Aligned text for people.
+    Table,
+    /// One JSON object (see the README for its fields).
+    Json,
+    /// A header line, then one row per point and mode.
+    Csv,
+}
+
+/// The experiment as the command line gives it.
+pub struct Options {
+    /// The range.
+    pub range: PortRange,
+    /// `--dynamic`, if given.
+    pub dynamic: Option<Dynamic>,
+    /// `--static-port`s.
+    pub static_ports: Vec<u16>,
+    /// `--order`.
+    pub order: OrderArg,
+    /// `--trials`.
+    pub trials: u32,
+    /// `--seed`.
+    pub seed: u64,
+}
+
+/// Runs the experiment; returns the exit status.
+pub fn run(options: &Options, mode: ModeArg, format: SimulateFormat) -> u8 {
+    let range = options.range;
+    let experiment = Experiment {
+        range,
+        dynamic: options
+            .dynamic
+            .map_or_else(|| (0..=range.size()).collect(), Dynamic::values),
+        static_ports: if options.static_ports.is_empty() {
+            vec![range.base()]
+        } else {
+            options.static_ports.clone()
+        },
+        order: match options.order {
+            OrderArg::DynamicFirst => Order::DynamicFirst,
+            OrderArg::Random => Order::Random,
+        },
+        trials: options.trials,
+        seed: options.seed,
+    };
+    let modes: &[bool] = match mode {
+        ModeArg::Split => &[true],
+        ModeArg::Legacy => &[false],
+        ModeArg::Both => &[true, false],
+    };
+    let mut labs = Vec::with_capacity(modes.len());
+    for &split in modes {
+        match Lab::new(experiment.clone(), split) {
+            Ok(lab) => labs.push(lab),
+            Err(e) => {
+                eprintln!("portband: {e}");
+                return 2;
+            }
+        }
+    }
+    // On a terminal, a line of progress on standard error while the trials run.
+    let progress = std::io::stderr().is_terminal();
+    let total = experiment.trials * labs.len() as u32;
+    for (i, lab) in labs.iter_mut().enumerate() {
+        while !lab.finished() {
+            lab.run(200);
+            if progress {
+                let done = experiment.trials * i as u32 + lab.done();
+                eprint!("\rsimulating: {done} of {total} trials");
+            }
+        }
+    }
+    if progress {
+        eprint!("\r\x1b[K");
+    }
+    let tallies: Vec<Vec<Tally>> = labs.iter().map(Lab::tallies).collect();
+    let of = |split: bool| {
+        modes
+            .iter()
+            .position(|&m| m == split)
+            .map(|i| tallies[i].as_slice())
+    };
+    let report = SimulationReport::new(&experiment, of(true), of(false));
+    crate::print(&match format {
+        SimulateFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&report).expect("a simulation serializes")
+        ),
+        SimulateFormat::Csv => csv(&report),
+        SimulateFormat::Table => table(&report, &Bands::of(range)),
+    });
+    0
+}
+
+/// A number as JSON prints it (the shortest text that reads back the same).
+fn number(value: f64) -> String {
+    serde_json::Number::from_f64(value).map_or_else(|| value.to_string(), |n| n.to_string())
+}
+
+fn csv(report: &SimulationReport) -> String {
+    let mut out = String::from("dynamic,mode,conflicts,trials,p,ci95_low,ci95_high,analytic\n");
+    for point in &report.points {
+        for (name, mode) in [("split", &point.split), ("legacy", &point.legacy)] {
+            if let Some(m) = mode {
+                let _ = writeln!(
+                    out,
+                    "{},{name},{},{},{},{},{},{}",
+                    point.dynamic,
+                    m.conflicts,
+                    m.trials,
+                    number(m.p),
+                    number(m.ci95[0]),
+                    number(m.ci95[1]),
+                    m.analytic.map(number).unwrap_or_default()
+                );
+            }
+        }
+    }
+    out
+}
+
+fn table(report: &SimulationReport, bands: &Bands) -> String {
+    let describe = |band: Option<Band>| band.map_or("none".to_owned(), |b| b.to_string());
+    let ports: Vec<String> = report.static_ports.iter().map(u16::to_string).collect();
+    let mut out = format!(
+        "range {}: static {}, dynamic {}\nstatic port{} {}; {} trials per point, seed {}, {}\n\n",
+        report.range,
+        describe(bands.static_band),
+        describe(bands.dynamic_band),
+        if ports.len() == 1 { "" } else { "s" },
+        ports.join(", "),
+        report.trials,
+        report.seed,
+        match report.order {
+            "random" => "requests in a random order",
+            _ => "dynamic requests first",
+        }
+    );
+    let columns = |p: &PointReport| [("SPLIT", p.split.clone()), ("LEGACY", p.legacy.clone())];
+    let _ = write!(out, "{:>7}", "DYNAMIC");
+    if let Some(first) = report.points.first() {
+        for (name, _) in columns(first).iter().filter(|(_, m)| m.is_some()) {
+            let _ = write!(
+                out,
+                "  {:<8} {:<16} {:<6}",
+                format!("{name} P"),
+                "95% CI",
+                "EXACT"
+            );
+        }
+    }
+    for point in &report.points {
+        trim_line_end(&mut out);
+        let _ = write!(out, "{:>7}", point.dynamic);
+        for m in columns(point).iter().filter_map(|(_, m)| m.as_ref()) {
+            let exact = m.analytic.map_or("-".to_owned(), |a| format!("{a:.4}"));
+            let _ = write!(
+                out,
+                "  {:<8.4} [{:.4}, {:.4}] {:<6}",
+                m.p, m.ci95[0], m.ci95[1], exact
+            );
+        }
+    }
+    trim_line_end(&mut out);
+    out
+}
+
+/// Ends the line being written without its trailing spaces.
+fn trim_line_end(out: &mut String) {
+    out.truncate(out.trim_end_matches(' ').len());
+    out.push('\n');
+}
