@@ -14,10 +14,11 @@ test("the app's wasm and JavaScript, gzipped, stay under 197 kB", () => {
   assert.ok(bytes < 197_000, `${bytes} bytes gzipped: over the 197 kB budget`);
 });
 
-// The JS module (dist/js/) on its own: the whole engine is some 95 kB of its 117 kB (README,
-// Performance), so it stays over the 100 kB its issue asks for; this keeps it from growing.
-test("the JS module's wasm and JavaScript, gzipped, stay under 125 kB", () => {
+// The JS module (dist/js/) on its own: the whole engine is some 95 kB of its 135 kB (README,
+// Performance: 125 kB, then 136 kB with check's cluster state, the lab's engine and the allocator
+// compiled for speed), so it stays over the 100 kB its issue asks for; this keeps it from growing.
+test("the JS module's wasm and JavaScript, gzipped, stay under 136 kB", () => {
   const bytes = gzippedCode(`${DIST}js/`);
   assert.ok(bytes > 30_000, `${bytes} bytes: is dist/js/ the JS module's build?`);
-  assert.ok(bytes < 125_000, `${bytes} bytes gzipped: over the JS module's 125 kB budget`);
+  assert.ok(bytes < 136_000, `${bytes} bytes gzipped: over the JS module's 136 kB budget`);
 });

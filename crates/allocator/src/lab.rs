@@ -6,6 +6,7 @@
 //! order ([`Order::Random`]). It *conflicts* when a static request finds its port taken. A dynamic
 //! request that finds the range full is refused and changes nothing.
 
+use crate::gofmt::Quoted;
 use crate::{BandKind, Bands, Config, PortAllocator, PortRange, Rng};
 use std::fmt;
 
@@ -25,6 +26,65 @@ impl Order {
             Order::DynamicFirst => "dynamic-first",
             Order::Random => "random",
         }
+    }
+}
+
+/// Numbers of dynamic requests: `K`, or a sweep `A..B[:STEP]` (A, A+STEP, … up to B).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sweep {
+    first: u32,
+    last: u32,
+    step: u32,
+}
+
+impl Sweep {
+    /// Every K from 0 to `size` (a range's size).
+    pub fn all(size: u32) -> Self {
+        Sweep {
+            first: 0,
+            last: size,
+            step: 1,
+        }
+    }
+
+    /// The one number `k`.
+    pub fn one(k: u32) -> Self {
+        Sweep {
+            first: k,
+            last: k,
+            step: 1,
+        }
+    }
+
+    /// Reads `K`, `A..B` or `A..B:STEP`.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let number = |text: &str, what: &str| {
+            text.trim()
+                .parse::<u32>()
+                .map_err(|_| format!("{what} {} is not a whole number", Quoted(text)))
+        };
+        let Some((first, rest)) = value.split_once("..") else {
+            return Ok(Sweep::one(number(value, "K")?));
+        };
+        let (last, step) = match rest.split_once(':') {
+            Some((last, step)) => (last, number(step, "STEP")?),
+            None => (rest, 1),
+        };
+        let (first, last) = (number(first, "A")?, number(last, "B")?);
+        if step == 0 {
+            return Err("STEP must be at least 1".to_owned());
+        }
+        if first > last {
+            return Err(format!("A ({first}) is over B ({last})"));
+        }
+        Ok(Sweep { first, last, step })
+    }
+
+    /// The numbers it names, in order.
+    pub fn values(self) -> Vec<u32> {
+        (self.first..=self.last)
+            .step_by(self.step as usize)
+            .collect()
     }
 }
 
@@ -313,6 +373,69 @@ impl Lab {
     }
 }
 
+/// An experiment with the band split, without it, or both, run one after the other: what the
+/// front ends run and report.
+#[derive(Clone, Debug)]
+pub struct Study {
+    experiment: Experiment,
+    split: Option<Lab>,
+    legacy: Option<Lab>,
+}
+
+impl Study {
+    /// Checks `experiment` and readies it for the modes asked for (at least one).
+    pub fn new(experiment: Experiment, split: bool, legacy: bool) -> Result<Self, LabError> {
+        let lab = |on: bool| Lab::new(experiment.clone(), on);
+        Ok(Study {
+            split: split.then(|| lab(true)).transpose()?,
+            legacy: (legacy || !split).then(|| lab(false)).transpose()?,
+            experiment,
+        })
+    }
+
+    /// The experiment.
+    pub fn experiment(&self) -> &Experiment {
+        &self.experiment
+    }
+
+    /// Runs up to `count` more trials, those of the split first.
+    pub fn run(&mut self, count: u32) {
+        let mut left = count;
+        for lab in self.split.iter_mut().chain(self.legacy.iter_mut()) {
+            let before = lab.done();
+            lab.run(left);
+            left -= lab.done() - before;
+        }
+    }
+
+    /// Trials run so far, over the modes.
+    pub fn done(&self) -> u32 {
+        self.labs().map(Lab::done).sum()
+    }
+
+    /// Trials to run, over the modes.
+    pub fn total(&self) -> u32 {
+        self.experiment.trials * self.labs().count() as u32
+    }
+
+    /// Whether every trial has run.
+    pub fn finished(&self) -> bool {
+        self.labs().all(Lab::finished)
+    }
+
+    /// The tallies with the split and without it, for the modes studied.
+    pub fn tallies(&self) -> (Option<Vec<Tally>>, Option<Vec<Tally>>) {
+        (
+            self.split.as_ref().map(Lab::tallies),
+            self.legacy.as_ref().map(Lab::tallies),
+        )
+    }
+
+    fn labs(&self) -> impl Iterator<Item = &Lab> {
+        self.split.iter().chain(self.legacy.iter())
+    }
+}
+
 /// The exact probability of a conflict, where a closed form is known: one static port `port`,
 /// requested after `k` dynamic ones. A random start and a scan that wraps inside its band take
 /// every port of a band with the same probability, so without the split it is K/N; with it, a port
@@ -471,6 +594,23 @@ mod tests {
             "the number of trials must be at least 1"
         );
         assert_eq!(bad(|e| e.static_ports.clear()), "no static port to request");
+    }
+
+    #[test]
+    fn sweeps_read_as_written() {
+        assert_eq!(Sweep::parse("7").unwrap().values(), [7]);
+        assert_eq!(Sweep::parse("0..10:4").unwrap().values(), [0, 4, 8]);
+        assert_eq!(Sweep::parse("3..5").unwrap().values(), [3, 4, 5]);
+        assert_eq!(Sweep::all(2).values(), [0, 1, 2]);
+        assert_eq!(Sweep::parse("5..3").unwrap_err(), "A (5) is over B (3)");
+        assert_eq!(
+            Sweep::parse("1..3:0").unwrap_err(),
+            "STEP must be at least 1"
+        );
+        assert_eq!(
+            Sweep::parse("x").unwrap_err(),
+            "K \"x\" is not a whole number"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod simulate;
 mod version;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use portband_allocator::lab::Sweep;
 use portband_allocator::PortRange;
 use portband_kube::{KubeVersion, Mode};
 use std::process::ExitCode;
@@ -142,8 +143,8 @@ enum Command {
         range: PortRange,
         /// The number of dynamic requests, K, or a sweep A..B[:STEP] (A, A+STEP, … up to B)
         /// [default: 0 to the range's size]
-        #[arg(long, value_name = "K|A..B[:STEP]", value_parser = simulate::parse_dynamic)]
-        dynamic: Option<simulate::Dynamic>,
+        #[arg(long, value_name = "K|A..B[:STEP]", value_parser = Sweep::parse)]
+        dynamic: Option<Sweep>,
         /// A port requested explicitly (repeatable) [default: the range's first port]
         #[arg(long = "static-port", value_name = "PORT")]
         static_ports: Vec<u16>,

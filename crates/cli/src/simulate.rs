@@ -1,57 +1,11 @@
 //! `portband simulate`: the lab's conflict probabilities, as a table, JSON or CSV.
 
 use clap::ValueEnum;
-use portband_allocator::lab::{Experiment, Lab, Order, Tally};
+use portband_allocator::lab::{Experiment, Order, Study, Sweep};
 use portband_allocator::{Band, Bands, PortRange};
 use portband_kube::{PointReport, SimulationReport};
 use std::fmt::Write;
 use std::io::IsTerminal;
-
-/// `--dynamic`: one number of dynamic requests, or a sweep.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Dynamic {
-    first: u32,
-    last: u32,
-    step: u32,
-}
-
-impl Dynamic {
-    /// The numbers it names.
-    fn values(self) -> Vec<u32> {
-        (self.first..=self.last)
-            .step_by(self.step as usize)
-            .collect()
-    }
-}
-
-/// Reads `K`, `A..B` or `A..B:STEP`.
-pub fn parse_dynamic(value: &str) -> Result<Dynamic, String> {
-    let number = |text: &str, what: &str| {
-        text.trim()
-            .parse::<u32>()
-            .map_err(|_| format!("{what} {text:?} is not a whole number"))
-    };
-    let Some((first, rest)) = value.split_once("..") else {
-        let k = number(value, "K")?;
-        return Ok(Dynamic {
-            first: k,
-            last: k,
-            step: 1,
-        });
-    };
-    let (last, step) = match rest.split_once(':') {
-        Some((last, step)) => (last, number(step, "STEP")?),
-        None => (rest, 1),
-    };
-    let (first, last) = (number(first, "A")?, number(last, "B")?);
-    if step == 0 {
-        return Err("STEP must be at least 1".to_owned());
-    }
-    if first > last {
-        return Err(format!("A ({first}) is over B ({last})"));
-    }
-    Ok(Dynamic { first, last, step })
-}
 
 /// `--order`.
 #[derive(Clone, Copy, ValueEnum)]
@@ -89,7 +43,7 @@ pub struct Options {
     /// The range.
     pub range: PortRange,
     /// `--dynamic`, if given.
-    pub dynamic: Option<Dynamic>,
+    pub dynamic: Option<Sweep>,
     /// `--static-port`s.
     pub static_ports: Vec<u16>,
     /// `--order`.
@@ -107,7 +61,8 @@ pub fn run(options: &Options, mode: ModeArg, format: SimulateFormat) -> u8 {
         range,
         dynamic: options
             .dynamic
-            .map_or_else(|| (0..=range.size()).collect(), Dynamic::values),
+            .unwrap_or_else(|| Sweep::all(range.size()))
+            .values(),
         static_ports: if options.static_ports.is_empty() {
             vec![range.base()]
         } else {
@@ -120,44 +75,25 @@ pub fn run(options: &Options, mode: ModeArg, format: SimulateFormat) -> u8 {
         trials: options.trials,
         seed: options.seed,
     };
-    let modes: &[bool] = match mode {
-        ModeArg::Split => &[true],
-        ModeArg::Legacy => &[false],
-        ModeArg::Both => &[true, false],
-    };
-    let mut labs = Vec::with_capacity(modes.len());
-    for &split in modes {
-        match Lab::new(experiment.clone(), split) {
-            Ok(lab) => labs.push(lab),
-            Err(e) => {
-                eprintln!("portband: {e}");
-                return 2;
-            }
+    let mut study = match Study::new(experiment, mode != ModeArg::Legacy, mode != ModeArg::Split) {
+        Ok(study) => study,
+        Err(e) => {
+            eprintln!("portband: {e}");
+            return 2;
         }
-    }
+    };
     // On a terminal, a line of progress on standard error while the trials run.
     let progress = std::io::stderr().is_terminal();
-    let total = experiment.trials * labs.len() as u32;
-    for (i, lab) in labs.iter_mut().enumerate() {
-        while !lab.finished() {
-            lab.run(200);
-            if progress {
-                let done = experiment.trials * i as u32 + lab.done();
-                eprint!("\rsimulating: {done} of {total} trials");
-            }
+    while !study.finished() {
+        study.run(200);
+        if progress {
+            eprint!("\rsimulating: {} of {} trials", study.done(), study.total());
         }
     }
     if progress {
         eprint!("\r\x1b[K");
     }
-    let tallies: Vec<Vec<Tally>> = labs.iter().map(Lab::tallies).collect();
-    let of = |split: bool| {
-        modes
-            .iter()
-            .position(|&m| m == split)
-            .map(|i| tallies[i].as_slice())
-    };
-    let report = SimulationReport::new(&experiment, of(true), of(false));
+    let report = SimulationReport::new(&study);
     crate::print(&match format {
         SimulateFormat::Json => format!(
             "{}\n",

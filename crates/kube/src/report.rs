@@ -5,7 +5,7 @@ use crate::check::{Diagnostic, Location, Severity};
 use crate::cluster::History;
 use crate::outcome::{Outcome, Provenance};
 use crate::version::KubeVersion;
-use portband_allocator::lab::{self, Experiment, Tally};
+use portband_allocator::lab::{self, Study, Tally};
 use portband_allocator::{Band, BandKind, Bands, PortRange};
 use serde::Serialize;
 
@@ -375,10 +375,11 @@ pub struct ModeReport {
 }
 
 impl SimulationReport {
-    /// The report of `experiment`, with the tallies of the band split and of legacy mode (each
-    /// one per point, or `None` where that mode was not simulated).
-    pub fn new(experiment: &Experiment, split: Option<&[Tally]>, legacy: Option<&[Tally]>) -> Self {
-        let mode = |tallies: Option<&[Tally]>, on: bool, i: usize| {
+    /// The report of a study, over the trials run so far.
+    pub fn new(study: &Study) -> Self {
+        let experiment = study.experiment();
+        let (split, legacy) = study.tallies();
+        let mode = |tallies: Option<&Vec<Tally>>, on: bool, i: usize| {
             tallies.map(|tallies| {
                 let tally = tallies[i];
                 let (low, high) = tally.wilson95();
@@ -410,8 +411,8 @@ impl SimulationReport {
                 .enumerate()
                 .map(|(i, &dynamic)| PointReport {
                     dynamic,
-                    split: mode(split, true, i),
-                    legacy: mode(legacy, false, i),
+                    split: mode(split.as_ref(), true, i),
+                    legacy: mode(legacy.as_ref(), false, i),
                 })
                 .collect(),
         }

@@ -1,12 +1,12 @@
 //! `Cluster`: a simulated kube-apiserver with its history, driven from JavaScript.
 
 use crate::error::{input_error, plain_error};
-use crate::{kubernetes_version, options, range, to_js};
+use crate::{kubernetes_version, options, range, seed, to_js};
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::BandKind;
 use portband_kube::{
     read, read_sent, ClusterConfig, History, Mode, ProvenanceReport, Report, ServiceKey, Source,
-    Step, StepReport, MAX_SEED,
+    Step, StepReport,
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -67,17 +67,7 @@ impl Cluster {
         )?;
         let version =
             kubernetes_version(options.kubernetes_version.as_deref())?.unwrap_or_default();
-        let seed = match options.seed {
-            None => 0,
-            Some(seed) if seed.fract() == 0.0 && (0.0..=MAX_SEED as f64).contains(&seed) => {
-                seed as u64
-            }
-            Some(_) => {
-                return Err(plain_error(&format!(
-                    "invalid seed: a seed is a whole number from 0 to {MAX_SEED}"
-                )))
-            }
-        };
+        let seed = seed(options.seed)?;
         let config = ClusterConfig {
             version,
             range: range(options.range.as_deref())?,

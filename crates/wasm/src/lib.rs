@@ -2,7 +2,7 @@
 //! web`) whose objects are plain JavaScript objects in the JSON contract's shape.
 //!
 //! ```js
-//! import init, { Cluster, bands, check, version } from "/js/portband.js";
+//! import init, { Cluster, Simulation, bands, check, simulate, version } from "/js/portband.js";
 //! await init();
 //! const cluster = new Cluster({ range: "30000-32767", seed: 1 });
 //! cluster.apply(yamlText); // → the steps it added
@@ -11,8 +11,10 @@
 
 mod cluster;
 mod error;
+mod simulation;
 
 pub use cluster::Cluster;
+pub use simulation::{simulate, Simulation};
 
 /// The heap: Talc instead of the standard library's dlmalloc, as in the app (smaller).
 #[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
@@ -22,7 +24,7 @@ static HEAP: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocato
 use error::{input_error, plain_error};
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::{Bands, PortRange};
-use portband_kube::{read, CheckReport, KubeVersion, RangeReport};
+use portband_kube::{read, CheckReport, KubeVersion, RangeReport, MAX_SEED};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -89,6 +91,27 @@ export interface Finding extends Place {
   severity: "error" | "warning"; service: string; message: string; related: Place | null;
 }
 export interface Review { diagnostics: Finding[]; errors: number; warnings: number; }
+/** `portband simulate`'s flags; each optional, with its defaults. */
+export interface SimulateOptions {
+  /** `--service-node-port-range` (30000-32767). */
+  range?: string;
+  /** K, or a sweep "A..B" / "A..B:STEP" (0 to the range's size). */
+  dynamic?: number | string;
+  /** The ports requested explicitly (the range's first). */
+  staticPorts?: number[];
+  order?: "dynamic-first" | "random";
+  /** Trials per point (10,000). */
+  trials?: number;
+  /** 0 to 2^53 - 1 (0). */
+  seed?: number;
+  mode?: "split" | "legacy" | "both";
+}
+export interface ModeResult { conflicts: number; trials: number; p: number; ci95: [number, number]; analytic: number | null; }
+export interface SimulationPoint { dynamic: number; split?: ModeResult; legacy?: ModeResult; }
+export interface SimulationResult {
+  range: string; bands: BandPair; trials: number; seed: number; order: "dynamic-first" | "random";
+  staticPorts: number[]; points: SimulationPoint[];
+}
 "#;
 
 /// Options of [`bands`].
@@ -108,7 +131,7 @@ struct CheckOptions {
 }
 
 /// Reads an options object (`undefined` or `null` for none) whose fields are `known`.
-fn options<T: Default + for<'de> Deserialize<'de>>(
+pub(crate) fn options<T: Default + for<'de> Deserialize<'de>>(
     value: JsValue,
     what: &str,
     known: &[&str],
@@ -132,7 +155,7 @@ fn options<T: Default + for<'de> Deserialize<'de>>(
     serde_wasm_bindgen::from_value(value).map_err(|e| invalid(e.to_string()))
 }
 
-fn range(text: Option<&str>) -> Result<PortRange, JsValue> {
+pub(crate) fn range(text: Option<&str>) -> Result<PortRange, JsValue> {
     let text = text.unwrap_or("");
     PortRange::parse_flag(text)
         .map_err(|e| plain_error(&format!("invalid range {}: {e}", Quoted(text))))
@@ -144,8 +167,21 @@ fn kubernetes_version(text: Option<&str>) -> Result<Option<KubeVersion>, JsValue
         .map_err(|e| plain_error(&e))
 }
 
+/// A seed given as a JavaScript number: a whole one from 0 to 2^53 − 1 (0 when left out).
+pub(crate) fn seed(value: Option<f64>) -> Result<u64, JsValue> {
+    match value {
+        None => Ok(0),
+        Some(seed) if seed.fract() == 0.0 && (0.0..=MAX_SEED as f64).contains(&seed) => {
+            Ok(seed as u64)
+        }
+        Some(_) => Err(plain_error(&format!(
+            "invalid seed: a seed is a whole number from 0 to {MAX_SEED}"
+        ))),
+    }
+}
+
 /// A value in the JSON contract's shape: plain objects, `null` for none.
-fn to_js<T: Serialize>(value: &T) -> JsValue {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> JsValue {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .expect("the reports serialize to JavaScript")

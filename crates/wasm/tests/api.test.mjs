@@ -10,7 +10,7 @@ import { join } from "node:path";
 const root = new URL("../../../", import.meta.url).pathname;
 const js = join(root, "dist/js/");
 const cli = join(root, "target/debug/portband");
-const { default: init, Cluster, bands, check, version } = await import(join(js, "portband.js"));
+const { default: init, Cluster, Simulation, bands, check, simulate, version } = await import(join(js, "portband.js"));
 
 before(async () => {
   await init({ module_or_path: await readFile(join(js, "portband_bg.wasm")) });
@@ -139,7 +139,7 @@ test("the TypeScript declarations type a small example with no any", async () =>
   assert.doesNotMatch(api, /\bany\b/, api);
   const dir = await mkdtemp(join(tmpdir(), "portband-ts-"));
   await writeFile(join(dir, "example.ts"), `
-import init, { Cluster, bands, check, type Step, type Report } from "${join(js, "portband.js")}";
+import init, { Cluster, Simulation, bands, check, simulate, type Step, type Report } from "${join(js, "portband.js")}";
 await init();
 const cluster = new Cluster({ range: "30000-32767", seed: 1 });
 const steps: Step[] = cluster.apply("kind: List", { mode: "replace" });
@@ -152,9 +152,55 @@ const kind: "explicit" | "allocated" | "shared" | "kept" | "notAllocated" = clus
 const snapshot: Uint8Array = cluster.snapshot().data;
 const size: number = bands("30000-32767", { staticSubrange: true }).static.size;
 const errors: number = check("", { range: "30000-32767" }).errors;
-console.log(first, used, name, kind, snapshot, size, errors);
+const simulation = new Simulation({ dynamic: "0..2768:8", staticPorts: [30000], mode: "both" });
+const finished: boolean = simulation.run(1000);
+const exact: number | null | undefined = simulate({ dynamic: 10, trials: 5 }).points[0].split?.analytic;
+console.log(first, used, name, kind, snapshot, size, errors, finished, simulation.done, exact);
 `);
   const tsc = join(root, "web/node_modules/.bin/tsc");
   const run = spawnSync(tsc, ["--noEmit", "--strict", "--target", "es2022", "--lib", "esnext,dom", "--module", "es2022", "--moduleResolution", "bundler", "--allowImportingTsExtensions", join(dir, "example.ts")], { encoding: "utf8" });
   assert.equal(run.status, 0, run.stdout + run.stderr);
+});
+
+test("simulate() and a Simulation run a number of trials at a time are the CLI's JSON", () => {
+  const cases = [
+    [{ dynamic: "2600..2768:8", trials: 500 }, ["--dynamic", "2600..2768:8", "--trials", "500"]],
+    [
+      { range: "30000-30999", dynamic: 900, staticPorts: [30000, 30500], order: "random", trials: 200, seed: 9, mode: "legacy" },
+      ["--range", "30000-30999", "--dynamic", "900", "--static-port", "30000", "--static-port", "30500", "--order", "random", "--trials", "200", "--seed", "9", "--mode", "legacy"],
+    ],
+  ];
+  for (const [options, args] of cases) {
+    const cli = JSON.parse(portband(["simulate", "--format", "json", ...args]).stdout);
+    same(simulate(options), cli);
+    // In slices, with progress: the same result once every trial has run.
+    const simulation = new Simulation(options);
+    assert.equal(simulation.done, 0);
+    const seen = [];
+    while (!simulation.run(170)) seen.push(simulation.done);
+    assert.equal(simulation.done, simulation.total);
+    assert.ok(seen.length > 0 && seen.every((d, i) => d === 170 * (i + 1)), String(seen));
+    same(simulation.report(), cli);
+    simulation.free();
+  }
+});
+
+test("simulate() refuses what the CLI refuses, with its message after \"error: \"", () => {
+  const message = (options) => {
+    try {
+      simulate(options);
+    } catch (e) {
+      assert.ok(e instanceof Error);
+      return e.message;
+    }
+    assert.fail("no error");
+  };
+  assert.equal(message({ staticPorts: [29999], dynamic: 1 }), "error: static port 29999 is outside the range 30000-32767");
+  assert.equal(message({ dynamic: 2769 }), "error: 2769 dynamic requests are more than the range's 2768 ports");
+  assert.equal(message({ trials: 0, dynamic: 1 }), "error: the number of trials must be at least 1");
+  assert.equal(message({ dynamic: "5..3" }), 'error: invalid dynamic "5..3": A (5) is over B (3)');
+  assert.equal(message({ order: "sideways" }), 'error: invalid order "sideways": expected "dynamic-first" or "random"');
+  assert.equal(message({ mode: "neither" }), 'error: invalid mode "neither": expected "split", "legacy" or "both"');
+  assert.match(message({ trails: 10 }), /^error: invalid simulate options: unknown field `trails`/);
+  assert.match(message({ seed: 2 ** 53 }), /^error: invalid seed: a seed is a whole number from 0 to 9007199254740991$/);
 });
