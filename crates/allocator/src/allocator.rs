@@ -128,6 +128,20 @@ pub struct BandUsage {
     pub dynamic_free: u32,
 }
 
+/// Where the next dynamic allocation can land, and how likely each port is.
+///
+/// Its random start is uniform over the band, but the scan that follows is not: a free port right
+/// after `k` taken ones is reached from `k + 1` starts, so it is picked with probability
+/// `(k + 1) / span.size()`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NextPick {
+    /// The band the scan runs in (the dynamic one while it has room).
+    pub span: Band,
+    /// Each free port of the band, with the number of random starts that lead to it; they add up
+    /// to the band's size.
+    pub starts: Vec<(u16, u32)>,
+}
+
 /// kube-apiserver's NodePort allocator for one range.
 ///
 /// Explicit requests ([`PortAllocator::allocate`]) may take any free port of the range.
@@ -327,6 +341,39 @@ impl PortAllocator {
                 first: self.range.port_at(lo),
                 last: self.range.port_at(hi - 1),
             },
+        })
+    }
+
+    /// Where the next [`PortAllocator::allocate_next`] can land, with each port's chance; `None`
+    /// when the range is full.
+    pub fn next_pick(&self) -> Option<NextPick> {
+        let split = self.bands.static_size();
+        let (lo, hi) = [(split, self.range.size()), (0, split)]
+            .into_iter()
+            .find(|&(lo, hi)| lo < hi && self.bitmap.count_in(lo, hi) < hi - lo)?;
+        let free: Vec<u32> = self.bitmap.zeros_in(lo, hi).collect();
+        let size = hi - lo;
+        // The starts that reach a free port: itself and the taken run before it, back to the
+        // free port before (the last one, for the first, as the scan wraps).
+        let starts = free
+            .iter()
+            .enumerate()
+            .map(|(i, &offset)| {
+                let before = if i == 0 {
+                    free[free.len() - 1]
+                } else {
+                    free[i - 1]
+                };
+                let gap = (offset + size - before - 1) % size;
+                (self.range.port_at(offset), gap + 1)
+            })
+            .collect();
+        Some(NextPick {
+            span: Band {
+                first: self.range.port_at(lo),
+                last: self.range.port_at(hi - 1),
+            },
+            starts,
         })
     }
 

@@ -102,6 +102,18 @@ impl Bitmap {
         })
     }
 
+    /// The clear bits of `lo..hi` in ascending order, a word at a time.
+    pub fn zeros_in(&self, lo: u32, hi: u32) -> impl Iterator<Item = u32> + '_ {
+        self.words_in(lo, hi).flat_map(|(w, word, keep)| {
+            let free = !word & keep;
+            std::iter::successors((free != 0).then_some(free), |&rest| {
+                let rest = rest & (rest - 1);
+                (rest != 0).then_some(rest)
+            })
+            .map(move |rest| w * WORD + rest.trailing_zeros())
+        })
+    }
+
     /// The bitmap read as one big unsigned integer (bit 0 least significant), in big-endian bytes
     /// with leading zero bytes dropped: Go's `big.Int.Bytes()`, upstream's snapshot format.
     pub fn to_be_bytes(&self) -> Vec<u8> {

@@ -30,7 +30,9 @@ mod rng;
 #[cfg(test)]
 mod upstream_bitmap_tests;
 
-pub use allocator::{AllocError, BandUsage, Config, Pick, PortAllocator, RestoreError, Snapshot};
+pub use allocator::{
+    AllocError, BandUsage, Config, NextPick, Pick, PortAllocator, RestoreError, Snapshot,
+};
 pub use bands::{
     static_band_size, Band, BandKind, Bands, STATIC_BAND_MAX, STATIC_BAND_MIN, STATIC_BAND_STEP,
     STATIC_BAND_THRESHOLD,

@@ -3,7 +3,7 @@
 
 use portband_allocator::{AllocError, BandKind, Config, PortAllocator, PortRange, Scope};
 use proptest::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -79,7 +79,28 @@ proptest! {
                         failed[0] += 1;
                     }
                 }
-                Op::AllocateNext => match ports.allocate_next() {
+                Op::AllocateNext => {
+                    // The chances (for ranges whose every port the test can afford to list)...
+                    let next = (range.size() <= 4096).then(|| ports.next_pick());
+                    let result = ports.allocate_next();
+                    if let Some(next) = &next {
+                        prop_assert_eq!(next.is_none(), result.is_err());
+                    }
+                    // ...against a count over every random start of the band.
+                    if let (Some(Some(next)), Ok(pick)) = (&next, &result) {
+                        prop_assert_eq!(next.span, pick.span);
+                        prop_assert_eq!(next.starts.iter().map(|s| s.1).sum::<u32>(), next.span.size());
+                        prop_assert!(next.starts.iter().any(|s| s.0 == pick.port));
+                        if next.span.size() <= 100 {
+                            let mut counted = BTreeMap::new();
+                            for start in next.span.first..=next.span.last {
+                                let port = reference_scan(&model, next.span.first, next.span.last, start).unwrap();
+                                *counted.entry(port).or_insert(0u32) += 1;
+                            }
+                            prop_assert_eq!(next.starts.iter().copied().collect::<BTreeMap<_, _>>(), counted);
+                        }
+                    }
+                    match result {
                     Err(e) => {
                         prop_assert_eq!(e, AllocError::Full);
                         prop_assert_eq!(model.len() as u32, range.size(), "Full with free ports left");
@@ -108,7 +129,8 @@ proptest! {
                         model.insert(pick.port);
                         ok[1] += 1;
                     }
-                },
+                    }
+                }
                 Op::Release(at) => {
                     let port = base + at;
                     let expected = range.contains(port) && model.remove(&(port as u16));
