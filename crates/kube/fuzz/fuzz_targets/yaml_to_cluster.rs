@@ -1,4 +1,5 @@
-//! Any bytes → YAML → steps → a cluster (in both allocator modes) → the report and the review.
+//! Any bytes → YAML → steps → a cluster (in both allocator modes) → the report, the next pick's
+//! chances and the review (on an empty cluster, and against the input's own cluster).
 //! The last byte also picks the Kubernetes release and how plain manifests are sent (apply,
 //! replace, create), so that the seeds stay the manifests they are. Nothing may panic, and the allocator's counts must stay
 //! consistent.
@@ -8,6 +9,7 @@ use libfuzzer_sys::fuzz_target;
 use portband_allocator::PortRange;
 use portband_kube::{
     check, read, read_sent, write_scenario, ClusterConfig, History, KubeVersion, Mode, Report,
+    State,
 };
 
 fuzz_target!(|data: &[u8]| {
@@ -37,13 +39,20 @@ fuzz_target!(|data: &[u8]| {
         let allocator = history.cluster().allocator();
         assert_eq!(allocator.used() + allocator.free(), allocator.range().size());
         assert_eq!(allocator.iter().count() as u32, allocator.used());
+        if let Some(next) = allocator.next_pick() {
+            assert_eq!(next.starts.iter().map(|s| s.1).sum::<u32>(), next.span.size());
+        }
         let _ = Report::new(&history);
     }
-    let _ = check(
-        std::slice::from_ref(&input),
-        PortRange::default(),
-        input.config_over(ClusterConfig::default()).version,
-    );
+    let version = input.config_over(ClusterConfig::default()).version;
+    let inputs = std::slice::from_ref(&input);
+    let _ = check(inputs, &State::empty(PortRange::default(), version));
+    let state = State::of(&input, PortRange::default(), version);
+    let found = check(inputs, &state);
+    for finding in &found {
+        assert!(finding.location.input <= inputs.len());
+        assert!(finding.related.is_none_or(|r| r.input <= inputs.len()));
+    }
     // A scenario of inputs is written back as it was read: the same inputs, the same steps.
     if let Some(entries) = &input.entries {
         let config = input.config_over(ClusterConfig::default());
