@@ -2,13 +2,81 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use portband_allocator::lab::{Experiment, Lab, Order};
-use portband_allocator::{Config, PortAllocator, PortRange};
+use portband_allocator::{static_band_size, Config, PortAllocator, PortRange, Rng};
 use std::hint::black_box;
 
 const RANGES: [&str; 2] = ["30000-32767", "0-65535"];
 
 fn allocator(range: &str) -> PortAllocator {
     PortAllocator::new(PortRange::parse(range).unwrap(), Config::default())
+}
+
+/// The reference the allocator is measured against: the same algorithm (a random start in the
+/// dynamic band, a word scan that wraps inside it, then the static band) on a bare bitmap, with no
+/// metrics, no explanation and no ports, only offsets.
+struct Bare {
+    words: Vec<u64>,
+    size: u32,
+    split: u32,
+    used: u32,
+    rng: Rng,
+}
+
+impl Bare {
+    fn new(range: &str) -> Self {
+        let size = PortRange::parse(range).unwrap().size();
+        Bare {
+            words: vec![0; size.div_ceil(64) as usize],
+            size,
+            split: static_band_size(size),
+            used: 0,
+            rng: Rng::new(0),
+        }
+    }
+
+    /// The first clear bit of `lo..hi`.
+    fn first_clear(&self, lo: u32, hi: u32) -> Option<u32> {
+        let mut at = lo;
+        while at < hi {
+            let word = self.words[(at / 64) as usize] | ((1u64 << (at % 64)) - 1);
+            let free = !word;
+            if free != 0 {
+                let found = at - at % 64 + free.trailing_zeros();
+                return (found < hi).then_some(found);
+            }
+            at = at - at % 64 + 64;
+        }
+        None
+    }
+
+    fn scan(&mut self, lo: u32, hi: u32) -> Option<u32> {
+        if lo >= hi {
+            return None;
+        }
+        let from = lo + self.rng.below(hi - lo);
+        self.first_clear(from, hi)
+            .or_else(|| self.first_clear(lo, from))
+    }
+
+    fn allocate_next(&mut self) -> Option<u32> {
+        if self.used == self.size {
+            return None;
+        }
+        let found = self
+            .scan(self.split, self.size)
+            .or_else(|| self.scan(0, self.split))?;
+        self.words[(found / 64) as usize] |= 1 << (found % 64);
+        self.used += 1;
+        Some(found)
+    }
+
+    fn release(&mut self, offset: u32) {
+        let word = &mut self.words[(offset / 64) as usize];
+        if *word & (1 << (offset % 64)) != 0 {
+            *word &= !(1 << (offset % 64));
+            self.used -= 1;
+        }
+    }
 }
 
 /// AllocateNext until the range is full, from an empty allocator each time.
@@ -23,6 +91,17 @@ fn fill(c: &mut Criterion) {
                 |ports| {
                     while let Ok(pick) = ports.allocate_next() {
                         black_box(pick);
+                    }
+                },
+                BatchSize::LargeInput,
+            )
+        });
+        group.bench_function(format!("{range} (bare bitmap)"), |b| {
+            b.iter_batched_ref(
+                || Bare::new(range),
+                |bare| {
+                    while let Some(offset) = bare.allocate_next() {
+                        black_box(offset);
                     }
                 },
                 BatchSize::LargeInput,
@@ -51,6 +130,19 @@ fn churn(c: &mut Criterion) {
                 let victim = (state % taken.len() as u64) as usize;
                 ports.release(i64::from(taken[victim]));
                 taken[victim] = ports.allocate_next().unwrap().port;
+            })
+        });
+        let mut bare = Bare::new(range);
+        let mut taken: Vec<u32> = (0..target).map(|_| bare.allocate_next().unwrap()).collect();
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        group.bench_function(format!("{range} (bare bitmap)"), |b| {
+            b.iter(|| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let victim = (state % taken.len() as u64) as usize;
+                bare.release(taken[victim]);
+                taken[victim] = bare.allocate_next().unwrap();
             })
         });
     }

@@ -225,14 +225,43 @@ impl PortAllocator {
         result
     }
 
-    /// Takes a free port the way upstream's `AllocateNext` does, and tells how it was found.
+    /// Takes a free port the way upstream's `AllocateNext` does, and tells how it was found:
+    /// a random start in the dynamic band and a scan that wraps inside it, then, only if the
+    /// dynamic band is full, the same in the static band.
     pub fn allocate_next(&mut self) -> Result<Pick, AllocError> {
-        let pick = self.pick_next();
-        if let Some(pick) = pick {
-            self.take(u32::from(pick.port - self.range.base()));
-        }
-        self.finish(Scope::Dynamic, pick.is_some());
-        pick.ok_or(AllocError::Full)
+        let (size, split) = (self.range.size(), self.bands.static_size());
+        let hit = if self.bitmap.count() < size {
+            self.scan(split, size).or_else(|| self.scan(0, split))
+        } else {
+            None
+        };
+        let Some((lo, hi, from, found)) = hit else {
+            self.finish(Scope::Dynamic, false);
+            return Err(AllocError::Full);
+        };
+        self.take(found);
+        self.finish(Scope::Dynamic, true);
+        let band = if lo == split {
+            BandKind::Dynamic
+        } else {
+            BandKind::Static
+        };
+        Ok(Pick {
+            port: self.range.port_at(found),
+            band,
+            scan_start: self.range.port_at(from),
+            // The distance from the start, wrapping inside the band (no divide on this path).
+            skipped: if found >= from {
+                found - from
+            } else {
+                found + (hi - lo) - from
+            },
+            fell_back: band == BandKind::Static,
+            span: Band {
+                first: self.range.port_at(lo),
+                last: self.range.port_at(hi - 1),
+            },
+        })
     }
 
     /// Frees `port` (upstream `Release`): idempotent, and a no-op outside the range.
@@ -307,41 +336,15 @@ impl PortAllocator {
         Ok(())
     }
 
-    /// Upstream's band strategy: a random start in the dynamic band and a wrapping scan inside it,
-    /// then, only if the dynamic band is full, the same in the static band.
-    fn pick_next(&mut self) -> Option<Pick> {
-        if self.bitmap.count() >= self.range.size() {
-            return None;
-        }
-        let split = self.bands.static_size();
-        let total = self.range.size();
-        self.scan_band(split, total, BandKind::Dynamic)
-            .or_else(|| self.scan_band(0, split, BandKind::Static))
-            .map(|pick| Pick {
-                fell_back: pick.band == BandKind::Static,
-                ..pick
-            })
-    }
-
-    /// One random start and wrapping scan over the offsets `lo..hi`.
-    fn scan_band(&mut self, lo: u32, hi: u32, band: BandKind) -> Option<Pick> {
+    /// A random start in the offsets `lo..hi` and the first free offset from it, wrapping:
+    /// `(lo, hi, start, found)`.
+    fn scan(&mut self, lo: u32, hi: u32) -> Option<(u32, u32, u32, u32)> {
         if lo >= hi {
             return None;
         }
-        let size = hi - lo;
-        let start = self.rng.below(size);
-        let found = self.bitmap.first_clear_wrapping(lo, hi, start)?;
-        Some(Pick {
-            port: self.range.port_at(found),
-            band,
-            scan_start: self.range.port_at(lo + start),
-            skipped: (found - lo + size - start) % size,
-            fell_back: false,
-            span: Band {
-                first: self.range.port_at(lo),
-                last: self.range.port_at(hi - 1),
-            },
-        })
+        let from = lo + self.rng.below(hi - lo);
+        let found = self.bitmap.first_clear_wrapping(lo, hi, from - lo)?;
+        Some((lo, hi, from, found))
     }
 
     /// Where the next [`PortAllocator::allocate_next`] can land, with each port's chance; `None`

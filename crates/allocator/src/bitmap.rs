@@ -59,12 +59,25 @@ impl Bitmap {
             .sum()
     }
 
-    /// The first clear bit in `lo..hi`, scanning a word at a time.
+    /// The first clear bit in `lo..hi`, scanning a word at a time: only the first word needs a
+    /// mask (its bits below `lo` count as taken), and a bit found past `hi` means none.
     pub fn first_clear_in(&self, lo: u32, hi: u32) -> Option<u32> {
-        self.words_in(lo, hi).find_map(|(w, word, keep)| {
-            let free = !word & keep;
-            (free != 0).then(|| w * WORD + free.trailing_zeros())
-        })
+        if lo >= hi {
+            return None;
+        }
+        let (mut w, last) = ((lo / WORD) as usize, ((hi - 1) / WORD) as usize);
+        let mut free = !(self.words[w] | ((1u64 << (lo % WORD)) - 1));
+        loop {
+            if free != 0 {
+                let found = w as u32 * WORD + free.trailing_zeros();
+                return (found < hi).then_some(found);
+            }
+            if w == last {
+                return None;
+            }
+            w += 1;
+            free = !self.words[w];
+        }
     }
 
     /// The first clear bit in the band `lo..hi`, starting at `lo + start` and wrapping around to `lo`:
