@@ -85,7 +85,7 @@ impl Cluster {
     /// steps run.
     #[wasm_bindgen(js_name = fromScenario)]
     pub fn from_scenario(text: &str) -> Result<Cluster, JsValue> {
-        let input = read(text).map_err(|e| input_error(&e))?;
+        let input = read(text).map_err(|e| input_error("-", &e))?;
         let mut history = History::new(input.config_over(ClusterConfig::default()));
         for step in input.steps {
             history.push(step);
@@ -106,7 +106,7 @@ impl Cluster {
             None => Mode::Apply,
             Some(mode) => mode.parse().map_err(|e: String| plain_error(&e))?,
         };
-        let input = read_sent(text, mode).map_err(|e| input_error(&e))?;
+        let input = read_sent(text, mode).map_err(|e| input_error("-", &e))?;
         let steps: Vec<StepReport> = input
             .steps
             .into_iter()

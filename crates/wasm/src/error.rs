@@ -1,13 +1,14 @@
 //! Unusable input as JavaScript errors: the CLI's `FILE:line:column: error: …` text with the file
-//! named `-`, and `line` and `column` properties where there is a position.
+//! named `-` (or `cluster`, for `check`'s cluster state), and `line` and `column` properties where
+//! there is a position.
 
 use portband_kube::InputError;
 use wasm_bindgen::JsValue;
 
-/// An `Error` for input that cannot be read.
-pub fn input_error(e: &InputError) -> JsValue {
+/// An `Error` for input named `file` that cannot be read.
+pub fn input_error(file: &str, e: &InputError) -> JsValue {
     let error = js_sys::Error::new(&format!(
-        "-:{}:{}: error: {} (document {})",
+        "{file}:{}:{}: error: {} (document {})",
         e.pos.line, e.pos.column, e.message, e.document
     ));
     for (key, value) in [("line", e.pos.line), ("column", e.pos.column)] {

@@ -24,7 +24,9 @@ static HEAP: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocato
 use error::{input_error, plain_error};
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::{Bands, PortRange};
-use portband_kube::{read, CheckReport, KubeVersion, RangeReport, MAX_SEED};
+use portband_kube::{
+    read, read_sent, CheckReport, KubeVersion, Mode, RangeReport, State, MAX_SEED,
+};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -52,6 +54,8 @@ export interface BandsOptions {
 export interface CheckOptions {
   range?: string;
   kubernetesVersion?: string;
+  /** The cluster as it is (`kubectl get svc -A -o yaml`, or a scenario), as `--cluster`: its file is named "cluster". */
+  cluster?: string;
 }
 export interface Band { first: number | null; last: number | null; size: number; }
 export interface BandPair { static: Band; dynamic: Band; }
@@ -128,6 +132,7 @@ struct BandsOptions {
 struct CheckOptions {
     range: Option<String>,
     kubernetes_version: Option<String>,
+    cluster: Option<String>,
 }
 
 /// Reads an options object (`undefined` or `null` for none) whose fields are `known`.
@@ -211,21 +216,36 @@ pub fn bands(
     Ok(to_js(&RangeReport::new(range, &bands)))
 }
 
-/// A review of `text`: what `portband check --format json` prints for it, the file named `-`.
+/// A review of `text`: what `portband check --format json` prints for it, the file named `-`;
+/// with `cluster`, against that cluster's Services, as `--cluster` (its file named `cluster`).
 #[wasm_bindgen(unchecked_return_type = "Review")]
 pub fn check(
     text: &str,
     #[wasm_bindgen(unchecked_param_type = "CheckOptions")] options_value: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let options: CheckOptions = options(options_value, "check", &["range", "kubernetesVersion"])?;
+    let options: CheckOptions = options(
+        options_value,
+        "check",
+        &["range", "kubernetesVersion", "cluster"],
+    )?;
     let range = range(options.range.as_deref())?;
-    let input = read(text).map_err(|e| input_error(&e))?;
+    let input = read(text).map_err(|e| input_error("-", &e))?;
+    // As the CLI stores a state: each Service as a POST stores it.
+    let cluster = options
+        .cluster
+        .as_deref()
+        .map(|dump| read_sent(dump, Mode::Create).map_err(|e| input_error("cluster", &e)))
+        .transpose()?;
     let version = kubernetes_version(options.kubernetes_version.as_deref())?
         .or(input.version)
+        .or(cluster.as_ref().and_then(|c| c.version))
         .unwrap_or_default();
-    let state = portband_kube::State::empty(range, version);
+    let state = match &cluster {
+        Some(cluster) => State::of(cluster, range, version),
+        None => State::empty(range, version),
+    };
     let diagnostics = portband_kube::check(std::slice::from_ref(&input), &state);
-    Ok(to_js(&CheckReport::new(&diagnostics, &["-"])))
+    Ok(to_js(&CheckReport::new(&diagnostics, &["-", "cluster"])))
 }
 
 /// The module's version.

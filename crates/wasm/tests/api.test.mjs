@@ -96,6 +96,20 @@ test("bands() and check() are the CLI's JSON, check's file named -", () => {
   assert.equal(typeof version(), "string");
 });
 
+test("check() against a cluster's state is the CLI's --cluster, the state's file named cluster", async () => {
+  const dump = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: web, namespace: shop}\n  spec:\n    type: NodePort\n    ports:\n    - {port: 80, nodePort: 30500}\n";
+  const yaml = "apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 30500}]}\n";
+  const dir = await mkdtemp(join(tmpdir(), "portband-cluster-"));
+  await writeFile(join(dir, "cluster"), dump);
+  const run = spawnSync(cli, ["check", "--cluster", "cluster", "--format", "json", "-"], { input: yaml, encoding: "utf8", cwd: dir });
+  const fromCli = JSON.parse(run.stdout.replaceAll('"<stdin>"', '"-"'));
+  const review = check(yaml, { cluster: dump });
+  same(review, fromCli);
+  assert.match(review.diagnostics[0].message, /provided port is already allocated; shop\/web holds 30500 \(spec\.ports\[0\]\.nodePort\)$/);
+  assert.deepEqual(review.diagnostics[0].related, { file: "cluster", line: 10, column: 28 });
+  assert.throws(() => check(yaml, { cluster: "items: [" }), (e) => e.message.startsWith("cluster:2:1: error: ") && e.line === 2);
+});
+
 test("unusable input throws the CLI's message, file named -, with line and column", () => {
   const broken = "apiVersion: v1\nkind: Service\nmetadata: {name: a\n";
   const cliMessage = portband(["apply", "-"], broken).stderr.trim().replace(/^<stdin>/, "-");
