@@ -76,17 +76,53 @@ extern "C" {
     pub fn set_fragment(fragment: &str);
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// JavaScript's `decodeURIComponent`: throws on a malformed escape or one that is not UTF-8.
+    #[wasm_bindgen(catch, js_name = decodeURIComponent)]
+    fn decode_uri_component(text: &str) -> Result<String, JsValue>;
+}
+
 /// What the page's address asks for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Fragment {
-    /// `?embed` or `#embed`: the compact view for documentation pages.
+    /// `?embed` or `#embed`: the view for documentation pages.
     pub embed: bool,
+    /// `embed=compact` or `embed=standard`: the embed's layout (plain `embed`: by frame size).
+    pub layout: Layout,
+    /// `caption=`: a line shown above an embed's grid, percent-encoded ([`caption_text`]).
+    pub caption: Option<String>,
     /// `s=`: the compressed state.
     pub state: Option<String>,
     /// `at=`: the step shown.
     pub at: Option<usize>,
     /// `preset=`: a preset's name.
     pub preset: Option<String>,
+}
+
+/// How an embed lays itself out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// By the frame's size: compact in a short or small frame (about 400×300), standard otherwise.
+    #[default]
+    Auto,
+    /// The grid first, the step shown on one line, "Why this port?" a click away.
+    Compact,
+    /// The grid, the log and "Why this port?".
+    Standard,
+}
+
+impl Layout {
+    /// Whether a frame of `width`×`height` CSS pixels shows this layout as compact.
+    pub fn compact_at(self, width: f64, height: f64) -> bool {
+        match self {
+            // Short frames, and small ones; a narrow but tall frame (a phone) stacks the
+            // standard layout.
+            Layout::Auto => height < 380.0 || (width < 560.0 && height < 560.0),
+            Layout::Compact => true,
+            Layout::Standard => false,
+        }
+    }
 }
 
 impl Fragment {
@@ -99,18 +135,22 @@ impl Fragment {
 
     /// Reads a query (`?embed`) and a fragment without its `#` (`embed&s=…&at=3`).
     pub fn parse(query: &str, fragment: &str) -> Fragment {
-        let mut out = Fragment {
-            embed: query
-                .trim_start_matches('?')
-                .split('&')
-                .any(|p| p == "embed"),
-            ..Fragment::default()
-        };
-        for part in fragment.split('&') {
+        let mut out = Fragment::default();
+        let query = query.trim_start_matches('?').split('&');
+        for part in query.chain(fragment.split('&')) {
             match part.split_once('=') {
                 Some(("s", code)) if !code.is_empty() => out.state = Some(code.to_owned()),
                 Some(("at", n)) => out.at = n.parse().ok(),
                 Some(("preset", name)) => out.preset = Some(name.to_owned()),
+                Some(("caption", text)) if !text.is_empty() => out.caption = Some(text.to_owned()),
+                Some(("embed", layout)) => {
+                    out.embed = true;
+                    out.layout = match layout {
+                        "compact" => Layout::Compact,
+                        "standard" => Layout::Standard,
+                        _ => Layout::Auto,
+                    };
+                }
                 None if part == "embed" => out.embed = true,
                 _ => {}
             }
@@ -131,6 +171,14 @@ impl Fragment {
         out.push_str(state);
         out
     }
+}
+
+/// A `caption=` as the embed shows it: percent-decoded (`+` for a space, as forms write it) and
+/// trimmed; `None` when empty or not percent-encoded UTF-8.
+pub fn caption_text(encoded: &str) -> Option<String> {
+    let text = decode_uri_component(&encoded.replace('+', " ")).ok()?;
+    let text = text.trim().to_owned();
+    (!text.is_empty()).then_some(text)
 }
 
 fn message(error: JsValue) -> String {
@@ -158,7 +206,7 @@ pub async fn copy_text(text: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::Fragment;
+    use super::{Fragment, Layout};
 
     #[test]
     fn reads_and_writes_fragments() {
@@ -176,6 +224,25 @@ mod tests {
             Some("kep-3668-story")
         );
         assert_eq!(Fragment::parse("", "garbage&&s=&at=x"), Fragment::default());
+        // The embed's layout and caption, from the query or the fragment.
+        let f = Fragment::parse(
+            "?embed=compact",
+            "preset=dns-tcp-and-udp&caption=Two%20ports,+one+nodePort",
+        );
+        assert_eq!((f.embed, f.layout), (true, Layout::Compact));
+        assert_eq!(f.caption.as_deref(), Some("Two%20ports,+one+nodePort"));
+        assert_eq!(
+            Fragment::parse("", "embed=standard").layout,
+            Layout::Standard
+        );
+        assert_eq!(Fragment::parse("", "embed=sideways").layout, Layout::Auto);
+        assert_eq!(Fragment::parse("", "embed&caption=").caption, None);
+        assert!(Layout::Auto.compact_at(400.0, 300.0));
+        assert!(!Layout::Auto.compact_at(800.0, 500.0));
+        assert!(!Layout::Auto.compact_at(390.0, 844.0));
+        assert!(Layout::Auto.compact_at(1200.0, 350.0));
+        assert!(Layout::Compact.compact_at(800.0, 500.0));
+        assert!(!Layout::Standard.compact_at(400.0, 300.0));
         let written = Fragment::write(true, "abc", Some(2));
         assert_eq!(written, "embed&at=2&s=abc");
         let back = Fragment::parse("", &written);

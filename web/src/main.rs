@@ -20,9 +20,10 @@ use components::share::{not_kept, Share};
 use components::summary::summary;
 use components::timeline::timeline;
 use hooks::{
-    use_applying, use_embed_messages, use_handlers, use_persistence, use_player, use_shortcuts,
-    Sharing,
+    use_applying, use_compact, use_embed_messages, use_handlers, use_persistence, use_player,
+    use_shortcuts, Sharing,
 };
+use presets::PRESETS;
 use saved::{Saved, Slot};
 use state::AppState;
 use yew::prelude::*;
@@ -60,6 +61,25 @@ fn App() -> Html {
         state.timeline.history.outcomes().len(),
         dispatch.clone(),
     );
+    let compact = use_compact(state.link.embed, state.link.layout);
+    // A preset's embed is titled by the preset's name, and captioned by its description unless the
+    // address gives a caption.
+    let (preset, description) = state.scenario.clone().unwrap_or_default();
+    if let (true, Some(i)) = (state.link.embed, preset) {
+        gloo::utils::document().set_title(&format!("{} — portband", PRESETS[i].name));
+    }
+    // An embed's frame is titled by the preset's name and description.
+    let frame_title = match (preset, &description) {
+        (Some(i), Some(d)) => Some(format!("{} — {d}", PRESETS[i].name)),
+        (Some(i), None) => Some(PRESETS[i].name.to_owned()),
+        (None, d) => d.clone(),
+    };
+    let caption = state
+        .link
+        .caption
+        .as_deref()
+        .and_then(link::caption_text)
+        .or(description);
     use_player(state.timeline.playing, dispatch.clone());
     let progress = state.applying.as_ref().map(|job| job.borrow().progress());
     use_applying(progress.clone(), dispatch.clone());
@@ -119,6 +139,7 @@ fn App() -> Html {
         <Outcomes history={history.clone()} fresh={timeline_state.fresh.clone()} selected={state.selected.clone()}
             position={timeline_state.position()} onseek={on.seek.clone()} onselect={on.select.clone()} />
     };
+    let why = explain(shown_step, cluster);
     let announcement = view::announce(history.outcomes(), timeline_state.fresh.clone());
     let announcer = html! { <div class="visually-hidden" aria-live="polite" data-testid="announcer">{ announcement }</div> };
     if state.link.embed {
@@ -128,19 +149,38 @@ fn App() -> Html {
             }
             _ => link::base(),
         };
+        let caption = caption.map(|caption| html! {
+            <p class="embed-caption" data-testid="embed-caption" title={caption.clone()}>{ caption }</p>
+        });
+        let why = html! {
+            <details class="embed-why" data-testid="embed-why">
+                <summary>{ "Why this port?" }</summary>
+                { why }
+            </details>
+        };
+        // Compact: the step shown on one line, in the announcer's words; standard: the log.
+        let line = match shown_step {
+            Some((_, outcome)) => view::describe(outcome),
+            None => "Nothing applied yet.".to_owned(),
+        };
         return html! {
-            <div class="app embed" data-testid="embed">
+            <div class={classes!("app", "embed", compact.then_some("compact"))} data-testid="embed">
                 <div class="embed-bar">
                     { timeline }
-                    <button class="primary" data-testid="embed-apply" onclick={on.apply.reform(|_| ())} title="Apply the YAML below the grid">{ "Apply" }</button>
+                    if !compact {
+                        <button class="primary" data-testid="embed-apply" onclick={on.apply.reform(|_| ())} title="Apply the YAML below the grid">{ "Apply" }</button>
+                    }
                     <a href={open} target="_blank" rel="noopener">{ "Open in portband ↗" }</a>
                 </div>
                 { problems }
-                <div class="embed-body">
-                    { grid }
-                    { outcomes }
-                </div>
-                <details class="embed-yaml"><summary>{ "YAML" }</summary>{ editor }</details>
+                { caption }
+                if compact {
+                    <div class="embed-body">{ grid }</div>
+                    <div class="embed-line"><p data-testid="embed-step" title={line.clone()}>{ line }</p>{ why }</div>
+                } else {
+                    <div class="embed-body">{ grid }<div class="embed-side">{ outcomes }{ why }</div></div>
+                    <details class="embed-yaml"><summary>{ "YAML" }</summary>{ editor }</details>
+                }
                 { announcer }
             </div>
         };
@@ -162,7 +202,7 @@ fn App() -> Html {
                     onrange={on.range.clone()} onseed={on.seed.clone()} onsubrange={on.subrange.clone()} onversion={on.version.clone()}
                     onpreset={on.preset.clone()} onadd={on.add.clone()} onreset={on.reset.clone()}
                 />
-                <Share sharing={sharing.clone()} entries={timeline_state.entries.clone()} {config} />
+                <Share sharing={sharing.clone()} entries={timeline_state.entries.clone()} {config} title={frame_title} />
             </header>
             { problems }
             if let Some(description) = state.scenario.as_ref().and_then(|(_, d)| d.as_ref()) {
@@ -189,7 +229,7 @@ fn App() -> Html {
                     { timeline }
                     { summary(cluster) }
                     { grid }
-                    { explain(shown_step, cluster) }
+                    { why }
                     <ServiceList history={history.clone()} past={timeline_state.past().cloned()} selected={state.selected.clone()}
                         onselect={on.select.clone()} ondelete={on.delete.clone()} />
                 </section>

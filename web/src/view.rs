@@ -58,19 +58,6 @@ pub fn conflict(outcomes: &[Outcome]) -> Option<i32> {
 
 /// What a screen reader hears after an action: the step it did or moved to, or a summary of many.
 pub fn announce(outcomes: &[Outcome], fresh: std::ops::Range<usize>) -> String {
-    let describe = |o: &Outcome| {
-        let held = held_lines(&o.held(), &o.ports);
-        match &o.error {
-            Some(error) => format!("{} {}: {error}", o.service, o.verdict.as_str()),
-            None if held.is_empty() => format!("{} {}", o.service, o.verdict.as_str()),
-            None => format!(
-                "{} {}, nodePorts {}",
-                o.service,
-                o.verdict.as_str(),
-                held.join(", ")
-            ),
-        }
-    };
     let (step, len) = (fresh.end, outcomes.len());
     match &outcomes[fresh] {
         [] => String::new(),
@@ -83,6 +70,21 @@ pub fn announce(outcomes: &[Outcome], fresh: std::ops::Range<usize>) -> String {
             }
             text
         }
+    }
+}
+
+/// One step's outcome in a sentence: `default/web created, nodePorts 80/TCP → 30000`.
+pub fn describe(o: &Outcome) -> String {
+    let held = held_lines(&o.held(), &o.ports);
+    match &o.error {
+        Some(error) => format!("{} {}: {error}", o.service, o.verdict.as_str()),
+        None if held.is_empty() => format!("{} {}", o.service, o.verdict.as_str()),
+        None => format!(
+            "{} {}, nodePorts {}",
+            o.service,
+            o.verdict.as_str(),
+            held.join(", ")
+        ),
     }
 }
 

@@ -3,15 +3,16 @@
 // with the phone layout and keyboard fixes, 175 KB with the editor that holds megabytes and the
 // Apply that runs in slices, 182 KB with the Kubernetes versions and the Service rules they
 // brought, 196 KB with the rest of the Service rules and kubectl's apply, replace and create, 197 KB
-// with the embeds' commands from the page around them), so that a change that breaks it is seen.
+// with the embeds' commands from the page around them, 199.5 KB with the embeds' layouts, captions
+// and titles: the stage's cap is 200 KB), so that a change that breaks it is seen.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gzippedCode, DIST } from "./harness.mjs";
 
-test("the app's wasm and JavaScript, gzipped, stay under 197 kB", () => {
+test("the app's wasm and JavaScript, gzipped, stay under 199.5 kB", () => {
   const bytes = gzippedCode(DIST, ["js/"]);
   assert.ok(bytes > 50_000, `${bytes} bytes: is dist/ a release build of the app?`);
-  assert.ok(bytes < 197_000, `${bytes} bytes gzipped: over the 197 kB budget`);
+  assert.ok(bytes < 199_500, `${bytes} bytes gzipped: over the 199.5 kB budget`);
 });
 
 // The JS module (dist/js/) on its own: the whole engine is some 95 kB of its 135 kB (README,

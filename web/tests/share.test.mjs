@@ -264,11 +264,17 @@ test("the embed view fits 800×500 and 400×300, steps, applies, and leaves save
   await page.setViewportSize({ width: 800, height: 500 });
   await page.goto(server.url + "?embed#preset=kep-3668-story");
   await waitForRows(page, "outcomes", 101);
-  for (const [width, height] of [[800, 500], [400, 300]]) {
+  // A small frame gets the compact layout (the grid first, the step on one line, "Why this
+  // port?" a click away), a larger one the standard layout; resizing the frame switches.
+  for (const [width, height, shown] of [
+    [400, 300, ["port-grid", "embed-step", "step-back", "embed-why"]],
+    [800, 500, ["port-grid", "outcomes", "step-back", "embed-apply", "embed-why"]],
+  ]) {
     await page.setViewportSize({ width, height });
+    await page.waitForFunction((compact) => document.querySelector('[data-testid="embed"]').classList.contains("compact") === compact, width === 400);
     const size = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]);
     assert.deepEqual(size, [width, height], `nothing spills out of ${width}×${height}`);
-    for (const id of ["port-grid", "outcomes", "step-back", "embed-apply"]) {
+    for (const id of shown) {
       const box = await page.getByTestId(id).boundingBox();
       assert.ok(box && box.width > 0 && box.height > 0 && box.x + box.width <= width + 1 && box.y < height, `${id} shows at ${width}×${height}`);
     }
@@ -332,8 +338,9 @@ test("the documentation page's embeds show their presets, and one follows the pa
   await kep.locator('[data-testid="outcomes"][data-count="101"]').waitFor();
   const last = await kep.getByTestId("outcome").last().evaluate((row) => [row.dataset.service, row.dataset.result, row.dataset.nodePorts]);
   assert.deepEqual(last, ["storage/minio", "created", "30009"]);
+  // The 400×300 frame is compact: its last step on one line.
   const dns = page.frameLocator('iframe[data-preset="dns-tcp-and-udp"]');
-  await dns.getByTestId("outcome").first().waitFor();
+  await dns.getByTestId("embed-step").filter({ hasText: "kube-system/" }).waitFor();
   const frame = await (await page.locator('iframe[data-preset="dns-tcp-and-udp"]').elementHandle()).contentFrame();
   assert.deepEqual(await frame.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]), [400, 300]);
   assert.equal(await dns.getByTestId("panic").count(), 0);
@@ -346,6 +353,54 @@ test("the documentation page's embeds show their presets, and one follows the pa
   await page.getByRole("button", { name: "Apply a pinned port" }).click();
   await page.locator("#where").filter({ hasText: "Step 102 of 102" }).waitFor();
   await close(page);
+});
+
+test("embed layouts: compact gives the grid most of a 400×300 frame, either can be asked for; captions and titles name the preset", async () => {
+  const context = await browser.newContext({ viewport: { width: 400, height: 300 } });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => {
+    throw e;
+  });
+  await page.goto(server.url + "?embed#preset=kep-3668-story");
+  const embed = page.getByTestId("embed");
+  await page.getByTestId("embed-step").filter({ hasText: "storage/minio created, nodePorts api 9000/TCP → 30009" }).waitFor();
+  assert.match(await embed.getAttribute("class"), /\bcompact\b/);
+  // The grid (its panel: band labels, axis and cells) is the main thing: at least 60 % of the frame.
+  const grid = await page.getByTestId("port-grid").evaluate((g) => g.closest(".embed-body > div").getBoundingClientRect().toJSON());
+  assert.ok(grid.width * grid.height >= 0.6 * 400 * 300, `the grid's box is ${grid.width}×${grid.height}`);
+  // A preset's embed: its name as the title, its description as the caption.
+  assert.equal(await page.title(), "kep-3668-story — portband");
+  assert.equal(await page.getByTestId("embed-caption").textContent(), "A fixed nodePort that a dynamic allocation takes first, with and without the band split.");
+  // "Why this port?" is one click away, over the grid; stepping back explains the step shown.
+  await page.getByTestId("embed-why").locator("summary").click();
+  await page.getByTestId("explain").filter({ hasText: "Step 101: storage/minio — created" }).waitFor();
+  assert.ok(await page.getByTestId("explain").isVisible());
+  await page.getByTestId("step-back").click();
+  await page.getByTestId("explain").filter({ hasText: "Step 100: apps/app-100 — created" }).waitFor();
+  await page.getByTestId("embed-step").filter({ hasText: "apps/app-100 created" }).waitFor();
+  // Asked for: standard in the small frame, compact in a large one; a caption of its own.
+  await page.goto(server.url + "?embed=standard#preset=dns-tcp-and-udp&caption=Two%20protocols,+one+nodePort");
+  await page.reload();
+  await page.getByTestId("embed-apply").waitFor();
+  assert.doesNotMatch(await embed.getAttribute("class"), /\bcompact\b/);
+  assert.equal(await page.getByTestId("embed-caption").textContent(), "Two protocols, one nodePort");
+  await page.setViewportSize({ width: 800, height: 500 });
+  await page.goto(server.url + "#embed=compact&preset=dns-tcp-and-udp&caption=%E0%A4%A");
+  await page.reload();
+  await page.getByTestId("embed-step").waitFor();
+  assert.match(await embed.getAttribute("class"), /\bcompact\b/);
+  // A caption that is not percent-encoded UTF-8 gives way to the preset's description.
+  assert.match(await page.getByTestId("embed-caption").textContent(), /^53\/TCP and 53\/UDP share one nodePort/);
+  await context.close();
+  // Copy embed code titles the frame by what it shows.
+  const main = await open(server.url + "#preset=kep-3668-story");
+  await linkReady(main);
+  await main.getByTestId("copy-embed-small").click();
+  await main.waitForFunction(() => document.querySelector('[data-testid="share-status"]').textContent.startsWith("Embed code (400×300) copied"));
+  const code = await main.evaluate(() => navigator.clipboard.readText());
+  assert.match(code, / title="portband: kep-3668-story — A fixed nodePort that a dynamic allocation takes first, with and without the band split\."><\/iframe>$/);
+  await close(main);
 });
 
 test("the Kubernetes version: its band split's default, a note where a cluster could not match, kept in links", async () => {

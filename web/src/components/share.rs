@@ -19,6 +19,8 @@ pub struct ShareProps {
     pub entries: Shared<Vec<Entry>>,
     /// The settings (for the download).
     pub config: ClusterConfig,
+    /// What the embed shows, for its frame's title: a preset's name and description.
+    pub title: Option<String>,
 }
 
 /// The share buttons and what became of the last one pressed.
@@ -33,11 +35,17 @@ pub fn Share(props: &ShareProps) -> Html {
         Sharing::Link(fragment) => Some(fragment),
         _ => None,
     };
-    // The embed code for a frame of `width`×`height`.
+    // The embed code for a frame of `width`×`height`, titled for screen readers by what it shows.
+    // (Its quotes as the attribute needs them; a title has no markup.)
+    let title = props
+        .title
+        .as_deref()
+        .unwrap_or("NodePort allocation")
+        .replace('"', "&quot;");
     let embed = |(width, height): (u32, u32)| {
         link.map(|fragment| {
             format!(
-                r#"<iframe src="{}?embed#{fragment}" width="{width}" height="{height}" style="border: 0" loading="lazy" title="portband: NodePort allocation"></iframe>"#,
+                r#"<iframe src="{}?embed#{fragment}" width="{width}" height="{height}" style="border: 0" loading="lazy" title="portband: {title}"></iframe>"#,
                 link::base()
             )
         })

@@ -3,6 +3,7 @@
 //! load a preset. Only the parent window is listened to, and messages of any other shape are
 //! ignored.
 
+use crate::link::Layout;
 use crate::state::{Action, Dispatch};
 use wasm_bindgen::prelude::*;
 use yew::prelude::*;
@@ -60,4 +61,28 @@ pub fn use_embed_messages(embed: bool, at: usize, of: usize, dispatch: Dispatch)
         });
         move || drop(listeners)
     });
+}
+
+/// In an embed: whether it shows its compact layout, as `layout` says or, for
+/// [`Layout::Auto`], as the frame's size does (followed when the frame is resized).
+#[hook]
+pub fn use_compact(embed: bool, layout: Layout) -> bool {
+    let size = || {
+        let window = gloo::utils::window();
+        let read = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+        (read(window.inner_width()), read(window.inner_height()))
+    };
+    let frame = use_state(size);
+    {
+        let frame = frame.clone();
+        use_effect_with((embed, layout), move |&(embed, layout)| {
+            let listener = (embed && layout == Layout::Auto).then(|| {
+                gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
+                    frame.set(size())
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    embed && layout.compact_at(frame.0, frame.1)
 }

@@ -8,7 +8,7 @@ mod player;
 mod shortcuts;
 
 pub use applying::use_applying;
-pub use embed::use_embed_messages;
+pub use embed::{use_compact, use_embed_messages};
 pub use persistence::{incoming_fragment, use_persistence, Kept, Sharing};
 pub use player::use_player;
 pub use shortcuts::use_shortcuts;

@@ -213,6 +213,8 @@ impl AppState {
     pub fn opened(fragment: &Fragment, saved: Saved, before: Saved) -> Self {
         let mut state = AppState::default();
         state.link.embed = fragment.embed;
+        state.link.layout = fragment.layout;
+        state.link.caption = fragment.caption.clone();
         state.link.opening = fragment.state.is_some();
         if !state.link.embed {
             if let Some(editor) = saved.editor {
