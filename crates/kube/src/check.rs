@@ -293,7 +293,7 @@ pub fn check(inputs: &[Input], state: &State) -> Vec<Diagnostic> {
                 Mode::Replace if !state.given => Mode::Create,
                 mode => *mode,
             };
-            let alone = state.cluster.clone().send(object, mode, *source);
+            let alone = state.cluster.dry_run(object, mode, *source);
             if alone.verdict == Verdict::Rejected {
                 if let Some(e) = &alone.error {
                     let mut finding = error(

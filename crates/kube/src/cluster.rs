@@ -105,8 +105,8 @@ pub struct Cluster {
     config: ClusterConfig,
     allocator: PortAllocator,
     /// Sorted by (namespace, name); shared, so that a copy of the cluster (a checkpoint of its
-    /// history) copies pointers, not Services.
-    services: Vec<Arc<Stored>>,
+    /// history, or a dry run) copies one pointer, and a change copies the list once.
+    services: Arc<Vec<Arc<Stored>>>,
 }
 
 impl Cluster {
@@ -122,7 +122,7 @@ impl Cluster {
         Cluster {
             config,
             allocator,
-            services: Vec::new(),
+            services: Arc::default(),
         }
     }
 
@@ -216,6 +216,17 @@ impl Cluster {
 
     /// kubectl's part of an object step, then the apiserver's: which request is sent, if any.
     pub(crate) fn send(&mut self, object: &Object, mode: Mode, source: Source) -> Outcome {
+        self.request(object, mode, source, true)
+    }
+
+    /// What [`Cluster::send`] would answer, leaving the cluster as it is (the apiserver's dry
+    /// run): a copy of the allocator takes the ports, and the Service is not stored.
+    pub(crate) fn dry_run(&self, object: &Object, mode: Mode, source: Source) -> Outcome {
+        self.clone().request(object, mode, source, false)
+    }
+
+    /// A request, stored when `store` is set and it succeeds.
+    fn request(&mut self, object: &Object, mode: Mode, source: Source, store: bool) -> Outcome {
         let action = Action::from(mode);
         let service = match object {
             Object::Other { kind, key } => {
@@ -298,9 +309,13 @@ impl Cluster {
                 outcome.health_check = stored.health_check;
                 outcome.allocations = committed.allocations;
                 outcome.released = committed.released;
-                match self.find(&stored.service.namespace, &stored.service.name) {
-                    Ok(i) => self.services[i] = Arc::new(stored),
-                    Err(i) => self.services.insert(i, Arc::new(stored)),
+                if store {
+                    let at = self.find(&stored.service.namespace, &stored.service.name);
+                    let services = Arc::make_mut(&mut self.services);
+                    match at {
+                        Ok(i) => services[i] = Arc::new(stored),
+                        Err(i) => services.insert(i, Arc::new(stored)),
+                    }
                 }
                 outcome
             }
@@ -347,7 +362,10 @@ impl Cluster {
     fn delete(&mut self, key: &ServiceKey, source: Source) -> Outcome {
         let found = self.find(&key.namespace, &key.name);
         let key_text = key.to_string();
-        match found.ok().map(|i| self.services.remove(i)) {
+        match found
+            .ok()
+            .map(|i| Arc::make_mut(&mut self.services).remove(i))
+        {
             Some(stored) => {
                 let released = registry::delete(&mut self.allocator, &stored.service);
                 let stored = Arc::unwrap_or_clone(stored);
@@ -500,5 +518,43 @@ impl History {
             cluster.run(step);
         }
         cluster
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::read;
+
+    /// A dry run answers as a request would, stores nothing, and copies no list of Services (so
+    /// that `check` against a big cluster stays linear in the manifests).
+    #[test]
+    fn a_dry_run_answers_and_leaves_the_cluster_as_it_is() {
+        let input = read("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 30080}]}\n").unwrap();
+        let Step::Object {
+            object,
+            mode,
+            source,
+        } = &input.steps[0]
+        else {
+            unreachable!("a manifest's step")
+        };
+        let mut cluster = Cluster::new(ClusterConfig::default());
+        let dry = cluster.dry_run(object, *mode, *source);
+        assert_eq!(dry.verdict, Verdict::Created);
+        assert!(cluster.services().is_empty() && cluster.allocator().used() == 0);
+        assert_eq!(Arc::strong_count(&cluster.services), 1, "the copy is gone");
+        let sent = cluster.send(object, *mode, *source);
+        assert_eq!(
+            (sent.verdict, sent.ports.clone()),
+            (dry.verdict, dry.ports.clone())
+        );
+        // Again, now that it exists: an update of itself, still stored once.
+        assert_eq!(
+            cluster.dry_run(object, *mode, *source).verdict,
+            Verdict::Updated
+        );
+        assert_eq!(cluster.services().len(), 1);
+        assert_eq!(Arc::strong_count(&cluster.services), 1);
     }
 }
