@@ -66,6 +66,7 @@ fn App() -> Html {
     // address gives a caption.
     let (preset, description) = state.scenario.clone().unwrap_or_default();
     if let (true, Some(i)) = (state.link.embed, preset) {
+        // On every render: setting the same title again costs nothing, and needs no hook.
         gloo::utils::document().set_title(&format!("{} — portband", PRESETS[i].name));
     }
     // An embed's frame is titled by the preset's name and description.

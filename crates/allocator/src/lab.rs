@@ -149,14 +149,20 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// The share of trials that conflicted.
+    /// The share of trials that conflicted (0 before any trial).
     pub fn p(self) -> f64 {
+        if self.trials == 0 {
+            return 0.0;
+        }
         f64::from(self.conflicts) / f64::from(self.trials)
     }
 
-    /// The Wilson score interval at 95 % (z = 1.96).
+    /// The Wilson score interval at 95 % (z = 1.96); all of 0 to 1 before any trial.
     pub fn wilson95(self) -> (f64, f64) {
         const Z: f64 = 1.96;
+        if self.trials == 0 {
+            return (0.0, 1.0);
+        }
         let n = f64::from(self.trials);
         let p = self.p();
         let z2 = Z * Z;

@@ -12,6 +12,7 @@
 use crate::cluster::{Cluster, ClusterConfig, Step};
 use crate::decode::Object;
 use crate::input::Input;
+use crate::key::ServiceKey;
 use crate::kubectl::Mode;
 use crate::outcome::{Cause, Holder, Outcome, Verdict};
 use crate::service::Service;
@@ -68,7 +69,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    /// Every rule, in the order of [`Rule::id`]'s list.
+    /// Every rule, in a fixed order (a SARIF log lists them so).
     pub const ALL: [Rule; 11] = [
         Rule::PortTaken,
         Rule::PortOutOfRange,
@@ -243,12 +244,8 @@ impl State {
 
     /// Where the state writes the port `holder` holds (else where it writes that Service).
     fn place_of(&self, holder: &Holder) -> Option<Pos> {
-        let key = holder.service.split_once('/')?;
-        let stored = self
-            .cluster
-            .services()
-            .iter()
-            .find(|s| (s.service.namespace.as_str(), s.service.name.as_str()) == key)?;
+        let (namespace, name) = holder.service.split_once('/')?;
+        let stored = self.cluster.service(&ServiceKey::new(namespace, name))?;
         let spec = &stored.service.spec;
         let written = if spec.health_check_node_port == holder.port {
             spec.health_check_node_port_pos

@@ -190,6 +190,10 @@ test("simulate() and a Simulation run a number of trials at a time are the CLI's
     // In slices, with progress: the same result once every trial has run.
     const simulation = new Simulation(options);
     assert.equal(simulation.done, 0);
+    // Before any trial: nothing known yet, and no NaN.
+    const before = simulation.report().points[0];
+    const mode = before.split ?? before.legacy;
+    assert.deepEqual([mode.conflicts, mode.trials, mode.p, mode.ci95], [0, 0, 0, [0, 1]]);
     const seen = [];
     while (!simulation.run(170)) seen.push(simulation.done);
     assert.equal(simulation.done, simulation.total);
