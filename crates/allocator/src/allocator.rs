@@ -1,5 +1,6 @@
 //! The port allocator: upstream's `PortAllocator` over an allocation bitmap with the band strategy.
 
+use crate::banded::Banded;
 use crate::bands::{Band, BandKind, Bands};
 use crate::bitmap::Bitmap;
 use crate::metrics::{Metrics, Scope};
@@ -62,6 +63,10 @@ pub enum RestoreError {
     Range(RangeError),
     /// The snapshot's bitmap marks ports past the end of its range (upstream would take them silently).
     BitsBeyondRange,
+    /// A cluster IP snapshot is of another network (upstream's IP `ErrMismatchedNetwork`).
+    MismatchedNetwork,
+    /// A cluster IP snapshot's range is not a CIDR (Go's `ParseCIDR` error).
+    Cidr(String),
 }
 
 impl fmt::Display for RestoreError {
@@ -72,8 +77,12 @@ impl fmt::Display for RestoreError {
             }
             RestoreError::Range(e) => e.fmt(f),
             RestoreError::BitsBeyondRange => {
-                f.write_str("the snapshot marks ports beyond the end of its range")
+                f.write_str("the snapshot marks bits beyond the end of its range")
             }
+            RestoreError::MismatchedNetwork => {
+                f.write_str("the provided network does not match the current range")
+            }
+            RestoreError::Cidr(range) => write!(f, "invalid CIDR address: {range}"),
         }
     }
 }
@@ -115,17 +124,17 @@ impl Pick {
     }
 }
 
-/// Free and used ports of each band.
+/// Free and used ports (or addresses, counted in `u64`) of each band.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct BandUsage {
+pub struct BandUsage<N = u32> {
     /// Taken ports in the static band.
-    pub static_used: u32,
+    pub static_used: N,
     /// Free ports in the static band.
-    pub static_free: u32,
+    pub static_free: N,
     /// Taken ports in the dynamic band.
-    pub dynamic_used: u32,
+    pub dynamic_used: N,
     /// Free ports in the dynamic band.
-    pub dynamic_free: u32,
+    pub dynamic_free: N,
 }
 
 /// Where the next dynamic allocation can land, and how likely each port is.
@@ -153,8 +162,7 @@ pub struct PortAllocator {
     range: PortRange,
     bands: Bands,
     config: Config,
-    bitmap: Bitmap,
-    static_used: u32,
+    taken: Banded<Bitmap>,
     rng: Rng,
     metrics: Metrics,
 }
@@ -177,8 +185,11 @@ impl PortAllocator {
             range,
             bands,
             config,
-            bitmap: Bitmap::new(range.size()),
-            static_used: 0,
+            taken: Banded::new(
+                Bitmap::new(range.size()),
+                u64::from(range.size()),
+                u64::from(bands.static_size()),
+            ),
             rng: Rng::new(config.seed),
             metrics: Metrics::default(),
         }
@@ -218,7 +229,7 @@ impl PortAllocator {
     pub fn allocate(&mut self, port: i64) -> Result<(), AllocError> {
         let result = match self.range.offset_of(port) {
             None => Err(AllocError::NotInRange(self.range)),
-            Some(offset) if self.take(offset) => Ok(()),
+            Some(offset) if self.taken.take(u64::from(offset)) => Ok(()),
             Some(_) => Err(AllocError::Allocated),
         };
         self.finish(Scope::Static, result.is_ok());
@@ -229,37 +240,28 @@ impl PortAllocator {
     /// a random start in the dynamic band and a scan that wraps inside it, then, only if the
     /// dynamic band is full, the same in the static band.
     pub fn allocate_next(&mut self) -> Result<Pick, AllocError> {
-        let (size, split) = (self.range.size(), self.bands.static_size());
-        let hit = if self.bitmap.count() < size {
-            self.scan(split, size).or_else(|| self.scan(0, split))
-        } else {
-            None
-        };
-        let Some((lo, hi, from, found)) = hit else {
+        let Some(hit) = self.taken.find_next(&mut self.rng) else {
             self.finish(Scope::Dynamic, false);
             return Err(AllocError::Full);
         };
-        self.take(found);
+        self.taken.take(hit.found);
         self.finish(Scope::Dynamic, true);
-        let band = if lo == split {
+        let band = if hit.lo == self.taken.split() {
             BandKind::Dynamic
         } else {
             BandKind::Static
         };
+        // Offsets of a port range fit in u32.
+        let port_at = |offset: u64| self.range.port_at(offset as u32);
         Ok(Pick {
-            port: self.range.port_at(found),
+            port: port_at(hit.found),
             band,
-            scan_start: self.range.port_at(from),
-            // The distance from the start, wrapping inside the band (no divide on this path).
-            skipped: if found >= from {
-                found - from
-            } else {
-                found + (hi - lo) - from
-            },
+            scan_start: port_at(hit.from),
+            skipped: hit.skipped() as u32,
             fell_back: band == BandKind::Static,
             span: Band {
-                first: self.range.port_at(lo),
-                last: self.range.port_at(hi - 1),
+                first: port_at(hit.lo),
+                last: port_at(hit.hi - 1),
             },
         })
     }
@@ -270,10 +272,7 @@ impl PortAllocator {
         let Some(offset) = self.range.offset_of(port) else {
             return false;
         };
-        let was_taken = self.bitmap.clear(offset);
-        if was_taken && offset < self.bands.static_size() {
-            self.static_used -= 1;
-        }
+        let was_taken = self.taken.release(u64::from(offset));
         self.metrics.set_gauges(self.used(), self.free());
         was_taken
     }
@@ -282,31 +281,35 @@ impl PortAllocator {
     pub fn has(&self, port: i64) -> bool {
         self.range
             .offset_of(port)
-            .is_some_and(|offset| self.bitmap.get(offset))
+            .is_some_and(|offset| self.taken.store.get(offset))
     }
 
     /// The number of free ports.
     pub fn free(&self) -> u32 {
-        self.range.size() - self.bitmap.count()
+        self.range.size() - self.used()
     }
 
     /// The number of taken ports.
     pub fn used(&self) -> u32 {
-        self.bitmap.count()
+        self.taken.store.count()
     }
 
     /// The taken ports in ascending order (upstream `ForEach`).
     pub fn iter(&self) -> impl Iterator<Item = u16> + '_ {
-        self.bitmap.ones().map(|offset| self.range.port_at(offset))
+        self.taken
+            .store
+            .ones()
+            .map(|offset| self.range.port_at(offset))
     }
 
     /// Free and used ports of each band.
     pub fn band_usage(&self) -> BandUsage {
         let static_size = self.bands.static_size();
-        let dynamic_used = self.used() - self.static_used;
+        let static_used = self.taken.static_used() as u32;
+        let dynamic_used = self.used() - static_used;
         BandUsage {
-            static_used: self.static_used,
-            static_free: static_size - self.static_used,
+            static_used,
+            static_free: static_size - static_used,
             dynamic_used,
             dynamic_free: self.bands.dynamic_size() - dynamic_used,
         }
@@ -321,7 +324,7 @@ impl PortAllocator {
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             range: self.range.to_string(),
-            data: self.bitmap.to_be_bytes(),
+            data: self.taken.store.to_be_bytes(),
         }
     }
 
@@ -330,21 +333,10 @@ impl PortAllocator {
         if snapshot.range != self.range.to_string() {
             return Err(RestoreError::MismatchedRange);
         }
-        self.bitmap = Bitmap::from_be_bytes(self.range.size(), &snapshot.data)
+        let bitmap = Bitmap::from_be_bytes(self.range.size(), &snapshot.data)
             .map_err(|_| RestoreError::BitsBeyondRange)?;
-        self.static_used = self.bitmap.count_in(0, self.bands.static_size());
+        self.taken.replace(bitmap);
         Ok(())
-    }
-
-    /// A random start in the offsets `lo..hi` and the first free offset from it, wrapping:
-    /// `(lo, hi, start, found)`.
-    fn scan(&mut self, lo: u32, hi: u32) -> Option<(u32, u32, u32, u32)> {
-        if lo >= hi {
-            return None;
-        }
-        let from = lo + self.rng.below(hi - lo);
-        let found = self.bitmap.first_clear_wrapping(lo, hi, from - lo)?;
-        Some((lo, hi, from, found))
     }
 
     /// Where the next [`PortAllocator::allocate_next`] can land, with each port's chance; `None`
@@ -353,8 +345,8 @@ impl PortAllocator {
         let split = self.bands.static_size();
         let (lo, hi) = [(split, self.range.size()), (0, split)]
             .into_iter()
-            .find(|&(lo, hi)| lo < hi && self.bitmap.count_in(lo, hi) < hi - lo)?;
-        let free: Vec<u32> = self.bitmap.zeros_in(lo, hi).collect();
+            .find(|&(lo, hi)| lo < hi && self.taken.store.count_in(lo, hi) < hi - lo)?;
+        let free: Vec<u32> = self.taken.store.zeros_in(lo, hi).collect();
         let size = hi - lo;
         // The starts that reach a free port: itself and the taken run before it, back to the
         // free port before (the last one, for the first, as the scan wraps).
@@ -378,15 +370,6 @@ impl PortAllocator {
             },
             starts,
         })
-    }
-
-    /// Marks an in-range offset taken; false if it already was.
-    fn take(&mut self, offset: u32) -> bool {
-        let newly = self.bitmap.set(offset);
-        if newly && offset < self.bands.static_size() {
-            self.static_used += 1;
-        }
-        newly
     }
 
     fn finish(&mut self, scope: Scope, ok: bool) {

@@ -61,6 +61,7 @@ impl Bitmap {
 
     /// The first clear bit in `lo..hi`, scanning a word at a time: only the first word needs a
     /// mask (its bits below `lo` count as taken), and a bit found past `hi` means none.
+    #[inline]
     pub fn first_clear_in(&self, lo: u32, hi: u32) -> Option<u32> {
         if lo >= hi {
             return None;
@@ -82,6 +83,7 @@ impl Bitmap {
 
     /// The first clear bit in the band `lo..hi`, starting at `lo + start` and wrapping around to `lo`:
     /// the same bit upstream's bit-by-bit scan `lo + (start + i) mod (hi - lo)` finds first.
+    #[inline]
     pub fn first_clear_wrapping(&self, lo: u32, hi: u32, start: u32) -> Option<u32> {
         let from = lo + start;
         self.first_clear_in(from, hi)

@@ -20,13 +20,17 @@
 //! ```
 
 mod allocator;
+mod banded;
 mod bands;
 mod bitmap;
 pub mod gofmt;
+pub mod ip;
+mod ip_allocator;
 pub mod lab;
 mod metrics;
 mod range;
 mod rng;
+mod service_cidrs;
 #[cfg(test)]
 mod upstream_bitmap_tests;
 
@@ -37,6 +41,13 @@ pub use bands::{
     static_band_size, Band, BandKind, Bands, STATIC_BAND_MAX, STATIC_BAND_MIN, STATIC_BAND_STEP,
     STATIC_BAND_THRESHOLD,
 };
+pub use ip_allocator::{
+    ip_static_band_size, IpAllocError, IpAllocator, IpAllocatorKind, IpBand, IpBands, IpMetrics,
+    IpPick,
+};
 pub use metrics::{ByScope, Metrics, Scope};
 pub use range::{AtoiError, PortRange, RangeError, DEFAULT_RANGE};
 pub use rng::Rng;
+pub use service_cidrs::{
+    ServiceCidrError, ServiceCidrs, APISERVER_DEFAULT_SERVICE_CIDR, DEFAULT_SERVICE_CIDR,
+};

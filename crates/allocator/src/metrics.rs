@@ -53,7 +53,7 @@ impl ByScope {
         self.static_scope + self.dynamic_scope
     }
 
-    fn bump(&mut self, scope: Scope) {
+    pub(crate) fn bump(&mut self, scope: Scope) {
         match scope {
             Scope::Static => self.static_scope += 1,
             Scope::Dynamic => self.dynamic_scope += 1,

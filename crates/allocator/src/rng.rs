@@ -38,6 +38,22 @@ impl Rng {
             }
         }
     }
+
+    /// A uniform integer in `0..bound` for bounds past `u32` too (a /64's addresses); below
+    /// 2^32 it is [`Rng::below`], so ports and small ranges draw the same sequence either way.
+    pub fn below_u64(&mut self, bound: u64) -> u64 {
+        if let Ok(small) = u32::try_from(bound) {
+            return u64::from(self.below(small));
+        }
+        // Lemire's method on 64 bits: reject the low products below 2^64 mod bound.
+        let threshold = bound.wrapping_neg() % bound;
+        loop {
+            let product = u128::from(self.next_u64()) * u128::from(bound);
+            if product as u64 >= threshold {
+                return (product >> 64) as u64;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -52,6 +68,23 @@ mod tests {
         };
         assert_eq!(draw(7), draw(7));
         assert_ne!(draw(7), draw(8));
+    }
+
+    #[test]
+    fn wide_bounds_draw_below_them_and_small_ones_as_below() {
+        let (mut a, mut b) = (Rng::new(5), Rng::new(5));
+        for _ in 0..100 {
+            assert_eq!(a.below_u64(2682), u64::from(b.below(2682)));
+        }
+        let mut rng = Rng::new(9);
+        let bound = (1u64 << 40) + 7;
+        let draws: Vec<u64> = (0..1000).map(|_| rng.below_u64(bound)).collect();
+        assert!(draws.iter().all(|&d| d < bound));
+        assert!(
+            draws.iter().any(|&d| d >= 1 << 39),
+            "the upper half is reached"
+        );
+        assert!(rng.below_u64(u64::MAX) < u64::MAX);
     }
 
     /// The sequence is a contract (share links replay it): these values may never change.

@@ -1,8 +1,8 @@
 //! `portband bands`.
 
 use crate::{Format, SplitArgs};
-use portband_allocator::{Band, Bands, PortRange};
-use portband_kube::RangeReport;
+use portband_allocator::{Band, Bands, IpAllocator, PortRange, ServiceCidrs};
+use portband_kube::{KubeVersion, RangeReport, ServiceCidrReport, ServiceCidrsReport};
 
 /// Prints the bands of `range`; returns the exit status.
 pub fn run(range: PortRange, split: &SplitArgs, format: Format) -> u8 {
@@ -38,4 +38,73 @@ pub fn run(range: PortRange, split: &SplitArgs, format: Format) -> u8 {
         }
     }
     0
+}
+
+/// Prints the bands of the service CIDRs `value` as `version`'s kube-apiserver reads them;
+/// returns the exit status (2 when the apiserver would refuse the flag).
+pub fn run_cidrs(value: &str, version: KubeVersion, format: Format) -> u8 {
+    let kind = version.ip_allocator();
+    let cidrs = match ServiceCidrs::parse(value, kind) {
+        Ok(cidrs) => cidrs,
+        Err(e) => {
+            eprintln!(
+                "error: invalid value '{value}' for '--service-cluster-ip-range <CIDR[,CIDR]>': {e}"
+            );
+            return 2;
+        }
+    };
+    let reports: Vec<ServiceCidrReport> = cidrs
+        .iter()
+        .map(|cidr| ServiceCidrReport::new(&IpAllocator::new(cidr, kind, 0)))
+        .collect();
+    match format {
+        Format::Json => {
+            let report = ServiceCidrsReport {
+                service_cidrs: reports,
+            };
+            crate::print(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&report).expect("bands serialize")
+            ));
+        }
+        Format::Table => {
+            let text: Vec<String> = reports.iter().map(cidr_table).collect();
+            let text = text.join("\n");
+            crate::print(&text);
+        }
+    }
+    0
+}
+
+/// One service CIDR's table: its bands, the address columns as wide as the longest address.
+fn cidr_table(report: &ServiceCidrReport) -> String {
+    let bands = [
+        ("static", &report.bands.static_band),
+        ("dynamic", &report.bands.dynamic),
+    ];
+    let shown = |a: &Option<String>| a.clone().unwrap_or_else(|| "-".to_owned());
+    let width = bands
+        .iter()
+        .flat_map(|(_, b)| [shown(&b.first).len(), shown(&b.last).len()])
+        .max()
+        .unwrap_or(0)
+        .max("FIRST".len());
+    let row = |name: &str, first: &str, last: &str, size: &str| {
+        format!("{name:<8} {first:<width$}  {last:<width$}  {size}\n")
+    };
+    let mut text = format!(
+        "service CIDR {} ({} addresses)\n",
+        report.cidr,
+        report.bands.static_band.size + report.bands.dynamic.size
+    );
+    text += &row("BAND", "FIRST", "LAST", "SIZE");
+    for (name, band) in bands {
+        text += &row(
+            name,
+            &shown(&band.first),
+            &shown(&band.last),
+            &band.size.to_string(),
+        );
+    }
+    text
 }

@@ -107,15 +107,20 @@ enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<String>,
     },
-    /// Print the static and dynamic bands of a range.
+    /// Print the static and dynamic bands of a node-port range, or of service CIDRs.
     #[command(after_help = "Examples:
   portband bands
   portband bands --range 30000-30127
-  portband bands --range 20000+12767 --format json")]
+  portband bands --range 20000+12767 --format json
+  portband bands --service-cluster-ip-range 10.96.0.0/12,fd00:10:96::/108")]
     Bands {
         /// The --service-node-port-range to split (an empty value means 30000-32767).
         #[arg(long, value_name = "RANGE", default_value = "30000-32767", value_parser = parse_range)]
         range: PortRange,
+        /// Split these service CIDRs instead (KEP-3070): one CIDR or a dual-stack pair, read as
+        /// the release's kube-apiserver reads --service-cluster-ip-range.
+        #[arg(long, value_name = "CIDR[,CIDR]", conflicts_with = "range")]
+        service_cluster_ip_range: Option<String>,
         #[command(flatten)]
         split: SplitArgs,
         /// Output format.
@@ -351,7 +356,17 @@ fn main() -> ExitCode {
             check::run(&options, &files)
         }
         Command::Bands {
+            range: _,
+            service_cluster_ip_range: Some(cidrs),
+            split,
+            format,
+        } => {
+            let version = split.kubernetes_version.unwrap_or_default();
+            bands::run_cidrs(&cidrs, version, format)
+        }
+        Command::Bands {
             range,
+            service_cluster_ip_range: None,
             split,
             format,
         } => bands::run(range, &split, format),

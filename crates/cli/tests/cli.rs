@@ -332,6 +332,76 @@ fn bands_table() {
 }
 
 #[test]
+fn bands_of_service_cidrs() {
+    let output = portband(
+        &[
+            "bands",
+            "--service-cluster-ip-range",
+            "10.96.0.0/12,fd00:10:96::/108",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        report,
+        json!({"serviceCIDRs": [
+            {"cidr": "10.96.0.0/12",
+             "static": {"first": "10.96.0.1", "last": "10.96.1.0", "size": 256},
+             "dynamic": {"first": "10.96.1.1", "last": "10.111.255.254", "size": 1_048_318}},
+            {"cidr": "fd00:10:96::/108",
+             "static": {"first": "fd00:10:96::1", "last": "fd00:10:96::100", "size": 256},
+             "dynamic": {"first": "fd00:10:96::101", "last": "fd00:10:96::f:ffff", "size": 1_048_319}}
+        ]})
+    );
+    // Before 1.33 the bitmap allocator cuts an IPv6 range to 2^16 addresses.
+    let output = portband(
+        &[
+            "bands",
+            "--service-cluster-ip-range",
+            "fd00:10:96::/108",
+            "--kubernetes-version",
+            "1.32",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["serviceCIDRs"][0]["dynamic"]["size"], 65_279);
+    // A CIDR of at most 16 addresses has no static band.
+    let output = portband(
+        &["bands", "--service-cluster-ip-range", "10.96.0.0/28"],
+        None,
+    );
+    assert_eq!(
+        stdout(&output),
+        "service CIDR 10.96.0.0/28 (14 addresses)\nBAND     FIRST       LAST        SIZE\nstatic   -           -           0\ndynamic  10.96.0.1   10.96.0.14  14\n"
+    );
+}
+
+#[test]
+fn a_service_cidr_the_apiserver_refuses_exits_2() {
+    for (value, version, message) in [
+        ("10.0.0.0/8", "1.33", "specified --service-cluster-ip-range is too large; for 32-bit addresses, the mask must be >= 12"),
+        ("10.96.0.0/12,10.0.0.0/16", "1.35", "--service-cluster-ip-range[0] and --service-cluster-ip-range[1] must be of different IP family"),
+        ("10.96.0.0", "1.35", "service-cluster-ip-range[0] is not a valid cidr"),
+    ] {
+        let output = portband(
+            &["bands", "--service-cluster-ip-range", value, "--kubernetes-version", version],
+            None,
+        );
+        assert_eq!(output.status.code(), Some(2), "{value}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!("error: invalid value '{value}' for '--service-cluster-ip-range <CIDR[,CIDR]>': {message}\n")
+        );
+    }
+}
+
+#[test]
 fn help_has_examples() {
     for command in ["apply", "check", "bands"] {
         let help = stdout(&portband(&[command, "--help"], None));

@@ -55,8 +55,8 @@ pub use outcome::{
 pub use registry::Allocation;
 pub use report::{
     BandReport, BandsReport, CheckReport, FindingReport, ModeReport, PlaceReport, PointReport,
-    PortReport, ProvenanceReport, RangeReport, Report, SimulationReport, StepReport, Summary,
-    Usage,
+    PortReport, ProvenanceReport, RangeReport, Report, ServiceCidrReport, ServiceCidrsReport,
+    SimulationReport, StepReport, Summary, Usage,
 };
 pub use service::{types, Service, ServicePort, ServiceSpec, TargetPort};
 pub use status::{ApiError, BadValue, ErrorType, FieldError};

@@ -6,7 +6,7 @@ use crate::cluster::History;
 use crate::outcome::{Outcome, Provenance};
 use crate::version::KubeVersion;
 use portband_allocator::lab::{self, Study, Tally};
-use portband_allocator::{Band, BandKind, Bands, PortRange};
+use portband_allocator::{Band, BandKind, Bands, IpAllocator, IpBand, PortRange};
 use serde::Serialize;
 
 /// A whole run: the range, its bands, every step and the final usage.
@@ -25,25 +25,63 @@ pub struct Report {
     pub summary: Summary,
 }
 
-/// The two bands.
+/// The two bands (of ports, or with `A` = `String` and `N` = `u64`, of addresses).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct BandsReport {
+pub struct BandsReport<A = u16, N = u32> {
     /// The static band (size 0 and no first/last when there is none).
     #[serde(rename = "static")]
-    pub static_band: BandReport,
+    pub static_band: BandReport<A, N>,
     /// The dynamic band.
-    pub dynamic: BandReport,
+    pub dynamic: BandReport<A, N>,
 }
 
 /// One band.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct BandReport {
-    /// The first port, or null for an empty band.
-    pub first: Option<u16>,
-    /// The last port, or null for an empty band.
-    pub last: Option<u16>,
-    /// The number of ports.
-    pub size: u32,
+pub struct BandReport<A = u16, N = u32> {
+    /// The first port (or address), or null for an empty band.
+    pub first: Option<A>,
+    /// The last port (or address), or null for an empty band.
+    pub last: Option<A>,
+    /// The number of ports (or addresses).
+    pub size: N,
+}
+
+/// A service CIDR and its bands (`portband bands --service-cluster-ip-range`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ServiceCidrReport {
+    /// The CIDR as the apiserver prints it, e.g. `10.96.0.0/12`.
+    pub cidr: String,
+    /// Its bands, addresses as strings.
+    #[serde(flatten)]
+    pub bands: BandsReport<String, u64>,
+}
+
+impl ServiceCidrReport {
+    /// The report of the CIDR an allocator serves.
+    pub fn new(allocator: &IpAllocator) -> Self {
+        let band = |band: Option<IpBand>| BandReport {
+            first: band.map(|b| b.first.to_string()),
+            last: band.map(|b| b.last.to_string()),
+            size: band.map_or(0, |b| b.size),
+        };
+        let bands = allocator.bands();
+        ServiceCidrReport {
+            cidr: allocator.cidr().to_string(),
+            bands: BandsReport {
+                static_band: band(bands.static_band),
+                dynamic: band(bands.dynamic_band),
+            },
+        }
+    }
+}
+
+/// The service CIDRs of a cluster, primary first (`portband bands --service-cluster-ip-range
+/// --format json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ServiceCidrsReport {
+    /// Each CIDR with its bands.
+    #[serde(rename = "serviceCIDRs")]
+    pub service_cidrs: Vec<ServiceCidrReport>,
 }
 
 /// One step.

@@ -8,12 +8,13 @@ mod names;
 use crate::service::{types, Service, ServicePort, ServiceSpec, TargetPort, ALLOCATED_CLUSTER_IP};
 use crate::status::{BadValue, ErrorType, FieldError};
 use crate::version::{KubeVersion, TrafficDistribution};
-use ip::{is_cidr, parse_ip};
+use ip::special_errors;
 use names::{
     dns1035_label_errors, dns1123_label_errors, dns1123_subdomain_errors, label_value_errors,
     port_name_errors, qualified_name_errors,
 };
 use portband_allocator::gofmt::{JsonQuoted, Quoted};
+use portband_allocator::ip::{Cidr, Ip};
 use std::cmp::Ordering;
 
 const PORT_NUMBER_MESSAGE: &str = "must be between 1 and 65535, inclusive";
@@ -659,7 +660,7 @@ fn cluster_ip_is_v6(ip: &str) -> Option<bool> {
     if ip == ALLOCATED_CLUSTER_IP {
         Some(false)
     } else {
-        parse_ip(ip).map(|ip| ip.is_v6())
+        Ip::parse(ip).map(|ip| ip.is_v6())
     }
 }
 
@@ -825,8 +826,8 @@ fn external_ip_errors(spec: &ServiceSpec) -> Vec<FieldError> {
     let mut errors = Vec::new();
     for (i, written) in spec.external_ips.iter().enumerate() {
         let path = format!("spec.externalIPs[{i}]");
-        let messages = match parse_ip(written) {
-            Some(ip) => ip.special_errors(written),
+        let messages = match Ip::parse(written) {
+            Some(ip) => special_errors(ip, written),
             None => vec![IP_MESSAGE.to_owned()],
         };
         for message in messages {
@@ -842,7 +843,9 @@ fn source_range_errors(service: &Service) -> Vec<FieldError> {
     let on_lb = service.spec.type_ == types::LOAD_BALANCER;
     let only_on_lb = |path: &str| forbidden(path, ONLY_ON_LOAD_BALANCER);
     let not_cidr = |path: String, value: &str| {
-        (!is_cidr(value)).then(|| invalid(path, BadValue::Str(value.to_owned()), CIDR_MESSAGE))
+        Cidr::parse(value)
+            .is_none()
+            .then(|| invalid(path, BadValue::Str(value.to_owned()), CIDR_MESSAGE))
     };
     let mut errors = Vec::new();
     let ranges = &service.spec.load_balancer_source_ranges;

@@ -1,6 +1,7 @@
 //! The Kubernetes releases portband models, and what each changes for Services and node ports
 //! (docs/fidelity.md has the table, with the upstream change behind each row).
 
+use portband_allocator::IpAllocatorKind;
 use std::fmt;
 
 /// A Kubernetes minor release, `1.Y`, from [`KubeVersion::OLDEST`] to [`KubeVersion::NEWEST`].
@@ -130,6 +131,17 @@ impl KubeVersion {
         }
     }
 
+    /// The allocator that hands out cluster IPs in this release, by the defaults of
+    /// `MultiCIDRServiceAllocator` (GA and on from 1.33) and `DisableAllocatorDualWrite` (GA and
+    /// on from 1.34).
+    pub fn ip_allocator(self) -> IpAllocatorKind {
+        match self.minor {
+            ..=32 => IpAllocatorKind::Bitmap,
+            33 => IpAllocatorKind::DualWrite,
+            _ => IpAllocatorKind::IpAddress,
+        }
+    }
+
     /// The feature gate of the band split in this release.
     pub fn static_subrange_gate(self) -> Gate {
         match self.minor {
@@ -163,7 +175,7 @@ impl serde::Serialize for KubeVersion {
 
 #[cfg(test)]
 mod tests {
-    use super::{Gate, KubeVersion};
+    use super::{Gate, IpAllocatorKind, KubeVersion};
 
     #[test]
     fn versions_read_as_written_and_unmodelled_ones_are_refused() {
@@ -192,6 +204,10 @@ mod tests {
     fn the_band_split_gate_follows_its_releases() {
         let gate = |text| KubeVersion::parse(text).unwrap().static_subrange_gate();
         assert_eq!(gate("1.27"), Gate::Alpha);
+        let ips = |v: &str| KubeVersion::parse(v).unwrap().ip_allocator();
+        assert_eq!(ips("1.32"), IpAllocatorKind::Bitmap);
+        assert_eq!(ips("1.33"), IpAllocatorKind::DualWrite);
+        assert_eq!(ips("1.34"), IpAllocatorKind::IpAddress);
         assert_eq!(gate("1.28"), Gate::Beta);
         assert_eq!(gate("1.29"), Gate::Locked);
         assert_eq!(gate("1.30"), Gate::Locked);
