@@ -56,6 +56,7 @@ export function download(name, text) {
 }
 export function address() { return [location.search, location.hash.slice(1)]; }
 export function base() { return location.origin + location.pathname; }
+export function folder() { return new URL(".", location.href).href; }
 export function set_fragment(fragment) {
   history.replaceState(history.state, "", fragment ? "#" + fragment : location.pathname + location.search);
 }
@@ -72,6 +73,8 @@ extern "C" {
     fn address() -> Vec<String>;
     /// The page's address without query or fragment.
     pub fn base() -> String;
+    /// The address of the page's folder (where `js/` is), with its final `/`.
+    pub fn folder() -> String;
     /// Replaces the address's fragment (without a new history entry).
     pub fn set_fragment(fragment: &str);
 }

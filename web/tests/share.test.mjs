@@ -245,19 +245,24 @@ test("the embed view fits 800×500 and 400×300, steps, applies, and leaves save
   const code = await main.evaluate(() => navigator.clipboard.readText());
   const saved = await main.evaluate(() => localStorage.getItem("portband.history"));
   assert.match(saved, /name: mine/);
-  const src = code.match(/^<iframe src="([^"]+)" width="800" height="500" .*><\/iframe>$/)[1];
+  const [iframe, script] = code.split("\n");
+  const src = iframe.match(/^<iframe src="([^"]+)" width="800" height="500" .*><\/iframe>$/)[1];
   assert.match(src, /\?embed#s=/);
-  // The small size: the same frame at 400×300.
+  assert.equal(script, `<script src="${server.url}js/embed.js" async></script>`);
+  // The small size: the same frame at 400×300, in the compact layout.
   await main.getByTestId("copy-embed-small").click();
   await main.waitForFunction(() => document.querySelector('[data-testid="share-status"]').textContent.startsWith("Embed code (400×300) copied"));
   const small = await main.evaluate(() => navigator.clipboard.readText());
-  assert.equal(small, code.replace('width="800" height="500"', 'width="400" height="300"'));
+  assert.equal(small, code.replace('width="800" height="500"', 'width="400" height="300"').replace("?embed#", "?embed=compact#"));
 
-  // A documentation page with the copied snippet.
+  // A documentation page with the copied snippet: the frame shows the work and, through
+  // embed.js, takes the height of what it shows.
   await main.setContent(`<!doctype html><body style="margin:0">${code}</body>`);
   const frame = main.frameLocator("iframe");
   await frame.getByTestId("outcome").first().waitFor();
   assert.deepEqual(await frame.getByTestId("outcome").evaluateAll((l) => l.map((x) => x.dataset.service)), ["default/mine"]);
+  await main.waitForFunction(() => document.querySelector("iframe").style.height !== "");
+  await frame.locator("html.natural").waitFor();
 
   // In the same browser as the main app, so that its storage is shared.
   const page = await main.context().newPage();
@@ -338,11 +343,16 @@ test("the documentation page's embeds show their presets, and one follows the pa
   await kep.locator('[data-testid="outcomes"][data-count="101"]').waitFor();
   const last = await kep.getByTestId("outcome").last().evaluate((row) => [row.dataset.service, row.dataset.result, row.dataset.nodePorts]);
   assert.deepEqual(last, ["storage/minio", "created", "30009"]);
-  // The 400×300 frame is compact: its last step on one line.
+  // The 400×300 frame asks for the compact layout: its last step on one line; embed.js gives it
+  // the height of what it shows, 400 pixels wide.
   const dns = page.frameLocator('iframe[data-preset="dns-tcp-and-udp"]');
   await dns.getByTestId("embed-step").filter({ hasText: "kube-system/" }).waitFor();
-  const frame = await (await page.locator('iframe[data-preset="dns-tcp-and-udp"]').elementHandle()).contentFrame();
-  assert.deepEqual(await frame.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]), [400, 300]);
+  await dns.locator('html.natural [data-testid="embed"].compact').waitFor();
+  const dnsFrame = page.locator('iframe[data-preset="dns-tcp-and-udp"]');
+  await page.waitForFunction(() => document.querySelector('iframe[data-preset="dns-tcp-and-udp"]').style.height !== "");
+  const frame = await (await dnsFrame.elementHandle()).contentFrame();
+  const inside = await frame.evaluate(() => [document.documentElement.scrollWidth, Math.ceil(document.body.getBoundingClientRect().height)]);
+  assert.deepEqual(inside, [400, parseInt(await dnsFrame.evaluate((f) => f.style.height))]);
   assert.equal(await dns.getByTestId("panic").count(), 0);
   // The frame the page drives: its buttons show a step, and the page's text follows the frame.
   const driven = page.frameLocator("#driven");
@@ -352,6 +362,34 @@ test("the documentation page's embeds show their presets, and one follows the pa
   await page.locator("#where").filter({ hasText: "Step 1 of 101" }).waitFor();
   await page.getByRole("button", { name: "Apply a pinned port" }).click();
   await page.locator("#where").filter({ hasText: "Step 102 of 102" }).waitFor();
+  await close(page);
+});
+
+test("embed.js sizes a frame to what it shows, and follows it as it grows", async () => {
+  const page = await open(server.url + "docs/embeds.html", { width: 1000, height: 900 }, false);
+  const sized = page.locator("#sized");
+  const inner = page.frameLocator("#sized");
+  await inner.locator('html.natural [data-testid="embed"]:not(.compact)').waitFor();
+  await page.waitForFunction(() => document.getElementById("sized").style.height !== "");
+  const frame = await (await sized.elementHandle()).contentFrame();
+  const fits = async () => {
+    const height = parseInt(await sized.evaluate((f) => f.style.height));
+    const [content, view, scrolled] = await frame.evaluate(() => [
+      Math.ceil(document.body.getBoundingClientRect().height), innerHeight, document.documentElement.scrollHeight,
+    ]);
+    assert.equal(content, height, "the frame is as tall as its content");
+    assert.ok(view === height && scrolled <= view, "nothing scrolls inside the frame");
+    return height;
+  };
+  await inner.getByTestId("port-grid").waitFor();
+  const before = await fits();
+  // The grid is as tall as the frame's width makes it: its whole canvas shows.
+  const bottom = await frame.evaluate(() => document.querySelector(".grid canvas").getBoundingClientRect().bottom);
+  assert.ok(bottom > 100 && bottom <= before, `the grid shows whole: its bottom at ${bottom} of ${before}`);
+  // Opening the YAML below the grid makes the content taller, and the frame follows.
+  await inner.locator(".embed-yaml summary").click();
+  await page.waitForFunction((h) => parseInt(document.getElementById("sized").style.height) > h, before);
+  assert.ok((await fits()) > before + 100);
   await close(page);
 });
 
@@ -399,7 +437,7 @@ test("embed layouts: compact gives the grid most of a 400×300 frame, either can
   await main.getByTestId("copy-embed-small").click();
   await main.waitForFunction(() => document.querySelector('[data-testid="share-status"]').textContent.startsWith("Embed code (400×300) copied"));
   const code = await main.evaluate(() => navigator.clipboard.readText());
-  assert.match(code, / title="portband: kep-3668-story — A fixed nodePort that a dynamic allocation takes first, with and without the band split\."><\/iframe>$/);
+  assert.match(code.split("\n")[0], / title="portband: kep-3668-story — A fixed nodePort that a dynamic allocation takes first, with and without the band split\."><\/iframe>$/);
   await close(main);
 });
 
@@ -506,5 +544,9 @@ test("an embed takes the page's commands from its parent alone, says its step, a
   await post({ type: "portband:preset", name: "no-such" });
   await frame.getByText(/The page asks for a preset portband does not have: "no-such"/).waitFor();
   assert.equal(await host.evaluate(() => document.activeElement.tagName), "BUTTON");
+  // A page that does not ask for it (no embed.js) is not told the content's height: the frame
+  // keeps the size the page gave it.
+  assert.equal(await host.evaluate(() => said.filter((m) => m.type === "portband:resize").length), 0);
+  await frame.locator('html:not(.natural) [data-testid="embed"]').waitFor();
   await close(host);
 });

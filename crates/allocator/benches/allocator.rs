@@ -74,8 +74,8 @@ impl Bare {
             .or_else(|| self.first_clear(lo, from))
     }
 
-    /// A call, as the allocator's is: the reference pays for calling an API, not for inlining
-    /// into the benchmark's loop.
+    /// A call, as the allocator's is: the reference pays for calling an API, not for being
+    /// inlined into the benchmark's loop (which keeps its counters in registers across calls).
     #[inline(never)]
     fn allocate_next(&mut self) -> Option<u32> {
         if self.used == self.size {

@@ -246,23 +246,24 @@ impl PortAllocator {
         };
         self.taken.take(hit.found);
         self.finish(Scope::Dynamic, true);
-        let band = if hit.lo == self.taken.split() {
-            BandKind::Dynamic
-        } else {
-            BandKind::Static
-        };
         // Offsets of a port range fit in u32.
         let port_at = |offset: u64| self.range.port_at(offset as u32);
+        // The band is the one stored for the range (built once, not per pick).
+        let (band, span) = if hit.lo == self.taken.split() {
+            (BandKind::Dynamic, self.bands.dynamic_band)
+        } else {
+            (BandKind::Static, self.bands.static_band)
+        };
         Ok(Pick {
             port: port_at(hit.found),
             band,
             scan_start: port_at(hit.from),
             skipped: hit.skipped() as u32,
             fell_back: band == BandKind::Static,
-            span: Band {
+            span: span.unwrap_or_else(|| Band {
                 first: port_at(hit.lo),
                 last: port_at(hit.hi - 1),
-            },
+            }),
         })
     }
 

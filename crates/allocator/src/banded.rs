@@ -24,26 +24,32 @@ pub(crate) trait Store {
 }
 
 impl Store for Bitmap {
+    #[inline]
     fn get(&self, i: u64) -> bool {
         Bitmap::get(self, i as u32)
     }
 
+    #[inline]
     fn set(&mut self, i: u64) -> bool {
         Bitmap::set(self, i as u32)
     }
 
+    #[inline]
     fn clear(&mut self, i: u64) -> bool {
         Bitmap::clear(self, i as u32)
     }
 
+    #[inline]
     fn count(&self) -> u64 {
         u64::from(Bitmap::count(self))
     }
 
+    #[inline]
     fn count_in(&self, lo: u64, hi: u64) -> u64 {
         u64::from(Bitmap::count_in(self, lo as u32, hi as u32))
     }
 
+    #[inline]
     fn first_clear_wrapping(&self, lo: u64, hi: u64, start: u64) -> Option<u64> {
         Bitmap::first_clear_wrapping(self, lo as u32, hi as u32, start as u32).map(u64::from)
     }
@@ -188,6 +194,7 @@ impl<S: Store> Banded<S> {
 
     /// A free offset as upstream's strategy finds one, drawing the scan's start from `rng`; `None`
     /// when every offset is taken. Nothing is taken.
+    #[inline(always)]
     pub fn find_next(&self, rng: &mut Rng) -> Option<Hit> {
         if self.used() >= self.size {
             return None;
@@ -196,6 +203,7 @@ impl<S: Store> Banded<S> {
             .or_else(|| self.scan(0, self.split, rng))
     }
 
+    #[inline(always)]
     fn scan(&self, lo: u64, hi: u64, rng: &mut Rng) -> Option<Hit> {
         if lo >= hi {
             return None;

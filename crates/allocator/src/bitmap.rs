@@ -6,8 +6,11 @@ const WORD: u32 = u64::BITS;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Bitmap {
     words: Vec<u64>,
+    /// A whole word of its own: a count updated in place and read back at once must be stored
+    /// and loaded at the same width (sharing a word with `len`, the pair was loaded as one and
+    /// waited for the count's store every pick).
+    count: u64,
     len: u32,
-    count: u32,
 }
 
 /// A snapshot's bytes set a bit at or beyond the bitmap's length.
@@ -26,7 +29,7 @@ impl Bitmap {
 
     /// The number of set bits.
     pub fn count(&self) -> u32 {
-        self.count
+        self.count as u32
     }
 
     /// Whether bit `i` is set. `i` must be below the length.
@@ -39,7 +42,7 @@ impl Bitmap {
         let (word, mask) = (&mut self.words[(i / WORD) as usize], 1 << (i % WORD));
         let was_clear = *word & mask == 0;
         *word |= mask;
-        self.count += u32::from(was_clear);
+        self.count += u64::from(was_clear);
         was_clear
     }
 
@@ -48,7 +51,7 @@ impl Bitmap {
         let (word, mask) = (&mut self.words[(i / WORD) as usize], 1 << (i % WORD));
         let was_set = *word & mask != 0;
         *word &= !mask;
-        self.count -= u32::from(was_set);
+        self.count -= u64::from(was_set);
         was_set
     }
 
@@ -156,7 +159,7 @@ impl Bitmap {
             let bit = bit as u32;
             map.words[(bit / WORD) as usize] |= u64::from(byte) << (bit % WORD);
         }
-        map.count = map.words.iter().map(|w| w.count_ones()).sum();
+        map.count = map.words.iter().map(|w| u64::from(w.count_ones())).sum();
         Ok(map)
     }
 }

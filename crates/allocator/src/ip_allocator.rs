@@ -141,10 +141,9 @@ pub struct IpPick {
     pub band: BandKind,
     /// The randomly drawn address where the scan began, in the same band.
     pub scan_start: Ip,
-    /// How many taken addresses the scan passed (wrapping inside the band).
+    /// How many taken addresses the scan passed, wrapping inside the band (the allocator's
+    /// [`IpAllocator::bands`] has the band's ends).
     pub skipped: u64,
-    /// The band the scan wrapped inside (the static one when the dynamic one was full).
-    pub span: IpBand,
 }
 
 /// The four metrics kube-apiserver exports for a cluster IP allocator
@@ -307,17 +306,16 @@ impl IpAllocator {
         };
         self.taken.take(hit.found);
         self.finish(Scope::Dynamic, true);
-        let (band, span) = if hit.lo == self.taken.split() {
-            (BandKind::Dynamic, self.dynamic_band)
+        let band = if hit.lo == self.taken.split() {
+            BandKind::Dynamic
         } else {
-            (BandKind::Static, self.static_band)
+            BandKind::Static
         };
         Ok(IpPick {
             ip: self.address_at(hit.found),
             band,
             scan_start: self.address_at(hit.from),
             skipped: hit.skipped(),
-            span,
         })
     }
 

@@ -42,15 +42,19 @@ pub fn Share(props: &ShareProps) -> Html {
         .as_deref()
         .unwrap_or("NodePort allocation")
         .replace('"', "&quot;");
-    let embed = |(width, height): (u32, u32)| {
+    // With the line of /js/embed.js (beside the page), which sizes every portband frame of the
+    // page to its content; the small frame asks for the compact layout, which a frame sized to
+    // its content would not choose by itself.
+    let embed = |(width, height): (u32, u32), layout: &str| {
         link.map(|fragment| {
+            let (base, folder) = (link::base(), link::folder());
             format!(
-                r#"<iframe src="{}?embed#{fragment}" width="{width}" height="{height}" style="border: 0" loading="lazy" title="portband: {title}"></iframe>"#,
-                link::base()
+                r#"<iframe src="{base}?embed{layout}#{fragment}" width="{width}" height="{height}" style="border: 0" loading="lazy" title="portband: {title}"></iframe>
+<script src="{folder}js/embed.js" async></script>"#
             )
         })
     };
-    let (large, small) = (embed((800, 500)), embed((400, 300)));
+    let (large, small) = (embed((800, 500), ""), embed((400, 300), "=compact"));
     let link = link.map(|fragment| format!("{}#{fragment}", link::base()));
     // Copies `text`; if the browser refuses, says where else to find it.
     let copy = |text: Option<String>, done: &'static str, elsewhere: bool| {

@@ -1,7 +1,9 @@
 //! An embed's conversation with the page around it, through `postMessage`: it says which step it
 //! shows (`portband:step-changed`), and it takes the page's commands to show a step, apply YAML or
-//! load a preset. Only the parent window is listened to, and messages of any other shape are
-//! ignored.
+//! load a preset. A page that sizes its frames to their content (`/js/embed.js`) asks with
+//! `portband:auto-size`; the embed then lays itself out by its width alone and says its height
+//! (`portband:resize`) whenever it changes. Only the parent window is listened to, and messages of
+//! any other shape are ignored.
 
 use crate::link::Layout;
 use crate::state::{Action, Dispatch};
@@ -17,8 +19,19 @@ export function command_of(e) {
   if (d.type === "portband:step" && Number.isInteger(d.at) && d.at >= 0) return 0;
   if (d.type === "portband:apply" && typeof d.yaml === "string") return 1;
   if (d.type === "portband:preset" && typeof d.name === "string") return 2;
+  if (d.type === "portband:auto-size") fit_content();
   return 255;
 }
+let natural = false;
+function fit_content() {
+  if (natural) return;
+  natural = true;
+  document.documentElement.classList.add("natural");
+  const body = document.body;
+  new ResizeObserver(() => parent.postMessage({ type: "portband:resize", height: Math.ceil(body.getBoundingClientRect().height) }, "*")).observe(body);
+  dispatchEvent(new Event("resize"));
+}
+export const frame_height = () => (natural ? Infinity : innerHeight);
 export function at_of(e) { return e.data.at; }
 export function text_of(e) { return e.data.yaml ?? e.data.name; }
 "#)]
@@ -27,8 +40,14 @@ extern "C" {
     /// is one.
     fn post_step(at: f64, of: f64);
     /// Which command a `message` event is: 0 step, 1 apply, 2 preset; 255 for anything else (a
-    /// message of another shape, or from a window other than the parent).
+    /// message of another shape, or from a window other than the parent). `portband:auto-size`
+    /// is carried out here, in the page: the document takes the class `natural` (the stylesheet
+    /// then lays the embed out by its width alone) and its height is posted to the parent
+    /// (`portband:resize`) now and whenever its size changes.
     fn command_of(event: &web_sys::Event) -> u8;
+    /// The frame's height, as far as the layout goes by it: none (infinite) once the frame is
+    /// sized to its content.
+    fn frame_height() -> f64;
     /// A step command's `at`.
     fn at_of(event: &web_sys::Event) -> f64;
     /// An apply command's `yaml`, or a preset command's `name`.
@@ -64,13 +83,14 @@ pub fn use_embed_messages(embed: bool, at: usize, of: usize, dispatch: Dispatch)
 }
 
 /// In an embed: whether it shows its compact layout, as `layout` says or, for
-/// [`Layout::Auto`], as the frame's size does (followed when the frame is resized).
+/// [`Layout::Auto`], as the frame's size does (followed when the frame is resized). A frame sized
+/// to its content has no height of its own to go by: it takes the standard layout.
 #[hook]
 pub fn use_compact(embed: bool, layout: Layout) -> bool {
     let size = || {
         let window = gloo::utils::window();
-        let read = |v: Result<JsValue, JsValue>| v.ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
-        (read(window.inner_width()), read(window.inner_height()))
+        let width = window.inner_width().ok().and_then(|v| v.as_f64());
+        (width.unwrap_or(0.0), frame_height())
     };
     let frame = use_state(size);
     {
