@@ -27,20 +27,12 @@ pub struct Cells {
 impl Cells {
     /// The cells of a cluster's range.
     pub fn of(cluster: &Cluster) -> Self {
-        let range = cluster.allocator().range();
-        let mut owners = vec![None; range.size() as usize];
-        for (index, stored) in cluster.services().iter().enumerate() {
-            for held in stored.held() {
-                if let Some(offset) = range.offset_of(i64::from(held.node_port)) {
-                    owners[offset as usize].get_or_insert(Owner {
-                        service: stored.service.key(),
-                        what: view::uses(&held, &stored.ports),
-                        explicit: held.explicit,
-                        index,
-                    });
-                }
-            }
-        }
+        let owners = portband_grid::holders(cluster, |index, stored, held| Owner {
+            service: stored.service.key(),
+            what: view::uses(held, &stored.ports),
+            explicit: held.explicit,
+            index,
+        });
         Cells { owners }
     }
 

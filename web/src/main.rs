@@ -2,7 +2,6 @@
 
 mod cells;
 mod components;
-mod grid;
 mod hooks;
 mod link;
 mod presets;

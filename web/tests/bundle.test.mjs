@@ -17,13 +17,14 @@ test("the app's wasm and JavaScript, gzipped, stay under 200 kB", () => {
   assert.ok(bytes < 200_000, `${bytes} bytes gzipped: over the 200 kB budget`);
 });
 
-// The JS module (dist/js/) on its own: the whole engine is some 95 kB of its 135 kB (README,
+// The JS module (dist/js/) on its own: the whole engine is some 95 kB of its 138 kB (README,
 // Performance: 125 kB, then 136 kB with check's cluster state, the lab's engine and the allocator
-// compiled for speed), so it stays over the 100 kB its issue asks for; this keeps it from growing.
-test("the JS module's wasm and JavaScript, gzipped, stay under 136 kB", () => {
+// compiled for speed, 139 kB with drawGrid and embed.js), so it stays over the 100 kB its issue
+// asks for; this keeps it from growing.
+test("the JS module's wasm and JavaScript, gzipped, stay under 139 kB", () => {
   const bytes = gzippedCode(`${DIST}js/`);
   assert.ok(bytes > 30_000, `${bytes} bytes: is dist/js/ the JS module's build?`);
-  assert.ok(bytes < 136_000, `${bytes} bytes gzipped: over the JS module's 136 kB budget`);
+  assert.ok(bytes < 139_000, `${bytes} bytes gzipped: over the JS module's 139 kB budget`);
 });
 
 // The script documentation pages include to size portband's frames (its issue: at most 2 KB).

@@ -393,6 +393,39 @@ test("embed.js sizes a frame to what it shows, and follows it as it grows", asyn
   await close(page);
 });
 
+test("drawGrid draws a cluster's grid on the page's canvas and says which port is where", async () => {
+  const page = await open(server.url + "docs/embeds.html", { width: 1000, height: 900 }, false);
+  const canvas = page.locator("#picture");
+  await canvas.scrollIntoViewIfNeeded();
+  // 2,768 ports in 760×278 (under the bands' names): cells of 8 pixels, 95 a row.
+  const at = (port) => { const i = port - 30000; return [(i % 95) * 8 + 4, 22 + Math.floor(i / 95) * 8 + 4]; };
+  const pixel = ([x, y]) => canvas.evaluate((c, [x, y]) => [...c.getContext("2d").getImageData(x, y, 1, 1).data], [x, y]);
+  await page.waitForFunction(() => document.getElementById("picture").getContext("2d").getImageData(76, 26, 1, 1).data[3] === 255);
+  // MinIO's fixed port: a dark dot (written in the manifest), ringed (highlighted).
+  assert.deepEqual(await pixel(at(30009)), [0x1b, 0x1f, 0x23, 255]);
+  const edge = await pixel([at(30009)[0] - 4, at(30009)[1]]);
+  assert.ok(edge.slice(0, 3).every((v) => v < 40), `the ring's edge: ${edge}`);
+  // A port no Service holds, in the static band: not a Service's colour.
+  const free = await pixel([at(30001)[0] + 2, at(30001)[1]]);
+  assert.ok(free.slice(0, 3).every((v) => v > 0x90), `a free static port: ${free}`);
+  // The bands are named above the grid.
+  const text = await canvas.evaluate((c) => {
+    const d = c.getContext("2d").getImageData(0, 0, 200, 20).data;
+    return d.some((v, i) => i % 4 === 3 && v > 0);
+  });
+  assert.ok(text, "the labels are drawn");
+  // Pointing: the function drawGrid returned finds the port under the mouse.
+  const box = await canvas.boundingBox();
+  for (const [port, said] of [[30009, "30009: default/minio"], [30001, "30001: free"]]) {
+    const [x, y] = at(port);
+    await page.mouse.move(box.x + x * box.width / 760, box.y + y * box.height / 300);
+    await page.locator("#pointed").filter({ hasText: said }).waitFor();
+  }
+  await page.mouse.move(box.x + 5, box.y + 5);
+  await page.waitForFunction(() => document.getElementById("pointed").textContent === "");
+  await close(page);
+});
+
 test("embed layouts: compact gives the grid most of a 400×300 frame, either can be asked for; captions and titles name the preset", async () => {
   const context = await browser.newContext({ viewport: { width: 400, height: 300 } });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });

@@ -53,6 +53,13 @@ struct Owner {
     health_check: bool,
 }
 
+impl Cluster {
+    /// The history, for the module's other functions (`drawGrid`).
+    pub(crate) fn history(&self) -> &History {
+        &self.history
+    }
+}
+
 #[wasm_bindgen]
 impl Cluster {
     /// A cluster with no Services.

@@ -2,7 +2,7 @@
 //! web`) whose objects are plain JavaScript objects in the JSON contract's shape.
 //!
 //! ```js
-//! import init, { Cluster, Simulation, bands, check, simulate, version } from "/js/portband.js";
+//! import init, { Cluster, Simulation, bands, check, drawGrid, simulate, version } from "/js/portband.js";
 //! await init();
 //! const cluster = new Cluster({ range: "30000-32767", seed: 1 });
 //! cluster.apply(yamlText); // → the steps it added
@@ -10,10 +10,12 @@
 //! ```
 
 mod cluster;
+mod draw;
 mod error;
 mod simulation;
 
 pub use cluster::Cluster;
+pub use draw::draw_grid;
 pub use simulation::{simulate, Simulation};
 
 /// The heap: Talc instead of the standard library's dlmalloc, as in the app (smaller).
@@ -95,6 +97,11 @@ export interface Finding extends Place {
   severity: "error" | "warning"; service: string; message: string; related: Place | null;
 }
 export interface Review { diagnostics: Finding[]; errors: number; warnings: number; }
+/** What `drawGrid` draws: the state after `at` steps (default: all), the ports of the Service `highlight` ("namespace/name") ringed. */
+export interface DrawOptions {
+  at?: number;
+  highlight?: string;
+}
 /** `portband simulate`'s flags; each optional, with its defaults. */
 export interface SimulateOptions {
   /** `--service-node-port-range` (30000-32767). */

@@ -3,11 +3,11 @@
 //! highlights a Service's ports.
 
 use crate::cells::Cells;
-use crate::grid::{band_boundary, paint, Layout};
 use crate::state::Shared;
 use portband_allocator::{BandKind, Bands, PortRange};
-use wasm_bindgen::{Clamped, JsCast};
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+use portband_grid::{paint, Layout, Marks, Paint};
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 /// The box the grid is fitted into, in CSS pixels, at most: as wide as its container, this tall.
@@ -307,27 +307,16 @@ fn draw(
     else {
         return;
     };
-    paint(layout, cells, bands, pixels);
-    if let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(
-        Clamped(pixels.as_slice()),
-        width as u32,
-        height as u32,
-    ) {
-        let _ = context.put_image_data(&image, 0.0, 0.0);
-    }
-    let cell = layout.cell as f64;
-    let line = (cell / 5.0).max(1.0);
-    let ring = |index: usize, colour: &str, width: f64| {
-        let (x, y) = layout.origin(index);
-        context.set_stroke_style_str(colour);
-        context.set_line_width(width);
-        context.stroke_rect(
-            x as f64 + width / 2.0,
-            y as f64 + width / 2.0,
-            (cell - width).max(1.0),
-            (cell - width).max(1.0),
-        );
+    let owner = |i| {
+        cells.owner(i).map(|o| Paint {
+            index: o.index,
+            explicit: o.explicit,
+        })
     };
+    paint(layout, bands.static_size() as usize, owner, pixels);
+    let marks = Marks::put(&context, layout, pixels, 0.0);
+    let line = marks.line();
+    let ring = |index: usize, colour: &str, width: f64| marks.ring(index, colour, width);
     if let Some(selected) = overlay.selected {
         for index in
             (0..cells.len()).filter(|&i| cells.owner(i).is_some_and(|o| o.service == selected))
@@ -341,13 +330,7 @@ fn draw(
     }
     if let Some(index) = overlay.conflict.and_then(offset) {
         ring(index, "#c2185b", line * 2.0);
-        let (x, y) = layout.origin(index);
-        context.begin_path();
-        context.move_to(x as f64, y as f64);
-        context.line_to(x as f64 + cell, y as f64 + cell);
-        context.move_to(x as f64 + cell, y as f64);
-        context.line_to(x as f64, y as f64 + cell);
-        context.stroke();
+        marks.cross(index);
     }
     // A scan: the cells it passed in violet (a colour no Service and no other mark has), its
     // random start marked by a thicker ring.
@@ -361,17 +344,7 @@ fn draw(
         }
     }
     // The fence between the bands goes over the rings, so that no highlight hides it.
-    let boundary = band_boundary(layout, bands.static_size() as usize);
-    if let Some(&(x, y)) = boundary.first() {
-        context.set_stroke_style_str("#263238");
-        context.set_line_width((cell / 6.0).clamp(1.0, 3.0));
-        context.begin_path();
-        context.move_to(x, y);
-        for &(x, y) in &boundary[1..] {
-            context.line_to(x, y);
-        }
-        context.stroke();
-    }
+    marks.fence(bands.static_size() as usize);
     if let Some(index) = overlay.focus.filter(|&i| i < layout.count) {
         ring(index, "#000000", line * 2.0);
         ring(index, "#ffeb3b", line);

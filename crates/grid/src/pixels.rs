@@ -1,7 +1,4 @@
-//! The port grid's geometry and pixels, free of the DOM so that it can be tested natively.
-
-use crate::cells::Cells;
-use portband_allocator::Bands;
+//! The grid's geometry and pixels, free of the DOM so that they can be tested natively.
 
 /// How the cells of a range are laid out: `columns` cells a row, each `cell` pixels square.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,26 +104,42 @@ pub mod palette {
     }
 }
 
-/// Paints every cell into `pixels` (RGBA, the layout's size), reusing its allocation.
-pub fn paint(layout: &Layout, cells: &Cells, bands: &Bands, pixels: &mut Vec<u8>) {
+/// How a taken cell is painted: in the colour of the Service with this index in the cluster's
+/// list, with a dot when a manifest wrote the port.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Paint {
+    /// The Service's index (its colour).
+    pub index: usize,
+    /// Whether the port was written (explicit), not chosen by the allocator.
+    pub explicit: bool,
+}
+
+/// Paints every cell into `pixels` (RGBA, the layout's size), reusing its allocation: the cells
+/// `0..static_size` are the static band, and `owner` says how a taken cell is painted.
+pub fn paint(
+    layout: &Layout,
+    static_size: usize,
+    owner: impl Fn(usize) -> Option<Paint>,
+    pixels: &mut Vec<u8>,
+) {
     let (width, height) = layout.size();
     pixels.clear();
     // White, fully opaque: the gaps between cells.
     pixels.resize(width * height * 4, 0xff);
-    let static_size = bands.static_size() as usize;
     let cell = layout.cell;
     let gap = usize::from(cell >= 4);
     let inner = cell - gap;
-    for index in 0..layout.count.min(cells.len()) {
+    for index in 0..layout.count {
         let in_static = index < static_size;
-        let base = match cells.owner(index) {
+        let owner = owner(index);
+        let base = match owner {
             Some(owner) => palette::service(owner.index),
             None if in_static => palette::FREE_STATIC,
             None => palette::FREE,
         };
-        let hatch = in_static && cells.owner(index).is_none() && cell >= 5;
+        let hatch = in_static && owner.is_none() && cell >= 5;
         // An explicit port gets a dark dot in its middle, when the cell is large enough to show one.
-        let dot = cells.owner(index).is_some_and(|o| o.explicit) && cell >= 6;
+        let dot = owner.is_some_and(|o| o.explicit) && cell >= 6;
         let (lo, hi) = (inner / 3, inner - inner / 3);
         let (x0, y0) = layout.origin(index);
         for dy in 0..inner {

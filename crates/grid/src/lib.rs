@@ -1,0 +1,15 @@
+//! portband's band-split port grid, as the web app draws it and the JS module's `drawGrid` draws it
+//! on a page's own canvas: one cell per port of the range, the static band hatched and fenced off,
+//! each taken port in the colour of the Service that holds it.
+//!
+//! `pixels` is the geometry and the pixels, free of the DOM (tested natively); `holders` reads
+//! who holds each port from a cluster; `canvas` puts the pixels and the marks over them (rings,
+//! the fence) on a 2D canvas.
+
+mod canvas;
+mod holders;
+mod pixels;
+
+pub use canvas::Marks;
+pub use holders::holders;
+pub use pixels::{band_boundary, paint, palette, Layout, Paint};
