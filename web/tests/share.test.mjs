@@ -532,11 +532,12 @@ test("the mode beside Apply: kubectl replace and create answer as kubectl does, 
   await close(page);
 });
 
-test("an embed takes the page's commands from its parent alone, says its step, and never takes the focus", async () => {
+test("an embed takes the page's commands from its parent alone, says its step, and never takes the focus or the page's scroll", async () => {
   const host = await open(server.url, { width: 1000, height: 900 }, false);
   await host.setContent(`<!doctype html><body>
     <button id="first">First step</button>
     <iframe src="${server.url}?embed#preset=kep-3668-story" width="800" height="500"></iframe>
+    <div style="height: 2000px"></div>
     <script>
       window.said = [];
       addEventListener("message", (e) => { if (e.data?.type?.startsWith("portband:")) said.push(e.data); });
@@ -549,6 +550,12 @@ test("an embed takes the page's commands from its parent alone, says its step, a
   await host.waitForFunction(() => said.some((m) => m.type === "portband:step-changed"));
   const total = (await last("portband:step-changed")).of;
   assert.ok(total > 1);
+  // The wheel over the embed's grid scrolls the page around it: the embed keeps no scroll.
+  const grid = await frame.getByTestId("port-grid").boundingBox();
+  await host.mouse.move(grid.x + grid.width / 2, grid.y + grid.height / 2);
+  await host.mouse.wheel(0, 400);
+  await host.waitForFunction(() => scrollY > 100);
+  await host.evaluate(() => scrollTo(0, 0));
   // A click on the page: the embed shows step 1, says so, and the focus stays on the page's button.
   await host.locator("#first").focus();
   await host.locator("#first").click();
