@@ -2,7 +2,10 @@
 //! running the same algorithm, and upstream's cluster IP benchmarks (figures in the README's
 //! performance section).
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{
+    criterion_group, criterion_main, BatchSize, BenchmarkGroup, Criterion, Throughput,
+};
 use portband_allocator::ip::{Cidr, Ip};
 use portband_allocator::lab::{Experiment, Lab, Order};
 use portband_allocator::{
@@ -130,40 +133,50 @@ fn fill(c: &mut Criterion) {
     group.finish();
 }
 
-/// At 95 % occupancy: release one random taken port, then AllocateNext.
+/// At 95 % occupancy: each iteration releases a taken port (or address) and takes another with
+/// `replace`, which returns what it took; the victims are a fixed xorshift64 sequence, chosen
+/// outside the allocator.
+fn churn_95<T: Copy>(
+    group: &mut BenchmarkGroup<WallTime>,
+    name: &str,
+    mut taken: Vec<T>,
+    mut replace: impl FnMut(T) -> T,
+) {
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    group.bench_function(name, |b| {
+        b.iter(|| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let victim = (state % taken.len() as u64) as usize;
+            taken[victim] = replace(taken[victim]);
+        })
+    });
+}
+
+/// The bare bitmap's churn at 95 %, beside the allocator's benchmark `name`.
+fn bare_churn_95(group: &mut BenchmarkGroup<WallTime>, name: &str, mut bare: Bare, target: u32) {
+    let taken = (0..target).map(|_| bare.allocate_next().unwrap()).collect();
+    churn_95(group, &format!("{name} (bare bitmap)"), taken, |offset| {
+        bare.release(offset);
+        bare.allocate_next().unwrap()
+    });
+}
+
+/// Ports at 95 % occupancy: release one random taken port, then AllocateNext.
 fn churn(c: &mut Criterion) {
     let mut group = c.benchmark_group("churn_95");
     for range in RANGES {
         let mut ports = allocator(range);
         let target = ports.range().size() * 95 / 100;
-        let mut taken: Vec<u16> = (0..target)
+        let taken = (0..target)
             .map(|_| ports.allocate_next().unwrap().port)
             .collect();
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        group.bench_function(range, |b| {
-            b.iter(|| {
-                // xorshift64: a cheap, fixed victim sequence outside the allocator.
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                let victim = (state % taken.len() as u64) as usize;
-                ports.release(i64::from(taken[victim]));
-                taken[victim] = ports.allocate_next().unwrap().port;
-            })
+        churn_95(&mut group, range, taken, |port| {
+            ports.release(i64::from(port));
+            ports.allocate_next().unwrap().port
         });
-        let mut bare = Bare::new(range);
-        let mut taken: Vec<u32> = (0..target).map(|_| bare.allocate_next().unwrap()).collect();
-        let mut state = 0x2545_F491_4F6C_DD1Du64;
-        group.bench_function(format!("{range} (bare bitmap)"), |b| {
-            b.iter(|| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                let victim = (state % taken.len() as u64) as usize;
-                bare.release(taken[victim]);
-                taken[victim] = bare.allocate_next().unwrap();
-            })
-        });
+        bare_churn_95(&mut group, range, Bare::new(range), target);
     }
     group.finish();
 }
@@ -251,33 +264,14 @@ fn ip_churn(c: &mut Criterion) {
     let range = "10.96.0.0/16";
     let mut ips = addresses(range);
     let target = ips.size() * 95 / 100;
-    let mut taken: Vec<Ip> = (0..target)
+    let taken: Vec<Ip> = (0..target)
         .map(|_| ips.allocate_next().unwrap().ip)
         .collect();
-    let mut state = 0x2545_F491_4F6C_DD1Du64;
-    group.bench_function(range, |b| {
-        b.iter(|| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let victim = (state % taken.len() as u64) as usize;
-            ips.release(taken[victim]);
-            taken[victim] = ips.allocate_next().unwrap().ip;
-        })
+    churn_95(&mut group, range, taken, |ip| {
+        ips.release(ip);
+        ips.allocate_next().unwrap().ip
     });
-    let mut bare = Bare::of_cidr(cidr(range));
-    let mut taken: Vec<u32> = (0..target).map(|_| bare.allocate_next().unwrap()).collect();
-    let mut state = 0x2545_F491_4F6C_DD1Du64;
-    group.bench_function(format!("{range} (bare bitmap)"), |b| {
-        b.iter(|| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let victim = (state % taken.len() as u64) as usize;
-            bare.release(taken[victim]);
-            taken[victim] = bare.allocate_next().unwrap();
-        })
-    });
+    bare_churn_95(&mut group, range, Bare::of_cidr(cidr(range)), target as u32);
     group.finish();
 }
 
