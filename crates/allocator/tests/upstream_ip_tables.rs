@@ -272,6 +272,43 @@ fn usable_addresses_per_allocator() {
     }
 }
 
+/// `allocator_test.go` `Test_hostsPerNetwork` (the IPAddress allocator's addresses) and
+/// `Test_broadcastAddress` (its last address: an IPv6 range keeps its all-ones address).
+#[test]
+fn the_ipaddress_allocators_sizes_and_last_addresses() {
+    for (range, addresses) in [
+        ("192.168.1.0/24", 254),
+        ("192.168.1.0/32", 0),
+        ("192.168.1.0/31", 0),
+        ("0.0.0.0/1", i32::MAX as u64 - 1),
+        ("0.0.0.0/0", u32::MAX as u64 - 1),
+        ("2001:db2::/112", 65_535),
+        ("2001:db8::/128", 0),
+        ("2001:db8::/127", 1),
+        ("2001:db8::/65", i64::MAX as u64),
+        ("2001:db8::/64", u64::MAX),
+        ("2001:db8::/12", u64::MAX),
+    ] {
+        let r = IpAllocator::new(cidr(range), IpAllocatorKind::IpAddress, 0);
+        assert_eq!(r.size(), addresses, "{range}");
+    }
+    for (range, last) in [
+        ("192.168.0.0/24", "192.168.0.254"),
+        ("10.0.0.0/12", "10.15.255.254"),
+        ("fd00:1:2:3::/64", "fd00:1:2:3:ffff:ffff:ffff:ffff"),
+        ("00fc::/112", "fc::ffff"),
+        ("fc00::/112", "fc00::ffff"),
+    ] {
+        let r = IpAllocator::new(cidr(range), IpAllocatorKind::IpAddress, 0);
+        let band = r.bands().dynamic_band.unwrap();
+        assert_eq!(
+            band.last.to_string(),
+            last,
+            "{range}: IPv4 keeps its broadcast address back"
+        );
+    }
+}
+
 /// The bands of kubeadm's default range: kube-dns's 10.96.0.10 and the `kubernetes` Service's
 /// 10.96.0.1 lie in the static band.
 #[test]
