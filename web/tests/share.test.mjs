@@ -578,6 +578,11 @@ test("an embed takes the page's commands from its parent alone, says its step, a
   await post({ type: "portband:apply", yaml: "kind: [" });
   await frame.getByTestId("error").filter({ hasText: /^Line 2, column 1: while parsing a node/ }).first().waitFor();
   await frame.getByTestId("step-position").filter({ hasText: `of ${total + 1} (now)` }).waitFor();
+  // An over-large text is refused as a paste of it would be, and adds nothing.
+  const huge = `apiVersion: v1\nkind: Service\nmetadata: {name: huge, annotations: {a: "${"x".repeat(1_100_000)}"}}\nspec: {type: NodePort, ports: [{port: 80}]}\n`;
+  await post({ type: "portband:apply", yaml: huge });
+  await frame.getByText(/the document is larger than 1 MiB/).first().waitFor();
+  await frame.getByTestId("step-position").filter({ hasText: `of ${total + 1} (now)` }).waitFor();
   // preset: another story; an unknown name says so.
   await post({ type: "portband:preset", name: "dns-tcp-and-udp" });
   await frame.getByTestId("outcome").filter({ hasText: "dns" }).first().waitFor();

@@ -1,6 +1,6 @@
 //! Upstream's cluster IP test tables as table-driven tests: `pkg/registry/core/service/
-//! ipallocator/bitmap_test.go` (the bitmap allocator), the IPAddress allocator's sizes from
-//! `allocator.go` (`hostsPerNetwork`), and the flag's errors from `cmd/kube-apiserver/app/
+//! ipallocator/bitmap_test.go` (the bitmap allocator) and `allocator_test.go` (the IPAddress
+//! allocator's sizes and last addresses), and the flag's errors from `cmd/kube-apiserver/app/
 //! options/validation.go` and `completion.go`.
 
 use portband_allocator::ip::{Cidr, Ip};
