@@ -27,8 +27,8 @@ pub enum IpAllocatorKind {
 }
 
 impl IpAllocatorKind {
-    /// The addresses of `cidr` the allocator hands out: all but the network address, and but the
-    /// broadcast address for IPv4 (`bitmap.go`'s `New`, `allocator.go`'s `hostsPerNetwork`).
+    /// The addresses of `cidr` the allocator hands out: all but the network address and, for
+    /// IPv4, the broadcast address (`bitmap.go`'s `New`, `allocator.go`'s `hostsPerNetwork`).
     pub fn usable(self, cidr: Cidr) -> u64 {
         let host_bits = cidr.host_bits();
         match self {
@@ -56,8 +56,8 @@ impl IpAllocatorKind {
     }
 }
 
-/// `k8s.io/utils/net`'s `RangeSize`: the addresses of a CIDR, 0 for IPv4 /31 and /32 and IPv6
-/// /127 and /128, capped at the largest int64.
+/// `k8s.io/utils/net`'s `RangeSize`: the addresses of a CIDR, capped at the largest int64, and 0
+/// for IPv4 /0 and /1 and IPv6 /0 and /1 (its guard reads "31 host bits or more" as empty).
 fn range_size(cidr: Cidr) -> u64 {
     let (host_bits, mask_bits) = (cidr.host_bits(), cidr.mask_bits());
     if (mask_bits == 32 && host_bits >= 31) || (mask_bits == 128 && host_bits >= 127) {
