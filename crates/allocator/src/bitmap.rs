@@ -110,26 +110,16 @@ impl Bitmap {
 
     /// The set bits in ascending order.
     pub fn ones(&self) -> impl Iterator<Item = u32> + '_ {
-        self.words.iter().enumerate().flat_map(|(w, &word)| {
-            let base = w as u32 * WORD;
-            std::iter::successors((word != 0).then_some(word), |&rest| {
-                let rest = rest & (rest - 1);
-                (rest != 0).then_some(rest)
-            })
-            .map(move |rest| base + rest.trailing_zeros())
-        })
+        self.words
+            .iter()
+            .enumerate()
+            .flat_map(|(w, &word)| bits_of(w as u32, word))
     }
 
     /// The clear bits of `lo..hi` in ascending order, a word at a time.
     pub fn zeros_in(&self, lo: u32, hi: u32) -> impl Iterator<Item = u32> + '_ {
-        self.words_in(lo, hi).flat_map(|(w, word, keep)| {
-            let free = !word & keep;
-            std::iter::successors((free != 0).then_some(free), |&rest| {
-                let rest = rest & (rest - 1);
-                (rest != 0).then_some(rest)
-            })
-            .map(move |rest| w * WORD + rest.trailing_zeros())
-        })
+        self.words_in(lo, hi)
+            .flat_map(|(w, word, keep)| bits_of(w, !word & keep))
     }
 
     /// The bitmap read as one big unsigned integer (bit 0 least significant), in big-endian bytes
@@ -162,6 +152,15 @@ impl Bitmap {
         map.count = map.words.iter().map(|w| u64::from(w.count_ones())).sum();
         Ok(map)
     }
+}
+
+/// The indices of the set bits of `word`, the `w`-th word, in ascending order.
+fn bits_of(w: u32, word: u64) -> impl Iterator<Item = u32> {
+    std::iter::successors((word != 0).then_some(word), |&rest| {
+        let rest = rest & (rest - 1);
+        (rest != 0).then_some(rest)
+    })
+    .map(move |rest| w * WORD + rest.trailing_zeros())
 }
 
 #[cfg(test)]
