@@ -224,9 +224,8 @@ impl Store for Addresses {
 pub struct IpAllocator {
     cidr: Cidr,
     kind: IpAllocatorKind,
-    /// The first usable address (offset 0) as a number, and its family.
+    /// The first usable address (offset 0) as a number.
     first: u128,
-    v6: bool,
     /// Both bands, an empty one with size 0.
     static_band: IpBand,
     dynamic_band: IpBand,
@@ -256,7 +255,6 @@ impl IpAllocator {
             cidr,
             kind,
             first,
-            v6: cidr.is_v6(),
             static_band: band(0, split),
             dynamic_band: band(split, size),
             taken: Banded::new(store, size, split),
@@ -326,8 +324,7 @@ impl IpAllocator {
             return false;
         };
         let was_taken = self.taken.release(offset);
-        self.metrics.allocated_ips = self.used();
-        self.metrics.available_ips = self.free();
+        self.set_gauges();
         was_taken
     }
 
@@ -433,7 +430,8 @@ impl IpAllocator {
     /// The offset of a usable address: the first usable address (after the network's) is 0.
     fn offset_of(&self, ip: Ip) -> Option<u64> {
         let offset = ip.to_bits().wrapping_sub(self.first);
-        (offset < u128::from(self.taken.size()) && ip.is_v6() == self.v6).then_some(offset as u64)
+        (offset < u128::from(self.taken.size()) && ip.is_v6() == self.cidr.is_v6())
+            .then_some(offset as u64)
     }
 
     /// The usable address at `offset` (below the size).
@@ -444,10 +442,14 @@ impl IpAllocator {
     fn finish(&mut self, scope: Scope, ok: bool) {
         if ok {
             self.metrics.allocation_total.bump(scope);
-            self.metrics.allocated_ips = self.used();
-            self.metrics.available_ips = self.free();
+            self.set_gauges();
         } else {
             self.metrics.allocation_errors_total.bump(scope);
         }
+    }
+
+    fn set_gauges(&mut self) {
+        self.metrics.allocated_ips = self.used();
+        self.metrics.available_ips = self.free();
     }
 }
