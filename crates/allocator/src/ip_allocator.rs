@@ -132,6 +132,26 @@ pub struct IpBands {
     pub dynamic_band: Option<IpBand>,
 }
 
+impl IpBands {
+    /// The bands of `cidr`'s addresses as `kind` counts them (KEP-3070).
+    pub fn of(cidr: Cidr, kind: IpAllocatorKind) -> Self {
+        let size = kind.usable(cidr);
+        let split = ip_static_band_size(cidr).min(size);
+        let first = cidr.network().to_bits().wrapping_add(1);
+        let band = |lo: u64, hi: u64| {
+            (lo < hi).then(|| IpBand {
+                first: Ip::from_bits(first.wrapping_add(u128::from(lo))),
+                last: Ip::from_bits(first.wrapping_add(u128::from(hi - 1))),
+                size: hi - lo,
+            })
+        };
+        IpBands {
+            static_band: band(0, split),
+            dynamic_band: band(split, size),
+        }
+    }
+}
+
 /// What a dynamic allocation chose, and how.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct IpPick {
@@ -226,9 +246,7 @@ pub struct IpAllocator {
     kind: IpAllocatorKind,
     /// The first usable address (offset 0) as a number.
     first: u128,
-    /// Both bands, an empty one with size 0.
-    static_band: IpBand,
-    dynamic_band: IpBand,
+    bands: IpBands,
     taken: Banded<Addresses>,
     rng: Rng,
     metrics: IpMetrics,
@@ -244,19 +262,13 @@ impl IpAllocator {
         } else {
             Addresses::Sparse(Sparse::default())
         };
-        let split = ip_static_band_size(cidr).min(size);
-        let first = cidr.network().to_bits().wrapping_add(1);
-        let band = |lo: u64, hi: u64| IpBand {
-            first: Ip::from_bits(first.wrapping_add(u128::from(lo))),
-            last: Ip::from_bits(first.wrapping_add(u128::from(hi)).wrapping_sub(1)),
-            size: hi - lo,
-        };
+        let bands = IpBands::of(cidr, kind);
+        let split = bands.static_band.map_or(0, |b| b.size);
         IpAllocator {
             cidr,
             kind,
-            first,
-            static_band: band(0, split),
-            dynamic_band: band(split, size),
+            first: cidr.network().to_bits().wrapping_add(1),
+            bands,
             taken: Banded::new(store, size, split),
             rng: Rng::new(seed),
             metrics: IpMetrics::default(),
@@ -275,11 +287,7 @@ impl IpAllocator {
 
     /// The static and dynamic bands.
     pub fn bands(&self) -> IpBands {
-        let present = |band: IpBand| (band.size > 0).then_some(band);
-        IpBands {
-            static_band: present(self.static_band),
-            dynamic_band: present(self.dynamic_band),
-        }
+        self.bands
     }
 
     /// Takes `ip` if it is a free usable address of the range (upstream `Allocate`).

@@ -1,7 +1,7 @@
 //! `portband bands`.
 
 use crate::{Format, SplitArgs};
-use portband_allocator::{Band, Bands, IpAllocator, PortRange, ServiceCidrs};
+use portband_allocator::{Band, Bands, IpBands, PortRange, ServiceCidrs};
 use portband_kube::{KubeVersion, RangeReport, ServiceCidrReport, ServiceCidrsReport};
 
 /// Prints the bands of `range`; returns the exit status.
@@ -55,7 +55,7 @@ pub fn run_cidrs(value: &str, version: KubeVersion, format: Format) -> u8 {
     };
     let reports: Vec<ServiceCidrReport> = cidrs
         .iter()
-        .map(|cidr| ServiceCidrReport::new(&IpAllocator::new(cidr, kind, 0)))
+        .map(|cidr| ServiceCidrReport::new(cidr, &IpBands::of(cidr, kind)))
         .collect();
     match format {
         Format::Json => {

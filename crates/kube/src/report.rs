@@ -5,8 +5,9 @@ use crate::check::{Diagnostic, Location, Severity};
 use crate::cluster::History;
 use crate::outcome::{Outcome, Provenance};
 use crate::version::KubeVersion;
+use portband_allocator::ip::Cidr;
 use portband_allocator::lab::{self, Study, Tally};
-use portband_allocator::{Band, BandKind, Bands, IpAllocator, IpBand, PortRange};
+use portband_allocator::{Band, BandKind, Bands, IpBand, IpBands, PortRange};
 use serde::Serialize;
 
 /// A whole run: the range, its bands, every step and the final usage.
@@ -57,16 +58,15 @@ pub struct ServiceCidrReport {
 }
 
 impl ServiceCidrReport {
-    /// The report of the CIDR an allocator serves.
-    pub fn new(allocator: &IpAllocator) -> Self {
+    /// The report of `cidr` split into `bands`.
+    pub fn new(cidr: Cidr, bands: &IpBands) -> Self {
         let band = |band: Option<IpBand>| BandReport {
             first: band.map(|b| b.first.to_string()),
             last: band.map(|b| b.last.to_string()),
             size: band.map_or(0, |b| b.size),
         };
-        let bands = allocator.bands();
         ServiceCidrReport {
-            cidr: allocator.cidr().to_string(),
+            cidr: cidr.to_string(),
             bands: BandsReport {
                 static_band: band(bands.static_band),
                 dynamic: band(bands.dynamic_band),
