@@ -316,7 +316,7 @@ pub fn update(
 ) -> Result<(Service, Committed), Box<Refused>> {
     service.apply_defaults();
     drop_disabled_fields(&mut service, version);
-    let kept = patch_allocated_values(&mut service, old);
+    let kept = patch_allocated_values(&mut service, old, version);
     normalize_cluster_ips(&mut service, Some(old));
     prevalidate(&service, version)?;
     allocate_cluster_ip(&mut service);
@@ -337,8 +337,9 @@ struct Kept {
 }
 
 /// Upstream `patchAllocatedValues`: a re-submitted object that leaves its cluster IPs, nodePorts
-/// (or the health-check port) unset keeps the ones it has, nodePorts matched by port name.
-fn patch_allocated_values(service: &mut Service, old: &Service) -> Kept {
+/// (or the health-check port) unset keeps the ones it has, nodePorts matched by port name; from
+/// 1.30 not the nodePorts of a LoadBalancer that allocates none, whose 0 clears them.
+fn patch_allocated_values(service: &mut Service, old: &Service, version: KubeVersion) -> Kept {
     let mut kept = Kept {
         ports: vec![false; service.spec.ports.len()],
         health_check: false,
@@ -351,7 +352,9 @@ fn patch_allocated_values(service: &mut Service, old: &Service) -> Kept {
             service.spec.cluster_ips.clone_from(&old.spec.cluster_ips);
         }
     }
-    if old.needs_node_ports() && service.needs_node_ports() {
+    let refills_node_ports =
+        service.allocates_node_ports() || !version.clears_unallocated_node_ports();
+    if old.needs_node_ports() && service.needs_node_ports() && refills_node_ports {
         let new_ports = service.node_ports();
         let used: Vec<i32> = old
             .node_ports()

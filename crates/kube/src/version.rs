@@ -121,6 +121,14 @@ impl KubeVersion {
         self.minor >= 35
     }
 
+    /// Whether an update that sets a nodePort to 0 on a LoadBalancer with
+    /// `allocateLoadBalancerNodePorts: false` clears it (and gives the old port back) rather
+    /// than having it re-filled from the stored Service: `patchAllocatedValues` after
+    /// kubernetes/kubernetes#122320, first released in 1.30 (docs/fidelity.md says why).
+    pub fn clears_unallocated_node_ports(self) -> bool {
+        self.minor >= 30
+    }
+
     /// What this release makes of `spec.trafficDistribution` (KEP-4444, then KEP-3015).
     pub fn traffic_distribution(self) -> TrafficDistribution {
         match self.minor {

@@ -1,10 +1,10 @@
-//! Update rows U1–U10 (`tests/cases/u*.yaml`), after upstream's `storage.go` and `alloc.go`
+//! Update rows U1–U13 (`tests/cases/u*.yaml`), after upstream's `storage.go` and `alloc.go`
 //! (`patchAllocatedValues`, `updateNodePorts`, `txnUpdateNodePorts`) and `storage_test.go`'s
 //! `TestUpdateNodePorts` and `TestPatchAllocatedValues`, and the update-only errors.
 
 mod common;
-use common::{case, error, last, node_ports, run, run_at};
-use portband_kube::Verdict;
+use common::{case, case_at, error, last, node_ports, run, run_at, run_sent};
+use portband_kube::{Mode, Provenance, Verdict};
 
 fn service(name: &str, spec: &str) -> String {
     format!("apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec:\n{spec}")
@@ -118,12 +118,35 @@ fn u8_load_balancer_to_node_port_keeps_node_ports_and_drops_the_health_check_por
 
 #[test]
 fn u9_turning_off_node_port_allocation_keeps_existing_ports() {
-    let history = case("u09-stop-allocating-node-ports");
+    // Sent with the live nodePort (as `kubectl apply` merges it in, or `kubectl edit` leaves it),
+    // the port stays at every release: turning allocation off releases nothing by itself.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/cases/u09-stop-allocating-node-ports.yaml"
+    ))
+    .unwrap();
+    for version in ["1.29", "1.35"] {
+        let history = run_sent(version, Mode::Apply, &[&text]);
+        assert_eq!(
+            node_ports(last(&history)),
+            node_ports(&history.outcomes()[0]),
+            "{version}"
+        );
+        assert_eq!(last(&history).ports[0].provenance, Provenance::Kept);
+        assert!(last(&history).released.is_empty(), "{version}");
+    }
+    // A PUT without nodePorts has them re-filled to 1.29 (issue #122381) and clears them from
+    // 1.30 (kubernetes/kubernetes#122320).
+    let history = case_at("u09-stop-allocating-node-ports", "1.29");
     assert_eq!(
         node_ports(last(&history)),
         node_ports(&history.outcomes()[0])
     );
     assert!(last(&history).released.is_empty());
+    let history = case_at("u09-stop-allocating-node-ports", "1.30");
+    assert_eq!(node_ports(last(&history)), [0]);
+    assert_eq!(last(&history).released, node_ports(&history.outcomes()[0]));
+    assert_eq!(history.cluster().allocator().used(), 0);
 }
 
 #[test]
@@ -287,4 +310,33 @@ fn load_balancer_class_and_app_protocol_follow_upstream() {
         "  type: NodePort\n  ports: [{port: 80, appProtocol: kubernetes.io/h2c}]\n",
     );
     assert_eq!(last(&run("", &[&good])).error, None);
+}
+
+#[test]
+fn u13_clearing_the_node_ports_of_a_load_balancer_that_allocates_none() {
+    // TestPatchAllocatedValues's reset_partial_NodePorts, then reset_NodePort.
+    let name = "u13-clear-node-ports-without-allocation";
+    for version in ["1.27", "1.29"] {
+        let history = case_at(name, version);
+        let verdicts: Vec<Verdict> = history.outcomes().iter().map(|o| o.verdict).collect();
+        assert_eq!(
+            verdicts,
+            [Verdict::Created, Verdict::Updated, Verdict::Updated]
+        );
+        for outcome in history.outcomes() {
+            assert_eq!(node_ports(outcome), [30093, 30094], "{version}");
+            assert!(outcome.released.is_empty(), "{version}");
+        }
+        assert_eq!(history.cluster().allocator().used(), 2);
+    }
+    for version in ["1.30", "1.35"] {
+        let history = case_at(name, version);
+        let outcomes = history.outcomes();
+        assert_eq!(node_ports(&outcomes[1]), [30093, 0], "{version}");
+        assert_eq!(outcomes[1].released, [30094]);
+        assert_eq!(outcomes[1].ports[1].provenance, Provenance::NotAllocated);
+        assert_eq!(node_ports(&outcomes[2]), [0, 0]);
+        assert_eq!(outcomes[2].released, [30093]);
+        assert_eq!(history.cluster().allocator().used(), 0);
+    }
 }

@@ -47,12 +47,18 @@ fn run_with(config: ClusterConfig, mode: Mode, inputs: &[&str]) -> History {
 /// upstream's storage tests send their objects: a Service's first document is created, the next
 /// ones replace it (a PUT, as `kubectl replace` sends).
 pub fn case(name: &str) -> History {
+    case_at(name, &KubeVersion::NEWEST.to_string())
+}
+
+/// As [`case`], on a cluster of Kubernetes `version` (`1.Y`).
+pub fn case_at(name: &str, version: &str) -> History {
     let path = format!("{}/tests/cases/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let input = read(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
     let config = ClusterConfig {
         range: input.range.unwrap_or_default(),
         seed: 1,
+        version: KubeVersion::parse(version).unwrap(),
         ..ClusterConfig::default()
     };
     let mut history = History::new(config);
