@@ -2,7 +2,7 @@
 //! progress. A long text is held a window of lines at a time (see [`TextWindow`]): the page
 //! scrolls a sheet as tall as the whole text, and the text area sits on it where its lines belong.
 
-use crate::state::{Phase, Progress, TextWindow};
+use crate::state::{Marks, Phase, Progress, TextWindow};
 use crate::view;
 use portband_kube::Mode;
 use std::cell::RefCell;
@@ -26,7 +26,7 @@ pub struct EditorProps {
     /// The line the current input problem points at.
     pub problem_line: Option<u32>,
     /// Lines the last apply's rejections point at, with their messages.
-    pub marks: Vec<(u32, String)>,
+    pub marks: Marks,
     /// Whether a preset replaced text that can be put back.
     pub can_restore: bool,
     /// How far the Apply in progress is.
@@ -384,23 +384,19 @@ fn columns(text: &str) -> usize {
 /// The line numbers of the `lines` lines from `first` (from 0), as a few text runs with the
 /// marked lines (the problem's line and the rejections' lines, with their messages as tooltips)
 /// in between: thousands of lines stay a handful of DOM nodes.
-fn line_numbers(
-    first: u32,
-    lines: u32,
-    problem_line: Option<u32>,
-    marks: &[(u32, String)],
-) -> Html {
+fn line_numbers(first: u32, lines: u32, problem_line: Option<u32>, marks: &Marks) -> Html {
     let (from, to) = (first + 1, first + lines);
-    let mut marked: Vec<(u32, &str)> = marks
+    let shown = marks.partition_point(|(line, _)| *line < from)
+        ..marks.partition_point(|(line, _)| *line <= to);
+    let mut marked: Vec<(u32, &str)> = marks[shown]
         .iter()
         .map(|(line, message)| (*line, message.as_str()))
         .collect();
-    if let Some(line) = problem_line {
+    if let Some(line) = problem_line.filter(|line| (from..=to).contains(line)) {
         marked.push((line, "the input error is here"));
+        marked.sort_unstable();
+        marked.dedup_by_key(|(line, _)| *line);
     }
-    marked.retain(|(line, _)| (from..=to).contains(line));
-    marked.sort_unstable();
-    marked.dedup_by_key(|(line, _)| *line);
     let numbers = |from: u32, to: u32| (from..to).map(|n| format!("{n}\n")).collect::<String>();
     let mut runs = Vec::with_capacity(marked.len() * 2 + 1);
     let mut next = from;

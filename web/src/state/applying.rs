@@ -132,11 +132,12 @@ impl Applying {
             } => {
                 let count = (*budget / STEP_COST).max(1).min(steps.len());
                 *budget = budget.saturating_sub(count * STEP_COST);
-                timeline.run(steps.by_ref().take(count));
+                timeline.run_unseen(steps.by_ref().take(count));
                 if steps.len() > 0 {
                     return Advanced::Working;
                 }
                 let mut timeline = timeline.clone();
+                timeline.redraw();
                 timeline.fresh = *before..timeline.history.outcomes().len();
                 Advanced::Ran(timeline, description.take())
             }

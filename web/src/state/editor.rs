@@ -1,6 +1,7 @@
 //! The editor's text, the window of it the text area holds, the text a preset replaced, and
 //! what the last Apply found in it.
 
+use super::Shared;
 use portband_kube::{InputError, Mode, Outcome};
 use std::rc::Rc;
 
@@ -49,8 +50,8 @@ pub struct Editor {
     /// Why the text could not be read, the last time it was applied.
     pub problem: Option<TextProblem>,
     /// Lines the last Apply's rejections point at, with their messages, while the text is
-    /// unchanged.
-    pub marks: Vec<(u32, String)>,
+    /// unchanged: [`Marks`].
+    pub marks: Marks,
     /// How Apply sends the text's manifests: `kubectl apply`, `replace` or `create`.
     pub mode: Mode,
 }
@@ -63,7 +64,7 @@ impl Editor {
             window: TextWindow::default(),
             replaced: None,
             problem: None,
-            marks: Vec::new(),
+            marks: Marks::default(),
             mode: Mode::default(),
         };
         editor.set_text(None);
@@ -100,7 +101,7 @@ impl Editor {
             // A cut made the text short: the text area holds all of it.
             self.window = self.window_around(0, 0);
         }
-        self.marks.clear();
+        self.marks = Marks::default();
         self.problem = None;
         true
     }
@@ -179,7 +180,7 @@ impl Editor {
         if replaced.is_some() {
             self.replaced = replaced;
         }
-        self.marks.clear();
+        self.marks = Marks::default();
         self.problem = None;
     }
 
@@ -223,7 +224,7 @@ impl Editor {
     /// The text was applied with these outcomes: its rejections mark their lines.
     pub fn applied(&mut self, outcomes: &[Outcome]) {
         self.problem = None;
-        self.marks = outcomes
+        let mut marks: Vec<(u32, String)> = outcomes
             .iter()
             .filter_map(|o| {
                 let error = o.error.as_ref()?;
@@ -231,8 +232,16 @@ impl Editor {
                 Some((line, error.to_string()))
             })
             .collect();
+        marks.sort_unstable();
+        marks.dedup_by_key(|(line, _)| *line);
+        self.marks = Shared::new(marks);
     }
 }
+
+/// Lines with a message each, in line order, one per line (the first message of a line in
+/// sorted order): built once per Apply, shared by every render, and searched by line range
+/// rather than scanned.
+pub type Marks = Shared<Vec<(u32, String)>>;
 
 /// How many lines a text has: one more than its line breaks.
 fn line_count(text: &str) -> u32 {

@@ -10,7 +10,7 @@ mod settings;
 mod timeline;
 
 pub use applying::{Applying, Phase, Progress, SLICE};
-pub use editor::{Editor, TextWindow};
+pub use editor::{Editor, Marks, TextWindow};
 pub use link_session::LinkSession;
 pub use settings::Settings;
 pub use timeline::Timeline;
@@ -80,6 +80,8 @@ impl<T> PartialEq for Shared<T> {
         Rc::ptr_eq(&self.0, &other.0)
     }
 }
+
+impl<T> Eq for Shared<T> {}
 
 impl<T> std::ops::Deref for Shared<T> {
     type Target = T;

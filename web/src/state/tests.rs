@@ -392,6 +392,11 @@ fn a_long_apply_runs_in_slices_and_ends_as_one_run_at_once() {
     at_once.apply_editor(usize::MAX);
     assert!(at_once.applying.is_none());
     assert_same(&sliced, &at_once);
+    assert_eq!(
+        *sliced.timeline.cells,
+        crate::cells::Cells::of(sliced.timeline.history.cluster()),
+        "the grid shows the cluster after the last slice"
+    );
     assert_eq!(sliced.timeline.history.outcomes().len(), 3000);
     assert_eq!(sliced.timeline.fresh, 0..3000, "the whole Apply is fresh");
 }

@@ -210,6 +210,13 @@ impl Timeline {
 
     /// Runs `steps` and shows the moment after them, the new outcomes fresh.
     pub fn run(&mut self, steps: impl IntoIterator<Item = Step>) {
+        self.run_unseen(steps);
+        self.redraw();
+    }
+
+    /// As [`Timeline::run`], but leaves the grid's cells as they were: for the slices of an
+    /// Apply, whose timeline is shown once, when the last has run ([`Timeline::redraw`]).
+    pub fn run_unseen(&mut self, steps: impl IntoIterator<Item = Step>) {
         let before = self.history.outcomes().len();
         let history = Rc::make_mut(&mut self.history.0);
         for step in steps {
@@ -219,6 +226,10 @@ impl Timeline {
         self.past = None;
         self.playing = false;
         self.fresh = before..self.history.outcomes().len();
+    }
+
+    /// Works out who holds each port now, for the grid.
+    pub fn redraw(&mut self) {
         self.cells = Shared::new(Cells::of(self.history.cluster()));
     }
 }
