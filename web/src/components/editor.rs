@@ -392,10 +392,14 @@ fn line_numbers(first: u32, lines: u32, problem_line: Option<u32>, marks: &Marks
         .iter()
         .map(|(line, message)| (*line, message.as_str()))
         .collect();
+    // The input's error takes its line.
     if let Some(line) = problem_line.filter(|line| (from..=to).contains(line)) {
-        marked.push((line, "the input error is here"));
-        marked.sort_unstable();
-        marked.dedup_by_key(|(line, _)| *line);
+        let at = marked.partition_point(|(marked, _)| *marked < line);
+        let here = (line, "the input error is here");
+        match marked.get_mut(at) {
+            Some(mark) if mark.0 == line => *mark = here,
+            _ => marked.insert(at, here),
+        }
     }
     let numbers = |from: u32, to: u32| (from..to).map(|n| format!("{n}\n")).collect::<String>();
     let mut runs = Vec::with_capacity(marked.len() * 2 + 1);
