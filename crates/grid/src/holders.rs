@@ -7,7 +7,10 @@ use portband_kube::{Cluster, Held, Stored};
 /// cluster's list (sorted by namespace and name, which picks its colour: a Service added earlier
 /// in that order moves the colours of those after it), the Service, and the port with what uses
 /// it.
-pub fn holders<T>(cluster: &Cluster, view: impl Fn(usize, &Stored, &Held) -> T) -> Vec<Option<T>> {
+pub fn holders<T>(
+    cluster: &Cluster,
+    mut view: impl FnMut(usize, &Stored, &Held) -> T,
+) -> Vec<Option<T>> {
     let range = cluster.allocator().range();
     let mut holders: Vec<Option<T>> = (0..range.size()).map(|_| None).collect();
     for (index, stored) in cluster.services().iter().enumerate() {

@@ -2,7 +2,7 @@
 //! (`--format json`) and the JS module.
 
 use crate::check::{Diagnostic, Location, Severity};
-use crate::cluster::History;
+use crate::cluster::{Cluster, History};
 use crate::outcome::{Outcome, Provenance};
 use crate::version::KubeVersion;
 use portband_allocator::ip::Cidr;
@@ -223,24 +223,31 @@ impl Report {
     /// The report of a run.
     pub fn new(history: &History) -> Self {
         let cluster = history.cluster();
-        let allocator = cluster.allocator();
-        let usage = allocator.band_usage();
         Report {
             kubernetes_version: cluster.config().version,
-            range: allocator.range().to_string(),
+            range: cluster.allocator().range().to_string(),
             bands: BandsReport::new(&cluster.bands()),
             steps: history.outcomes().iter().map(StepReport::new).collect(),
-            summary: Summary {
-                used: allocator.used(),
-                free: allocator.free(),
-                static_band: Usage {
-                    used: usage.static_used,
-                    free: usage.static_free,
-                },
-                dynamic: Usage {
-                    used: usage.dynamic_used,
-                    free: usage.dynamic_free,
-                },
+            summary: Summary::of(cluster),
+        }
+    }
+}
+
+impl Summary {
+    /// The ports `cluster` uses and leaves free, in all and per band.
+    pub fn of(cluster: &Cluster) -> Self {
+        let allocator = cluster.allocator();
+        let usage = allocator.band_usage();
+        Summary {
+            used: allocator.used(),
+            free: allocator.free(),
+            static_band: Usage {
+                used: usage.static_used,
+                free: usage.static_free,
+            },
+            dynamic: Usage {
+                used: usage.dynamic_used,
+                free: usage.dynamic_free,
             },
         }
     }

@@ -1,20 +1,22 @@
 //! `Cluster`: a simulated kube-apiserver with its history, driven from JavaScript.
 
 use crate::error::{input_error, plain_error};
+use crate::moment::Moment;
 use crate::{kubernetes_version, options, range, seed, to_js};
 use portband_allocator::gofmt::Quoted;
-use portband_allocator::BandKind;
 use portband_kube::{
-    read, read_sent, ClusterConfig, History, Mode, ProvenanceReport, Report, ServiceKey, Source,
-    Step, StepReport,
+    read, read_sent, write_scenario, ClusterConfig, Entry, History, Mode, ProvenanceReport, Report,
+    ServiceKey, Source, Step, StepReport,
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
-/// A simulated cluster and every step it has run.
+/// A simulated cluster, every step it has run, and the inputs they came from.
 #[wasm_bindgen]
 pub struct Cluster {
     history: History,
+    /// What `apply` and `delete` were given, in order: what `scenario` writes.
+    entries: Vec<Entry>,
 }
 
 /// Options of `new Cluster`.
@@ -41,18 +43,6 @@ struct Explanation {
     health_check_node_port: Option<ProvenanceReport>,
 }
 
-/// Who holds a nodePort (`owner`).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Owner {
-    service: String,
-    name: String,
-    port: i32,
-    protocol: String,
-    band: Option<&'static str>,
-    health_check: bool,
-}
-
 impl Cluster {
     /// The history, for the module's other functions (`drawGrid`).
     pub(crate) fn history(&self) -> &History {
@@ -67,24 +57,10 @@ impl Cluster {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ClusterOptions")] options_value: JsValue,
     ) -> Result<Cluster, JsValue> {
-        let options: ClusterOptions = options(
-            options_value,
-            "cluster",
-            &["range", "seed", "staticSubrange", "kubernetesVersion"],
-        )?;
-        let version =
-            kubernetes_version(options.kubernetes_version.as_deref())?.unwrap_or_default();
-        let seed = seed(options.seed)?;
-        let config = ClusterConfig {
-            version,
-            range: range(options.range.as_deref())?,
-            seed,
-            static_subrange: options
-                .static_subrange
-                .unwrap_or(version.static_subrange_gate().default_on()),
-        };
+        let config = settings(options_value, ClusterConfig::default(), "cluster")?;
         Ok(Cluster {
             history: History::new(config),
+            entries: Vec::new(),
         })
     }
 
@@ -97,7 +73,10 @@ impl Cluster {
         for step in input.steps {
             history.push(step);
         }
-        Ok(Cluster { history })
+        let entries = input
+            .entries
+            .unwrap_or_else(|| vec![Entry::Manifests(text.to_owned(), Mode::Apply)]);
+        Ok(Cluster { history, entries })
     }
 
     /// Runs the steps of `text` (manifests, sent as `mode` says, or a scenario's steps; its
@@ -114,6 +93,7 @@ impl Cluster {
             Some(mode) => mode.parse().map_err(|e: String| plain_error(&e))?,
         };
         let input = read_sent(text, mode).map_err(|e| input_error("-", &e))?;
+        self.entries.push(Entry::Manifests(text.to_owned(), mode));
         let steps: Vec<StepReport> = input
             .steps
             .into_iter()
@@ -128,6 +108,7 @@ impl Cluster {
         let key: ServiceKey = key
             .parse()
             .map_err(|e| plain_error(&format!("invalid Service {}: {e}", Quoted(key))))?;
+        self.entries.push(Entry::Delete(key.clone()));
         let step = Step::Delete {
             key,
             source: Source::default(),
@@ -160,34 +141,43 @@ impl Cluster {
     /// The Service port (or health check) that holds nodePort `port` now, or `null`.
     #[wasm_bindgen(unchecked_return_type = "Owner | null")]
     pub fn owner(&self, port: i32) -> JsValue {
-        let cluster = self.history.cluster();
-        let band = cluster
-            .bands()
-            .band_of(i64::from(port))
-            .map(BandKind::as_str);
-        let owner = cluster.services().iter().find_map(|stored| {
-            let service = stored.service.key();
-            let entry = stored.held().into_iter().find(|h| h.node_port == port)?;
-            Some(match entry.ports.first().map(|&i| &stored.ports[i]) {
-                Some(p) => Owner {
-                    service,
-                    name: p.name.clone(),
-                    port: p.port,
-                    protocol: p.protocol.clone(),
-                    band,
-                    health_check: entry.health_check,
-                },
-                None => Owner {
-                    service,
-                    name: String::new(),
-                    port: 0,
-                    protocol: "TCP".to_owned(),
-                    band,
-                    health_check: true,
-                },
-            })
-        });
-        owner.map_or(JsValue::NULL, |o| to_js(&o))
+        Moment::owner_of(self.history.cluster(), port)
+    }
+
+    /// How many steps have run.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> usize {
+        self.history.outcomes().len()
+    }
+
+    /// The state after the first `step` steps (all of them from `length` on).
+    pub fn at(&self, step: usize) -> Moment {
+        let step = step.min(self.history.outcomes().len());
+        Moment::new(self.history.state_at(step), step)
+    }
+
+    /// Every input so far, as a scenario file with the cluster's settings: `fromScenario` gives
+    /// back the same cluster.
+    pub fn scenario(&self) -> String {
+        write_scenario(&self.history.cluster().config(), &self.entries)
+    }
+
+    /// The same inputs run under other settings (those given; a new `kubernetesVersion` without
+    /// `staticSubrange` brings that release's band split).
+    #[wasm_bindgen(js_name = withSettings)]
+    pub fn with_settings(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ClusterOptions")] options_value: JsValue,
+    ) -> Result<Cluster, JsValue> {
+        let config = settings(options_value, self.history.cluster().config(), "settings")?;
+        let mut history = History::new(config);
+        for step in self.history.steps() {
+            history.push(step.clone());
+        }
+        Ok(Cluster {
+            history,
+            entries: self.entries.clone(),
+        })
     }
 
     /// The allocator's state as upstream stores it (a RangeAllocation): the range and the bitmap
@@ -202,4 +192,34 @@ impl Cluster {
         let _ = js_sys::Reflect::set(&object, &"data".into(), &data);
         object.into()
     }
+}
+
+/// Settings from an options object, over `base` for those it leaves out: a `kubernetesVersion`
+/// without `staticSubrange` brings that release's band split.
+fn settings(
+    options_value: JsValue,
+    base: ClusterConfig,
+    what: &str,
+) -> Result<ClusterConfig, JsValue> {
+    let options: ClusterOptions = options(
+        options_value,
+        what,
+        &["range", "seed", "staticSubrange", "kubernetesVersion"],
+    )?;
+    let version = kubernetes_version(options.kubernetes_version.as_deref())?;
+    let static_subrange = options
+        .static_subrange
+        .or(version.map(|v| v.static_subrange_gate().default_on()));
+    Ok(ClusterConfig {
+        version: version.unwrap_or(base.version),
+        range: match options.range.as_deref() {
+            Some(text) => range(Some(text))?,
+            None => base.range,
+        },
+        seed: match options.seed {
+            Some(_) => seed(options.seed)?,
+            None => base.seed,
+        },
+        static_subrange: static_subrange.unwrap_or(base.static_subrange),
+    })
 }

@@ -12,10 +12,12 @@
 mod cluster;
 mod draw;
 mod error;
+mod moment;
 mod simulation;
 
 pub use cluster::Cluster;
 pub use draw::draw_grid;
+pub use moment::Moment;
 pub use simulation::{simulate, Simulation};
 
 /// The heap: Talc instead of the standard library's dlmalloc, as in the app (smaller).
@@ -81,9 +83,9 @@ export interface Step {
   error: string | null;
 }
 export interface Usage { used: number; free: number; }
+export interface Summary { used: number; free: number; static: Usage; dynamic: Usage; }
 export interface Report {
-  kubernetesVersion: string; range: string; bands: BandPair; steps: Step[];
-  summary: { used: number; free: number; static: Usage; dynamic: Usage };
+  kubernetesVersion: string; range: string; bands: BandPair; steps: Step[]; summary: Summary;
 }
 export interface Explanation { ports: Provenance[]; healthCheckNodePort: Provenance | null; }
 export interface Owner {
@@ -91,6 +93,17 @@ export interface Owner {
   band: "static" | "dynamic" | null; healthCheck: boolean;
 }
 export interface Snapshot { range: string; data: Uint8Array; }
+/** Who held each port of the range: `ports[i]` is the index in `owners` of the holder of the range's i-th port, or -1. */
+export interface Holders { owners: Owner[]; ports: Int32Array; }
+/** A `spec.ports` entry that uses a nodePort. */
+export interface PortUse { name: string; port: number; protocol: string; }
+/** A nodePort a Service holds: every entry that uses it, or the health check. */
+export interface HeldPort {
+  nodePort: number; band: "static" | "dynamic" | null; uses: PortUse[]; healthCheck: boolean;
+  /** Whether a manifest wrote it rather than the allocator choosing it. */
+  explicit: boolean;
+}
+export interface StoredService { service: string; type: string; nodePorts: HeldPort[]; }
 export interface RangeBands { range: string; size: number; static: Band; dynamic: Band; }
 export interface Place { file: string; line: number; column: number; }
 export interface Finding extends Place {

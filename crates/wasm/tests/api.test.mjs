@@ -169,7 +169,12 @@ const errors: number = check("", { range: "30000-32767" }).errors;
 const simulation = new Simulation({ dynamic: "0..2768:8", staticPorts: [30000], mode: "both" });
 const finished: boolean = simulation.run(1000);
 const exact: number | null | undefined = simulate({ dynamic: 10, trials: 5 }).points[0].split?.analytic;
-console.log(first, used, name, kind, snapshot, size, errors, finished, simulation.done, exact);
+const moment = cluster.withSettings({ staticSubrange: false }).at(cluster.length - 1);
+const holder: number = moment.holders().ports[0];
+const shared: number | undefined = moment.services(0, 10)[0]?.nodePorts[0]?.uses.length;
+const free: number = moment.summary().dynamic.free + moment.serviceCount + moment.step;
+const text: string = Cluster.fromScenario(cluster.scenario()).scenario();
+console.log(first, used, name, kind, snapshot, size, errors, finished, simulation.done, exact, holder, shared, free, text);
 `);
   const tsc = join(root, "web/node_modules/.bin/tsc");
   const run = spawnSync(tsc, ["--noEmit", "--strict", "--target", "es2022", "--lib", "esnext,dom", "--module", "es2022", "--moduleResolution", "bundler", "--allowImportingTsExtensions", join(dir, "example.ts")], { encoding: "utf8" });
@@ -221,4 +226,72 @@ test("simulate() refuses what the CLI refuses, with its message after \"error: \
   assert.equal(message({ mode: "neither" }), 'error: invalid mode "neither": expected "split", "legacy" or "both"');
   assert.match(message({ trails: 10 }), /^error: invalid simulate options: unknown field `trails`/);
   assert.match(message({ seed: 2 ** 53 }), /^error: invalid seed: a seed is a whole number from 0 to 9007199254740991$/);
+});
+
+test("at(step) is the state after that many steps: its Services, summary, owners and holders", () => {
+  const cluster = Cluster.fromScenario(
+    "apiVersion: portband/v1\nkind: Scenario\nrange: 30000-30099\nseed: 1\nsteps:\n" +
+      "- apply: {apiVersion: v1, kind: Service, metadata: {name: web}, spec: {type: NodePort, ports: [{name: http, port: 80}, {name: dns, port: 53, protocol: UDP, nodePort: 30003}, {name: dns-tcp, port: 53}]}}\n" +
+      "- apply: {apiVersion: v1, kind: Service, metadata: {name: lb, namespace: edge}, spec: {type: LoadBalancer, externalTrafficPolicy: Local, ports: [{port: 443}]}}\n" +
+      "- delete: web\n",
+  );
+  assert.equal(cluster.length, 3);
+  const report = cluster.report();
+  const web = report.steps[0].ports;
+  // After the first step: web alone, its three ports on two nodePorts (53 shares 30003).
+  const first = cluster.at(1);
+  assert.equal(first.step, 1);
+  assert.equal(first.serviceCount, 1);
+  assert.deepEqual(first.services(0, 10), [{
+    service: "default/web", type: "NodePort", nodePorts: [
+      { nodePort: web[0].nodePort, band: web[0].band, uses: [{ name: "http", port: 80, protocol: "TCP" }], healthCheck: false, explicit: false },
+      { nodePort: 30003, band: "static", uses: [{ name: "dns", port: 53, protocol: "UDP" }, { name: "dns-tcp", port: 53, protocol: "TCP" }], healthCheck: false, explicit: true },
+    ],
+  }]);
+  assert.deepEqual(first.summary(), { used: 2, free: 98, static: { used: 1, free: 15 }, dynamic: { used: 1, free: 83 } });
+  assert.deepEqual(first.owner(30003), { service: "default/web", name: "dns", port: 53, protocol: "UDP", band: "static", healthCheck: false });
+  const holders = first.holders();
+  assert.ok(holders.ports instanceof Int32Array);
+  assert.equal(holders.ports.length, 100);
+  for (let i = 0; i < 100; i++) {
+    const owner = holders.ports[i] < 0 ? null : holders.owners[holders.ports[i]];
+    assert.deepEqual(owner, first.owner(30000 + i), `port ${30000 + i}`);
+  }
+  // Now: web is gone, lb holds a nodePort and its health-check port.
+  const now = cluster.at(99);
+  assert.equal(now.step, 3);
+  assert.deepEqual(now.services(0, 10).map((s) => [s.service, s.type, s.nodePorts.map((p) => p.healthCheck)]), [["edge/lb", "LoadBalancer", [false, true]]]);
+  assert.deepEqual(now.summary(), report.summary);
+  assert.equal(now.owner(30003), null);
+  assert.deepEqual(now.services(5, 9), []);
+  assert.equal(cluster.at(0).serviceCount, 0);
+  for (const moment of [first, now]) moment.free();
+  cluster.free();
+});
+
+test("scenario() writes every input back; withSettings() runs them under other settings", () => {
+  const web = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 30001}]}\n";
+  const other = "apiVersion: v1\nkind: Service\nmetadata: {name: other}\nspec: {type: NodePort, ports: [{port: 80}]}\n";
+  const cluster = new Cluster({ range: "30000-30099", seed: 7, kubernetesVersion: "1.30" });
+  cluster.apply(web, { mode: "create" });
+  cluster.apply(other);
+  cluster.delete("web");
+  const again = Cluster.fromScenario(cluster.scenario());
+  same(again.report(), cluster.report());
+  assert.equal(again.scenario(), cluster.scenario());
+  // The same inputs, without the split and on 1.27 (whose default is no split): the steps are
+  // the same requests, and the settings are the new ones.
+  const legacy = cluster.withSettings({ staticSubrange: false });
+  assert.equal(legacy.report().bands.static.size, 0);
+  assert.equal(legacy.report().kubernetesVersion, "1.30");
+  assert.deepEqual(legacy.report().steps.map((s) => s.result), ["created", "created", "deleted"]);
+  assert.equal(cluster.withSettings({ kubernetesVersion: "1.27" }).report().bands.static.size, 0, "1.27's default: no split");
+  assert.equal(cluster.withSettings({ kubernetesVersion: "1.28" }).report().bands.static.size, 16);
+  const moved = cluster.withSettings({ range: "31000-31099" });
+  assert.equal(moved.report().range, "31000-31099");
+  assert.equal(moved.report().steps[0].result, "rejected", "30001 is outside the new range");
+  same(Cluster.fromScenario(moved.scenario()).report(), moved.report());
+  assert.throws(() => cluster.withSettings({ seed: -1 }), /invalid seed/);
+  assert.throws(() => cluster.withSettings({ rnage: "1-2" }), /invalid settings options: unknown field `rnage`/);
+  for (const c of [cluster, again, legacy, moved]) c.free();
 });
