@@ -1,12 +1,13 @@
 //! `Cluster`: a simulated kube-apiserver with its history, driven from JavaScript.
 
+use crate::applying::Applying;
 use crate::error::{input_error, plain_error};
 use crate::moment::Moment;
 use crate::{kubernetes_version, options, range, seed, to_js};
 use portband_allocator::gofmt::Quoted;
 use portband_kube::{
-    read, read_sent, write_scenario, ClusterConfig, Entry, History, Mode, ProvenanceReport, Report,
-    ServiceKey, Source, Step, StepReport,
+    read, read_sent, write_scenario, ApiError, Cause, ClusterConfig, Entry, History, Mode,
+    ProvenanceReport, Report, ServiceKey, Source, Step, StepReport,
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -17,6 +18,8 @@ pub struct Cluster {
     history: History,
     /// What `apply` and `delete` were given, in order: what `scenario` writes.
     entries: Vec<Entry>,
+    /// How many times it has changed: an `Applying` is finished only on the cluster it began on.
+    changes: u64,
 }
 
 /// Options of `new Cluster`.
@@ -29,18 +32,102 @@ struct ClusterOptions {
     kubernetes_version: Option<String>,
 }
 
-/// Options of `apply`.
+/// Options of `apply`, and of `start` (`takeSettings` too).
 #[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct ApplyOptions {
     mode: Option<String>,
+    take_settings: Option<bool>,
 }
 
-/// The provenance of a step's ports (`explain`).
+impl ApplyOptions {
+    fn mode(&self) -> Result<Mode, JsValue> {
+        match self.mode.as_deref() {
+            None => Ok(Mode::Apply),
+            Some(mode) => mode.parse().map_err(|e: String| plain_error(&e)),
+        }
+    }
+}
+
+/// The provenance of a step's ports (`explain`), and what else it did or why it was refused.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Explanation {
     ports: Vec<ProvenanceReport>,
     health_check_node_port: Option<ProvenanceReport>,
+    /// The nodePorts it gave back.
+    released: Vec<i32>,
+    /// Why it was refused, where more can be said than the message.
+    cause: Option<CauseReport>,
+    /// The kind of an object that is not a Service (nothing was sent).
+    kind: Option<String>,
+    /// The line of its input the step (or its error) points at.
+    line: u32,
+}
+
+/// Why a step was refused, in terms a view can use (`explain`).
+#[derive(Serialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+enum CauseReport {
+    /// An explicit port is taken, by `holder` (`{service, field}`) or by an earlier field of
+    /// the same request (`holder: null`).
+    Taken {
+        field: String,
+        port: i32,
+        holder: Option<HolderReport>,
+    },
+    OutOfRange {
+        field: String,
+        port: i32,
+    },
+    Full {
+        field: String,
+    },
+    Duplicate {
+        protocol: String,
+        port: i32,
+    },
+}
+
+#[derive(Serialize)]
+struct HolderReport {
+    service: String,
+    field: String,
+}
+
+impl CauseReport {
+    fn of(cause: &Cause) -> Option<Self> {
+        Some(match cause {
+            Cause::Taken {
+                field,
+                port,
+                holder,
+            } => CauseReport::Taken {
+                field: field.clone(),
+                port: *port,
+                holder: holder.as_ref().map(|h| HolderReport {
+                    service: h.service.clone(),
+                    field: h.field.clone(),
+                }),
+            },
+            Cause::OutOfRange { field, port } => CauseReport::OutOfRange {
+                field: field.clone(),
+                port: *port,
+            },
+            Cause::Full { field } => CauseReport::Full {
+                field: field.clone(),
+            },
+            Cause::Duplicate { protocol, port } => CauseReport::Duplicate {
+                protocol: protocol.clone(),
+                port: *port,
+            },
+            _ => return None,
+        })
+    }
 }
 
 impl Cluster {
@@ -61,6 +148,7 @@ impl Cluster {
         Ok(Cluster {
             history: History::new(config),
             entries: Vec::new(),
+            changes: 0,
         })
     }
 
@@ -76,7 +164,11 @@ impl Cluster {
         let entries = input
             .entries
             .unwrap_or_else(|| vec![Entry::Manifests(text.to_owned(), Mode::Apply)]);
-        Ok(Cluster { history, entries })
+        Ok(Cluster {
+            history,
+            entries,
+            changes: 0,
+        })
     }
 
     /// Runs the steps of `text` (manifests, sent as `mode` says, or a scenario's steps; its
@@ -88,18 +180,55 @@ impl Cluster {
         #[wasm_bindgen(unchecked_param_type = "ApplyOptions")] options_value: JsValue,
     ) -> Result<JsValue, JsValue> {
         let options: ApplyOptions = options(options_value, "apply", &["mode"])?;
-        let mode = match options.mode.as_deref() {
-            None => Mode::Apply,
-            Some(mode) => mode.parse().map_err(|e: String| plain_error(&e))?,
-        };
+        let mode = options.mode()?;
         let input = read_sent(text, mode).map_err(|e| input_error("-", &e))?;
         self.entries.push(Entry::Manifests(text.to_owned(), mode));
+        self.changes += 1;
         let steps: Vec<StepReport> = input
             .steps
             .into_iter()
             .map(|step| StepReport::new(self.history.push(step)))
             .collect();
         Ok(to_js(&steps))
+    }
+
+    /// An apply of `text` (as `apply`) done a slice at a time by the returned `Applying`, on a
+    /// copy of the cluster: `finish` then takes its steps. With `takeSettings`, a scenario's
+    /// settings replace the cluster's, as `fromScenario` takes them.
+    pub fn start(
+        &self,
+        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "StartOptions")] options_value: JsValue,
+    ) -> Result<Applying, JsValue> {
+        let options: ApplyOptions = options(options_value, "start", &["mode", "takeSettings"])?;
+        Ok(Applying::new(
+            text,
+            options.mode()?,
+            options.take_settings.unwrap_or(false),
+            self.history.clone(),
+            self.changes,
+        ))
+    }
+
+    /// Takes the steps of a finished `Applying` (which is used up) and returns how many it
+    /// added. Throws if it has not finished, or if the cluster has changed since it started.
+    pub fn finish(&mut self, applying: Applying) -> Result<usize, JsValue> {
+        if !applying.finished() {
+            return Err(plain_error(
+                "this apply has not finished: run it until run() returns true",
+            ));
+        }
+        if applying.start() != self.changes {
+            return Err(plain_error(
+                "the cluster has changed since this apply started: start it again",
+            ));
+        }
+        let (history, entry) = applying.into_parts();
+        let added = history.outcomes().len() - self.history.outcomes().len();
+        self.history = history;
+        self.entries.push(entry);
+        self.changes += 1;
+        Ok(added)
     }
 
     /// `kubectl delete service` of `namespace/name` (or `name`, in default); returns the step.
@@ -109,6 +238,7 @@ impl Cluster {
             .parse()
             .map_err(|e| plain_error(&format!("invalid Service {}: {e}", Quoted(key))))?;
         self.entries.push(Entry::Delete(key.clone()));
+        self.changes += 1;
         let step = Step::Delete {
             key,
             source: Source::default(),
@@ -135,7 +265,28 @@ impl Cluster {
         Ok(to_js(&Explanation {
             ports: outcome.ports.iter().map(|p| p.provenance.into()).collect(),
             health_check_node_port: outcome.health_check.map(|h| h.provenance.into()),
+            released: outcome.released.clone(),
+            cause: outcome.cause.as_ref().and_then(CauseReport::of),
+            kind: outcome.kind.clone(),
+            line: outcome
+                .error
+                .as_ref()
+                .and_then(ApiError::pos)
+                .unwrap_or(outcome.source.pos)
+                .line,
         }))
+    }
+
+    /// Steps `from..to` (from 0), as `apply` returned them.
+    #[wasm_bindgen(unchecked_return_type = "Step[]")]
+    pub fn steps(&self, from: usize, to: usize) -> JsValue {
+        let outcomes = self.history.outcomes();
+        let (from, to) = (from.min(outcomes.len()), to.min(outcomes.len()));
+        let steps: Vec<StepReport> = outcomes[from..to.max(from)]
+            .iter()
+            .map(StepReport::new)
+            .collect();
+        to_js(&steps)
     }
 
     /// The Service port (or health check) that holds nodePort `port` now, or `null`.
@@ -177,6 +328,7 @@ impl Cluster {
         Ok(Cluster {
             history,
             entries: self.entries.clone(),
+            changes: 0,
         })
     }
 

@@ -9,12 +9,14 @@
 //! cluster.report();        // → what `portband apply --format json` prints
 //! ```
 
+mod applying;
 mod cluster;
 mod draw;
 mod error;
 mod moment;
 mod simulation;
 
+pub use applying::Applying;
 pub use cluster::Cluster;
 pub use draw::draw_grid;
 pub use moment::Moment;
@@ -51,6 +53,11 @@ export interface ClusterOptions {
 export interface ApplyOptions {
   mode?: "apply" | "replace" | "create";
 }
+/** As `ApplyOptions`; `takeSettings`: a scenario's settings replace the cluster's. */
+export interface StartOptions extends ApplyOptions {
+  takeSettings?: boolean;
+}
+export interface ApplyProgress { phase: "parsing" | "decoding" | "running" | "failed"; done: number; total: number; }
 export interface BandsOptions {
   staticSubrange?: boolean;
   kubernetesVersion?: string;
@@ -87,7 +94,22 @@ export interface Summary { used: number; free: number; static: Usage; dynamic: U
 export interface Report {
   kubernetesVersion: string; range: string; bands: BandPair; steps: Step[]; summary: Summary;
 }
-export interface Explanation { ports: Provenance[]; healthCheckNodePort: Provenance | null; }
+/** Why a step was refused, where more can be said than its message. */
+export type Cause =
+  | { kind: "taken"; field: string; port: number; holder: { service: string; field: string } | null }
+  | { kind: "outOfRange"; field: string; port: number }
+  | { kind: "full"; field: string }
+  | { kind: "duplicate"; protocol: string; port: number };
+export interface Explanation {
+  ports: Provenance[]; healthCheckNodePort: Provenance | null;
+  /** The nodePorts the step gave back. */
+  released: number[];
+  cause: Cause | null;
+  /** The kind of an object that is not a Service (nothing was sent). */
+  kind: string | null;
+  /** The line of the input the step, or its error, points at. */
+  line: number;
+}
 export interface Owner {
   service: string; name: string; port: number; protocol: string;
   band: "static" | "dynamic" | null; healthCheck: boolean;

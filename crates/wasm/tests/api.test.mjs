@@ -174,7 +174,13 @@ const holder: number = moment.holders().ports[0];
 const shared: number | undefined = moment.services(0, 10)[0]?.nodePorts[0]?.uses.length;
 const free: number = moment.summary().dynamic.free + moment.serviceCount + moment.step;
 const text: string = Cluster.fromScenario(cluster.scenario()).scenario();
-console.log(first, used, name, kind, snapshot, size, errors, finished, simulation.done, exact, holder, shared, free, text);
+const job = cluster.start(text, { mode: "create", takeSettings: true });
+const phase: "parsing" | "decoding" | "running" | "failed" = job.progress.phase;
+const added: number = job.run(40_000) ? cluster.finish(job) : 0;
+const why = cluster.explain(0);
+const holder2: string | undefined = why.cause?.kind === "taken" ? why.cause.holder?.service : undefined;
+const line: number = why.line + why.released.length + cluster.steps(0, 5).length;
+console.log(first, used, name, kind, snapshot, size, errors, finished, simulation.done, exact, holder, shared, free, text, phase, added, holder2, line);
 `);
   const tsc = join(root, "web/node_modules/.bin/tsc");
   const run = spawnSync(tsc, ["--noEmit", "--strict", "--target", "es2022", "--lib", "esnext,dom", "--module", "es2022", "--moduleResolution", "bundler", "--allowImportingTsExtensions", join(dir, "example.ts")], { encoding: "utf8" });
@@ -294,4 +300,83 @@ test("scenario() writes every input back; withSettings() runs them under other s
   assert.throws(() => cluster.withSettings({ seed: -1 }), /invalid seed/);
   assert.throws(() => cluster.withSettings({ rnage: "1-2" }), /invalid settings options: unknown field `rnage`/);
   for (const c of [cluster, again, legacy, moved]) c.free();
+});
+
+test("steps(from, to) is a window of report().steps; explain(i) says what else a step did and why it was refused", () => {
+  const cluster = Cluster.fromScenario(
+    "apiVersion: portband/v1\nkind: Scenario\nrange: 30000-30099\nseed: 1\nsteps:\n" +
+      "- apply: {apiVersion: v1, kind: Service, metadata: {name: a}, spec: {type: NodePort, ports: [{port: 80, nodePort: 30005}]}}\n" +
+      "- apply: {apiVersion: v1, kind: Service, metadata: {name: b}, spec: {type: NodePort, ports: [{name: web, port: 80, nodePort: 30005}]}}\n" +
+      "- apply: {apiVersion: v1, kind: Service, metadata: {name: a}, spec: {type: ClusterIP, ports: [{port: 80}]}}\n" +
+      "- apply: {apiVersion: apps/v1, kind: Deployment, metadata: {name: d}}\n",
+  );
+  const all = cluster.report().steps;
+  same(cluster.steps(0, 99), all);
+  same(cluster.steps(1, 3), all.slice(1, 3));
+  assert.deepEqual(cluster.steps(3, 1), []);
+  const refused = cluster.explain(1);
+  assert.equal(all[1].result, "rejected");
+  assert.deepEqual(refused.cause, { kind: "taken", field: "spec.ports[0].nodePort", port: 30005, holder: { service: "default/a", field: "spec.ports[0].nodePort" } });
+  assert.equal(refused.line, 7, "the line of b's nodePort, which the error points at");
+  assert.deepEqual(cluster.explain(2).released, [30005]);
+  assert.equal(cluster.explain(2).cause, null);
+  assert.equal(cluster.explain(3).kind, "Deployment");
+  assert.equal(cluster.explain(0).line, 6);
+  cluster.free();
+});
+
+test("start() applies a slice at a time on a copy; finish() takes the steps, as apply would have", () => {
+  const text = Array.from({ length: 400 }, (_, i) =>
+    `apiVersion: v1\nkind: Service\nmetadata: {name: s${i}}\nspec: {type: NodePort, ports: [{port: 80}]}\n`).join("---\n");
+  const whole = new Cluster({ seed: 3 });
+  whole.apply(text, { mode: "replace" });
+  const sliced = new Cluster({ seed: 3 });
+  const job = sliced.start(text, { mode: "replace" });
+  const phases = [];
+  while (!job.run(500)) {
+    const { phase, done, total } = job.progress;
+    if (phases.at(-1) !== phase) phases.push(phase);
+    assert.ok(done <= total, `${phase} ${done}/${total}`);
+    assert.equal(sliced.length, 0, "nothing changes before finish");
+  }
+  assert.deepEqual(phases, ["parsing", "decoding", "running"]);
+  assert.deepEqual(job.progress, { phase: "running", done: 400, total: 400 });
+  assert.equal(sliced.finish(job), 400);
+  same(sliced.report(), whole.report());
+  assert.equal(sliced.scenario(), whole.scenario());
+
+  // A scenario's settings: kept out, as apply does, unless asked for.
+  const scenario = "apiVersion: portband/v1\nkind: Scenario\ndescription: small\nrange: 31000-31009\nsteps: []\n";
+  const kept = sliced.start(scenario, {});
+  assert.equal(kept.run(1e6), true);
+  assert.equal(kept.description, "small");
+  assert.equal(kept.settingsTaken, false);
+  const taken = sliced.start(scenario, { takeSettings: true });
+  taken.run(1e6);
+  assert.equal(taken.settingsTaken, true);
+  assert.equal(sliced.finish(taken), 0);
+  assert.equal(sliced.report().range, "31000-31009");
+  assert.equal(sliced.length, 400, "the earlier steps run again under the new settings");
+  assert.throws(() => sliced.finish(kept), /the cluster has changed since this apply started/);
+
+  // Unusable text throws as apply does, again on every run; an unfinished job is refused.
+  const thrown = (f) => {
+    try {
+      f();
+    } catch (e) {
+      return [e.message, e.line, e.column];
+    }
+    assert.fail("no error");
+  };
+  const broken = sliced.start("a: [", {});
+  const asApply = thrown(() => new Cluster().apply("a: ["));
+  assert.match(asApply[0], /^-:2:1: error: /);
+  assert.deepEqual(thrown(() => broken.run(1e6)), asApply);
+  assert.deepEqual(thrown(() => broken.run(1e6)), asApply);
+  assert.equal(broken.progress.phase, "failed");
+  const unfinished = sliced.start(text, {});
+  unfinished.run(10);
+  assert.throws(() => sliced.finish(unfinished), /has not finished/);
+  assert.throws(() => sliced.start(text, { takeSetings: true }), /invalid start options: unknown field `takeSetings`/);
+  for (const c of [whole, sliced]) c.free();
 });
