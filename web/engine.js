@@ -11,7 +11,8 @@
 // method reads a property; `["free", handle]`-style cleanup is `[obj, "free"]`, which also
 // forgets the handle. The reply is `{ id, results }`, or `{ id, error: { message, line, column },
 // at }` for the call that threw (the calls after it do not run). Once the module is ready the
-// worker posts `{ ready: version }`, or `{ failed: message }` if it cannot load.
+// worker posts `{ ready: version }`, or `{ failed: message }` if it cannot load; calls sent before
+// then wait for it.
 import init, * as portband from "./js/portband.js";
 
 const objects = new Map();
@@ -60,7 +61,11 @@ const run = ([target, name, ...args], results) => {
   return typeof member === "function" ? member.apply(object, args) : member;
 };
 
-onmessage = ({ data: { id, calls } }) => {
+const ready = init();
+
+onmessage = async ({ data: { id, calls } }) => {
+  // Calls sent while the module loads wait for it (in the order they came).
+  await ready;
   const results = [];
   for (const [at, call] of calls.entries()) {
     try {
@@ -74,6 +79,6 @@ onmessage = ({ data: { id, calls } }) => {
   postMessage({ id, results });
 };
 
-init()
+ready
   .then(() => postMessage({ ready: portband.version() }))
   .catch((e) => postMessage({ failed: String(e?.message ?? e) }));

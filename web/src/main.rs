@@ -2,6 +2,7 @@
 
 mod cells;
 mod components;
+mod engine;
 mod hooks;
 mod link;
 mod presets;
