@@ -6,7 +6,7 @@ use crate::moment::Moment;
 use crate::{kubernetes_version, options, range, seed, to_js};
 use portband_allocator::gofmt::Quoted;
 use portband_kube::{
-    read, read_sent, write_scenario, ApiError, Cause, ClusterConfig, Entry, History, Mode,
+    read, read_sent, write_scenario, ApiError, Cause, ClusterConfig, Entry, History, Mode, Outcome,
     ProvenanceReport, Report, ServiceKey, Source, Step, StepReport,
 };
 use serde::{Deserialize, Serialize};
@@ -268,13 +268,28 @@ impl Cluster {
             released: outcome.released.clone(),
             cause: outcome.cause.as_ref().and_then(CauseReport::of),
             kind: outcome.kind.clone(),
-            line: outcome
-                .error
-                .as_ref()
-                .and_then(ApiError::pos)
-                .unwrap_or(outcome.source.pos)
-                .line,
+            line: line_of(outcome),
         }))
+    }
+
+    /// The refused steps among `from..to` (from 0): each step's index, the line of its input it
+    /// (or its error) points at, and the message.
+    #[wasm_bindgen(unchecked_return_type = "Refusal[]")]
+    pub fn refusals(&self, from: usize, to: usize) -> JsValue {
+        let outcomes = self.history.outcomes();
+        let (from, to) = (from.min(outcomes.len()), to.min(outcomes.len()));
+        let refusals: Vec<Refusal> = (from..to.max(from))
+            .filter_map(|step| {
+                let outcome = &outcomes[step];
+                let error = outcome.error.as_ref()?;
+                Some(Refusal {
+                    step,
+                    line: line_of(outcome),
+                    message: error.to_string(),
+                })
+            })
+            .collect();
+        to_js(&refusals)
     }
 
     /// Steps `from..to` (from 0), as `apply` returned them.
@@ -344,6 +359,24 @@ impl Cluster {
         let _ = js_sys::Reflect::set(&object, &"data".into(), &data);
         object.into()
     }
+}
+
+/// A refused step (`refusals`).
+#[derive(Serialize)]
+struct Refusal {
+    step: usize,
+    line: u32,
+    message: String,
+}
+
+/// The line of its input a step points at: its error's, or where the step starts.
+fn line_of(outcome: &Outcome) -> u32 {
+    outcome
+        .error
+        .as_ref()
+        .and_then(ApiError::pos)
+        .unwrap_or(outcome.source.pos)
+        .line
 }
 
 /// Settings from an options object, over `base` for those it leaves out: a `kubernetesVersion`

@@ -31,7 +31,7 @@ use error::{input_error, plain_error};
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::{Bands, PortRange};
 use portband_kube::{
-    read, read_sent, CheckReport, KubeVersion, Mode, RangeReport, State, MAX_SEED,
+    read, read_sent, CheckReport, Gate, KubeVersion, Mode, RangeReport, State, MAX_SEED,
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -115,6 +115,14 @@ export interface Owner {
   band: "static" | "dynamic" | null; healthCheck: boolean;
 }
 export interface Snapshot { range: string; data: Uint8Array; }
+/** A Kubernetes release modelled: its band split's feature gate (ServiceNodePortStaticSubrange). */
+export interface Release {
+  version: string; gate: "alpha" | "beta" | "locked" | "removed"; splitByDefault: boolean;
+  /** Why no cluster of the release runs without the band split, if none can. */
+  noLegacyNote: string | null;
+}
+/** A refused step: where its input (or error) points, and the apiserver's message. */
+export interface Refusal { step: number; line: number; message: string; }
 /** Who held each port of the range: `ports[i]` is the index in `owners` of the holder of the range's i-th port, or -1. */
 export interface Holders { owners: Owner[]; ports: Int32Array; }
 /** A `spec.ports` entry that uses a nodePort. */
@@ -294,4 +302,37 @@ pub fn check(
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// A Kubernetes release modelled, and what its band split's feature gate allows.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Release {
+    version: String,
+    gate: &'static str,
+    split_by_default: bool,
+    /// Why no cluster of it runs without the band split, if none can.
+    no_legacy_note: Option<String>,
+}
+
+/// The Kubernetes releases modelled, oldest first (the last is the default).
+#[wasm_bindgen(js_name = kubernetesVersions, unchecked_return_type = "Release[]")]
+pub fn kubernetes_versions() -> JsValue {
+    let releases: Vec<Release> = KubeVersion::supported()
+        .map(|v| {
+            let gate = v.static_subrange_gate();
+            Release {
+                version: v.to_string(),
+                gate: match gate {
+                    Gate::Alpha => "alpha",
+                    Gate::Beta => "beta",
+                    Gate::Locked => "locked",
+                    Gate::Removed => "removed",
+                },
+                split_by_default: gate.default_on(),
+                no_legacy_note: v.no_legacy_note(),
+            }
+        })
+        .collect();
+    to_js(&releases)
 }

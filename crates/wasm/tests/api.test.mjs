@@ -10,7 +10,7 @@ import { join } from "node:path";
 const root = new URL("../../../", import.meta.url).pathname;
 const js = join(root, "dist/js/");
 const cli = join(root, "target/debug/portband");
-const { default: init, Cluster, Simulation, bands, check, simulate, version } = await import(join(js, "portband.js"));
+const { default: init, Cluster, Simulation, bands, check, kubernetesVersions, simulate, version } = await import(join(js, "portband.js"));
 
 before(async () => {
   await init({ module_or_path: await readFile(join(js, "portband_bg.wasm")) });
@@ -153,7 +153,7 @@ test("the TypeScript declarations type a small example with no any", async () =>
   assert.doesNotMatch(api, /\bany\b/, api);
   const dir = await mkdtemp(join(tmpdir(), "portband-ts-"));
   await writeFile(join(dir, "example.ts"), `
-import init, { Cluster, Simulation, bands, check, simulate, type Step, type Report } from "${join(js, "portband.js")}";
+import init, { Cluster, Simulation, bands, check, kubernetesVersions, simulate, type Step, type Report } from "${join(js, "portband.js")}";
 await init();
 const cluster = new Cluster({ range: "30000-32767", seed: 1 });
 const steps: Step[] = cluster.apply("kind: List", { mode: "replace" });
@@ -179,8 +179,9 @@ const phase: "parsing" | "decoding" | "running" | "failed" = job.progress.phase;
 const added: number = job.run(40_000) ? cluster.finish(job) : 0;
 const why = cluster.explain(0);
 const holder2: string | undefined = why.cause?.kind === "taken" ? why.cause.holder?.service : undefined;
-const line: number = why.line + why.released.length + cluster.steps(0, 5).length;
-console.log(first, used, name, kind, snapshot, size, errors, finished, simulation.done, exact, holder, shared, free, text, phase, added, holder2, line);
+const line: number = why.line + why.released.length + cluster.steps(0, 5).length + (cluster.refusals(0, 5)[0]?.line ?? 0);
+const gate: "alpha" | "beta" | "locked" | "removed" | undefined = kubernetesVersions()[0]?.gate;
+console.log(first, used, name, kind, snapshot, size, errors, finished, simulation.done, exact, holder, shared, free, text, phase, added, holder2, line, gate);
 `);
   const tsc = join(root, "web/node_modules/.bin/tsc");
   const run = spawnSync(tsc, ["--noEmit", "--strict", "--target", "es2022", "--lib", "esnext,dom", "--module", "es2022", "--moduleResolution", "bundler", "--allowImportingTsExtensions", join(dir, "example.ts")], { encoding: "utf8" });
@@ -322,7 +323,24 @@ test("steps(from, to) is a window of report().steps; explain(i) says what else a
   assert.equal(cluster.explain(2).cause, null);
   assert.equal(cluster.explain(3).kind, "Deployment");
   assert.equal(cluster.explain(0).line, 6);
+  assert.deepEqual(cluster.refusals(0, 99), [{ step: 1, line: 7, message: all[1].error }]);
+  assert.deepEqual(cluster.refusals(2, 99), []);
   cluster.free();
+});
+
+test("kubernetesVersions() lists the releases with their band split's gate, as the CLI's version --supported", () => {
+  const releases = kubernetesVersions();
+  const { stdout } = portband(["version", "--supported"]);
+  for (const { version } of releases) assert.match(stdout, new RegExp(`\\b${version.replace(".", "\\.")}\\b`));
+  assert.deepEqual(releases.slice(0, 3).map((r) => [r.version, r.gate, r.splitByDefault, r.noLegacyNote === null]), [
+    ["1.27", "alpha", false, true],
+    ["1.28", "beta", true, true],
+    ["1.29", "locked", true, false],
+  ]);
+  const newest = releases.at(-1);
+  assert.equal(newest.gate, "removed");
+  assert.equal(new Cluster().report().kubernetesVersion, newest.version, "the last is the default");
+  assert.match(newest.noLegacyNote, /no feature gate ServiceNodePortStaticSubrange \(removed in 1\.31\)/);
 });
 
 test("start() applies a slice at a time on a copy; finish() takes the steps, as apply would have", () => {
