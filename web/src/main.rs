@@ -5,6 +5,7 @@ mod components;
 mod engine;
 mod hooks;
 mod link;
+mod model;
 mod presets;
 mod saved;
 mod state;
