@@ -6,8 +6,8 @@ use crate::moment::Moment;
 use crate::{kubernetes_version, options, range, seed, to_js};
 use portband_allocator::gofmt::Quoted;
 use portband_kube::{
-    read, read_sent, write_scenario, ApiError, Cause, ClusterConfig, Entry, History, Mode, Outcome,
-    ProvenanceReport, Report, ServiceKey, Source, Step, StepReport,
+    read, read_sent, write_scenario, ApiError, BandsReport, Cause, ClusterConfig, Entry, History,
+    Mode, Outcome, ProvenanceReport, Report, ServiceKey, Source, Step, StepReport,
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -286,6 +286,10 @@ impl Cluster {
                     step,
                     line: line_of(outcome),
                     message: error.to_string(),
+                    taken: match outcome.cause {
+                        Some(Cause::Taken { port, .. }) => Some(port),
+                        _ => None,
+                    },
                 })
             })
             .collect();
@@ -308,6 +312,34 @@ impl Cluster {
     #[wasm_bindgen(unchecked_return_type = "Owner | null")]
     pub fn owner(&self, port: i32) -> JsValue {
         Moment::owner_of(self.history.cluster(), port)
+    }
+
+    /// The cluster's settings (each given or defaulted) and the bands they make.
+    #[wasm_bindgen(getter, unchecked_return_type = "Settings")]
+    pub fn settings(&self) -> JsValue {
+        let cluster = self.history.cluster();
+        let config = cluster.config();
+        to_js(&Settings {
+            range: config.range.to_string(),
+            seed: config.seed,
+            static_subrange: config.static_subrange,
+            kubernetes_version: config.version.to_string(),
+            bands: BandsReport::new(&cluster.bands()),
+        })
+    }
+
+    /// The last text given to `apply` (or the scenario the cluster came from), and how its
+    /// manifests were sent; `null` if none.
+    #[wasm_bindgen(js_name = lastInput, unchecked_return_type = "LastInput | null")]
+    pub fn last_input(&self) -> JsValue {
+        let last = self.entries.iter().rev().find_map(|entry| match entry {
+            Entry::Manifests(text, mode) => Some(LastInput {
+                text,
+                mode: mode.as_str(),
+            }),
+            Entry::Delete(_) => None,
+        });
+        last.map_or(JsValue::NULL, |last| to_js(&last))
     }
 
     /// How many steps have run.
@@ -361,12 +393,31 @@ impl Cluster {
     }
 }
 
-/// A refused step (`refusals`).
+/// A refused step (`refusals`): with the port it fought over, if another held it.
 #[derive(Serialize)]
 struct Refusal {
     step: usize,
     line: u32,
     message: String,
+    taken: Option<i32>,
+}
+
+/// The settings of a cluster (`settings`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Settings {
+    range: String,
+    seed: u64,
+    static_subrange: bool,
+    kubernetes_version: String,
+    bands: BandsReport,
+}
+
+/// The last text applied (`lastInput`).
+#[derive(Serialize)]
+struct LastInput<'a> {
+    text: &'a str,
+    mode: &'static str,
 }
 
 /// The line of its input a step points at: its error's, or where the step starts.

@@ -121,8 +121,17 @@ export interface Release {
   /** Why no cluster of the release runs without the band split, if none can. */
   noLegacyNote: string | null;
 }
-/** A refused step: where its input (or error) points, and the apiserver's message. */
-export interface Refusal { step: number; line: number; message: string; }
+/** A refused step: where its input (or error) points, the apiserver's message, and the port another Service held, if that was why. */
+export interface Refusal { step: number; line: number; message: string; taken: number | null; }
+/** A cluster's settings, each given or defaulted, and the bands they make. */
+export interface Settings { range: string; seed: number; staticSubrange: boolean; kubernetesVersion: string; bands: BandPair; }
+export interface LastInput { text: string; mode: "apply" | "replace" | "create"; }
+/** The allocator's metrics, as kube_apiserver_nodeport_allocator_* would export them. */
+export interface Metrics {
+  allocatedPorts: number; availablePorts: number;
+  allocationTotal: { static: number; dynamic: number };
+  allocationErrorsTotal: { static: number; dynamic: number };
+}
 /** Who held each port of the range: `ports[i]` is the index in `owners` of the holder of the range's i-th port, or -1. */
 export interface Holders { owners: Owner[]; ports: Int32Array; }
 /** A `spec.ports` entry that uses a nodePort. */

@@ -2,7 +2,7 @@
 //! it: who holds each port (the grid), the Services stored and the ports used.
 
 use crate::to_js;
-use portband_allocator::BandKind;
+use portband_allocator::{BandKind, ByScope};
 use portband_kube::{Cluster as State, Held, PortOutcome, Stored, Summary};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -46,6 +46,24 @@ struct HeldPort {
     uses: Vec<PortUse>,
     health_check: bool,
     explicit: bool,
+}
+
+/// The allocator's metrics (`metrics`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MetricsReport {
+    allocated_ports: u32,
+    available_ports: u32,
+    allocation_total: Scoped,
+    allocation_errors_total: Scoped,
+}
+
+/// A counter by scope.
+#[derive(Serialize)]
+struct Scoped {
+    #[serde(rename = "static")]
+    static_scope: u64,
+    dynamic: u64,
 }
 
 #[derive(Serialize)]
@@ -149,6 +167,29 @@ impl Moment {
             })
             .collect();
         to_js(&list)
+    }
+
+    /// Whether Service `service` (`namespace/name`, or `name` in default) was stored.
+    pub fn has(&self, service: &str) -> bool {
+        service
+            .parse()
+            .is_ok_and(|key| self.state.service(&key).is_some())
+    }
+
+    /// The allocator's four upstream metrics (`kube_apiserver_nodeport_allocator_*`).
+    #[wasm_bindgen(unchecked_return_type = "Metrics")]
+    pub fn metrics(&self) -> JsValue {
+        let m = self.state.allocator().metrics();
+        let by_scope = |s: ByScope| Scoped {
+            static_scope: s.static_scope,
+            dynamic: s.dynamic_scope,
+        };
+        to_js(&MetricsReport {
+            allocated_ports: m.allocated_ports,
+            available_ports: m.available_ports,
+            allocation_total: by_scope(m.allocation_total),
+            allocation_errors_total: by_scope(m.allocation_errors_total),
+        })
     }
 
     /// The ports used and free, in all and per band: as `report().summary`.

@@ -181,7 +181,10 @@ const why = cluster.explain(0);
 const holder2: string | undefined = why.cause?.kind === "taken" ? why.cause.holder?.service : undefined;
 const line: number = why.line + why.released.length + cluster.steps(0, 5).length + (cluster.refusals(0, 5)[0]?.line ?? 0);
 const gate: "alpha" | "beta" | "locked" | "removed" | undefined = kubernetesVersions()[0]?.gate;
-console.log(first, used, name, kind, snapshot, size, errors, finished, simulation.done, exact, holder, shared, free, text, phase, added, holder2, line, gate);
+const seed: number = cluster.settings.seed + cluster.settings.bands.static.size + moment.metrics().allocationTotal.static;
+const last: string | undefined = cluster.lastInput()?.text;
+const has: boolean = moment.has("web");
+console.log(first, used, name, kind, snapshot, size, errors, finished, simulation.done, exact, holder, shared, free, text, phase, added, holder2, line, gate, seed, last, has);
 `);
   const tsc = join(root, "web/node_modules/.bin/tsc");
   const run = spawnSync(tsc, ["--noEmit", "--strict", "--target", "es2022", "--lib", "esnext,dom", "--module", "es2022", "--moduleResolution", "bundler", "--allowImportingTsExtensions", join(dir, "example.ts")], { encoding: "utf8" });
@@ -323,7 +326,7 @@ test("steps(from, to) is a window of report().steps; explain(i) says what else a
   assert.equal(cluster.explain(2).cause, null);
   assert.equal(cluster.explain(3).kind, "Deployment");
   assert.equal(cluster.explain(0).line, 6);
-  assert.deepEqual(cluster.refusals(0, 99), [{ step: 1, line: 7, message: all[1].error }]);
+  assert.deepEqual(cluster.refusals(0, 99), [{ step: 1, line: 7, message: all[1].error, taken: 30005 }]);
   assert.deepEqual(cluster.refusals(2, 99), []);
   cluster.free();
 });
@@ -397,4 +400,31 @@ test("start() applies a slice at a time on a copy; finish() takes the steps, as 
   assert.throws(() => sliced.finish(unfinished), /has not finished/);
   assert.throws(() => sliced.start(text, { takeSetings: true }), /invalid start options: unknown field `takeSetings`/);
   for (const c of [whole, sliced]) c.free();
+});
+
+test("settings, lastInput(), and a moment's metrics and Services by name", () => {
+  const web = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{name: a, port: 80, nodePort: 30001}, {name: b, port: 81}]}\n";
+  const cluster = new Cluster({ range: "30000-30099", seed: 5, kubernetesVersion: "1.28" });
+  assert.deepEqual(cluster.settings, {
+    range: "30000-30099", seed: 5, staticSubrange: true, kubernetesVersion: "1.28",
+    bands: { static: { first: 30000, last: 30015, size: 16 }, dynamic: { first: 30016, last: 30099, size: 84 } },
+  });
+  const { static: lower, dynamic: upper } = bands("30000-32767", {});
+  assert.deepEqual(new Cluster().settings.bands, { static: lower, dynamic: upper });
+  assert.equal(cluster.lastInput(), null);
+  cluster.apply(web, { mode: "create" });
+  cluster.delete("web");
+  assert.deepEqual(cluster.lastInput(), { text: web, mode: "create" }, "a delete is not an input text");
+  const scenario = "apiVersion: portband/v1\nkind: Scenario\nsteps: []\n";
+  assert.deepEqual(Cluster.fromScenario(scenario).lastInput(), null, "a scenario's inputs, and it has none");
+  const then = cluster.at(1);
+  assert.equal(then.has("web") && then.has("default/web"), true);
+  assert.equal(then.has("other") || then.has("not a key!"), false);
+  assert.deepEqual(then.metrics(), {
+    allocatedPorts: 2, availablePorts: 98,
+    allocationTotal: { static: 1, dynamic: 1 }, allocationErrorsTotal: { static: 0, dynamic: 0 },
+  });
+  assert.equal(cluster.at(2).metrics().allocatedPorts, 0);
+  assert.equal(cluster.at(0).metrics().allocationTotal.static, 0);
+  cluster.free();
 });
