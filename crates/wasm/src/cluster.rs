@@ -296,6 +296,19 @@ impl Cluster {
         to_js(&refusals)
     }
 
+    /// The nodePorts each of steps `from..to` (from 0) took from the allocator, in the order it
+    /// took them (a port a step kept, shared or was refused is not among them).
+    #[wasm_bindgen(unchecked_return_type = "number[][]")]
+    pub fn taken(&self, from: usize, to: usize) -> JsValue {
+        let outcomes = self.history.outcomes();
+        let (from, to) = (from.min(outcomes.len()), to.min(outcomes.len()));
+        let taken: Vec<Vec<i32>> = outcomes[from..to.max(from)]
+            .iter()
+            .map(|o| o.allocations.iter().map(|a| a.port).collect())
+            .collect();
+        to_js(&taken)
+    }
+
     /// Steps `from..to` (from 0), as `apply` returned them.
     #[wasm_bindgen(unchecked_return_type = "Step[]")]
     pub fn steps(&self, from: usize, to: usize) -> JsValue {

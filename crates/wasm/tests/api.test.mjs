@@ -184,7 +184,8 @@ const gate: "alpha" | "beta" | "locked" | "removed" | undefined = kubernetesVers
 const seed: number = cluster.settings.seed + cluster.settings.bands.static.size + moment.metrics().allocationTotal.static;
 const last: string | undefined = cluster.lastInput()?.text;
 const has: boolean = moment.has("web");
-console.log(first, used, name, kind, snapshot, size, errors, finished, simulation.done, exact, holder, shared, free, text, phase, added, holder2, line, gate, seed, last, has);
+const took: number | undefined = cluster.taken(0, 1)[0]?.[0];
+console.log(first, used, name, kind, snapshot, size, errors, finished, simulation.done, exact, holder, shared, free, text, phase, added, holder2, line, gate, seed, last, has, took);
 `);
   const tsc = join(root, "web/node_modules/.bin/tsc");
   const run = spawnSync(tsc, ["--noEmit", "--strict", "--target", "es2022", "--lib", "esnext,dom", "--module", "es2022", "--moduleResolution", "bundler", "--allowImportingTsExtensions", join(dir, "example.ts")], { encoding: "utf8" });
@@ -328,6 +329,18 @@ test("steps(from, to) is a window of report().steps; explain(i) says what else a
   assert.equal(cluster.explain(0).line, 6);
   assert.deepEqual(cluster.refusals(0, 99), [{ step: 1, line: 7, message: all[1].error, taken: 30005 }]);
   assert.deepEqual(cluster.refusals(2, 99), []);
+  // What each step took: a's explicit port; nothing for the refusal, the release, the Deployment.
+  assert.deepEqual(cluster.taken(0, 99), [[30005], [], [], []]);
+  const update = Cluster.fromScenario(
+    "apiVersion: portband/v1\nkind: Scenario\nrange: 30000-30099\nseed: 1\nsteps:\n" +
+      "- apply: {apiVersion: v1, kind: Service, metadata: {name: a}, spec: {type: NodePort, ports: [{name: web, port: 80, nodePort: 30005}]}}\n" +
+      "- apply: {apiVersion: v1, kind: Service, metadata: {name: a}, spec: {type: NodePort, ports: [{name: web, port: 80, nodePort: 30005}, {name: admin, port: 81}]}}\n",
+  );
+  const [[first], second] = update.taken(0, 2);
+  assert.equal(first, 30005);
+  assert.equal(second.length, 1, "the update keeps 30005 and takes one port for admin");
+  assert.equal(second[0], update.steps(1, 2)[0].ports[1].nodePort);
+  update.free();
   cluster.free();
 });
 
