@@ -27,7 +27,7 @@ pub struct Cells {
 impl Cells {
     /// The cells of a cluster's range.
     pub fn of(cluster: &Cluster) -> Self {
-        let owners = portband_grid::holders(cluster, |index, stored, held| Owner {
+        let owners = cluster.holders(|index, stored, held| Owner {
             service: stored.service.key(),
             what: view::uses(held, &stored.ports),
             explicit: held.explicit,

@@ -5,7 +5,6 @@ mod components;
 mod engine;
 mod hooks;
 mod link;
-mod model;
 mod presets;
 mod saved;
 mod state;

@@ -147,6 +147,24 @@ impl Cluster {
         &self.services
     }
 
+    /// For every port of the range, by offset from its first port, what `view` makes of the
+    /// Service that holds it (the first to, should two): called with the Service's index in
+    /// the list (sorted by namespace and name, which picks its colour in a grid: a Service added
+    /// earlier in that order moves the colours of those after it), the Service, and the port
+    /// with what uses it.
+    pub fn holders<T>(&self, mut view: impl FnMut(usize, &Stored, &Held) -> T) -> Vec<Option<T>> {
+        let range = self.allocator.range();
+        let mut holders: Vec<Option<T>> = (0..range.size()).map(|_| None).collect();
+        for (index, stored) in self.services.iter().enumerate() {
+            for held in stored.held() {
+                if let Some(offset) = range.offset_of(i64::from(held.node_port)) {
+                    holders[offset as usize].get_or_insert_with(|| view(index, stored, &held));
+                }
+            }
+        }
+        holders
+    }
+
     /// The stored Service `key`.
     pub fn service(&self, key: &ServiceKey) -> Option<&Stored> {
         self.find(&key.namespace, &key.name)

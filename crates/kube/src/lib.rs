@@ -34,6 +34,7 @@ mod outcome;
 mod registry;
 mod report;
 mod service;
+mod session;
 mod status;
 mod validation;
 mod version;
@@ -54,11 +55,11 @@ pub use outcome::{
 };
 pub use registry::Allocation;
 pub use report::{
-    BandReport, BandsReport, CheckReport, FindingReport, ModeReport, PlaceReport, PointReport,
-    PortReport, ProvenanceReport, RangeReport, Report, ServiceCidrReport, ServiceCidrsReport,
-    SimulationReport, StepReport, Summary, Usage,
+    band, band_report, bands_report, check_report, provenance_report, range_report, report,
+    service_cidr_report, simulation_report, step_report, summary,
 };
 pub use service::{types, Service, ServicePort, ServiceSpec, TargetPort};
+pub use session::{owner_of, Applying, FinishError, Moment, Session};
 pub use status::{ApiError, BadValue, ErrorType, FieldError};
 pub use version::{Gate, KubeVersion};
 pub use yaml::{

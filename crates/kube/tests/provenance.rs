@@ -6,7 +6,7 @@
 
 mod common;
 use common::{last, run};
-use portband_kube::{Cause, Held, Provenance, Report, Verdict};
+use portband_kube::{report, Cause, Held, Provenance, Verdict};
 
 fn service(name: &str, spec: &str) -> String {
     format!("apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec: {spec}\n")
@@ -250,7 +250,7 @@ fn the_json_report_carries_each_provenance() {
             "{type: LoadBalancer, externalTrafficPolicy: Local, ports: [{name: a, port: 53, protocol: TCP}, {name: b, port: 53, protocol: UDP}]}",
         )],
     );
-    let json = serde_json::to_value(Report::new(&history)).unwrap();
+    let json = serde_json::to_value(report(&history)).unwrap();
     let step = &json["steps"][0];
     let Provenance::Allocated(pick) = last(&history).ports[0].provenance else {
         unreachable!()
@@ -271,4 +271,36 @@ fn the_json_report_carries_each_provenance() {
         serde_json::json!({"kind": "shared", "with": 0})
     );
     assert_eq!(step["healthCheckProvenance"]["kind"], "allocated");
+}
+
+/// The contract's types read back what they print, for every case file and scenario: the web
+/// app reads what the JS module writes with these same types.
+#[test]
+fn the_json_contract_reads_back_as_it_was_written() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let folders = [
+        format!("{root}/tests/cases"),
+        format!("{root}/../../scenarios"),
+    ];
+    let mut steps = 0;
+    for folder in &folders {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let session = portband_kube::Session::from_scenario(&text).unwrap();
+            let written = session.report();
+            let json = serde_json::to_string(&written).unwrap();
+            let read: portband_contract::Report = serde_json::from_str(&json).unwrap();
+            assert_eq!(read, written);
+            for step in 0..session.len() {
+                let explanation = session.explain(step).unwrap();
+                let json = serde_json::to_value(&explanation).unwrap();
+                assert_eq!(
+                    serde_json::from_value::<portband_contract::Explanation>(json).unwrap(),
+                    explanation
+                );
+            }
+            steps += written.steps.len();
+        }
+    }
+    assert!(steps > 100, "{steps}");
 }

@@ -30,8 +30,9 @@ static HEAP: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocato
 use error::{input_error, plain_error};
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::{Bands, PortRange};
+use portband_contract::Release;
 use portband_kube::{
-    read, read_sent, CheckReport, Gate, KubeVersion, Mode, RangeReport, State, MAX_SEED,
+    check_report, range_report, read, read_sent, Gate, KubeVersion, Mode, State, MAX_SEED,
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -272,7 +273,7 @@ pub fn bands(
     } else {
         Bands::with_static_size(range, 0)
     };
-    Ok(to_js(&RangeReport::new(range, &bands)))
+    Ok(to_js(&range_report(range, &bands)))
 }
 
 /// A review of `text`: what `portband check --format json` prints for it, the file named `-`;
@@ -304,24 +305,13 @@ pub fn check(
         None => State::empty(range, version),
     };
     let diagnostics = portband_kube::check(std::slice::from_ref(&input), &state);
-    Ok(to_js(&CheckReport::new(&diagnostics, &["-", "cluster"])))
+    Ok(to_js(&check_report(&diagnostics, &["-", "cluster"])))
 }
 
 /// The module's version.
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
-}
-
-/// A Kubernetes release modelled, and what its band split's feature gate allows.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Release {
-    version: String,
-    gate: &'static str,
-    split_by_default: bool,
-    /// Why no cluster of it runs without the band split, if none can.
-    no_legacy_note: Option<String>,
 }
 
 /// The Kubernetes releases modelled, oldest first (the last is the default).
@@ -337,7 +327,8 @@ pub fn kubernetes_versions() -> JsValue {
                     Gate::Beta => "beta",
                     Gate::Locked => "locked",
                     Gate::Removed => "removed",
-                },
+                }
+                .to_owned(),
                 split_by_default: gate.default_on(),
                 no_legacy_note: v.no_legacy_note(),
             }

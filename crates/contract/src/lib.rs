@@ -1,0 +1,19 @@
+//! portband's JSON contract: the objects `portband … --format json` prints, the JS module
+//! returns and the web app reads, declared once. Plain data with serde both ways; the engine
+//! (`portband-kube`) builds them from its values.
+
+mod check;
+mod lab;
+mod run;
+mod view;
+
+pub use check::{CheckReport, FindingReport, PlaceReport};
+pub use lab::{ModeReport, PointReport, SimulationReport};
+pub use run::{
+    Band, BandReport, BandsReport, PortReport, ProvenanceReport, RangeReport, Report,
+    ServiceCidrReport, ServiceCidrsReport, StepReport, Summary, Usage,
+};
+pub use view::{
+    ApplyProgress, Cause, Explanation, HeldPort, Holder, LastInput, Metrics, Owner, PortUse,
+    Refusal, Release, Scoped, Settings, StoredService,
+};
