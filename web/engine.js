@@ -54,7 +54,7 @@ const run = ([target, name, ...args], results) => {
   }
   const object = resolve(target, results);
   if (name === "free") {
-    objects.delete(target.handle);
+    objects.delete(("result" in target ? results[target.result] : target).handle);
     return object.free();
   }
   const member = object[name];

@@ -1,0 +1,137 @@
+//! The engine, as the page asks it things: portband's JS module in a Web Worker
+//! ([`worker::WorkerEngine`]), so that the page holds only the view's code and a long Apply
+//! never blocks it; natively, for the state's tests, `portband-kube`'s `Session` in-process
+//! (`local::LocalEngine`). Answers are the JSON contract's objects (`portband-contract`).
+
+#[cfg(test)]
+pub mod local;
+pub mod worker;
+
+use portband_contract::{
+    ApplyProgress, Explanation, LastInput, Metrics, Owner, Refusal, Settings, StepReport,
+    StoredService, Summary,
+};
+use std::fmt;
+use std::ops::Range;
+
+/// Why the engine could not do what was asked: an input's error (with its position), or the
+/// worker's own failure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EngineError {
+    /// The message, as the module gives it (`-:3:1: error: …`).
+    pub message: String,
+    /// Where in the text it points, for an input error.
+    pub line: Option<u32>,
+    /// The column there.
+    pub column: Option<u32>,
+}
+
+impl EngineError {
+    /// An error without a position.
+    pub fn plain(message: impl Into<String>) -> Self {
+        EngineError {
+            message: message.into(),
+            line: None,
+            column: None,
+        }
+    }
+}
+
+impl fmt::Display for EngineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Settings to run the same inputs under (those given; a new version without a split brings
+/// that release's).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SettingsChange {
+    /// A range, as typed and checked.
+    pub range: Option<String>,
+    /// A seed.
+    pub seed: Option<u64>,
+    /// The band split.
+    pub static_subrange: Option<bool>,
+    /// A Kubernetes release, `1.Y`.
+    pub kubernetes_version: Option<String>,
+}
+
+/// A cluster replaced (opened from a scenario, or run under other settings).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Opened {
+    /// Its settings.
+    pub settings: Settings,
+    /// Every step.
+    pub rows: Vec<StepReport>,
+    /// The last text applied, and how.
+    pub last_input: Option<LastInput>,
+    /// Its inputs, as a scenario file.
+    pub scenario: String,
+}
+
+/// Steps added to the cluster.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Added {
+    /// The new steps.
+    pub rows: Vec<StepReport>,
+    /// Those refused, with their lines.
+    pub refusals: Vec<Refusal>,
+    /// The ports each took.
+    pub taken: Vec<Vec<i32>>,
+    /// The cluster's inputs, as a scenario file.
+    pub scenario: String,
+    /// Its settings (a scenario applied may bring its own).
+    pub settings: Settings,
+    /// Whether a scenario's settings replaced the cluster's: every row changed.
+    pub settings_taken: bool,
+    /// A scenario's description.
+    pub description: Option<String>,
+}
+
+/// The state after some steps, as the page shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MomentView {
+    /// How many steps had run.
+    pub step: usize,
+    /// Ports used and free.
+    pub summary: Summary,
+    /// The allocator's metrics.
+    pub metrics: Metrics,
+    /// Who held each port: the owners, and each port's owner index (-1: free).
+    pub owners: Vec<Owner>,
+    /// By port offset.
+    pub holders: Vec<i32>,
+    /// How many Services were stored.
+    pub service_count: usize,
+    /// The stored Services asked for, from `services_from`.
+    pub services: Vec<StoredService>,
+    /// The first of `services`.
+    pub services_from: usize,
+    /// Why the last step's ports are what they are.
+    pub explanation: Option<Explanation>,
+}
+
+/// What the page asks of the engine. Calls are answered in the order they are made.
+#[allow(async_fn_in_trait)]
+pub trait Engine {
+    /// Replaces the cluster with a scenario file's (its settings and steps; a manifest is one
+    /// input sent with `kubectl apply`).
+    async fn open(&self, scenario: &str) -> Result<Opened, EngineError>;
+    /// Runs the same inputs under other settings.
+    async fn reconfigure(&self, change: &SettingsChange) -> Result<Opened, EngineError>;
+    /// Starts applying `text`, its manifests sent as `mode` says; a scenario's settings are
+    /// taken.
+    async fn start(&self, text: &str, mode: &str) -> Result<(), EngineError>;
+    /// Runs a slice of the apply under way: how far it is, or `None` once every step has run.
+    async fn run(&self, budget: u32) -> Result<Option<ApplyProgress>, EngineError>;
+    /// Adds the finished apply's steps to the cluster.
+    async fn finish(&self) -> Result<Added, EngineError>;
+    /// Drops the apply under way: nothing of it is added.
+    async fn cancel(&self);
+    /// `kubectl delete service` of `key`.
+    async fn delete(&self, key: &str) -> Result<Added, EngineError>;
+    /// The state after `step` steps, with the stored Services `services` and the explanation of
+    /// its last step.
+    async fn moment(&self, step: usize, services: Range<usize>) -> Result<MomentView, EngineError>;
+}

@@ -1,0 +1,501 @@
+//! The engine in a Web Worker (`/engine.js`, which loads the JS module): the page sends batches
+//! of [`Call`]s and awaits their results; the module's objects stay in the worker, named by
+//! [`Handle`]s. [`WorkerEngine`] asks it what the page needs.
+
+use super::{Added, Engine, EngineError, MomentView, Opened, SettingsChange};
+use futures_channel::oneshot;
+use portband_contract::ApplyProgress;
+use serde::de::DeserializeOwned;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::ops::Range;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
+
+/// An object of the module's that lives in the worker (a cluster, a moment, an apply under
+/// way): `{ handle: n }`.
+#[derive(Clone, Debug)]
+pub struct Handle(JsValue);
+
+impl PartialEq for Handle {
+    fn eq(&self, other: &Self) -> bool {
+        self.number() == other.number()
+    }
+}
+
+impl Handle {
+    fn number(&self) -> Option<f64> {
+        js_sys::Reflect::get(&self.0, &"handle".into())
+            .ok()
+            .and_then(|n| n.as_f64())
+    }
+
+    /// The handle a result stands for, if it is one.
+    pub fn of(value: &JsValue) -> Option<Handle> {
+        let handle = Handle(value.clone());
+        handle.number().map(|_| handle)
+    }
+}
+
+/// What a call is made on.
+#[derive(Clone, Copy)]
+pub enum Target<'a> {
+    /// The module's functions and classes (`"Cluster.fromScenario"`, `"new Cluster"`).
+    Module,
+    /// An object in the worker.
+    Object(&'a Handle),
+    /// The result of an earlier call of the same batch, by its index.
+    Result(usize),
+}
+
+/// One call of a batch: a method (or property) `name` of `target`, with `args`.
+pub struct Call {
+    message: js_sys::Array,
+}
+
+impl Call {
+    /// `target.name(args…)`.
+    pub fn new(target: Target<'_>, name: &str, args: &[JsValue]) -> Call {
+        let message = js_sys::Array::new();
+        message.push(&match target {
+            Target::Module => JsValue::from_str("module"),
+            Target::Object(handle) => handle.0.clone(),
+            Target::Result(index) => {
+                let reference = js_sys::Object::new();
+                // Setting a property on a fresh object cannot fail.
+                let _ = js_sys::Reflect::set(&reference, &"result".into(), &(index as u32).into());
+                reference.into()
+            }
+        });
+        message.push(&name.into());
+        for arg in args {
+            message.push(arg);
+        }
+        Call { message }
+    }
+
+    /// A handle as an argument.
+    pub fn handle(handle: &Handle) -> JsValue {
+        handle.0.clone()
+    }
+}
+
+type Reply = Result<js_sys::Array, EngineError>;
+
+fn failure(message: String) -> EngineError {
+    EngineError::plain(message)
+}
+
+/// The worker and the batches waiting for their replies.
+struct Inner {
+    worker: Worker,
+    waiting: RefCell<HashMap<u32, oneshot::Sender<Reply>>>,
+    next: Cell<u32>,
+    /// Why the worker cannot run calls, once it has said so.
+    failed: RefCell<Option<String>>,
+    _onmessage: Closure<dyn FnMut(MessageEvent)>,
+}
+
+/// The page's link to the engine worker; clones share it.
+#[derive(Clone)]
+pub struct Link(Rc<Inner>);
+
+impl PartialEq for Link {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+fn field(value: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(value, &name.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+impl Link {
+    /// Starts the worker (`/engine.js`, next to the page).
+    pub fn spawn() -> Result<Link, EngineError> {
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options("engine.js", &options)
+            .map_err(|e| failure(format!("the engine could not start: {}", describe(&e))))?;
+        let inner = Rc::new_cyclic(|weak: &std::rc::Weak<Inner>| {
+            let weak = weak.clone();
+            let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                if let Some(inner) = weak.upgrade() {
+                    inner.receive(&event.data());
+                }
+            });
+            worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+            Inner {
+                worker,
+                waiting: RefCell::default(),
+                next: Cell::new(0),
+                failed: RefCell::default(),
+                _onmessage: onmessage,
+            }
+        });
+        Ok(Link(inner))
+    }
+
+    /// Runs `calls` in order in the worker; their results, or the first error.
+    pub async fn run(&self, calls: Vec<Call>) -> Result<Vec<JsValue>, EngineError> {
+        if let Some(failed) = self.0.failed.borrow().clone() {
+            return Err(failure(failed));
+        }
+        let id = self.0.next.get() + 1;
+        self.0.next.set(id);
+        let batch = js_sys::Array::new();
+        for call in &calls {
+            batch.push(&call.message);
+        }
+        let message = js_sys::Object::new();
+        // Setting properties on a fresh object cannot fail.
+        let _ = js_sys::Reflect::set(&message, &"id".into(), &id.into());
+        let _ = js_sys::Reflect::set(&message, &"calls".into(), &batch);
+        let (sender, receiver) = oneshot::channel();
+        self.0.waiting.borrow_mut().insert(id, sender);
+        self.0
+            .worker
+            .post_message(&message)
+            .map_err(|e| failure(describe(&e)))?;
+        let results = receiver
+            .await
+            .map_err(|_| failure("the engine stopped".to_owned()))??;
+        Ok(results.iter().collect())
+    }
+
+    /// Runs `calls` and reads the last result as `T`.
+    pub async fn get<T: DeserializeOwned>(&self, calls: Vec<Call>) -> Result<T, EngineError> {
+        let results = self.run(calls).await?;
+        read(results.last().unwrap_or(&JsValue::UNDEFINED))
+    }
+}
+
+/// A result read as `T` (a value the module returns, in the JSON contract's shape).
+pub fn read<T: DeserializeOwned>(value: &JsValue) -> Result<T, EngineError> {
+    serde_wasm_bindgen::from_value(value.clone())
+        .map_err(|e| failure(format!("the engine's answer was not understood: {e}")))
+}
+
+impl Inner {
+    /// A message from the worker: a batch's reply, or whether it could load.
+    fn receive(&self, data: &JsValue) {
+        if let Some(failed) = field(data, "failed").as_string() {
+            *self.failed.borrow_mut() = Some(format!("the engine could not load: {failed}"));
+            for (_, waiting) in self.waiting.borrow_mut().drain() {
+                let _ = waiting.send(Err(failure(failed.clone())));
+            }
+            return;
+        }
+        let Some(id) = field(data, "id").as_f64() else {
+            return;
+        };
+        let Some(waiting) = self.waiting.borrow_mut().remove(&(id as u32)) else {
+            return;
+        };
+        let error = field(data, "error");
+        let reply = if error.is_object() {
+            let number = |name| field(&error, name).as_f64().map(|n| n as u32);
+            Err(EngineError {
+                message: field(&error, "message").as_string().unwrap_or_default(),
+                line: number("line"),
+                column: number("column"),
+            })
+        } else {
+            Ok(field(data, "results").unchecked_into())
+        };
+        // The page may have stopped waiting: nothing to tell it then.
+        let _ = waiting.send(reply);
+    }
+}
+
+/// A thrown JavaScript value, as text.
+fn describe(value: &JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| format!("{value:?}"))
+}
+
+/// The engine as the page asks it things, over a [`Link`]: the cluster (and an apply under way)
+/// live in the worker.
+pub struct WorkerEngine {
+    link: Link,
+    cluster: RefCell<Option<Handle>>,
+    applying: RefCell<Option<Handle>>,
+}
+
+impl WorkerEngine {
+    /// Starts the worker; the cluster is made by the first [`Engine::open`].
+    pub fn spawn() -> Result<Self, EngineError> {
+        Ok(WorkerEngine {
+            link: Link::spawn()?,
+            cluster: RefCell::default(),
+            applying: RefCell::default(),
+        })
+    }
+
+    fn cluster(&self) -> Result<Handle, EngineError> {
+        self.cluster
+            .borrow()
+            .clone()
+            .ok_or_else(|| EngineError::plain("no cluster is open"))
+    }
+
+    /// Frees `handle` in the worker, not waiting for it.
+    fn free(&self, handle: Handle) {
+        let link = self.link.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = link
+                .run(vec![Call::new(Target::Object(&handle), "free", &[])])
+                .await;
+        });
+    }
+
+    /// Replaces the cluster with the one `call` makes, and reads it whole.
+    async fn replace(&self, call: Call) -> Result<Opened, EngineError> {
+        let c = Target::Result(0);
+        let results = self
+            .link
+            .run(vec![
+                call,
+                Call::new(c.clone(), "settings", &[]),
+                Call::new(c.clone(), "length", &[]),
+                Call::new(c.clone(), "lastInput", &[]),
+                Call::new(c, "scenario", &[]),
+            ])
+            .await?;
+        let handle =
+            Handle::of(&results[0]).ok_or_else(|| failure("no cluster came back".into()))?;
+        let length = results[2].as_f64().unwrap_or(0.0) as usize;
+        let rows = read(
+            &self
+                .link
+                .run(vec![Call::new(
+                    Target::Object(&handle),
+                    "steps",
+                    &[0.into(), (length as u32).into()],
+                )])
+                .await?[0],
+        )?;
+        if let Some(old) = self.cluster.borrow_mut().replace(handle) {
+            self.free(old);
+        }
+        Ok(Opened {
+            settings: read(&results[1])?,
+            rows,
+            last_input: read(&results[3])?,
+            scenario: read(&results[4])?,
+        })
+    }
+
+    /// What the steps from `before` on added.
+    async fn added(
+        &self,
+        before: usize,
+        settings_taken: bool,
+        description: Option<String>,
+    ) -> Result<Added, EngineError> {
+        let cluster = self.cluster()?;
+        let c = Target::Object(&cluster);
+        let window = [JsValue::from(before as u32), JsValue::from(u32::MAX)];
+        let results = self
+            .link
+            .run(vec![
+                Call::new(c.clone(), "steps", &window),
+                Call::new(c.clone(), "refusals", &window),
+                Call::new(c.clone(), "taken", &window),
+                Call::new(c.clone(), "scenario", &[]),
+                Call::new(c, "settings", &[]),
+            ])
+            .await?;
+        Ok(Added {
+            rows: read(&results[0])?,
+            refusals: read(&results[1])?,
+            taken: read(&results[2])?,
+            scenario: read(&results[3])?,
+            settings: read(&results[4])?,
+            settings_taken,
+            description,
+        })
+    }
+}
+
+impl Engine for WorkerEngine {
+    async fn open(&self, scenario: &str) -> Result<Opened, EngineError> {
+        self.replace(Call::new(
+            Target::Module,
+            "Cluster.fromScenario",
+            &[scenario.into()],
+        ))
+        .await
+    }
+
+    async fn reconfigure(&self, change: &SettingsChange) -> Result<Opened, EngineError> {
+        let cluster = self.cluster()?;
+        let options = js_sys::Object::new();
+        let set = |key: &str, value: JsValue| {
+            // Setting a property on a fresh object cannot fail.
+            let _ = js_sys::Reflect::set(&options, &key.into(), &value);
+        };
+        if let Some(range) = &change.range {
+            set("range", range.into());
+        }
+        if let Some(seed) = change.seed {
+            set("seed", (seed as f64).into());
+        }
+        if let Some(split) = change.static_subrange {
+            set("staticSubrange", split.into());
+        }
+        if let Some(version) = &change.kubernetes_version {
+            set("kubernetesVersion", version.into());
+        }
+        self.replace(Call::new(
+            Target::Object(&cluster),
+            "withSettings",
+            &[options.into()],
+        ))
+        .await
+    }
+
+    async fn start(&self, text: &str, mode: &str) -> Result<(), EngineError> {
+        let cluster = self.cluster()?;
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"mode".into(), &mode.into());
+        let _ = js_sys::Reflect::set(&options, &"takeSettings".into(), &true.into());
+        let results = self
+            .link
+            .run(vec![Call::new(
+                Target::Object(&cluster),
+                "start",
+                &[text.into(), options.into()],
+            )])
+            .await?;
+        let job = Handle::of(&results[0]).ok_or_else(|| failure("no apply came back".into()))?;
+        if let Some(old) = self.applying.borrow_mut().replace(job) {
+            self.free(old);
+        }
+        Ok(())
+    }
+
+    async fn run(&self, budget: u32) -> Result<Option<ApplyProgress>, EngineError> {
+        let job = self
+            .applying
+            .borrow()
+            .clone()
+            .ok_or_else(|| EngineError::plain("no apply under way"))?;
+        let j = Target::Object(&job);
+        let results = self
+            .link
+            .run(vec![
+                Call::new(j.clone(), "run", &[budget.into()]),
+                Call::new(j, "progress", &[]),
+            ])
+            .await?;
+        if results[0].as_bool() == Some(true) {
+            Ok(None)
+        } else {
+            Ok(Some(read(&results[1])?))
+        }
+    }
+
+    async fn finish(&self) -> Result<Added, EngineError> {
+        let cluster = self.cluster()?;
+        let job = self
+            .applying
+            .borrow_mut()
+            .take()
+            .ok_or_else(|| EngineError::plain("no apply under way"))?;
+        let j = Target::Object(&job);
+        let results = self
+            .link
+            .run(vec![
+                Call::new(Target::Object(&cluster), "length", &[]),
+                Call::new(j.clone(), "settingsTaken", &[]),
+                Call::new(j, "description", &[]),
+                Call::new(Target::Object(&cluster), "finish", &[Call::handle(&job)]),
+            ])
+            .await?;
+        let settings_taken = results[1].as_bool().unwrap_or(false);
+        let before = if settings_taken {
+            0
+        } else {
+            results[0].as_f64().unwrap_or(0.0) as usize
+        };
+        self.added(before, settings_taken, results[2].as_string())
+            .await
+    }
+
+    async fn cancel(&self) {
+        if let Some(job) = self.applying.borrow_mut().take() {
+            self.free(job);
+        }
+    }
+
+    async fn delete(&self, key: &str) -> Result<Added, EngineError> {
+        let cluster = self.cluster()?;
+        let c = Target::Object(&cluster);
+        let results = self
+            .link
+            .run(vec![
+                Call::new(c.clone(), "length", &[]),
+                Call::new(c, "delete", &[key.into()]),
+            ])
+            .await?;
+        let before = results[0].as_f64().unwrap_or(0.0) as usize;
+        self.added(before, false, None).await
+    }
+
+    async fn moment(&self, step: usize, services: Range<usize>) -> Result<MomentView, EngineError> {
+        let cluster = self.cluster()?;
+        let m = Target::Result(0);
+        let results = self
+            .link
+            .run(vec![
+                Call::new(Target::Object(&cluster), "at", &[(step as u32).into()]),
+                Call::new(m.clone(), "step", &[]),
+                Call::new(m.clone(), "summary", &[]),
+                Call::new(m.clone(), "metrics", &[]),
+                Call::new(m.clone(), "holders", &[]),
+                Call::new(m.clone(), "serviceCount", &[]),
+                Call::new(
+                    m.clone(),
+                    "services",
+                    &[(services.start as u32).into(), (services.end as u32).into()],
+                ),
+                Call::new(m, "free", &[]),
+            ])
+            .await?;
+        let step = results[1].as_f64().unwrap_or(0.0) as usize;
+        let explanation = match step.checked_sub(1) {
+            Some(last) => Some(read(
+                &self
+                    .link
+                    .run(vec![Call::new(
+                        Target::Object(&cluster),
+                        "explain",
+                        &[(last as u32).into()],
+                    )])
+                    .await?[0],
+            )?),
+            None => None,
+        };
+        let holders = &results[4];
+        let service_count = results[5].as_f64().unwrap_or(0.0) as usize;
+        Ok(MomentView {
+            step,
+            summary: read(&results[2])?,
+            metrics: read(&results[3])?,
+            owners: read(&field(holders, "owners"))?,
+            holders: field(holders, "ports")
+                .unchecked_into::<js_sys::Int32Array>()
+                .to_vec(),
+            service_count,
+            services: read(&results[6])?,
+            services_from: services.start.min(service_count),
+            explanation,
+        })
+    }
+}
