@@ -11,8 +11,8 @@ use crate::report::{band, bands_report, provenance_report, report, step_report, 
 use crate::yaml::InputError;
 use portband_allocator::ByScope;
 use portband_contract::{
-    ApplyProgress, Cause as CauseReport, Explanation, HeldPort, Holder, LastInput, Metrics, Owner,
-    PortUse, Refusal, Report, Scoped, Settings, StepReport, StoredService, Summary,
+    ApplyProgress, Cause as CauseReport, Explanation, HeldPort, Holder, Holding, LastInput,
+    Metrics, Owner, PortUse, Refusal, Report, Scoped, Settings, StepReport, StoredService, Summary,
 };
 use std::rc::Rc;
 
@@ -384,25 +384,8 @@ impl Moment {
                 type_: stored.service.spec.type_.clone(),
                 node_ports: stored
                     .held()
-                    .into_iter()
-                    .map(|held| HeldPort {
-                        node_port: held.node_port,
-                        band: held.band.map(band),
-                        uses: held
-                            .ports
-                            .iter()
-                            .map(|&i| {
-                                let p = &stored.ports[i];
-                                PortUse {
-                                    name: p.name.clone(),
-                                    port: p.port,
-                                    protocol: p.protocol.clone(),
-                                }
-                            })
-                            .collect(),
-                        health_check: held.health_check,
-                        explicit: held.explicit,
-                    })
+                    .iter()
+                    .map(|held| held_port(stored, held))
                     .collect(),
             })
             .collect()
@@ -433,20 +416,46 @@ impl Moment {
         owner_of(&self.state, port)
     }
 
-    /// Who held each port of the range: the owners, and for each port (from the range's
-    /// first) its owner's index, or -1.
-    pub fn holders(&self) -> (Vec<Owner>, Vec<i32>) {
-        let mut owners = Vec::new();
+    /// Who held each port of the range: each port held, once, and for each port of the range
+    /// (from its first) the index of its holding, or -1.
+    pub fn holders(&self) -> (Vec<Holding>, Vec<i32>) {
+        let mut holdings = Vec::new();
         let ports = self
             .state
-            .holders(|_, stored, held| {
-                owners.push(owner(stored, held));
-                i32::try_from(owners.len() - 1).unwrap_or(i32::MAX)
+            .holders(|index, stored, held| {
+                holdings.push(Holding {
+                    service: stored.service.key(),
+                    index,
+                    port: held_port(stored, held),
+                });
+                i32::try_from(holdings.len() - 1).unwrap_or(i32::MAX)
             })
             .into_iter()
             .map(|holder| holder.unwrap_or(-1))
             .collect();
-        (owners, ports)
+        (holdings, ports)
+    }
+}
+
+/// A nodePort of `stored`, with its uses.
+fn held_port(stored: &Stored, held: &Held) -> HeldPort {
+    HeldPort {
+        node_port: held.node_port,
+        band: held.band.map(band),
+        uses: held
+            .ports
+            .iter()
+            .map(|&i| {
+                let p = &stored.ports[i];
+                PortUse {
+                    name: p.name.clone(),
+                    port: p.port,
+                    protocol: p.protocol.clone(),
+                }
+            })
+            .collect(),
+        health_check: held.health_check,
+        explicit: held.explicit,
     }
 }
 

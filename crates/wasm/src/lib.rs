@@ -133,8 +133,10 @@ export interface Metrics {
   allocationTotal: { static: number; dynamic: number };
   allocationErrorsTotal: { static: number; dynamic: number };
 }
-/** Who held each port of the range: `ports[i]` is the index in `owners` of the holder of the range's i-th port, or -1. */
-export interface Holders { owners: Owner[]; ports: Int32Array; }
+/** A port held: its Service, that Service's index in the cluster's list (sorted by namespace and name), the port and its uses. */
+export interface Holding extends HeldPort { service: string; index: number; }
+/** Who held each port of the range: `ports[i]` is the index in `holdings` of the range's i-th port, or -1. */
+export interface Holders { holdings: Holding[]; ports: Int32Array; }
 /** A `spec.ports` entry that uses a nodePort. */
 export interface PortUse { name: string; port: number; protocol: string; }
 /** A nodePort a Service holds: every entry that uses it, or the health check. */

@@ -61,14 +61,15 @@ impl Moment {
         to_js(&self.moment.owner(port))
     }
 
-    /// Who held each port of the range, for a grid: `ports[i]` is the index in `owners` of the
-    /// holder of the range's `i`-th port, or -1 where it was free.
+    /// Who held each port of the range, for a grid: each port held once (its Service, that
+    /// Service's index in the list, its uses), and `ports[i]`, the index in `holdings` of the
+    /// range's `i`-th port, or -1 where it was free.
     #[wasm_bindgen(unchecked_return_type = "Holders")]
     pub fn holders(&self) -> JsValue {
-        let (owners, ports) = self.moment.holders();
+        let (holdings, ports) = self.moment.holders();
         let object = js_sys::Object::new();
         // Setting properties on a fresh object cannot fail.
-        let _ = js_sys::Reflect::set(&object, &"owners".into(), &to_js(&owners));
+        let _ = js_sys::Reflect::set(&object, &"holdings".into(), &to_js(&holdings));
         let _ = js_sys::Reflect::set(
             &object,
             &"ports".into(),

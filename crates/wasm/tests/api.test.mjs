@@ -263,10 +263,14 @@ test("at(step) is the state after that many steps: its Services, summary, owners
   assert.deepEqual(first.owner(30003), { service: "default/web", name: "dns", port: 53, protocol: "UDP", band: "static", healthCheck: false });
   const holders = first.holders();
   assert.ok(holders.ports instanceof Int32Array);
+  assert.deepEqual(holders.holdings.find((h) => h.nodePort === 30003).uses.map((u) => u.name), ["dns", "dns-tcp"]);
   assert.equal(holders.ports.length, 100);
   for (let i = 0; i < 100; i++) {
-    const owner = holders.ports[i] < 0 ? null : holders.owners[holders.ports[i]];
-    assert.deepEqual(owner, first.owner(30000 + i), `port ${30000 + i}`);
+    const holding = holders.ports[i] < 0 ? null : holders.holdings[holders.ports[i]];
+    const owner = first.owner(30000 + i);
+    assert.equal(holding?.service ?? null, owner?.service ?? null, `port ${30000 + i}`);
+    assert.equal(holding?.nodePort ?? null, owner ? 30000 + i : null);
+    if (holding) assert.equal(holding.index, 0, "web is the first Service of the list");
   }
   // Now: web is gone, lb holds a nodePort and its health-check port.
   const now = cluster.at(99);

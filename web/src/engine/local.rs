@@ -132,12 +132,12 @@ impl Engine for LocalEngine {
     async fn moment(&self, step: usize, services: Range<usize>) -> Result<MomentView, EngineError> {
         let session = self.session.borrow();
         let moment = session.at(step);
-        let (owners, holders) = moment.holders();
+        let (holdings, holders) = moment.holders();
         Ok(MomentView {
             step: moment.step(),
             summary: moment.summary(),
             metrics: moment.metrics(),
-            owners,
+            holdings,
             holders,
             service_count: moment.service_count(),
             services: moment.services(services.start, services.end),
@@ -146,6 +146,9 @@ impl Engine for LocalEngine {
                 .step()
                 .checked_sub(1)
                 .and_then(|i| session.explain(i)),
+            taken: (moment.step().checked_sub(1))
+                .map(|i| session.taken(i, i + 1).concat())
+                .unwrap_or_default(),
         })
     }
 }
@@ -199,14 +202,19 @@ mod tests {
         let added = now(engine.finish()).unwrap();
         assert_eq!(added.rows[0].ports[0].node_port, 30007);
         assert_eq!(added.taken, [[30007]]);
-        assert!(added.scenario.contains("  mode: create"), "{}", added.scenario);
+        assert!(
+            added.scenario.contains("  mode: create"),
+            "{}",
+            added.scenario
+        );
         let moment = now(engine.moment(1, 0..10)).unwrap();
         assert_eq!(
-            moment.owners[moment.holders[7] as usize].service,
+            moment.holdings[moment.holders[7] as usize].service,
             "default/web"
         );
         assert_eq!(moment.service_count, 1);
         assert!(moment.explanation.is_some());
+        assert_eq!(moment.taken, [30007]);
         let deleted = now(engine.delete("web")).unwrap();
         assert_eq!(deleted.rows.len(), 1);
         assert_eq!(now(engine.moment(99, 0..10)).unwrap().step, 2);

@@ -8,7 +8,7 @@ pub mod local;
 pub mod worker;
 
 use portband_contract::{
-    ApplyProgress, Explanation, LastInput, Metrics, Owner, Refusal, Settings, StepReport,
+    ApplyProgress, Explanation, Holding, LastInput, Metrics, Refusal, Settings, StepReport,
     StoredService, Summary,
 };
 use std::fmt;
@@ -98,9 +98,9 @@ pub struct MomentView {
     pub summary: Summary,
     /// The allocator's metrics.
     pub metrics: Metrics,
-    /// Who held each port: the owners, and each port's owner index (-1: free).
-    pub owners: Vec<Owner>,
-    /// By port offset.
+    /// Each port held, once (its Service, that Service's place in the list, its uses).
+    pub holdings: Vec<Holding>,
+    /// For each port of the range, the index of its holding (-1: free).
     pub holders: Vec<i32>,
     /// How many Services were stored.
     pub service_count: usize,
@@ -110,6 +110,8 @@ pub struct MomentView {
     pub services_from: usize,
     /// Why the last step's ports are what they are.
     pub explanation: Option<Explanation>,
+    /// The ports the last step took.
+    pub taken: Vec<i32>,
 }
 
 /// What the page asks of the engine. Calls are answered in the order they are made.

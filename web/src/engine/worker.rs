@@ -469,18 +469,21 @@ impl Engine for WorkerEngine {
             ])
             .await?;
         let step = results[1].as_f64().unwrap_or(0.0) as usize;
-        let explanation = match step.checked_sub(1) {
-            Some(last) => Some(read(
-                &self
+        let (explanation, taken) = match step.checked_sub(1) {
+            Some(last) => {
+                let c = Target::Object(&cluster);
+                let (at, next) = (JsValue::from(last as u32), JsValue::from(step as u32));
+                let results = self
                     .link
-                    .run(vec![Call::new(
-                        Target::Object(&cluster),
-                        "explain",
-                        &[(last as u32).into()],
-                    )])
-                    .await?[0],
-            )?),
-            None => None,
+                    .run(vec![
+                        Call::new(c, "explain", &[at.clone()]),
+                        Call::new(c, "taken", &[at, next]),
+                    ])
+                    .await?;
+                let taken: Vec<Vec<i32>> = read(&results[1])?;
+                (Some(read(&results[0])?), taken.concat())
+            }
+            None => (None, Vec::new()),
         };
         let holders = &results[4];
         let service_count = results[5].as_f64().unwrap_or(0.0) as usize;
@@ -488,7 +491,7 @@ impl Engine for WorkerEngine {
             step,
             summary: read(&results[2])?,
             metrics: read(&results[3])?,
-            owners: read(&field(holders, "owners"))?,
+            holdings: read(&field(holders, "holdings"))?,
             holders: field(holders, "ports")
                 .unchecked_into::<js_sys::Int32Array>()
                 .to_vec(),
@@ -496,6 +499,7 @@ impl Engine for WorkerEngine {
             services: read(&results[6])?,
             services_from: services.start.min(service_count),
             explanation,
+            taken,
         })
     }
 }
