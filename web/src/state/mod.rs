@@ -6,6 +6,7 @@
 mod applying;
 mod editor;
 mod link_session;
+mod requests;
 mod settings;
 mod timeline;
 

@@ -1,0 +1,251 @@
+//! What the state asks of the engine ([`Request`]), and the one place that turns a request into
+//! engine calls and their answers into [`Reply`]s for the reducer: [`execute`], run by the
+//! page's hook with the worker's engine, and by the native tests with the in-process one.
+
+use crate::engine::{Added, Engine, EngineError, MomentView, Opened, SettingsChange};
+use portband_contract::ApplyProgress;
+use std::cell::Cell;
+use std::ops::Range;
+use std::rc::Rc;
+
+/// The work an Apply may do between two looks at the page: YAML events read or steps run (a
+/// step costs six events), some 40 ms on a slow machine.
+pub const SLICE: u32 = 40_000;
+
+/// Why a scenario is opened: what the reducer does with it once it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Opening {
+    /// Preset `i`.
+    Preset(usize),
+    /// A shared link.
+    Link,
+    /// The work the browser kept.
+    Saved,
+    /// The work a link replaced, taken back.
+    SwitchBack,
+    /// A fresh start under the same settings.
+    Reset,
+}
+
+/// One thing the state asks of the engine.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Request {
+    /// Replace the cluster with a scenario's, shown at step `at` (or the end).
+    Open {
+        /// The scenario file.
+        scenario: Rc<str>,
+        /// The step to show.
+        at: Option<usize>,
+        /// Why.
+        why: Opening,
+    },
+    /// Run the same inputs under other settings.
+    Reconfigure(SettingsChange),
+    /// Apply a text, its manifests sent as `mode` says (`apply`, `replace`, `create`).
+    Apply {
+        /// The text.
+        text: Rc<str>,
+        /// The kubectl command.
+        mode: &'static str,
+    },
+    /// Delete a Service (`namespace/name`).
+    Delete(String),
+    /// Describe the state after `step` steps, with the stored Services `services`.
+    Moment {
+        /// The step.
+        step: usize,
+        /// The Services to list.
+        services: Range<usize>,
+    },
+}
+
+/// An answer, for the reducer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reply {
+    /// A scenario was opened (or the inputs run under other settings: `why` is `None`).
+    Opened {
+        /// The cluster.
+        opened: Opened,
+        /// The step to show.
+        at: Option<usize>,
+        /// Why it was opened.
+        why: Option<Opening>,
+    },
+    /// How far an Apply is.
+    Progress(ApplyProgress),
+    /// Steps were added (an Apply, a delete).
+    Added(Added),
+    /// The state after some steps.
+    Moment(MomentView),
+    /// A request failed; nothing changed. For an opening, why it was asked.
+    Failed {
+        /// What went wrong.
+        error: EngineError,
+        /// The opening that failed, if it was one.
+        opening: Option<Opening>,
+    },
+    /// An Apply was stopped; nothing of it was added.
+    Stopped,
+}
+
+/// Runs `request` on `engine`, telling `reply` each answer; an Apply looks at `stop` between
+/// slices.
+pub async fn execute(
+    engine: &impl Engine,
+    request: Request,
+    stop: &Cell<bool>,
+    mut reply: impl FnMut(Reply),
+) {
+    let failed = |error, opening| Reply::Failed { error, opening };
+    match request {
+        Request::Open { scenario, at, why } => match engine.open(&scenario).await {
+            Ok(opened) => reply(Reply::Opened {
+                opened,
+                at,
+                why: Some(why),
+            }),
+            Err(error) => reply(failed(error, Some(why))),
+        },
+        Request::Reconfigure(change) => match engine.reconfigure(&change).await {
+            Ok(opened) => reply(Reply::Opened {
+                opened,
+                at: None,
+                why: None,
+            }),
+            Err(error) => reply(failed(error, None)),
+        },
+        Request::Apply { text, mode } => {
+            if let Err(error) = engine.start(&text, mode).await {
+                return reply(failed(error, None));
+            }
+            loop {
+                if stop.get() {
+                    engine.cancel().await;
+                    return reply(Reply::Stopped);
+                }
+                match engine.run(SLICE).await {
+                    Ok(Some(progress)) => reply(Reply::Progress(progress)),
+                    Ok(None) => break,
+                    Err(error) => return reply(failed(error, None)),
+                }
+            }
+            match engine.finish().await {
+                Ok(added) => reply(Reply::Added(added)),
+                Err(error) => reply(failed(error, None)),
+            }
+        }
+        Request::Delete(key) => match engine.delete(&key).await {
+            Ok(added) => reply(Reply::Added(added)),
+            Err(error) => reply(failed(error, None)),
+        },
+        Request::Moment { step, services } => match engine.moment(step, services).await {
+            Ok(moment) => reply(Reply::Moment(moment)),
+            Err(error) => reply(failed(error, None)),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{execute, Opening, Reply, Request};
+    use crate::engine::local::{now, LocalEngine};
+    use std::cell::Cell;
+
+    fn run(engine: &LocalEngine, request: Request, stop: bool) -> Vec<Reply> {
+        let mut replies = Vec::new();
+        now(execute(engine, request, &Cell::new(stop), |r| {
+            replies.push(r)
+        }));
+        replies
+    }
+
+    #[test]
+    fn each_request_answers_as_the_engine_does() {
+        let engine = LocalEngine::default();
+        let scenario = "apiVersion: portband/v1\nkind: Scenario\nrange: 30000-30099\nsteps: []\n";
+        let replies = run(
+            &engine,
+            Request::Open {
+                scenario: scenario.into(),
+                at: None,
+                why: Opening::Preset(2),
+            },
+            false,
+        );
+        assert!(matches!(
+            &replies[..],
+            [Reply::Opened {
+                why: Some(Opening::Preset(2)),
+                ..
+            }]
+        ));
+
+        let many: String = (0..3000)
+            .map(|i| format!("apiVersion: v1\nkind: Service\nmetadata: {{name: s{i}}}\nspec: {{type: ClusterIP, ports: [{{port: 80}}]}}\n---\n"))
+            .collect();
+        let replies = run(
+            &engine,
+            Request::Apply {
+                text: many.as_str().into(),
+                mode: "create",
+            },
+            false,
+        );
+        let progress = replies
+            .iter()
+            .filter(|r| matches!(r, Reply::Progress(_)))
+            .count();
+        assert!(
+            progress > 1,
+            "{progress} progress replies: a long text is applied in slices"
+        );
+        let Some(Reply::Added(added)) = replies.last() else {
+            panic!("{replies:?}")
+        };
+        assert_eq!(added.rows.len(), 3000);
+
+        let stopped = run(
+            &engine,
+            Request::Apply {
+                text: many.as_str().into(),
+                mode: "apply",
+            },
+            true,
+        );
+        assert_eq!(stopped, [Reply::Stopped]);
+        let replies = run(
+            &engine,
+            Request::Moment {
+                step: 99_999,
+                services: 0..5,
+            },
+            false,
+        );
+        let [Reply::Moment(moment)] = &replies[..] else {
+            panic!("{replies:?}")
+        };
+        assert_eq!(
+            (moment.step, moment.service_count, moment.services.len()),
+            (3000, 3000, 5),
+            "the stopped apply added nothing"
+        );
+
+        let replies = run(
+            &engine,
+            Request::Open {
+                scenario: "a: [".into(),
+                at: None,
+                why: Opening::Link,
+            },
+            false,
+        );
+        let [Reply::Failed {
+            error,
+            opening: Some(Opening::Link),
+        }] = &replies[..]
+        else {
+            panic!("{replies:?}")
+        };
+        assert_eq!(error.line, Some(2));
+    }
+}
