@@ -6,7 +6,7 @@ use crate::cluster::{Cluster, ClusterConfig, History, Source, Step, Stored};
 use crate::input::{read, read_sent, write_scenario, Entry, ReadProgress, Reading};
 use crate::key::ServiceKey;
 use crate::kubectl::Mode;
-use crate::outcome::{Cause, Held, Outcome};
+use crate::outcome::{Cause, Held, Outcome, PortOutcome};
 use crate::report::{band, bands_report, provenance_report, report, step_report, summary};
 use crate::yaml::InputError;
 use portband_allocator::ByScope;
@@ -191,6 +191,21 @@ impl Session {
         outcomes[window(from, to, outcomes.len())]
             .iter()
             .map(|o| o.allocations.iter().map(|a| a.port).collect())
+            .collect()
+    }
+
+    /// The nodePorts each of steps `from..to` holds once it has run, each once with its uses, as
+    /// the Service holds them (none for a refusal or a delete).
+    pub fn held(&self, from: usize, to: usize) -> Vec<Vec<HeldPort>> {
+        let outcomes = self.history.outcomes();
+        outcomes[window(from, to, outcomes.len())]
+            .iter()
+            .map(|o| {
+                o.held()
+                    .iter()
+                    .map(|held| held_port_of(&o.ports, held))
+                    .collect()
+            })
             .collect()
     }
 
@@ -439,6 +454,11 @@ impl Moment {
 
 /// A nodePort of `stored`, with its uses.
 fn held_port(stored: &Stored, held: &Held) -> HeldPort {
+    held_port_of(&stored.ports, held)
+}
+
+/// A nodePort held by entries of `ports`, with its uses.
+fn held_port_of(ports: &[PortOutcome], held: &Held) -> HeldPort {
     HeldPort {
         node_port: held.node_port,
         band: held.band.map(band),
@@ -446,7 +466,7 @@ fn held_port(stored: &Stored, held: &Held) -> HeldPort {
             .ports
             .iter()
             .map(|&i| {
-                let p = &stored.ports[i];
+                let p = &ports[i];
                 PortUse {
                     name: p.name.clone(),
                     port: p.port,

@@ -155,6 +155,13 @@ impl Cluster {
         to_js(&self.session.taken(from, to))
     }
 
+    /// The nodePorts each of steps `from..to` (from 0) holds once it has run, each once with
+    /// every use of it (none for a refusal or a delete).
+    #[wasm_bindgen(unchecked_return_type = "HeldPort[][]")]
+    pub fn held(&self, from: usize, to: usize) -> JsValue {
+        to_js(&self.session.held(from, to))
+    }
+
     /// Steps `from..to` (from 0), as `apply` returned them.
     #[wasm_bindgen(unchecked_return_type = "Step[]")]
     pub fn steps(&self, from: usize, to: usize) -> JsValue {

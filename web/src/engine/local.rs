@@ -40,6 +40,7 @@ impl LocalEngine {
         Opened {
             settings: session.settings(),
             rows: session.steps(0, session.len()),
+            held: session.held(0, session.len()),
             last_input: session.last_input(),
             scenario: session.scenario(),
         }
@@ -163,6 +164,7 @@ fn added(
     let len = session.len();
     Added {
         rows: session.steps(before, len),
+        held: session.held(before, len),
         refusals: session.refusals(before, len),
         taken: session.taken(before, len),
         scenario: session.scenario(),

@@ -8,8 +8,8 @@ pub mod local;
 pub mod worker;
 
 use portband_contract::{
-    ApplyProgress, Explanation, Holding, LastInput, Metrics, Refusal, Settings, StepReport,
-    StoredService, Summary,
+    ApplyProgress, Explanation, HeldPort, Holding, LastInput, Metrics, Refusal, Settings,
+    StepReport, StoredService, Summary,
 };
 use std::fmt;
 use std::ops::Range;
@@ -64,6 +64,8 @@ pub struct Opened {
     pub settings: Settings,
     /// Every step.
     pub rows: Vec<StepReport>,
+    /// The nodePorts each step holds, with their uses (parallel to `rows`).
+    pub held: Vec<Vec<HeldPort>>,
     /// The last text applied, and how.
     pub last_input: Option<LastInput>,
     /// Its inputs, as a scenario file.
@@ -75,6 +77,8 @@ pub struct Opened {
 pub struct Added {
     /// The new steps.
     pub rows: Vec<StepReport>,
+    /// The nodePorts each holds, with their uses (parallel to `rows`).
+    pub held: Vec<Vec<HeldPort>>,
     /// Those refused, with their lines.
     pub refusals: Vec<Refusal>,
     /// The ports each took.

@@ -257,37 +257,29 @@ impl WorkerEngine {
     /// Replaces the cluster with the one `call` makes, and reads it whole.
     async fn replace(&self, call: Call) -> Result<Opened, EngineError> {
         let c = Target::Result(0);
+        let all = [JsValue::from(0), JsValue::from(u32::MAX)];
         let results = self
             .link
             .run(vec![
                 call,
-                Call::new(c.clone(), "settings", &[]),
-                Call::new(c.clone(), "length", &[]),
-                Call::new(c.clone(), "lastInput", &[]),
+                Call::new(c, "settings", &[]),
+                Call::new(c, "steps", &all),
+                Call::new(c, "held", &all),
+                Call::new(c, "lastInput", &[]),
                 Call::new(c, "scenario", &[]),
             ])
             .await?;
         let handle =
             Handle::of(&results[0]).ok_or_else(|| failure("no cluster came back".into()))?;
-        let length = results[2].as_f64().unwrap_or(0.0) as usize;
-        let rows = read(
-            &self
-                .link
-                .run(vec![Call::new(
-                    Target::Object(&handle),
-                    "steps",
-                    &[0.into(), (length as u32).into()],
-                )])
-                .await?[0],
-        )?;
         if let Some(old) = self.cluster.borrow_mut().replace(handle) {
             self.free(old);
         }
         Ok(Opened {
             settings: read(&results[1])?,
-            rows,
-            last_input: read(&results[3])?,
-            scenario: read(&results[4])?,
+            rows: read(&results[2])?,
+            held: read(&results[3])?,
+            last_input: read(&results[4])?,
+            scenario: read(&results[5])?,
         })
     }
 
@@ -304,19 +296,21 @@ impl WorkerEngine {
         let results = self
             .link
             .run(vec![
-                Call::new(c.clone(), "steps", &window),
-                Call::new(c.clone(), "refusals", &window),
-                Call::new(c.clone(), "taken", &window),
-                Call::new(c.clone(), "scenario", &[]),
+                Call::new(c, "steps", &window),
+                Call::new(c, "held", &window),
+                Call::new(c, "refusals", &window),
+                Call::new(c, "taken", &window),
+                Call::new(c, "scenario", &[]),
                 Call::new(c, "settings", &[]),
             ])
             .await?;
         Ok(Added {
             rows: read(&results[0])?,
-            refusals: read(&results[1])?,
-            taken: read(&results[2])?,
-            scenario: read(&results[3])?,
-            settings: read(&results[4])?,
+            held: read(&results[1])?,
+            refusals: read(&results[2])?,
+            taken: read(&results[3])?,
+            scenario: read(&results[4])?,
+            settings: read(&results[5])?,
             settings_taken,
             description,
         })
@@ -390,7 +384,7 @@ impl Engine for WorkerEngine {
         let results = self
             .link
             .run(vec![
-                Call::new(j.clone(), "run", &[budget.into()]),
+                Call::new(j, "run", &[budget.into()]),
                 Call::new(j, "progress", &[]),
             ])
             .await?;
@@ -413,7 +407,7 @@ impl Engine for WorkerEngine {
             .link
             .run(vec![
                 Call::new(Target::Object(&cluster), "length", &[]),
-                Call::new(j.clone(), "settingsTaken", &[]),
+                Call::new(j, "settingsTaken", &[]),
                 Call::new(j, "description", &[]),
                 Call::new(Target::Object(&cluster), "finish", &[Call::handle(&job)]),
             ])
@@ -440,7 +434,7 @@ impl Engine for WorkerEngine {
         let results = self
             .link
             .run(vec![
-                Call::new(c.clone(), "length", &[]),
+                Call::new(c, "length", &[]),
                 Call::new(c, "delete", &[key.into()]),
             ])
             .await?;
@@ -455,13 +449,13 @@ impl Engine for WorkerEngine {
             .link
             .run(vec![
                 Call::new(Target::Object(&cluster), "at", &[(step as u32).into()]),
-                Call::new(m.clone(), "step", &[]),
-                Call::new(m.clone(), "summary", &[]),
-                Call::new(m.clone(), "metrics", &[]),
-                Call::new(m.clone(), "holders", &[]),
-                Call::new(m.clone(), "serviceCount", &[]),
+                Call::new(m, "step", &[]),
+                Call::new(m, "summary", &[]),
+                Call::new(m, "metrics", &[]),
+                Call::new(m, "holders", &[]),
+                Call::new(m, "serviceCount", &[]),
                 Call::new(
-                    m.clone(),
+                    m,
                     "services",
                     &[(services.start as u32).into(), (services.end as u32).into()],
                 ),
