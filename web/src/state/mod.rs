@@ -7,6 +7,7 @@ mod applying;
 mod editor;
 mod link_session;
 mod requests;
+mod run;
 mod settings;
 mod timeline;
 

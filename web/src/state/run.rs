@@ -1,0 +1,278 @@
+//! The history as the engine reports it, for a page whose engine runs in a worker: every step's
+//! row (and the nodePorts it holds), the inputs as a scenario, the cursor, playing, what is
+//! fresh, and the moment shown as the engine last described it. Moving the cursor asks the
+//! engine for the moment ([`Request::Moment`]); its answer is taken only if it is still the one
+//! wanted, so a fast stepper never sees an older moment over a newer one.
+
+use super::requests::Request;
+use super::Shared;
+use crate::engine::{Added, MomentView, Opened};
+use portband_contract::{HeldPort, LastInput, Settings, StepReport};
+use std::ops::Range;
+
+/// How many stored Services a moment lists at first (the list asks for others as it scrolls).
+pub const SERVICES_SHOWN: usize = 64;
+
+/// A history with a cursor, as the engine reports it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Run {
+    /// The settings it runs under, and their bands.
+    pub settings: Settings,
+    /// Every step.
+    pub rows: Shared<Vec<StepReport>>,
+    /// The nodePorts each step holds (parallel to `rows`).
+    pub held: Shared<Vec<Vec<HeldPort>>>,
+    /// The inputs, as a scenario file: what saved work and links keep.
+    pub scenario: Shared<String>,
+    /// The last text applied, and how.
+    pub last_input: Option<LastInput>,
+    /// Which moment is shown: after the first `n` steps, or `None` for after the last.
+    cursor: Option<usize>,
+    /// Whether the history is playing.
+    pub playing: bool,
+    /// The steps drawn as fresh: those the last action added, or the step at the cursor.
+    pub fresh: Range<usize>,
+    /// The ports the fresh steps took, when the last action added them.
+    pub fresh_taken: Shared<Vec<Vec<i32>>>,
+    /// The moment shown, as the engine described it; it may lag the cursor until its answer.
+    pub moment: Option<Shared<MomentView>>,
+    /// The moment asked for and not yet answered.
+    wanted: Option<usize>,
+}
+
+impl Run {
+    /// The history of a cluster the engine opened, shown at step `at` (or now); the request
+    /// for that moment.
+    pub fn opened(opened: Opened, at: Option<usize>) -> (Self, Request) {
+        let mut run = Run {
+            settings: opened.settings,
+            rows: Shared::new(opened.rows),
+            held: Shared::new(opened.held),
+            scenario: Shared::new(opened.scenario),
+            last_input: opened.last_input,
+            cursor: None,
+            playing: false,
+            fresh: 0..0,
+            fresh_taken: Shared::default(),
+            moment: None,
+            wanted: None,
+        };
+        let request = run.seek(at.unwrap_or(usize::MAX));
+        run.fresh = 0..0;
+        (run, request)
+    }
+
+    /// How many steps have run.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// How many steps the moment shown has run.
+    pub fn position(&self) -> usize {
+        self.cursor.unwrap_or(self.len())
+    }
+
+    /// The moment shown, when it is not the last: what saved work and links record as `at`.
+    pub fn cursor(&self) -> Option<usize> {
+        self.cursor
+    }
+
+    /// Moves the cursor to after the first `n` steps (the last step or beyond: now); the
+    /// request for that moment.
+    pub fn seek(&mut self, n: usize) -> Request {
+        let len = self.len();
+        self.cursor = (n < len).then_some(n);
+        let position = self.position();
+        self.fresh = position.saturating_sub(1)..position;
+        self.fresh_taken = Shared::default();
+        self.wanted = Some(position);
+        Request::Moment {
+            step: position,
+            services: 0..SERVICES_SHOWN,
+        }
+    }
+
+    /// Moves the cursor by `delta` steps and stops playing.
+    pub fn step_by(&mut self, delta: isize) -> Request {
+        self.playing = false;
+        self.seek(self.position().saturating_add_signed(delta))
+    }
+
+    /// Starts playing (from the start when at the end), or stops.
+    pub fn toggle_play(&mut self) -> Option<Request> {
+        let len = self.len();
+        self.playing = !self.playing && len > 0;
+        (self.playing && self.position() >= len).then(|| self.seek(0))
+    }
+
+    /// One beat of playing: the next step, and a stop at the end; nothing when not playing.
+    pub fn tick(&mut self) -> Option<Request> {
+        if !self.playing {
+            return None;
+        }
+        let position = self.position() + 1;
+        let request = self.seek(position);
+        self.playing = position < self.len();
+        Some(request)
+    }
+
+    /// Steps the engine added (or, with new settings, every step again); shows the moment
+    /// after them, the new ones fresh.
+    pub fn add(&mut self, added: Added) -> Request {
+        let before = if added.settings_taken { 0 } else { self.len() };
+        let rows = std::rc::Rc::make_mut(&mut self.rows.0);
+        let held = std::rc::Rc::make_mut(&mut self.held.0);
+        rows.truncate(before);
+        held.truncate(before);
+        rows.extend(added.rows);
+        held.extend(added.held);
+        self.settings = added.settings;
+        self.scenario = Shared::new(added.scenario);
+        self.playing = false;
+        let request = self.seek(usize::MAX);
+        self.fresh = before..self.len();
+        self.fresh_taken = Shared::new(added.taken);
+        request
+    }
+
+    /// The engine's answer for a moment: shown if it is the one wanted.
+    pub fn show(&mut self, moment: MomentView) {
+        if self.wanted == Some(moment.step) {
+            self.wanted = None;
+            self.moment = Some(Shared::new(moment));
+        }
+    }
+
+    /// Whether the moment shown is the one the cursor is at.
+    pub fn settled(&self) -> bool {
+        self.wanted.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Run;
+    use crate::engine::local::{now, LocalEngine};
+    use crate::state::requests::{execute, Opening, Reply, Request};
+    use std::cell::Cell;
+
+    /// Runs `request` on `engine`; its replies.
+    fn ask(engine: &LocalEngine, request: Request) -> Vec<Reply> {
+        let mut replies = Vec::new();
+        now(execute(engine, request, &Cell::new(false), |r| {
+            replies.push(r)
+        }));
+        replies
+    }
+
+    /// Takes a moment's answer.
+    fn settle(engine: &LocalEngine, run: &mut Run, request: Request) {
+        for reply in ask(engine, request) {
+            match reply {
+                Reply::Moment(moment) => run.show(moment),
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    const THIRTY_AND_A_DELETE: &str = "apiVersion: portband/v1\nkind: Scenario\nsteps:\n- apply: {apiVersion: v1, kind: Service, metadata: {name: s}, spec: {type: NodePort, ports: [{port: 80}]}}\n  repeat: 30\n- delete: s-3\n";
+
+    fn opened(engine: &LocalEngine, at: Option<usize>) -> Run {
+        let replies = ask(
+            engine,
+            Request::Open {
+                scenario: THIRTY_AND_A_DELETE.into(),
+                at,
+                why: Opening::Link,
+            },
+        );
+        let [Reply::Opened { opened, at, .. }] = &replies[..] else {
+            panic!("{replies:?}")
+        };
+        let (mut run, request) = Run::opened(opened.clone(), *at);
+        settle(engine, &mut run, request);
+        run
+    }
+
+    #[test]
+    fn stepping_shows_the_moment_a_fresh_open_shows() {
+        let engine = LocalEngine::default();
+        let mut run = opened(&engine, Some(0));
+        for n in 1..=25 {
+            let request = run.step_by(1);
+            settle(&engine, &mut run, request);
+            let direct = opened(&LocalEngine::default(), Some(n));
+            assert_eq!(run.position(), n);
+            let shown = |r: &Run| r.moment.as_ref().map(|m| (**m).clone());
+            assert!(
+                shown(&run) == shown(&direct),
+                "step {n}: not the moment a fresh open shows"
+            );
+            assert_eq!(run.fresh, n - 1..n);
+        }
+    }
+
+    #[test]
+    fn an_answer_for_an_older_moment_is_not_shown() {
+        let engine = LocalEngine::default();
+        let mut run = opened(&engine, None);
+        let first = run.seek(3);
+        let second = run.seek(7);
+        assert!(!run.settled());
+        settle(&engine, &mut run, first);
+        assert_eq!(
+            run.moment.as_ref().unwrap().step,
+            31,
+            "still the opened moment"
+        );
+        settle(&engine, &mut run, second);
+        assert!(run.settled());
+        assert_eq!(run.moment.as_ref().unwrap().step, 7);
+    }
+
+    #[test]
+    fn playing_runs_to_the_end_and_stops() {
+        let engine = LocalEngine::default();
+        let mut run = opened(&engine, None);
+        let request = run.toggle_play().expect("playing from the end starts over");
+        settle(&engine, &mut run, request);
+        assert!(run.playing);
+        assert_eq!(run.position(), 0);
+        let mut beats = 0;
+        while let Some(request) = run.tick() {
+            settle(&engine, &mut run, request);
+            beats += 1;
+        }
+        assert_eq!(beats, 31);
+        assert!(!run.playing);
+        assert_eq!(run.cursor(), None, "the end is now");
+        assert_eq!(run.moment.as_ref().unwrap().service_count, 29);
+    }
+
+    #[test]
+    fn added_steps_are_fresh_and_shown() {
+        let engine = LocalEngine::default();
+        let mut run = opened(&engine, Some(5));
+        let text = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 30007}]}\n";
+        let replies = ask(
+            &engine,
+            Request::Apply {
+                text: text.into(),
+                mode: "create",
+            },
+        );
+        let Some(Reply::Added(added)) = replies.last() else {
+            panic!("{replies:?}")
+        };
+        let request = run.add(added.clone());
+        settle(&engine, &mut run, request);
+        assert_eq!(
+            (run.len(), run.cursor(), run.fresh.clone()),
+            (32, None, 31..32)
+        );
+        assert_eq!(*run.fresh_taken, [[30007]]);
+        assert_eq!(run.held[31][0].node_port, 30007);
+        assert!(run.scenario.contains("mode: create"));
+        assert_eq!(run.moment.as_ref().unwrap().service_count, 30);
+    }
+}
