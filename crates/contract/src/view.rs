@@ -2,7 +2,7 @@
 //! port, the Services stored, why a step was refused, the settings, the metrics, an apply's
 //! progress, the releases modelled.
 
-use crate::{Band, BandsReport, ProvenanceReport};
+use crate::{Band, BandsReport, ProvenanceReport, StepReport};
 use serde::{Deserialize, Serialize};
 
 /// Who holds a nodePort: its first use, or the health check.
@@ -140,6 +140,29 @@ pub struct Holder {
     pub service: String,
     /// The field, e.g. `spec.ports[0].nodePort`.
     pub field: String,
+}
+
+/// A step in the words a log shows it with: the step itself, and what kube-apiserver and kubectl
+/// would print for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogLine {
+    /// The step.
+    #[serde(flatten)]
+    pub step: StepReport,
+    /// Each port with its nodePort, band and provenance, then the health-check port:
+    /// `http 80/TCP → 31870 (dynamic, allocated)`.
+    pub port_lines: Vec<String>,
+    /// A refusal as kubectl prints it for standard input (`Error from server (Invalid): …`).
+    pub kubectl_error: Option<String>,
+    /// The refusal's HTTP status code (none for one kubectl refused to send).
+    pub code: Option<u16>,
+    /// The refusal's Status reason (`Invalid`, `AlreadyExists`, …; empty for none).
+    pub reason: Option<String>,
+    /// The kind of an object that is not a Service (nothing was sent).
+    pub kind: Option<String>,
+    /// The nodePorts the step holds, each once with its uses.
+    pub held: Vec<HeldPort>,
 }
 
 /// A refused step: where its input (or error) points, the message, and the port another

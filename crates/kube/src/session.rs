@@ -8,11 +8,13 @@ use crate::key::ServiceKey;
 use crate::kubectl::Mode;
 use crate::outcome::{Cause, Held, Outcome, PortOutcome};
 use crate::report::{band, bands_report, provenance_report, report, step_report, summary};
+use crate::status::ApiError;
 use crate::yaml::InputError;
 use portband_allocator::ByScope;
 use portband_contract::{
     ApplyProgress, Cause as CauseReport, Explanation, HeldPort, Holder, Holding, LastInput,
-    Metrics, Owner, PortUse, Refusal, Report, Scoped, Settings, StepReport, StoredService, Summary,
+    LogLine, Metrics, Owner, PortUse, Refusal, Report, Scoped, Settings, StepReport, StoredService,
+    Summary,
 };
 use std::rc::Rc;
 
@@ -194,17 +196,19 @@ impl Session {
             .collect()
     }
 
-    /// The nodePorts each of steps `from..to` holds once it has run, each once with its uses, as
-    /// the Service holds them (none for a refusal or a delete).
-    pub fn held(&self, from: usize, to: usize) -> Vec<Vec<HeldPort>> {
+    /// Steps `from..to` in the words a log shows them with (kubectl reads standard input).
+    pub fn log(&self, from: usize, to: usize) -> Vec<LogLine> {
         let outcomes = self.history.outcomes();
         outcomes[window(from, to, outcomes.len())]
             .iter()
-            .map(|o| {
-                o.held()
-                    .iter()
-                    .map(|held| held_port_of(&o.ports, held))
-                    .collect()
+            .map(|o| LogLine {
+                step: step_report(o),
+                port_lines: o.port_lines(),
+                kubectl_error: o.kubectl_error("STDIN"),
+                code: o.error.as_ref().and_then(ApiError::code),
+                reason: o.error.as_ref().map(|e| e.reason().to_owned()),
+                kind: o.kind.clone(),
+                held: o.held().iter().map(|h| held_port_of(&o.ports, h)).collect(),
             })
             .collect()
     }

@@ -155,11 +155,12 @@ impl Cluster {
         to_js(&self.session.taken(from, to))
     }
 
-    /// The nodePorts each of steps `from..to` (from 0) holds once it has run, each once with
-    /// every use of it (none for a refusal or a delete).
-    #[wasm_bindgen(unchecked_return_type = "HeldPort[][]")]
-    pub fn held(&self, from: usize, to: usize) -> JsValue {
-        to_js(&self.session.held(from, to))
+    /// Steps `from..to` (from 0) in the words a log shows them with: each step, its port lines,
+    /// a refusal as kubectl prints it (for standard input) with its HTTP code and reason, the
+    /// kind of an object that is not a Service, and the nodePorts it holds.
+    #[wasm_bindgen(unchecked_return_type = "LogLine[]")]
+    pub fn log(&self, from: usize, to: usize) -> JsValue {
+        to_js(&self.session.log(from, to))
     }
 
     /// Steps `from..to` (from 0), as `apply` returned them.

@@ -341,11 +341,18 @@ test("steps(from, to) is a window of report().steps; explain(i) says what else a
       "- apply: {apiVersion: v1, kind: Service, metadata: {name: a}, spec: {type: NodePort, ports: [{name: web, port: 80, nodePort: 30005}, {name: admin, port: 81}]}}\n",
   );
   const [{ ports }] = update.steps(1, 2);
-  assert.deepEqual(update.held(1, 2), [ports.map((p) => ({
+  const [line] = update.log(1, 2);
+  same(Object.fromEntries(Object.keys(update.steps(1, 2)[0]).map((k) => [k, line[k]])), update.steps(1, 2)[0]);
+  assert.deepEqual(line.held, ports.map((p) => ({
     nodePort: p.nodePort, band: p.band, uses: [{ name: p.name, port: p.port, protocol: "TCP" }],
     healthCheck: false, explicit: p.provenance.kind === "explicit",
-  }))]);
-  assert.deepEqual(cluster.held(1, 2), [[]], "a refused step holds nothing");
+  })));
+  assert.equal(line.portLines.length, 2);
+  assert.match(line.portLines[1], /^admin 81\/TCP → \d+ \(dynamic, allocated\)$/);
+  const [refusedLine] = cluster.log(1, 2);
+  assert.deepEqual([refusedLine.held, refusedLine.code, refusedLine.reason], [[], 422, "Invalid"], "a refused step holds nothing");
+  assert.match(refusedLine.kubectlError, /^Error from server \(Invalid\): error when applying patch|^Error from server \(Invalid\): error when creating "STDIN": /);
+  assert.equal(cluster.log(3, 4)[0].kind, "Deployment");
   const [[first], second] = update.taken(0, 2);
   assert.equal(first, 30005);
   assert.equal(second.length, 1, "the update keeps 30005 and takes one port for admin");

@@ -39,8 +39,7 @@ impl LocalEngine {
         let session = self.session.borrow();
         Opened {
             settings: session.settings(),
-            rows: session.steps(0, session.len()),
-            held: session.held(0, session.len()),
+            rows: session.log(0, session.len()),
             last_input: session.last_input(),
             scenario: session.scenario(),
         }
@@ -163,8 +162,7 @@ fn added(
 ) -> Added {
     let len = session.len();
     Added {
-        rows: session.steps(before, len),
-        held: session.held(before, len),
+        rows: session.log(before, len),
         refusals: session.refusals(before, len),
         taken: session.taken(before, len),
         scenario: session.scenario(),
@@ -202,7 +200,7 @@ mod tests {
         now(engine.start(WEB, "create")).unwrap();
         while now(engine.run(1)).unwrap().is_some() {}
         let added = now(engine.finish()).unwrap();
-        assert_eq!(added.rows[0].ports[0].node_port, 30007);
+        assert_eq!(added.rows[0].step.ports[0].node_port, 30007);
         assert_eq!(added.taken, [[30007]]);
         assert!(
             added.scenario.contains("  mode: create"),

@@ -8,8 +8,8 @@ pub mod local;
 pub mod worker;
 
 use portband_contract::{
-    ApplyProgress, Explanation, HeldPort, Holding, LastInput, Metrics, Refusal, Settings,
-    StepReport, StoredService, Summary,
+    ApplyProgress, Explanation, Holding, LastInput, LogLine, Metrics, Refusal, Settings,
+    StoredService, Summary,
 };
 use std::fmt;
 use std::ops::Range;
@@ -62,10 +62,8 @@ pub struct SettingsChange {
 pub struct Opened {
     /// Its settings.
     pub settings: Settings,
-    /// Every step.
-    pub rows: Vec<StepReport>,
-    /// The nodePorts each step holds, with their uses (parallel to `rows`).
-    pub held: Vec<Vec<HeldPort>>,
+    /// Every step, in a log's words.
+    pub rows: Vec<LogLine>,
     /// The last text applied, and how.
     pub last_input: Option<LastInput>,
     /// Its inputs, as a scenario file.
@@ -75,10 +73,8 @@ pub struct Opened {
 /// Steps added to the cluster.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Added {
-    /// The new steps.
-    pub rows: Vec<StepReport>,
-    /// The nodePorts each holds, with their uses (parallel to `rows`).
-    pub held: Vec<Vec<HeldPort>>,
+    /// The new steps, in a log's words.
+    pub rows: Vec<LogLine>,
     /// Those refused, with their lines.
     pub refusals: Vec<Refusal>,
     /// The ports each took.

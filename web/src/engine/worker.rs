@@ -263,8 +263,7 @@ impl WorkerEngine {
             .run(vec![
                 call,
                 Call::new(c, "settings", &[]),
-                Call::new(c, "steps", &all),
-                Call::new(c, "held", &all),
+                Call::new(c, "log", &all),
                 Call::new(c, "lastInput", &[]),
                 Call::new(c, "scenario", &[]),
             ])
@@ -277,9 +276,8 @@ impl WorkerEngine {
         Ok(Opened {
             settings: read(&results[1])?,
             rows: read(&results[2])?,
-            held: read(&results[3])?,
-            last_input: read(&results[4])?,
-            scenario: read(&results[5])?,
+            last_input: read(&results[3])?,
+            scenario: read(&results[4])?,
         })
     }
 
@@ -296,8 +294,7 @@ impl WorkerEngine {
         let results = self
             .link
             .run(vec![
-                Call::new(c, "steps", &window),
-                Call::new(c, "held", &window),
+                Call::new(c, "log", &window),
                 Call::new(c, "refusals", &window),
                 Call::new(c, "taken", &window),
                 Call::new(c, "scenario", &[]),
@@ -306,11 +303,10 @@ impl WorkerEngine {
             .await?;
         Ok(Added {
             rows: read(&results[0])?,
-            held: read(&results[1])?,
-            refusals: read(&results[2])?,
-            taken: read(&results[3])?,
-            scenario: read(&results[4])?,
-            settings: read(&results[5])?,
+            refusals: read(&results[1])?,
+            taken: read(&results[2])?,
+            scenario: read(&results[3])?,
+            settings: read(&results[4])?,
             settings_taken,
             description,
         })

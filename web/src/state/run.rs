@@ -1,5 +1,5 @@
-//! The history as the engine reports it, for a page whose engine runs in a worker: every step's
-//! row (and the nodePorts it holds), the inputs as a scenario, the cursor, playing, what is
+//! The history as the engine reports it, for a page whose engine runs in a worker: every step in
+//! a log's words, the inputs as a scenario, the cursor, playing, what is
 //! fresh, and the moment shown as the engine last described it. Moving the cursor asks the
 //! engine for the moment ([`Request::Moment`]); its answer is taken only if it is still the one
 //! wanted, so a fast stepper never sees an older moment over a newer one.
@@ -7,7 +7,7 @@
 use super::requests::Request;
 use super::Shared;
 use crate::engine::{Added, MomentView, Opened};
-use portband_contract::{HeldPort, LastInput, Settings, StepReport};
+use portband_contract::{LastInput, LogLine, Settings};
 use std::ops::Range;
 
 /// How many stored Services a moment lists at first (the list asks for others as it scrolls).
@@ -18,10 +18,8 @@ pub const SERVICES_SHOWN: usize = 64;
 pub struct Run {
     /// The settings it runs under, and their bands.
     pub settings: Settings,
-    /// Every step.
-    pub rows: Shared<Vec<StepReport>>,
-    /// The nodePorts each step holds (parallel to `rows`).
-    pub held: Shared<Vec<Vec<HeldPort>>>,
+    /// Every step, in a log's words.
+    pub rows: Shared<Vec<LogLine>>,
     /// The inputs, as a scenario file: what saved work and links keep.
     pub scenario: Shared<String>,
     /// The last text applied, and how.
@@ -47,7 +45,6 @@ impl Run {
         let mut run = Run {
             settings: opened.settings,
             rows: Shared::new(opened.rows),
-            held: Shared::new(opened.held),
             scenario: Shared::new(opened.scenario),
             last_input: opened.last_input,
             cursor: None,
@@ -121,11 +118,8 @@ impl Run {
     pub fn add(&mut self, added: Added) -> Request {
         let before = if added.settings_taken { 0 } else { self.len() };
         let rows = std::rc::Rc::make_mut(&mut self.rows.0);
-        let held = std::rc::Rc::make_mut(&mut self.held.0);
         rows.truncate(before);
-        held.truncate(before);
         rows.extend(added.rows);
-        held.extend(added.held);
         self.settings = added.settings;
         self.scenario = Shared::new(added.scenario);
         self.playing = false;
@@ -271,7 +265,7 @@ mod tests {
             (32, None, 31..32)
         );
         assert_eq!(*run.fresh_taken, [[30007]]);
-        assert_eq!(run.held[31][0].node_port, 30007);
+        assert_eq!(run.rows[31].held[0].node_port, 30007);
         assert!(run.scenario.contains("mode: create"));
         assert_eq!(run.moment.as_ref().unwrap().service_count, 30);
     }
