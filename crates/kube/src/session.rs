@@ -27,6 +27,8 @@ pub struct Session {
     /// How many times it has changed: an [`Applying`] is finished only on the session it began
     /// on.
     changes: u64,
+    /// The description of the scenario it was opened from.
+    description: Option<String>,
 }
 
 /// Why [`Session::finish`] refused an apply.
@@ -74,6 +76,7 @@ impl Session {
             history: History::new(config),
             entries: Vec::new(),
             changes: 0,
+            description: None,
         }
     }
 
@@ -92,7 +95,18 @@ impl Session {
             history,
             entries,
             changes: 0,
+            description: input.description,
         })
+    }
+
+    /// The description of the scenario it was opened from, if any.
+    pub fn description(&self) -> Option<&str> {
+        self.description.as_deref()
+    }
+
+    /// The ports used and free now.
+    pub fn summary(&self) -> Summary {
+        summary(self.now())
     }
 
     /// The history.
@@ -243,6 +257,7 @@ impl Session {
             history,
             entries: self.entries.clone(),
             changes: 0,
+            description: self.description.clone(),
         }
     }
 

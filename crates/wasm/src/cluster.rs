@@ -188,6 +188,18 @@ impl Cluster {
         to_js(&self.session.last_input())
     }
 
+    /// The description of the scenario the cluster came from (`fromScenario`), if any.
+    #[wasm_bindgen(getter)]
+    pub fn description(&self) -> Option<String> {
+        self.session.description().map(str::to_owned)
+    }
+
+    /// The ports used and free now: as `report().summary`.
+    #[wasm_bindgen(unchecked_return_type = "Summary")]
+    pub fn summary(&self) -> JsValue {
+        to_js(&self.session.summary())
+    }
+
     /// How many steps have run.
     #[wasm_bindgen(getter)]
     pub fn length(&self) -> usize {

@@ -450,6 +450,9 @@ test("settings, lastInput(), and a moment's metrics and Services by name", () =>
   const then = cluster.at(1);
   assert.equal(then.has("web") && then.has("default/web"), true);
   assert.equal(then.has("other") || then.has("not a key!"), false);
+  assert.deepEqual(cluster.summary(), cluster.report().summary);
+  assert.equal(cluster.description, undefined);
+  assert.equal(Cluster.fromScenario("apiVersion: portband/v1\nkind: Scenario\ndescription: a story\nsteps: []\n").description, "a story");
   assert.deepEqual(then.metrics(), {
     allocatedPorts: 2, availablePorts: 98,
     allocationTotal: { static: 1, dynamic: 1 }, allocationErrorsTotal: { static: 0, dynamic: 0 },

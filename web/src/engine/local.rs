@@ -42,6 +42,8 @@ impl LocalEngine {
             rows: session.log(0, session.len()),
             last_input: session.last_input(),
             scenario: session.scenario(),
+            description: session.description().map(str::to_owned),
+            summary: session.summary(),
         }
     }
 }
@@ -50,6 +52,12 @@ impl Engine for LocalEngine {
     async fn open(&self, scenario: &str) -> Result<Opened, EngineError> {
         let session = Session::from_scenario(scenario).map_err(|e| input_error(&e))?;
         *self.session.borrow_mut() = session;
+        Ok(self.opened())
+    }
+
+    async fn reset(&self) -> Result<Opened, EngineError> {
+        let config = self.session.borrow().now().config();
+        *self.session.borrow_mut() = Session::new(config);
         Ok(self.opened())
     }
 
@@ -129,7 +137,12 @@ impl Engine for LocalEngine {
         Ok(added(&session, before, false, None))
     }
 
-    async fn moment(&self, step: usize, services: Range<usize>) -> Result<MomentView, EngineError> {
+    async fn moment(
+        &self,
+        step: usize,
+        services: Range<usize>,
+        has: Option<&str>,
+    ) -> Result<MomentView, EngineError> {
         let session = self.session.borrow();
         let moment = session.at(step);
         let (holdings, holders) = moment.holders();
@@ -149,6 +162,7 @@ impl Engine for LocalEngine {
             taken: (moment.step().checked_sub(1))
                 .map(|i| session.taken(i, i + 1).concat())
                 .unwrap_or_default(),
+            has: has.map(|key| key.parse().is_ok_and(|key| moment.has(&key))),
         })
     }
 }
@@ -167,6 +181,7 @@ fn added(
         taken: session.taken(before, len),
         scenario: session.scenario(),
         settings: session.settings(),
+        summary: session.summary(),
         settings_taken,
         description,
     }
@@ -207,7 +222,7 @@ mod tests {
             "{}",
             added.scenario
         );
-        let moment = now(engine.moment(1, 0..10)).unwrap();
+        let moment = now(engine.moment(1, 0..10, Some("web"))).unwrap();
         assert_eq!(
             moment.holdings[moment.holders[7] as usize].service,
             "default/web"
@@ -215,9 +230,10 @@ mod tests {
         assert_eq!(moment.service_count, 1);
         assert!(moment.explanation.is_some());
         assert_eq!(moment.taken, [30007]);
+        assert_eq!(moment.has, Some(true));
         let deleted = now(engine.delete("web")).unwrap();
         assert_eq!(deleted.rows.len(), 1);
-        assert_eq!(now(engine.moment(99, 0..10)).unwrap().step, 2);
+        assert_eq!(now(engine.moment(99, 0..10, None)).unwrap().step, 2);
         let reconfigured = now(engine.reconfigure(&SettingsChange {
             static_subrange: Some(false),
             ..SettingsChange::default()

@@ -68,6 +68,10 @@ pub struct Opened {
     pub last_input: Option<LastInput>,
     /// Its inputs, as a scenario file.
     pub scenario: String,
+    /// The description of the scenario it came from.
+    pub description: Option<String>,
+    /// The ports used and free after the last step.
+    pub summary: Summary,
 }
 
 /// Steps added to the cluster.
@@ -87,6 +91,8 @@ pub struct Added {
     pub settings_taken: bool,
     /// A scenario's description.
     pub description: Option<String>,
+    /// The ports used and free after the last step.
+    pub summary: Summary,
 }
 
 /// The state after some steps, as the page shows it.
@@ -112,6 +118,8 @@ pub struct MomentView {
     pub explanation: Option<Explanation>,
     /// The ports the last step took.
     pub taken: Vec<i32>,
+    /// Whether the Service asked about was stored.
+    pub has: Option<bool>,
 }
 
 /// What the page asks of the engine. Calls are answered in the order they are made.
@@ -120,6 +128,8 @@ pub trait Engine {
     /// Replaces the cluster with a scenario file's (its settings and steps; a manifest is one
     /// input sent with `kubectl apply`).
     async fn open(&self, scenario: &str) -> Result<Opened, EngineError>;
+    /// A cluster with no steps under the same settings.
+    async fn reset(&self) -> Result<Opened, EngineError>;
     /// Runs the same inputs under other settings.
     async fn reconfigure(&self, change: &SettingsChange) -> Result<Opened, EngineError>;
     /// Starts applying `text`, its manifests sent as `mode` says; a scenario's settings are
@@ -133,7 +143,12 @@ pub trait Engine {
     async fn cancel(&self);
     /// `kubectl delete service` of `key`.
     async fn delete(&self, key: &str) -> Result<Added, EngineError>;
-    /// The state after `step` steps, with the stored Services `services` and the explanation of
-    /// its last step.
-    async fn moment(&self, step: usize, services: Range<usize>) -> Result<MomentView, EngineError>;
+    /// The state after `step` steps, with the stored Services `services`, the explanation of its
+    /// last step, and whether Service `has` (`namespace/name`) was stored.
+    async fn moment(
+        &self,
+        step: usize,
+        services: Range<usize>,
+        has: Option<&str>,
+    ) -> Result<MomentView, EngineError>;
 }

@@ -266,6 +266,8 @@ impl WorkerEngine {
                 Call::new(c, "log", &all),
                 Call::new(c, "lastInput", &[]),
                 Call::new(c, "scenario", &[]),
+                Call::new(c, "description", &[]),
+                Call::new(c, "summary", &[]),
             ])
             .await?;
         let handle =
@@ -278,6 +280,8 @@ impl WorkerEngine {
             rows: read(&results[2])?,
             last_input: read(&results[3])?,
             scenario: read(&results[4])?,
+            description: results[5].as_string(),
+            summary: read(&results[6])?,
         })
     }
 
@@ -299,6 +303,7 @@ impl WorkerEngine {
                 Call::new(c, "taken", &window),
                 Call::new(c, "scenario", &[]),
                 Call::new(c, "settings", &[]),
+                Call::new(c, "summary", &[]),
             ])
             .await?;
         Ok(Added {
@@ -307,6 +312,7 @@ impl WorkerEngine {
             taken: read(&results[2])?,
             scenario: read(&results[3])?,
             settings: read(&results[4])?,
+            summary: read(&results[5])?,
             settings_taken,
             description,
         })
@@ -321,6 +327,31 @@ impl Engine for WorkerEngine {
             &[scenario.into()],
         ))
         .await
+    }
+
+    async fn reset(&self) -> Result<Opened, EngineError> {
+        let cluster = self.cluster()?;
+        let settings: portband_contract::Settings = read(
+            &self
+                .link
+                .run(vec![Call::new(Target::Object(&cluster), "settings", &[])])
+                .await?[0],
+        )?;
+        let options = js_sys::Object::new();
+        for (key, value) in [
+            ("range", JsValue::from(settings.range)),
+            ("seed", JsValue::from(settings.seed as f64)),
+            ("staticSubrange", JsValue::from(settings.static_subrange)),
+            (
+                "kubernetesVersion",
+                JsValue::from(settings.kubernetes_version),
+            ),
+        ] {
+            // Setting a property on a fresh object cannot fail.
+            let _ = js_sys::Reflect::set(&options, &key.into(), &value);
+        }
+        self.replace(Call::new(Target::Module, "new Cluster", &[options.into()]))
+            .await
     }
 
     async fn reconfigure(&self, change: &SettingsChange) -> Result<Opened, EngineError> {
@@ -438,7 +469,12 @@ impl Engine for WorkerEngine {
         self.added(before, false, None).await
     }
 
-    async fn moment(&self, step: usize, services: Range<usize>) -> Result<MomentView, EngineError> {
+    async fn moment(
+        &self,
+        step: usize,
+        services: Range<usize>,
+        has: Option<&str>,
+    ) -> Result<MomentView, EngineError> {
         let cluster = self.cluster()?;
         let m = Target::Result(0);
         let results = self
@@ -455,6 +491,7 @@ impl Engine for WorkerEngine {
                     "services",
                     &[(services.start as u32).into(), (services.end as u32).into()],
                 ),
+                Call::new(m, "has", &[has.unwrap_or("").into()]),
                 Call::new(m, "free", &[]),
             ])
             .await?;
@@ -490,6 +527,7 @@ impl Engine for WorkerEngine {
             services_from: services.start.min(service_count),
             explanation,
             taken,
+            has: has.map(|_| results[7].as_bool() == Some(true)),
         })
     }
 }

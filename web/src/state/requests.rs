@@ -8,6 +8,9 @@ use std::cell::Cell;
 use std::ops::Range;
 use std::rc::Rc;
 
+/// The most steps one `repeat` makes (portband-kube's `MAX_REPEAT`).
+pub const MAX_REPEAT: usize = 65_536;
+
 /// The work an Apply may do between two looks at the page: YAML events read or steps run (a
 /// step costs six events), some 40 ms on a slow machine.
 pub const SLICE: u32 = 40_000;
@@ -39,6 +42,8 @@ pub enum Request {
         /// Why.
         why: Opening,
     },
+    /// Forget every step; the settings stay.
+    Reset,
     /// Run the same inputs under other settings.
     Reconfigure(SettingsChange),
     /// Apply a text, its manifests sent as `mode` says (`apply`, `replace`, `create`).
@@ -50,12 +55,18 @@ pub enum Request {
     },
     /// Delete a Service (`namespace/name`).
     Delete(String),
-    /// Describe the state after `step` steps, with the stored Services `services`.
+    /// Add this many NodePort Services with one dynamic port each, numbered on from the highest
+    /// `filler-N` the cluster holds.
+    AddServices(usize),
+    /// Describe the state after `step` steps, with the stored Services `services`, and whether
+    /// Service `has` was stored.
     Moment {
         /// The step.
         step: usize,
         /// The Services to list.
         services: Range<usize>,
+        /// A Service to look for (the one highlighted).
+        has: Option<String>,
     },
 }
 
@@ -106,6 +117,14 @@ pub async fn execute(
             }),
             Err(error) => reply(failed(error, Some(why))),
         },
+        Request::Reset => match engine.reset().await {
+            Ok(opened) => reply(Reply::Opened {
+                opened,
+                at: None,
+                why: Some(Opening::Reset),
+            }),
+            Err(error) => reply(failed(error, Some(Opening::Reset))),
+        },
         Request::Reconfigure(change) => match engine.reconfigure(&change).await {
             Ok(opened) => reply(Reply::Opened {
                 opened,
@@ -114,35 +133,74 @@ pub async fn execute(
             }),
             Err(error) => reply(failed(error, None)),
         },
-        Request::Apply { text, mode } => {
-            if let Err(error) = engine.start(&text, mode).await {
-                return reply(failed(error, None));
-            }
-            loop {
-                if stop.get() {
-                    engine.cancel().await;
-                    return reply(Reply::Stopped);
-                }
-                match engine.run(SLICE).await {
-                    Ok(Some(progress)) => reply(Reply::Progress(progress)),
-                    Ok(None) => break,
-                    Err(error) => return reply(failed(error, None)),
-                }
-            }
-            match engine.finish().await {
-                Ok(added) => reply(Reply::Added(added)),
-                Err(error) => reply(failed(error, None)),
-            }
+        Request::Apply { text, mode } => apply(engine, &text, mode, stop, &mut reply).await,
+        Request::AddServices(count) => {
+            let now = match engine.moment(usize::MAX, 0..usize::MAX, None).await {
+                Ok(now) => now,
+                Err(error) => return reply(failed(error, None)),
+            };
+            let names = now.services.iter().map(|s| s.service.as_str());
+            apply(engine, &fillers(names, count), "apply", stop, &mut reply).await;
         }
         Request::Delete(key) => match engine.delete(&key).await {
             Ok(added) => reply(Reply::Added(added)),
             Err(error) => reply(failed(error, None)),
         },
-        Request::Moment { step, services } => match engine.moment(step, services).await {
+        Request::Moment {
+            step,
+            services,
+            has,
+        } => match engine.moment(step, services, has.as_deref()).await {
             Ok(moment) => reply(Reply::Moment(moment)),
             Err(error) => reply(failed(error, None)),
         },
     }
+}
+
+/// Applies `text` a slice at a time, a progress reply after each, stopping if asked.
+async fn apply(
+    engine: &impl Engine,
+    text: &str,
+    mode: &'static str,
+    stop: &Cell<bool>,
+    reply: &mut impl FnMut(Reply),
+) {
+    let failed = |error| Reply::Failed {
+        error,
+        opening: None,
+    };
+    if let Err(error) = engine.start(text, mode).await {
+        return reply(failed(error));
+    }
+    loop {
+        if stop.get() {
+            engine.cancel().await;
+            return reply(Reply::Stopped);
+        }
+        match engine.run(SLICE).await {
+            Ok(Some(progress)) => reply(Reply::Progress(progress)),
+            Ok(None) => break,
+            Err(error) => return reply(failed(error)),
+        }
+    }
+    match engine.finish().await {
+        Ok(added) => reply(Reply::Added(added)),
+        Err(error) => reply(failed(error)),
+    }
+}
+
+/// A scenario that adds `count` NodePort Services with one dynamic port each, `filler-N`
+/// numbered on from the highest among `names` (`namespace/name`s).
+pub fn fillers<'a>(names: impl Iterator<Item = &'a str>, count: usize) -> String {
+    let first = names
+        .filter_map(|name| name.strip_prefix("default/filler-")?.parse::<usize>().ok())
+        .max()
+        .unwrap_or(0)
+        + 1;
+    format!(
+        "apiVersion: portband/v1\nkind: Scenario\nsteps:\n- apply: {{apiVersion: v1, kind: Service, metadata: {{name: filler}}, spec: {{type: NodePort, ports: [{{name: http, port: 80}}]}}}}\n  repeat: {}\n  first: {first}\n",
+        count.clamp(1, MAX_REPEAT)
+    )
 }
 
 #[cfg(test)]
@@ -157,6 +215,40 @@ mod tests {
             replies.push(r)
         }));
         replies
+    }
+
+    #[test]
+    fn fillers_number_on_from_the_highest() {
+        let engine = LocalEngine::default();
+        for (request, stop) in [
+            (Request::AddServices(3), false),
+            (Request::Delete("filler-2".into()), false),
+            (Request::AddServices(2), false),
+        ] {
+            run(&engine, request, stop);
+        }
+        let replies = run(
+            &engine,
+            Request::Moment {
+                step: usize::MAX,
+                services: 0..10,
+                has: None,
+            },
+            false,
+        );
+        let [Reply::Moment(moment)] = &replies[..] else {
+            panic!("{replies:?}")
+        };
+        let names: Vec<&str> = moment.services.iter().map(|s| s.service.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "default/filler-1",
+                "default/filler-3",
+                "default/filler-4",
+                "default/filler-5"
+            ]
+        );
     }
 
     #[test]
@@ -218,12 +310,14 @@ mod tests {
             Request::Moment {
                 step: 99_999,
                 services: 0..5,
+                has: Some("s7".into()),
             },
             false,
         );
         let [Reply::Moment(moment)] = &replies[..] else {
             panic!("{replies:?}")
         };
+        assert_eq!(moment.has, Some(true));
         assert_eq!(
             (moment.step, moment.service_count, moment.services.len()),
             (3000, 3000, 5),

@@ -86,6 +86,7 @@ impl Run {
         Request::Moment {
             step: position,
             services: 0..SERVICES_SHOWN,
+            has: None,
         }
     }
 
