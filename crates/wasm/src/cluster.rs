@@ -188,7 +188,8 @@ impl Cluster {
         to_js(&self.session.last_input())
     }
 
-    /// The description of the scenario the cluster came from (`fromScenario`), if any.
+    /// The description of the scenario the cluster came from (`fromScenario`): `undefined`
+    /// when it has none.
     #[wasm_bindgen(getter)]
     pub fn description(&self) -> Option<String> {
         self.session.description().map(str::to_owned)
