@@ -71,7 +71,12 @@ onmessage = async ({ data: { id, calls } }) => {
     try {
       results.push(reply(run(call, results)));
     } catch (e) {
-      const error = { message: String(e?.message ?? e), line: e?.line ?? null, column: e?.column ?? null };
+      const error = {
+        message: String(e?.message ?? e),
+        line: e?.line ?? null,
+        column: e?.column ?? null,
+        detail: e?.detail ?? null,
+      };
       postMessage({ id, error, at });
       return;
     }

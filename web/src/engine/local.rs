@@ -31,6 +31,7 @@ fn input_error(e: &InputError) -> EngineError {
         ),
         line: Some(e.pos.line),
         column: Some(e.pos.column),
+        detail: Some(e.message.clone()),
     }
 }
 

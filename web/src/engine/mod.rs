@@ -24,6 +24,8 @@ pub struct EngineError {
     pub line: Option<u32>,
     /// The column there.
     pub column: Option<u32>,
+    /// An input error's message alone, without its place.
+    pub detail: Option<String>,
 }
 
 impl EngineError {
@@ -33,6 +35,7 @@ impl EngineError {
             message: message.into(),
             line: None,
             column: None,
+            detail: None,
         }
     }
 }

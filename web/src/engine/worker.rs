@@ -201,6 +201,7 @@ impl Inner {
                 message: field(&error, "message").as_string().unwrap_or_default(),
                 line: number("line"),
                 column: number("column"),
+                detail: field(&error, "detail").as_string(),
             })
         } else {
             Ok(field(data, "results").unchecked_into())

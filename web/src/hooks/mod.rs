@@ -1,14 +1,14 @@
-//! The app's custom hooks: what it keeps outside the page, keyboard shortcuts, playing, long
-//! Applies, and callbacks that dispatch actions.
+//! The app's custom hooks: the engine, what the page keeps outside itself, keyboard shortcuts,
+//! playing, and callbacks that dispatch actions.
 
-mod applying;
 mod embed;
+mod engine;
 mod persistence;
 mod player;
 mod shortcuts;
 
-pub use applying::use_applying;
 pub use embed::{use_compact, use_embed_messages};
+pub use engine::use_engine;
 pub use persistence::{incoming_fragment, use_persistence, Kept, Sharing};
 pub use player::use_player;
 pub use shortcuts::use_shortcuts;

@@ -28,6 +28,8 @@ pub enum Opening {
     SwitchBack,
     /// A fresh start under the same settings.
     Reset,
+    /// The page's first cluster, when it has no work to open.
+    Start,
 }
 
 /// One thing the state asks of the engine.
@@ -46,12 +48,15 @@ pub enum Request {
     Reset,
     /// Run the same inputs under other settings.
     Reconfigure(SettingsChange),
-    /// Apply a text, its manifests sent as `mode` says (`apply`, `replace`, `create`).
+    /// Apply a text, its manifests sent as `mode` says (`apply`, `replace`, `create`), until
+    /// `stop` is set.
     Apply {
         /// The text.
         text: Rc<str>,
         /// The kubectl command.
         mode: &'static str,
+        /// Set to stop it between two slices.
+        stop: Rc<Cell<bool>>,
     },
     /// Delete a Service (`namespace/name`).
     Delete(String),
@@ -99,14 +104,8 @@ pub enum Reply {
     Stopped,
 }
 
-/// Runs `request` on `engine`, telling `reply` each answer; an Apply looks at `stop` between
-/// slices.
-pub async fn execute(
-    engine: &impl Engine,
-    request: Request,
-    stop: &Cell<bool>,
-    mut reply: impl FnMut(Reply),
-) {
+/// Runs `request` on `engine`, telling `reply` each answer.
+pub async fn execute(engine: &impl Engine, request: Request, mut reply: impl FnMut(Reply)) {
     let failed = |error, opening| Reply::Failed { error, opening };
     match request {
         Request::Open { scenario, at, why } => match engine.open(&scenario).await {
@@ -133,14 +132,15 @@ pub async fn execute(
             }),
             Err(error) => reply(failed(error, None)),
         },
-        Request::Apply { text, mode } => apply(engine, &text, mode, stop, &mut reply).await,
+        Request::Apply { text, mode, stop } => apply(engine, &text, mode, &stop, &mut reply).await,
         Request::AddServices(count) => {
             let now = match engine.moment(usize::MAX, 0..usize::MAX, None).await {
                 Ok(now) => now,
                 Err(error) => return reply(failed(error, None)),
             };
             let names = now.services.iter().map(|s| s.service.as_str());
-            apply(engine, &fillers(names, count), "apply", stop, &mut reply).await;
+            let text = fillers(names, count);
+            apply(engine, &text, "apply", &Cell::new(false), &mut reply).await;
         }
         Request::Delete(key) => match engine.delete(&key).await {
             Ok(added) => reply(Reply::Added(added)),
@@ -208,37 +208,45 @@ mod tests {
     use super::{execute, Opening, Reply, Request};
     use crate::engine::local::{now, LocalEngine};
     use std::cell::Cell;
+    use std::rc::Rc;
 
-    fn run(engine: &LocalEngine, request: Request, stop: bool) -> Vec<Reply> {
+    fn run(engine: &LocalEngine, request: Request) -> Vec<Reply> {
         let mut replies = Vec::new();
-        now(execute(engine, request, &Cell::new(stop), |r| {
-            replies.push(r)
-        }));
+        now(execute(engine, request, |r| replies.push(r)));
         replies
+    }
+
+    fn apply(text: &str, mode: &'static str, stop: bool) -> Request {
+        Request::Apply {
+            text: text.into(),
+            mode,
+            stop: Rc::new(Cell::new(stop)),
+        }
+    }
+
+    fn now_moment(engine: &LocalEngine, has: Option<&str>) -> crate::engine::MomentView {
+        let request = Request::Moment {
+            step: usize::MAX,
+            services: 0..10,
+            has: has.map(str::to_owned),
+        };
+        match &run(engine, request)[..] {
+            [Reply::Moment(moment)] => moment.clone(),
+            replies => panic!("{replies:?}"),
+        }
     }
 
     #[test]
     fn fillers_number_on_from_the_highest() {
         let engine = LocalEngine::default();
-        for (request, stop) in [
-            (Request::AddServices(3), false),
-            (Request::Delete("filler-2".into()), false),
-            (Request::AddServices(2), false),
+        for request in [
+            Request::AddServices(3),
+            Request::Delete("filler-2".into()),
+            Request::AddServices(2),
         ] {
-            run(&engine, request, stop);
+            run(&engine, request);
         }
-        let replies = run(
-            &engine,
-            Request::Moment {
-                step: usize::MAX,
-                services: 0..10,
-                has: None,
-            },
-            false,
-        );
-        let [Reply::Moment(moment)] = &replies[..] else {
-            panic!("{replies:?}")
-        };
+        let moment = now_moment(&engine, None);
         let names: Vec<&str> = moment.services.iter().map(|s| s.service.as_str()).collect();
         assert_eq!(
             names,
@@ -255,15 +263,12 @@ mod tests {
     fn each_request_answers_as_the_engine_does() {
         let engine = LocalEngine::default();
         let scenario = "apiVersion: portband/v1\nkind: Scenario\nrange: 30000-30099\nsteps: []\n";
-        let replies = run(
-            &engine,
-            Request::Open {
-                scenario: scenario.into(),
-                at: None,
-                why: Opening::Preset(2),
-            },
-            false,
-        );
+        let open = Request::Open {
+            scenario: scenario.into(),
+            at: None,
+            why: Opening::Preset(2),
+        };
+        let replies = run(&engine, open);
         assert!(matches!(
             &replies[..],
             [Reply::Opened {
@@ -275,14 +280,7 @@ mod tests {
         let many: String = (0..3000)
             .map(|i| format!("apiVersion: v1\nkind: Service\nmetadata: {{name: s{i}}}\nspec: {{type: ClusterIP, ports: [{{port: 80}}]}}\n---\n"))
             .collect();
-        let replies = run(
-            &engine,
-            Request::Apply {
-                text: many.as_str().into(),
-                mode: "create",
-            },
-            false,
-        );
+        let replies = run(&engine, apply(&many, "create", false));
         let progress = replies
             .iter()
             .filter(|r| matches!(r, Reply::Progress(_)))
@@ -296,43 +294,17 @@ mod tests {
         };
         assert_eq!(added.rows.len(), 3000);
 
-        let stopped = run(
-            &engine,
-            Request::Apply {
-                text: many.as_str().into(),
-                mode: "apply",
-            },
-            true,
-        );
-        assert_eq!(stopped, [Reply::Stopped]);
-        let replies = run(
-            &engine,
-            Request::Moment {
-                step: 99_999,
-                services: 0..5,
-                has: Some("s7".into()),
-            },
-            false,
-        );
-        let [Reply::Moment(moment)] = &replies[..] else {
-            panic!("{replies:?}")
-        };
+        assert_eq!(run(&engine, apply(&many, "apply", true)), [Reply::Stopped]);
+        let moment = now_moment(&engine, Some("s7"));
+        assert_eq!(moment.step, 3000, "the stopped apply added nothing");
         assert_eq!(moment.has, Some(true));
-        assert_eq!(
-            (moment.step, moment.service_count, moment.services.len()),
-            (3000, 3000, 5),
-            "the stopped apply added nothing"
-        );
 
-        let replies = run(
-            &engine,
-            Request::Open {
-                scenario: "a: [".into(),
-                at: None,
-                why: Opening::Link,
-            },
-            false,
-        );
+        let link = Request::Open {
+            scenario: "a: [".into(),
+            at: None,
+            why: Opening::Link,
+        };
+        let replies = run(&engine, link);
         let [Reply::Failed {
             error,
             opening: Some(Opening::Link),

@@ -24,6 +24,8 @@ pub struct Run {
     pub scenario: Shared<String>,
     /// The last text applied, and how.
     pub last_input: Option<LastInput>,
+    /// Ports free after the last step.
+    pub free: u32,
     /// Which moment is shown: after the first `n` steps, or `None` for after the last.
     cursor: Option<usize>,
     /// Whether the history is playing.
@@ -47,6 +49,7 @@ impl Run {
             rows: Shared::new(opened.rows),
             scenario: Shared::new(opened.scenario),
             last_input: opened.last_input,
+            free: opened.summary.free,
             cursor: None,
             playing: false,
             fresh: 0..0,
@@ -122,6 +125,7 @@ impl Run {
         rows.truncate(before);
         rows.extend(added.rows);
         self.settings = added.settings;
+        self.free = added.summary.free;
         self.scenario = Shared::new(added.scenario);
         self.playing = false;
         let request = self.seek(usize::MAX);
@@ -254,6 +258,7 @@ mod tests {
             Request::Apply {
                 text: text.into(),
                 mode: "create",
+                stop: std::rc::Rc::default(),
             },
         );
         let Some(Reply::Added(added)) = replies.last() else {
