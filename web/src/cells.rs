@@ -1,8 +1,8 @@
 //! What each port of the range shows: free, or held by which Service and how. Built once per
-//! state, read by the grid's painter, tooltip and highlight.
+//! moment the engine describes, read by the grid's painter, tooltip and highlight.
 
+use crate::engine::MomentView;
 use crate::view;
-use portband_kube::Cluster;
 
 /// Who holds a port.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,14 +25,23 @@ pub struct Cells {
 }
 
 impl Cells {
-    /// The cells of a cluster's range.
-    pub fn of(cluster: &Cluster) -> Self {
-        let owners = cluster.holders(|index, stored, held| Owner {
-            service: stored.service.key(),
-            what: view::uses(held, &stored.ports),
-            explicit: held.explicit,
-            index,
-        });
+    /// The cells of a moment's range.
+    pub fn of(moment: &MomentView) -> Self {
+        let owners: Vec<Owner> = moment
+            .holdings
+            .iter()
+            .map(|h| Owner {
+                service: h.service.clone(),
+                what: view::uses(&h.port),
+                explicit: h.port.explicit,
+                index: h.index,
+            })
+            .collect();
+        let owners = moment
+            .holders
+            .iter()
+            .map(|&i| usize::try_from(i).ok().and_then(|i| owners.get(i).cloned()))
+            .collect();
         Cells { owners }
     }
 

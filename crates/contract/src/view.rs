@@ -161,6 +161,8 @@ pub struct LogLine {
     pub reason: Option<String>,
     /// The kind of an object that is not a Service (nothing was sent).
     pub kind: Option<String>,
+    /// Why it was refused, where more can be said than the message.
+    pub cause: Option<Cause>,
     /// The nodePorts the step holds, each once with its uses.
     pub held: Vec<HeldPort>,
 }

@@ -222,6 +222,7 @@ impl Session {
                 code: o.error.as_ref().and_then(ApiError::code),
                 reason: o.error.as_ref().map(|e| e.reason().to_owned()),
                 kind: o.kind.clone(),
+                cause: o.cause.as_ref().and_then(cause_report),
                 held: o.held().iter().map(|h| held_port_of(&o.ports, h)).collect(),
             })
             .collect()

@@ -149,7 +149,7 @@ export interface StoredService { service: string; type: string; nodePorts: HeldP
 /** A step in a log's words: the step, its port lines, a refusal as kubectl prints it with its HTTP code and Status reason, the kind of an object that is not a Service, the nodePorts it holds. */
 export interface LogLine extends Step {
   portLines: string[]; kubectlError: string | null; code: number | null; reason: string | null;
-  kind: string | null; held: HeldPort[];
+  kind: string | null; cause: Cause | null; held: HeldPort[];
 }
 export interface RangeBands { range: string; size: number; static: Band; dynamic: Band; }
 export interface Place { file: string; line: number; column: number; }

@@ -2,9 +2,10 @@
 //! windowed (a cluster may hold 65,536 Services).
 
 use crate::components::window::{clicked, Window};
+use crate::engine::MomentView;
 use crate::state::Shared;
 use crate::view::held_lines;
-use portband_kube::{Cluster, History, ServiceKey};
+use portband_kube::ServiceKey;
 use yew::prelude::*;
 
 /// Every row's height in CSS pixels (the stylesheet keeps it).
@@ -13,10 +14,8 @@ const ROW_HEIGHT: u32 = 32;
 /// Props of [`ServiceList`].
 #[derive(Properties, PartialEq)]
 pub struct ServiceListProps {
-    /// The run.
-    pub history: Shared<History>,
-    /// The cluster at the history's cursor, when that is in the past.
-    pub past: Option<Shared<Cluster>>,
+    /// The moment shown, as the engine described it (none while it starts).
+    pub moment: Option<Shared<MomentView>>,
     /// The highlighted Service.
     pub selected: Option<String>,
     /// Highlight this Service.
@@ -28,28 +27,24 @@ pub struct ServiceListProps {
 /// The applied Services. A click on a name highlights the Service; Delete deletes it.
 #[component]
 pub fn ServiceList(props: &ServiceListProps) -> Html {
-    let len = props
-        .past
-        .as_deref()
-        .unwrap_or(props.history.cluster())
-        .services()
-        .len();
+    let len = props.moment.as_ref().map_or(0, |m| m.service_count);
     let row = {
-        let deps = (
-            props.history.clone(),
-            props.past.clone(),
-            props.selected.clone(),
-        );
-        use_callback(deps, move |i: usize, (history, past, selected)| {
-            let stored = &past.as_deref().unwrap_or(history.cluster()).services()[i];
-            let service = &stored.service;
-            let key = service.key();
+        let deps = (props.moment.clone(), props.selected.clone());
+        use_callback(deps, move |i: usize, (moment, selected)| {
+            // The engine lists the first of the moment's Services; the others wait for it.
+            let stored = moment
+                .as_ref()
+                .and_then(|m| m.services.get(i.checked_sub(m.services_from)?));
+            let Some(stored) = stored else {
+                return html! { <div class="service pending">{ "…" }</div> };
+            };
+            let key = &stored.service;
             let is_selected = selected.as_deref() == Some(key.as_str());
-            let ports = held_lines(&stored.held(), &stored.ports);
+            let ports = held_lines(&stored.node_ports);
             html! {
                 <div class={classes!("service", is_selected.then_some("selected"))} data-service={key.clone()}>
-                    <button class="link name" aria-pressed={is_selected.to_string()} data-select={key.clone()}>{ &key }</button>
-                    <span class="type">{ &service.spec.type_ }</span>
+                    <button class="link name" aria-pressed={is_selected.to_string()} data-select={key.clone()}>{ key }</button>
+                    <span class="type">{ &stored.type_ }</span>
                     <span class="ports">
                         { if ports.is_empty() { "no nodePorts".to_owned() } else { ports.join("; ") } }
                     </span>

@@ -164,12 +164,6 @@ impl Link {
             .map_err(|_| failure("the engine stopped".to_owned()))??;
         Ok(results.iter().collect())
     }
-
-    /// Runs `calls` and reads the last result as `T`.
-    pub async fn get<T: DeserializeOwned>(&self, calls: Vec<Call>) -> Result<T, EngineError> {
-        let results = self.run(calls).await?;
-        read(results.last().unwrap_or(&JsValue::UNDEFINED))
-    }
 }
 
 /// A result read as `T` (a value the module returns, in the JSON contract's shape).

@@ -117,8 +117,6 @@ impl Outbox {
 pub struct Applying {
     /// The text, as it was when Apply was pressed.
     pub text: Rc<str>,
-    /// How its manifests are sent.
-    pub mode: Mode,
     /// How far it is, once the engine has said.
     pub progress: Option<ApplyProgress>,
     /// Slices run so far.
@@ -357,7 +355,6 @@ impl AppState {
     fn apply_text(&mut self, text: Rc<str>, mode: Mode) {
         let applying = Applying {
             text: text.clone(),
-            mode,
             progress: None,
             slices: 0,
             stop: Rc::default(),

@@ -141,11 +141,6 @@ impl Run {
             self.moment = Some(Shared::new(moment));
         }
     }
-
-    /// Whether the moment shown is the one the cursor is at.
-    pub fn settled(&self) -> bool {
-        self.wanted.is_none()
-    }
 }
 
 #[cfg(test)]
@@ -217,7 +212,7 @@ mod tests {
         let mut run = opened(&engine, None);
         let first = run.seek(3);
         let second = run.seek(7);
-        assert!(!run.settled());
+
         settle(&engine, &mut run, first);
         assert_eq!(
             run.moment.as_ref().unwrap().step,
@@ -225,7 +220,6 @@ mod tests {
             "still the opened moment"
         );
         settle(&engine, &mut run, second);
-        assert!(run.settled());
         assert_eq!(run.moment.as_ref().unwrap().step, 7);
     }
 
