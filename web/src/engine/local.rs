@@ -14,6 +14,17 @@ pub struct LocalEngine {
     applying: RefCell<Option<Applying>>,
 }
 
+impl Clone for LocalEngine {
+    /// The same session, without an apply under way (a page's engine, copied between two
+    /// actions, for a test that goes two ways from one state).
+    fn clone(&self) -> Self {
+        LocalEngine {
+            session: RefCell::new(self.session.borrow().clone()),
+            applying: RefCell::default(),
+        }
+    }
+}
+
 impl Default for LocalEngine {
     fn default() -> Self {
         LocalEngine {

@@ -414,12 +414,17 @@ impl AppState {
         let (run, request) = Run::opened(opened, at);
         self.timeline = Some(run);
         self.show(request);
-        self.settings = Settings::of(&settings);
         let Some(why) = why else {
+            // New settings: the fields show them, and keep a field's error.
+            self.settings.range_text.clone_from(&settings.range);
+            self.settings.seed_text = settings.seed.to_string();
             return;
         };
+        self.settings = Settings::of(&settings);
         self.selected = None;
-        self.link.problem = None;
+        if matches!(why, Opening::Link | Opening::Saved | Opening::SwitchBack) {
+            self.link.problem = None;
+        }
         // Apply goes on as the history's last text was sent.
         let mode = last_input
             .as_ref()

@@ -148,14 +148,11 @@ mod tests {
     use super::Run;
     use crate::engine::local::{now, LocalEngine};
     use crate::state::requests::{execute, Opening, Reply, Request};
-    use std::cell::Cell;
 
     /// Runs `request` on `engine`; its replies.
     fn ask(engine: &LocalEngine, request: Request) -> Vec<Reply> {
         let mut replies = Vec::new();
-        now(execute(engine, request, &Cell::new(false), |r| {
-            replies.push(r)
-        }));
+        now(execute(engine, request, |r| replies.push(r)));
         replies
     }
 
