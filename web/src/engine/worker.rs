@@ -498,7 +498,7 @@ impl Engine for WorkerEngine {
                 let results = self
                     .link
                     .run(vec![
-                        Call::new(c, "explain", &[at.clone()]),
+                        Call::new(c, "explain", std::slice::from_ref(&at)),
                         Call::new(c, "taken", &[at, next]),
                     ])
                     .await?;

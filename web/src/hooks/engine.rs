@@ -38,7 +38,7 @@ pub fn use_engine(outbox: &Outbox, dispatch: Dispatch) {
             loop {
                 let next = queue.waiting.borrow_mut().pop_front();
                 let Some(request) = next else { break };
-                let reply = |reply: Reply| dispatch.dispatch(Action::Replied(reply));
+                let reply = |reply: Reply| dispatch.dispatch(Action::Replied(Box::new(reply)));
                 match &engine {
                     Ok(engine) => execute(engine.as_ref(), request, reply).await,
                     Err(error) => reply(Reply::Failed {

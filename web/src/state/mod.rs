@@ -250,8 +250,8 @@ pub enum Action {
     TogglePlay,
     /// One beat of playing: the next step, and stop at the end.
     Tick,
-    /// The engine answered.
-    Replied(Reply),
+    /// The engine answered (boxed: an answer is large next to the other actions).
+    Replied(Box<Reply>),
 }
 
 impl Action {
@@ -563,7 +563,7 @@ impl Reducible for AppState {
         }
         let mut next = (*self).clone();
         if let Action::Replied(reply) = action {
-            match reply {
+            match *reply {
                 Reply::Progress(progress) => {
                     if let Some(applying) = &mut next.applying {
                         applying.progress = Some(progress);

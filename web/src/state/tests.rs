@@ -46,7 +46,7 @@ impl Page {
                 now(execute(&self.engine, request, |r| replies.push(r)));
                 for reply in replies {
                     seen(&reply);
-                    self.state = self.state.clone().reduce(Action::Replied(reply));
+                    self.state = self.state.clone().reduce(Action::Replied(Box::new(reply)));
                 }
             }
         }
