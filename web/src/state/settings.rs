@@ -8,7 +8,7 @@ use portband_allocator::PortRange;
 use portband_kube::MAX_SEED;
 
 /// The settings fields.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
     /// The range as typed.
     pub range_text: String,
@@ -18,6 +18,19 @@ pub struct Settings {
     pub seed_text: String,
     /// Why the seed as typed is refused.
     pub seed_error: Option<String>,
+}
+
+impl Default for Settings {
+    /// The default settings' fields (30000-32767, seed 0), shown until the engine says which
+    /// settings the history runs under.
+    fn default() -> Self {
+        Settings {
+            range_text: PortRange::default().to_string(),
+            range_error: None,
+            seed_text: "0".to_owned(),
+            seed_error: None,
+        }
+    }
 }
 
 impl Settings {
