@@ -2,7 +2,7 @@
 // and read what a user sees.
 import { test, before, after, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, paste, readRows, waitForRows, manyServices, fillStorage, DIST } from "./harness.mjs";
+import { settled, serve, launch, paste, readRows, waitForRows, manyServices, fillStorage, DIST } from "./harness.mjs";
 
 let server, browser, page;
 
@@ -19,6 +19,7 @@ beforeEach(async () => {
   page.on("pageerror", (e) => { throw e; });
   await page.goto(server.url);
   await page.getByTestId("apply").waitFor();
+  await settled(page);
 });
 afterEach(async () => {
   assert.equal(await page.getByTestId("panic").count(), 0, "the page must never panic");
@@ -30,6 +31,7 @@ const service = (name, spec) => `apiVersion: v1\nkind: Service\nmetadata: {name:
 async function apply(yaml) {
   await page.getByTestId("yaml-input").fill(yaml);
   await page.getByTestId("apply").click();
+  await settled(page);
 }
 
 /** Chooses a preset and waits for its `count` steps. */
@@ -40,6 +42,7 @@ async function loadPreset(label, count) {
 
 /** Every step of the log (a windowed list, read by scrolling it). */
 async function outcomes() {
+  await settled(page);
   return (await readRows(page, "outcomes")).map((row) => ({
     service: row.service,
     result: row.result,
@@ -171,11 +174,13 @@ test("a trap of the wasm module (how the release build ends a panic) is reported
   );
   // A trap in a promise's task.
   await page.reload();
+  await settled(page);
   await page.getByTestId("apply").waitFor();
   assert.equal(await banner.count(), 0);
   await page.evaluate(() => { Promise.reject(new WebAssembly.RuntimeError("unreachable")); });
   await banner.waitFor();
   await page.reload();
+  await settled(page);
 });
 
 test("the KEP-3668 switch: the preset story with and without the band split", async () => {
@@ -544,6 +549,7 @@ test("a reload keeps the editor text and the settings", async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid="band-summary"]').textContent.includes("band split off"));
   await page.reload();
   await page.getByTestId("apply").waitFor();
+  await settled(page);
   assert.equal(await page.getByTestId("yaml-input").inputValue(), text);
   assert.equal(await page.getByTestId("range-input").inputValue(), "30000-30127");
   assert.equal(await page.getByTestId("seed-input").inputValue(), "7");

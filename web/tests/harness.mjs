@@ -132,6 +132,11 @@ export function readRows(page, testid) {
   }, testid);
 }
 
+/** Waits until the app's engine has answered everything asked of it (`data-engine="idle"`). */
+export async function settled(page) {
+  await page.waitForFunction(() => document.documentElement.dataset.engine === "idle");
+}
+
 /** Waits until the windowed list `testid` has `count` rows. */
 export function waitForRows(page, testid, count) {
   return page.waitForFunction(

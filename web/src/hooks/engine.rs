@@ -17,6 +17,14 @@ struct Queue {
     running: Cell<bool>,
 }
 
+/// Says on the page whether the engine has work: `data-engine="busy"` or `"idle"` on the root
+/// element (for a busy cursor, and for tests that wait for the page's answer).
+fn mark(busy: bool) {
+    if let Some(root) = gloo::utils::document().document_element() {
+        let _ = root.set_attribute("data-engine", if busy { "busy" } else { "idle" });
+    }
+}
+
 /// After each render, takes what the reducer asked of the engine and runs it. If the worker
 /// cannot start, every request fails with why.
 #[hook]
@@ -33,6 +41,7 @@ pub fn use_engine(outbox: &Outbox, dispatch: Dispatch) {
         if queue.running.replace(true) {
             return;
         }
+        mark(true);
         let (engine, queue) = ((*engine).clone(), (*queue).clone());
         spawn_local(async move {
             loop {
@@ -48,6 +57,7 @@ pub fn use_engine(outbox: &Outbox, dispatch: Dispatch) {
                 }
             }
             queue.running.set(false);
+            mark(false);
         });
     });
 }

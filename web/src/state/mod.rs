@@ -422,7 +422,7 @@ impl AppState {
         };
         self.settings = Settings::of(&settings);
         self.selected = None;
-        if matches!(why, Opening::Link | Opening::Saved | Opening::SwitchBack) {
+        if matches!(why, Opening::Link | Opening::SwitchBack) {
             self.link.problem = None;
         }
         // Apply goes on as the history's last text was sent.
@@ -593,8 +593,15 @@ impl Reducible for AppState {
             );
         }
         let Some(timeline) = next.timeline.as_mut() else {
-            // Until the engine has opened a cluster, only the editor and the links change.
+            // Until the engine has opened a cluster, only the editor and the links change, and
+            // an Apply waits for the cluster (the engine answers in order).
             match action {
+                Action::Apply if next.applying.is_some() => return self,
+                Action::Apply => {
+                    let text: Rc<str> = Rc::from(next.editor.text.as_str());
+                    let mode = next.editor.mode;
+                    next.apply_text(text, mode);
+                }
                 Action::Edit(text) => {
                     next.editor.edit(text);
                 }
