@@ -203,9 +203,7 @@ fn App() -> Html {
             </div>
         };
     }
-    let version = run
-        .and_then(|r| portband_kube::KubeVersion::parse(&r.settings.kubernetes_version).ok())
-        .unwrap_or_default();
+    let version = run.map_or_else(String::new, |r| r.settings.kubernetes_version.clone());
     let static_subrange = run.is_none_or(|r| r.settings.static_subrange);
     html! {
         <div class="app">
@@ -218,6 +216,7 @@ fn App() -> Html {
                     range_invalid={state.settings.range_error.is_some()}
                     seed_invalid={state.settings.seed_error.is_some()}
                     {version}
+                    releases={state.releases.clone()}
                     {static_subrange}
                     preset={state.scenario.as_ref().and_then(|(preset, _)| *preset)}
                     onrange={on.range.clone()} onseed={on.seed.clone()} onsubrange={on.subrange.clone()} onversion={on.version.clone()}

@@ -3,11 +3,13 @@
 //! (`portband-kube`) builds them from its values.
 
 mod check;
+mod input;
 mod lab;
 mod run;
 mod view;
 
 pub use check::{CheckReport, FindingReport, PlaceReport};
+pub use input::{Mode, MAX_SCENARIO_BYTES, MAX_SEED};
 pub use lab::{ModeReport, PointReport, SimulationReport};
 pub use run::{
     Band, BandReport, BandsReport, PortReport, ProvenanceReport, RangeReport, Report,

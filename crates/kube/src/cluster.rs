@@ -3,7 +3,7 @@
 
 use crate::decode::{unknown_in, Object};
 use crate::key::ServiceKey;
-use crate::kubectl::{self, Mode};
+use crate::kubectl;
 use crate::outcome::{
     held, Action, Cause, HealthCheck, Held, Holder, Outcome, PortOutcome, Provenance, Request,
     Verdict,
@@ -14,6 +14,7 @@ use crate::status::ApiError;
 use crate::version::KubeVersion;
 use crate::yaml::Pos;
 use portband_allocator::{Bands, Config, PortAllocator, PortRange, Rng};
+use portband_contract::Mode;
 use std::sync::Arc;
 
 /// What a simulated kube-apiserver is configured with.

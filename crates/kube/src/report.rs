@@ -4,12 +4,13 @@
 use crate::check::{Diagnostic, Location, Severity};
 use crate::cluster::{Cluster, History};
 use crate::outcome::{Outcome, Provenance};
+use crate::version::{Gate, KubeVersion};
 use portband_allocator::ip::Cidr;
 use portband_allocator::lab::{self, Study, Tally};
 use portband_allocator::{BandKind, Bands, IpBand, IpBands, PortRange};
 use portband_contract::{
     Band, BandReport, BandsReport, CheckReport, FindingReport, ModeReport, PlaceReport,
-    PointReport, PortReport, ProvenanceReport, RangeReport, Report, ServiceCidrReport,
+    PointReport, PortReport, ProvenanceReport, RangeReport, Release, Report, ServiceCidrReport,
     SimulationReport, StepReport, Summary, Usage,
 };
 
@@ -206,4 +207,26 @@ pub fn simulation_report(study: &Study) -> SimulationReport {
             })
             .collect(),
     }
+}
+
+/// The Kubernetes releases modelled, oldest first (the last is the default): each with its band
+/// split's feature gate (the JS module's `kubernetesVersions()`, the web app's version picker).
+pub fn releases() -> Vec<Release> {
+    KubeVersion::supported()
+        .map(|v| {
+            let gate = v.static_subrange_gate();
+            Release {
+                version: v.to_string(),
+                gate: match gate {
+                    Gate::Alpha => "alpha",
+                    Gate::Beta => "beta",
+                    Gate::Locked => "locked",
+                    Gate::Removed => "removed",
+                }
+                .to_owned(),
+                split_by_default: gate.default_on(),
+                no_legacy_note: v.no_legacy_note(),
+            }
+        })
+        .collect()
 }

@@ -5,12 +5,12 @@
 use crate::cluster::{Cluster, ClusterConfig, History, Source, Step, Stored};
 use crate::input::{read, read_sent, write_scenario, Entry, ReadProgress, Reading};
 use crate::key::ServiceKey;
-use crate::kubectl::Mode;
 use crate::outcome::{Cause, Held, Outcome, PortOutcome};
 use crate::report::{band, bands_report, provenance_report, report, step_report, summary};
 use crate::status::ApiError;
 use crate::yaml::InputError;
 use portband_allocator::ByScope;
+use portband_contract::Mode;
 use portband_contract::{
     ApplyProgress, Cause as CauseReport, Explanation, HeldPort, Holder, Holding, LastInput,
     LogLine, Metrics, Owner, PortUse, Refusal, Report, Scoped, Settings, StepReport, StoredService,

@@ -30,9 +30,8 @@ static HEAP: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocato
 use error::{input_error, plain_error};
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::{Bands, PortRange};
-use portband_contract::Release;
 use portband_kube::{
-    check_report, range_report, read, read_sent, Gate, KubeVersion, Mode, State, MAX_SEED,
+    check_report, range_report, read, read_sent, releases, KubeVersion, Mode, State, MAX_SEED,
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -324,22 +323,5 @@ pub fn version() -> String {
 /// The Kubernetes releases modelled, oldest first (the last is the default).
 #[wasm_bindgen(js_name = kubernetesVersions, unchecked_return_type = "Release[]")]
 pub fn kubernetes_versions() -> JsValue {
-    let releases: Vec<Release> = KubeVersion::supported()
-        .map(|v| {
-            let gate = v.static_subrange_gate();
-            Release {
-                version: v.to_string(),
-                gate: match gate {
-                    Gate::Alpha => "alpha",
-                    Gate::Beta => "beta",
-                    Gate::Locked => "locked",
-                    Gate::Removed => "removed",
-                }
-                .to_owned(),
-                split_by_default: gate.default_on(),
-                no_legacy_note: v.no_legacy_note(),
-            }
-        })
-        .collect();
-    to_js(&releases)
+    to_js(&releases())
 }

@@ -5,7 +5,6 @@ use crate::components::window::{clicked, Window};
 use crate::engine::MomentView;
 use crate::state::Shared;
 use crate::view::held_lines;
-use portband_kube::ServiceKey;
 use yew::prelude::*;
 
 /// Every row's height in CSS pixels (the stylesheet keeps it).
@@ -21,7 +20,7 @@ pub struct ServiceListProps {
     /// Highlight this Service.
     pub onselect: Callback<Option<String>>,
     /// Delete this Service.
-    pub ondelete: Callback<ServiceKey>,
+    pub ondelete: Callback<String>,
 }
 
 /// The applied Services. A click on a name highlights the Service; Delete deletes it.
@@ -57,7 +56,7 @@ pub fn ServiceList(props: &ServiceListProps) -> Html {
     let onclick = {
         let (onselect, ondelete) = (props.onselect.clone(), props.ondelete.clone());
         Callback::from(move |e: MouseEvent| {
-            if let Some(key) = clicked(&e, "data-delete").and_then(|k| k.parse().ok()) {
+            if let Some(key) = clicked(&e, "data-delete") {
                 ondelete.emit(key);
             } else if let Some(key) = clicked(&e, "data-select") {
                 onselect.emit(Some(key));

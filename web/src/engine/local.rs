@@ -3,7 +3,7 @@
 
 use super::{Added, Engine, EngineError, MomentView, Opened, SettingsChange};
 use portband_allocator::PortRange;
-use portband_contract::ApplyProgress;
+use portband_contract::{ApplyProgress, Release};
 use portband_kube::{Applying, ClusterConfig, InputError, KubeVersion, Mode, Session};
 use std::cell::RefCell;
 use std::ops::Range;
@@ -61,6 +61,10 @@ impl LocalEngine {
 }
 
 impl Engine for LocalEngine {
+    async fn releases(&self) -> Result<Vec<Release>, EngineError> {
+        Ok(portband_kube::releases())
+    }
+
     async fn open(&self, scenario: &str) -> Result<Opened, EngineError> {
         let session = Session::from_scenario(scenario).map_err(|e| input_error(&e))?;
         *self.session.borrow_mut() = session;

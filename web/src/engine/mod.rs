@@ -8,7 +8,7 @@ pub mod local;
 pub mod worker;
 
 use portband_contract::{
-    ApplyProgress, Explanation, Holding, LastInput, LogLine, Metrics, Refusal, Settings,
+    ApplyProgress, Explanation, Holding, LastInput, LogLine, Metrics, Refusal, Release, Settings,
     StoredService, Summary,
 };
 use std::fmt;
@@ -128,6 +128,8 @@ pub struct MomentView {
 /// What the page asks of the engine. Calls are answered in the order they are made.
 #[allow(async_fn_in_trait)]
 pub trait Engine {
+    /// The Kubernetes releases the engine models, oldest first (the last is the default).
+    async fn releases(&self) -> Result<Vec<Release>, EngineError>;
     /// Replaces the cluster with a scenario file's (its settings and steps; a manifest is one
     /// input sent with `kubectl apply`).
     async fn open(&self, scenario: &str) -> Result<Opened, EngineError>;

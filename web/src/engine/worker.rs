@@ -4,7 +4,7 @@
 
 use super::{Added, Engine, EngineError, MomentView, Opened, SettingsChange};
 use futures_channel::oneshot;
-use portband_contract::ApplyProgress;
+use portband_contract::{ApplyProgress, Release};
 use serde::de::DeserializeOwned;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -315,6 +315,14 @@ impl WorkerEngine {
 }
 
 impl Engine for WorkerEngine {
+    async fn releases(&self) -> Result<Vec<Release>, EngineError> {
+        let results = self
+            .link
+            .run(vec![Call::new(Target::Module, "kubernetesVersions", &[])])
+            .await?;
+        read(&results[0])
+    }
+
     async fn open(&self, scenario: &str) -> Result<Opened, EngineError> {
         self.replace(Call::new(
             Target::Module,

@@ -14,7 +14,6 @@ pub use player::use_player;
 pub use shortcuts::use_shortcuts;
 
 use crate::state::{Action, Dispatch};
-use portband_kube::ServiceKey;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -29,7 +28,7 @@ pub struct Handlers {
     /// Highlight a Service's ports (or none).
     pub select: Callback<Option<String>>,
     /// Delete a Service.
-    pub delete: Callback<ServiceKey>,
+    pub delete: Callback<String>,
     /// The text area's text changed.
     pub edit: Callback<String>,
     /// The whole editor text was replaced.
@@ -39,7 +38,7 @@ pub struct Handlers {
     /// Apply the editor's text.
     pub apply: Callback<()>,
     /// Send the editor's manifests as this kubectl command.
-    pub mode: Callback<portband_kube::Mode>,
+    pub mode: Callback<portband_contract::Mode>,
     /// Stop the Apply in progress.
     pub cancel: Callback<()>,
     /// Put back the text a preset replaced.
@@ -51,7 +50,7 @@ pub struct Handlers {
     /// Turn the band split on or off.
     pub subrange: Callback<bool>,
     /// Model this Kubernetes release.
-    pub version: Callback<portband_kube::KubeVersion>,
+    pub version: Callback<String>,
     /// Load preset `i`.
     pub preset: Callback<usize>,
     /// Add this many Services.

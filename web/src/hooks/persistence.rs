@@ -7,7 +7,7 @@ use crate::saved::{self, Slot};
 use crate::state::{Action, AppState, Dispatch};
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
-use portband_kube::MAX_SCENARIO_BYTES;
+use portband_contract::MAX_SCENARIO_BYTES;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;

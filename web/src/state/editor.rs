@@ -3,8 +3,8 @@
 
 use super::Shared;
 use crate::engine::EngineError;
+use portband_contract::Mode;
 use portband_contract::Refusal;
-use portband_kube::Mode;
 use std::rc::Rc;
 
 /// A problem with the editor's text, at a line.

@@ -22,7 +22,7 @@ use crate::presets::{Preset, PRESETS};
 use crate::saved::Saved;
 use portband_allocator::gofmt::Quoted;
 use portband_contract::ApplyProgress;
-use portband_kube::{KubeVersion, Mode, ServiceKey};
+use portband_contract::{Mode, Release};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -178,6 +178,8 @@ impl Applying {
 pub struct AppState {
     /// The history and the moment shown: `None` until the engine has opened the first cluster.
     pub timeline: Option<Run>,
+    /// The Kubernetes releases the engine models (none until it says).
+    pub releases: Rc<[Release]>,
     /// The settings as typed.
     pub settings: Settings,
     /// The editor.
@@ -219,11 +221,11 @@ pub enum Action {
     /// Turn the KEP-3668 band split on or off (replays every step).
     SetStaticSubrange(bool),
     /// Model this Kubernetes release, with its band split's default (replays every step).
-    SetVersion(KubeVersion),
+    SetVersion(String),
     /// Forget every step.
     Reset,
     /// Delete a stored Service.
-    Delete(ServiceKey),
+    Delete(String),
     /// Add this many NodePort Services with dynamic ports.
     AddServices(usize),
     /// Load preset `i`: its settings and text, applied to a fresh cluster.
@@ -283,6 +285,7 @@ impl AppState {
     pub fn opened(fragment: &Fragment, saved: Saved, before: Saved) -> Self {
         let mut state = AppState {
             timeline: None,
+            releases: Rc::from([]),
             settings: Settings::default(),
             editor: Editor::new(WELCOME.to_owned()),
             link: LinkSession::default(),
@@ -306,6 +309,7 @@ impl AppState {
             }
             state.link.before_link = (before != Saved::default()).then_some(before);
         }
+        state.outbox.send(Request::Releases);
         state.outbox.send(Request::Open {
             scenario: first.0,
             at: first.1,
@@ -570,6 +574,7 @@ impl Reducible for AppState {
                         applying.slices += 1;
                     }
                 }
+                Reply::Releases(releases) => next.releases = Rc::from(releases),
                 Reply::Opened { opened, at, why } => next.opened_by_engine(opened, at, why),
                 Reply::Added(added) => next.added_by_engine(added),
                 Reply::Moment(moment) => {
@@ -661,7 +666,7 @@ impl Reducible for AppState {
                 ..SettingsChange::default()
             }),
             Action::SetVersion(version) => next.reconfigure(SettingsChange {
-                kubernetes_version: Some(version.to_string()),
+                kubernetes_version: Some(version),
                 ..SettingsChange::default()
             }),
             Action::Reset => next.outbox.send(Request::Reset),
@@ -672,7 +677,7 @@ impl Reducible for AppState {
                          is always added at the end."
                     ));
                 }
-                next.outbox.send(Request::Delete(key.to_string()));
+                next.outbox.send(Request::Delete(key));
             }
             Action::AddServices(0) => return self,
             Action::AddServices(count) => {

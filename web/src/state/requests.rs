@@ -3,7 +3,7 @@
 //! page's hook with the worker's engine, and by the native tests with the in-process one.
 
 use crate::engine::{Added, Engine, EngineError, MomentView, Opened, SettingsChange};
-use portband_contract::ApplyProgress;
+use portband_contract::{ApplyProgress, Release};
 use std::cell::Cell;
 use std::ops::Range;
 use std::rc::Rc;
@@ -35,6 +35,8 @@ pub enum Opening {
 /// One thing the state asks of the engine.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Request {
+    /// The Kubernetes releases modelled (the version picker's).
+    Releases,
     /// Replace the cluster with a scenario's, shown at step `at` (or the end).
     Open {
         /// The scenario file.
@@ -78,6 +80,8 @@ pub enum Request {
 /// An answer, for the reducer.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Reply {
+    /// The Kubernetes releases modelled.
+    Releases(Vec<Release>),
     /// A scenario was opened (or the inputs run under other settings: `why` is `None`).
     Opened {
         /// The cluster.
@@ -108,6 +112,10 @@ pub enum Reply {
 pub async fn execute(engine: &impl Engine, request: Request, mut reply: impl FnMut(Reply)) {
     let failed = |error, opening| Reply::Failed { error, opening };
     match request {
+        Request::Releases => match engine.releases().await {
+            Ok(releases) => reply(Reply::Releases(releases)),
+            Err(error) => reply(failed(error, None)),
+        },
         Request::Open { scenario, at, why } => match engine.open(&scenario).await {
             Ok(opened) => reply(Reply::Opened {
                 opened,

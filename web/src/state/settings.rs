@@ -5,7 +5,7 @@
 use crate::engine::SettingsChange;
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::PortRange;
-use portband_kube::MAX_SEED;
+use portband_contract::MAX_SEED;
 
 /// The settings fields.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,7 +6,8 @@ use super::{execute, Action, AppState, Editor, Phase, Reply, Run};
 use crate::engine::local::{now, LocalEngine};
 use crate::link::Fragment;
 use crate::saved::Saved;
-use portband_kube::{KubeVersion, Mode};
+use portband_contract::Mode;
+use portband_kube::KubeVersion;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -556,8 +557,12 @@ fn a_window_asked_for_past_the_end_holds_the_last_lines() {
 
 #[test]
 fn a_kubernetes_version_brings_its_band_split_and_travels_with_the_history() {
-    let alpha = KubeVersion::parse("1.27").unwrap();
-    let page = Page::fresh().run([Action::AddServices(3), Action::SetVersion(alpha)]);
+    let page = Page::fresh().run([Action::AddServices(3), Action::SetVersion("1.27".into())]);
+    assert_eq!(
+        page.state.releases.last().map(|r| r.version.as_str()),
+        Some(KubeVersion::NEWEST.to_string().as_str()),
+        "the picker's releases come from the engine, the newest last"
+    );
     let settings = &page.timeline().settings;
     assert_eq!(
         (
@@ -576,7 +581,7 @@ fn a_kubernetes_version_brings_its_band_split_and_travels_with_the_history() {
     let again = Page::opened(&Fragment::default(), saved);
     assert_same(&page, &again);
     // Back to the newest release: its split is on again.
-    let newest = page.run([Action::SetVersion(KubeVersion::NEWEST)]);
+    let newest = page.run([Action::SetVersion(KubeVersion::NEWEST.to_string())]);
     assert!(newest.timeline().settings.static_subrange);
 }
 
