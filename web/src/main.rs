@@ -253,7 +253,7 @@ fn App() -> Html {
                     { grid }
                     { why }
                     <ServiceList moment={moment.clone()} selected={state.selected.clone()}
-                        onselect={on.select.clone()} ondelete={on.delete.clone()} />
+                        onselect={on.select.clone()} ondelete={on.delete.clone()} onrows={on.scroll_services.clone()} />
                 </section>
             </main>
             { announcer }

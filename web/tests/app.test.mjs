@@ -433,6 +433,19 @@ test("the log and the Service list render only the rows in view, however long th
   assert.equal(await middle.textContent(), "1000");
   await page.locator('.services .window').evaluate((box) => (box.scrollTop = box.scrollHeight));
   await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="services"] li')].some((li) => li.getAttribute("aria-posinset") === "2000"));
+  // The engine lists the Services scrolled to (in name order, numbers by value), at this step
+  // and at an earlier one.
+  const row = async (n) => (await page.waitForFunction(
+    (n) => document.querySelector(`[data-testid="services"] li[aria-posinset="${n}"] [data-service]`)?.dataset.service,
+    n,
+  )).jsonValue();
+  assert.equal(await row(2000), "default/filler-2000");
+  assert.equal(await row(1995), "default/filler-1995");
+  await box.evaluate((box) => (box.scrollTop = box.scrollHeight));
+  await page.locator('[data-testid="outcome"] button[data-seek="1990"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="services"]')?.dataset.count === "1990");
+  await settled(page);
+  assert.equal(await row(1990), "default/filler-1990", "the moment after step 1990");
 });
 
 test("the seed replays the same dynamic ports; a bad seed is refused", async () => {

@@ -62,7 +62,6 @@ pub struct Holding {
     /// The Service's index in the cluster's list (sorted by namespace, then name).
     pub index: usize,
     /// The port and its uses.
-    #[serde(flatten)]
     pub port: HeldPort,
 }
 
@@ -148,7 +147,6 @@ pub struct Holder {
 #[serde(rename_all = "camelCase")]
 pub struct LogLine {
     /// The step.
-    #[serde(flatten)]
     pub step: StepReport,
     /// Each port with its nodePort, band and provenance, then the health-check port:
     /// `http 80/TCP → 31870 (dynamic, allocated)`.

@@ -133,7 +133,7 @@ export interface Metrics {
   allocationErrorsTotal: { static: number; dynamic: number };
 }
 /** A port held: its Service, that Service's index in the cluster's list (sorted by namespace and name), the port and its uses. */
-export interface Holding extends HeldPort { service: string; index: number; }
+export interface Holding { service: string; index: number; port: HeldPort; }
 /** Who held each port of the range: `ports[i]` is the index in `holdings` of the range's i-th port, or -1. */
 export interface Holders { holdings: Holding[]; ports: Int32Array; }
 /** A `spec.ports` entry that uses a nodePort. */
@@ -146,8 +146,8 @@ export interface HeldPort {
 }
 export interface StoredService { service: string; type: string; nodePorts: HeldPort[]; }
 /** A step in a log's words: the step, its port lines, a refusal as kubectl prints it with its HTTP code and Status reason, the kind of an object that is not a Service, the nodePorts it holds. */
-export interface LogLine extends Step {
-  portLines: string[]; kubectlError: string | null; code: number | null; reason: string | null;
+export interface LogLine {
+  step: Step; portLines: string[]; kubectlError: string | null; code: number | null; reason: string | null;
   kind: string | null; cause: Cause | null; held: HeldPort[];
 }
 export interface RangeBands { range: string; size: number; static: Band; dynamic: Band; }

@@ -5,6 +5,7 @@ use crate::components::window::{clicked, Window};
 use crate::engine::MomentView;
 use crate::state::Shared;
 use crate::view::held_lines;
+use std::ops::Range;
 use yew::prelude::*;
 
 /// Every row's height in CSS pixels (the stylesheet keeps it).
@@ -21,6 +22,8 @@ pub struct ServiceListProps {
     pub onselect: Callback<Option<String>>,
     /// Delete this Service.
     pub ondelete: Callback<String>,
+    /// The list shows these rows (the engine is asked for the Services it lacks).
+    pub onrows: Callback<Range<usize>>,
 }
 
 /// The applied Services. A click on a name highlights the Service; Delete deletes it.
@@ -30,7 +33,7 @@ pub fn ServiceList(props: &ServiceListProps) -> Html {
     let row = {
         let deps = (props.moment.clone(), props.selected.clone());
         use_callback(deps, move |i: usize, (moment, selected)| {
-            // The engine lists the first of the moment's Services; the others wait for it.
+            // The engine lists the moment's Services around those in view; others wait for it.
             let stored = moment
                 .as_ref()
                 .and_then(|m| m.services.get(i.checked_sub(m.services_from)?));
@@ -69,7 +72,7 @@ pub fn ServiceList(props: &ServiceListProps) -> Html {
             if len == 0 {
                 <p class="empty">{ "None yet. Apply some from the editor, load a preset, or add Services." }</p>
             } else {
-                <Window {len} row_height={ROW_HEIGHT} {row} testid="services" label="Applied Services" {onclick} />
+                <Window {len} row_height={ROW_HEIGHT} {row} testid="services" label="Applied Services" {onclick} onrows={props.onrows.clone()} />
             }
         </div>
     }

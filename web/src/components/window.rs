@@ -2,6 +2,7 @@
 //! are rendered (keyed by index); padding above and below stands for the rest, so the scroll bar
 //! is that of the whole list. Any number of rows scrolls as fast as a screenful.
 
+use std::ops::Range;
 use web_sys::Element;
 use yew::prelude::*;
 
@@ -27,6 +28,9 @@ pub struct WindowProps {
     /// Clicks anywhere in the list (its rows' buttons say what they do).
     #[prop_or_default]
     pub onclick: Option<Callback<MouseEvent>>,
+    /// The rows rendered changed (for a list whose rows are fetched as it scrolls).
+    #[prop_or_default]
+    pub onrows: Option<Callback<Range<usize>>>,
 }
 
 /// The list, in a scrolling box whose height the stylesheet sets.
@@ -103,6 +107,12 @@ pub fn Window(props: &WindowProps) -> Html {
         (props.len - last) * height
     );
     let row_style = format!("height: {height}px");
+    let onrows = props.onrows.clone();
+    use_effect_with(first..last, move |rows| {
+        if let Some(onrows) = onrows {
+            onrows.emit(rows.clone());
+        }
+    });
     html! {
         <div ref={viewport} class="window" {onscroll}>
             <ol data-testid={&props.testid} data-count={props.len.to_string()} aria-label={&props.label}

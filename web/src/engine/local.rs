@@ -3,7 +3,7 @@
 
 use super::{Added, Engine, EngineError, MomentView, Opened, SettingsChange};
 use portband_allocator::PortRange;
-use portband_contract::{ApplyProgress, Release};
+use portband_contract::{ApplyProgress, Release, StoredService};
 use portband_kube::{Applying, ClusterConfig, InputError, KubeVersion, Mode, Session};
 use std::cell::RefCell;
 use std::ops::Range;
@@ -180,6 +180,18 @@ impl Engine for LocalEngine {
                 .unwrap_or_default(),
             has: has.map(|key| key.parse().is_ok_and(|key| moment.has(&key))),
         })
+    }
+
+    async fn services(
+        &self,
+        step: usize,
+        services: Range<usize>,
+    ) -> Result<Vec<StoredService>, EngineError> {
+        Ok(self
+            .session
+            .borrow()
+            .at(step)
+            .services(services.start, services.end))
     }
 }
 

@@ -156,4 +156,10 @@ pub trait Engine {
         services: Range<usize>,
         has: Option<&str>,
     ) -> Result<MomentView, EngineError>;
+    /// The stored Services `services` (by place in the list) after `step` steps.
+    async fn services(
+        &self,
+        step: usize,
+        services: Range<usize>,
+    ) -> Result<Vec<StoredService>, EngineError>;
 }

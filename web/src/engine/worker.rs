@@ -4,7 +4,7 @@
 
 use super::{Added, Engine, EngineError, MomentView, Opened, SettingsChange};
 use futures_channel::oneshot;
-use portband_contract::{ApplyProgress, Release};
+use portband_contract::{ApplyProgress, Release, StoredService};
 use serde::de::DeserializeOwned;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -532,5 +532,24 @@ impl Engine for WorkerEngine {
             taken,
             has: has.map(|_| results[7].as_bool() == Some(true)),
         })
+    }
+
+    async fn services(
+        &self,
+        step: usize,
+        services: Range<usize>,
+    ) -> Result<Vec<StoredService>, EngineError> {
+        let cluster = self.cluster()?;
+        let m = Target::Result(0);
+        let window = [(services.start as u32).into(), (services.end as u32).into()];
+        let results = self
+            .link
+            .run(vec![
+                Call::new(Target::Object(&cluster), "at", &[(step as u32).into()]),
+                Call::new(m, "services", &window),
+                Call::new(m, "free", &[]),
+            ])
+            .await?;
+        read(&results[1])
     }
 }

@@ -35,6 +35,8 @@ pub struct Handlers {
     pub edit_all: Callback<String>,
     /// The editor shows these lines.
     pub scroll_editor: Callback<(u32, u32)>,
+    /// The Services list shows these rows.
+    pub scroll_services: Callback<std::ops::Range<usize>>,
     /// Apply the editor's text.
     pub apply: Callback<()>,
     /// Send the editor's manifests as this kubectl command.
@@ -75,6 +77,7 @@ pub fn use_handlers(dispatch: &Dispatch) -> Rc<Handlers> {
         edit: dispatching(&dispatch, Action::Edit),
         edit_all: dispatching(&dispatch, Action::EditAll),
         scroll_editor: dispatching(&dispatch, |(top, rows)| Action::ScrollEditor(top, rows)),
+        scroll_services: dispatching(&dispatch, Action::ScrollServices),
         apply: dispatching(&dispatch, |()| Action::Apply),
         mode: dispatching(&dispatch, Action::SetMode),
         cancel: dispatching(&dispatch, |()| Action::CancelApply),

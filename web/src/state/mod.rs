@@ -25,6 +25,7 @@ use portband_contract::ApplyProgress;
 use portband_contract::{Mode, Release};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::ops::Range;
 use std::rc::Rc;
 use yew::{Reducible, UseReducerDispatcher};
 
@@ -208,6 +209,8 @@ pub enum Action {
     EditAll(String),
     /// The editor shows lines `top..top + rows`.
     ScrollEditor(u32, u32),
+    /// The Services list shows these rows (by place in the list).
+    ScrollServices(Range<usize>),
     /// Apply the editor's text as new steps.
     Apply,
     /// Send the editor's manifests as this kubectl command from now on.
@@ -565,6 +568,15 @@ impl Reducible for AppState {
             next.editor.window = window;
             return Rc::new(next);
         }
+        if let Action::ScrollServices(rows) = action {
+            // Like the editor's, a scroll changes nothing else; most need no answer.
+            let mut next = (*self).clone();
+            let request = next.timeline.as_mut().map(|t| t.view_services(rows));
+            if let Some(request) = request.flatten() {
+                next.outbox.send(request);
+            }
+            return Rc::new(next);
+        }
         let mut next = (*self).clone();
         if let Action::Replied(reply) = action {
             match *reply {
@@ -581,8 +593,17 @@ impl Reducible for AppState {
                     if moment.has == Some(false) {
                         next.selected = None;
                     }
+                    if let Some(request) = next.timeline.as_mut().and_then(|t| t.show(moment)) {
+                        next.outbox.send(request);
+                    }
+                }
+                Reply::Services {
+                    step,
+                    from,
+                    services,
+                } => {
                     if let Some(timeline) = &mut next.timeline {
-                        timeline.show(moment);
+                        timeline.show_services(step, from, services);
                     }
                 }
                 Reply::Failed { error, opening } => next.failed(error, opening),
@@ -650,7 +671,10 @@ impl Reducible for AppState {
                 next.apply_text(text, mode);
             }
             Action::SetMode(mode) => next.editor.mode = mode,
-            Action::CancelApply | Action::ScrollEditor(..) | Action::Replied(_) => {}
+            Action::CancelApply
+            | Action::ScrollEditor(..)
+            | Action::ScrollServices(_)
+            | Action::Replied(_) => {}
             Action::SetRange(text) => {
                 if let Some(change) = next.settings.set_range(text) {
                     next.reconfigure(change);

@@ -3,7 +3,7 @@
 //! page's hook with the worker's engine, and by the native tests with the in-process one.
 
 use crate::engine::{Added, Engine, EngineError, MomentView, Opened, SettingsChange};
-use portband_contract::{ApplyProgress, Release};
+use portband_contract::{ApplyProgress, Release, StoredService};
 use std::cell::Cell;
 use std::ops::Range;
 use std::rc::Rc;
@@ -75,6 +75,13 @@ pub enum Request {
         /// A Service to look for (the one highlighted).
         has: Option<String>,
     },
+    /// List the stored Services `services` after `step` steps (the list scrolled to them).
+    Services {
+        /// The step.
+        step: usize,
+        /// The Services to list, by place.
+        services: Range<usize>,
+    },
 }
 
 /// An answer, for the reducer.
@@ -97,6 +104,15 @@ pub enum Reply {
     Added(Added),
     /// The state after some steps.
     Moment(MomentView),
+    /// Stored Services after `step` steps, from place `from`.
+    Services {
+        /// The step.
+        step: usize,
+        /// The first one's place in the list.
+        from: usize,
+        /// The Services.
+        services: Vec<StoredService>,
+    },
     /// A request failed; nothing changed. For an opening, why it was asked.
     Failed {
         /// What went wrong.
@@ -162,6 +178,16 @@ pub async fn execute(engine: &impl Engine, request: Request, mut reply: impl FnM
             Ok(moment) => reply(Reply::Moment(moment)),
             Err(error) => reply(failed(error, None)),
         },
+        Request::Services { step, services } => {
+            match engine.services(step, services.clone()).await {
+                Ok(list) => reply(Reply::Services {
+                    step,
+                    from: services.start,
+                    services: list,
+                }),
+                Err(error) => reply(failed(error, None)),
+            }
+        }
     }
 }
 

@@ -7,11 +7,12 @@
 use super::requests::Request;
 use super::Shared;
 use crate::engine::{Added, MomentView, Opened};
-use portband_contract::{LastInput, LogLine, Settings};
+use portband_contract::{LastInput, LogLine, Settings, StoredService};
 use std::ops::Range;
 
-/// How many stored Services a moment lists at first (the list asks for others as it scrolls).
-pub const SERVICES_SHOWN: usize = 64;
+/// How many stored Services a moment lists: those the list shows, and more either side, so that
+/// a short scroll needs no new answer.
+const SERVICES_ASKED: usize = 128;
 
 /// A history with a cursor, as the engine reports it.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,6 +39,10 @@ pub struct Run {
     pub moment: Option<Shared<MomentView>>,
     /// The moment asked for and not yet answered.
     wanted: Option<usize>,
+    /// The stored Services each moment lists, by place: around those the list shows.
+    services: Range<usize>,
+    /// The rows the Services list shows.
+    rows_shown: Range<usize>,
 }
 
 impl Run {
@@ -56,6 +61,8 @@ impl Run {
             fresh_taken: Shared::default(),
             moment: None,
             wanted: None,
+            services: 0..SERVICES_ASKED,
+            rows_shown: 0..0,
         };
         let request = run.seek(at.unwrap_or(usize::MAX));
         run.fresh = 0..0;
@@ -88,8 +95,37 @@ impl Run {
         self.wanted = Some(position);
         Request::Moment {
             step: position,
-            services: 0..SERVICES_SHOWN,
+            services: self.services.clone(),
             has: None,
+        }
+    }
+
+    /// The Services list shows `rows` (by place): the request for them, if the moment shown
+    /// lacks some.
+    pub fn view_services(&mut self, rows: Range<usize>) -> Option<Request> {
+        self.rows_shown = rows.clone();
+        let moment = self.moment.as_ref()?;
+        let held = moment.services_from..moment.services_from + moment.services.len();
+        let count = moment.service_count;
+        let missing = |i: &usize| !held.contains(i);
+        if !rows.clone().take_while(|&i| i < count).any(|i| missing(&i)) {
+            return None;
+        }
+        // Centred on the rows shown, so that a scroll either way stays inside for a while.
+        let start = (rows.start + rows.end).saturating_sub(SERVICES_ASKED) / 2;
+        self.services = start..start + SERVICES_ASKED.max(rows.len());
+        Some(Request::Services {
+            step: moment.step,
+            services: self.services.clone(),
+        })
+    }
+
+    /// The engine's answer for stored Services: shown if they are of the moment shown.
+    pub fn show_services(&mut self, step: usize, from: usize, services: Vec<StoredService>) {
+        if let Some(moment) = self.moment.as_mut().filter(|m| m.step == step) {
+            let moment = std::rc::Rc::make_mut(&mut moment.0);
+            moment.services_from = from.min(moment.service_count);
+            moment.services = services;
         }
     }
 
@@ -134,18 +170,22 @@ impl Run {
         request
     }
 
-    /// The engine's answer for a moment: shown if it is the one wanted.
-    pub fn show(&mut self, moment: MomentView) {
-        if self.wanted == Some(moment.step) {
-            self.wanted = None;
-            self.moment = Some(Shared::new(moment));
+    /// The engine's answer for a moment: shown if it is the one wanted; the request for the
+    /// Services the list shows, if it lacks some.
+    pub fn show(&mut self, moment: MomentView) -> Option<Request> {
+        if self.wanted != Some(moment.step) {
+            return None;
         }
+        self.wanted = None;
+        self.moment = Some(Shared::new(moment));
+        self.view_services(self.rows_shown.clone())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::Run;
+    use crate::engine::Engine;
     use crate::engine::local::{now, LocalEngine};
     use crate::state::requests::{execute, Opening, Reply, Request};
 
@@ -156,14 +196,75 @@ mod tests {
         replies
     }
 
-    /// Takes a moment's answer.
+    /// Takes a moment's answer, and the answers to what it asks in turn.
     fn settle(engine: &LocalEngine, run: &mut Run, request: Request) {
         for reply in ask(engine, request) {
-            match reply {
+            let next = match reply {
                 Reply::Moment(moment) => run.show(moment),
+                Reply::Services {
+                    step,
+                    from,
+                    services,
+                } => {
+                    run.show_services(step, from, services);
+                    None
+                }
                 other => panic!("{other:?}"),
+            };
+            if let Some(next) = next {
+                settle(engine, run, next);
             }
         }
+    }
+
+    /// The names of the Services the moment shown lists for `rows` (`None`: not listed).
+    fn listed(run: &Run, rows: std::ops::Range<usize>) -> Vec<Option<String>> {
+        let moment = run.moment.as_ref().unwrap();
+        rows.map(|i| {
+            let place = i.checked_sub(moment.services_from)?;
+            Some(moment.services.get(place)?.service.clone())
+        })
+        .collect()
+    }
+
+    #[test]
+    fn the_services_list_gets_the_services_it_scrolls_to_at_every_step() {
+        let engine = LocalEngine::default();
+        let scenario = "apiVersion: portband/v1\nkind: Scenario\nsteps:\n- apply: {apiVersion: v1, kind: Service, metadata: {name: s}, spec: {type: ClusterIP, ports: [{port: 80}]}}\n  repeat: 400\n";
+        let replies = ask(
+            &engine,
+            Request::Open {
+                scenario: scenario.into(),
+                at: None,
+                why: Opening::Link,
+            },
+        );
+        let [Reply::Opened { opened, .. }] = &replies[..] else {
+            panic!("{replies:?}")
+        };
+        let (mut run, request) = Run::opened(opened.clone(), None);
+        settle(&engine, &mut run, request);
+        let every = |step: usize| -> Vec<Option<String>> {
+            let all = now(engine.moment(step, 0..usize::MAX, None)).unwrap();
+            all.services.into_iter().map(|s| Some(s.service)).collect()
+        };
+        assert_eq!(listed(&run, 0..20), every(400)[0..20], "the first rows at once");
+        assert_eq!(listed(&run, 300..301), [None], "not the far ones");
+
+        let request = run.view_services(300..330).expect("rows it lacks are asked for");
+        settle(&engine, &mut run, request);
+        assert_eq!(listed(&run, 300..330), every(400)[300..330]);
+        assert!(run.view_services(302..332).is_none(), "a short scroll needs nothing");
+
+        // A step back lists the same rows, of that moment.
+        let request = run.seek(350);
+        settle(&engine, &mut run, request);
+        assert_eq!(listed(&run, 300..330), every(350)[300..330]);
+        // Past the end of a shorter list, nothing is missing.
+        let request = run.seek(310);
+        settle(&engine, &mut run, request);
+        assert_eq!(listed(&run, 300..310), every(310)[300..310]);
+        assert!(run.view_services(305..330).is_none());
     }
 
     const THIRTY_AND_A_DELETE: &str = "apiVersion: portband/v1\nkind: Scenario\nsteps:\n- apply: {apiVersion: v1, kind: Service, metadata: {name: s}, spec: {type: NodePort, ports: [{port: 80}]}}\n  repeat: 30\n- delete: s-3\n";
