@@ -185,8 +185,8 @@ impl Run {
 #[cfg(test)]
 mod tests {
     use super::Run;
-    use crate::engine::Engine;
     use crate::engine::local::{now, LocalEngine};
+    use crate::engine::Engine;
     use crate::state::requests::{execute, Opening, Reply, Request};
 
     /// Runs `request` on `engine`; its replies.
@@ -248,13 +248,22 @@ mod tests {
             let all = now(engine.moment(step, 0..usize::MAX, None)).unwrap();
             all.services.into_iter().map(|s| Some(s.service)).collect()
         };
-        assert_eq!(listed(&run, 0..20), every(400)[0..20], "the first rows at once");
+        assert_eq!(
+            listed(&run, 0..20),
+            every(400)[0..20],
+            "the first rows at once"
+        );
         assert_eq!(listed(&run, 300..301), [None], "not the far ones");
 
-        let request = run.view_services(300..330).expect("rows it lacks are asked for");
+        let request = run
+            .view_services(300..330)
+            .expect("rows it lacks are asked for");
         settle(&engine, &mut run, request);
         assert_eq!(listed(&run, 300..330), every(400)[300..330]);
-        assert!(run.view_services(302..332).is_none(), "a short scroll needs nothing");
+        assert!(
+            run.view_services(302..332).is_none(),
+            "a short scroll needs nothing"
+        );
 
         // A step back lists the same rows, of that moment.
         let request = run.seek(350);
