@@ -399,6 +399,23 @@ impl AppState {
         }
     }
 
+    /// Opens a shared link's history (a scenario file) at step `at`.
+    fn open_link(&mut self, history: String, at: Option<usize>) {
+        self.outbox.send(Request::Open {
+            scenario: Rc::from(history),
+            at,
+            why: Opening::Link,
+        });
+    }
+
+    /// A shared link could not be unpacked, for `reason`.
+    fn link_failed(&mut self, reason: &str) {
+        self.link.opening = false;
+        self.link.problem = Some(format!(
+            "This link could not be opened: {reason}. Your own work is still here."
+        ));
+    }
+
     /// Runs the inputs under other settings.
     fn reconfigure(&mut self, change: SettingsChange) {
         self.outbox.send(Request::Reconfigure(change));
@@ -635,19 +652,8 @@ impl Reducible for AppState {
                     next.editor.edit_all(text);
                 }
                 Action::SetMode(mode) => next.editor.mode = mode,
-                Action::OpenLink(text, at) => {
-                    next.outbox.send(Request::Open {
-                        scenario: Rc::from(text),
-                        at,
-                        why: Opening::Link,
-                    });
-                }
-                Action::LinkFailed(reason) => {
-                    next.link.opening = false;
-                    next.link.problem = Some(format!(
-                        "This link could not be opened: {reason}. Your own work is still here."
-                    ));
-                }
+                Action::OpenLink(text, at) => next.open_link(text, at),
+                Action::LinkFailed(reason) => next.link_failed(&reason),
                 _ => return self,
             }
             return Rc::new(next);
@@ -735,18 +741,9 @@ impl Reducible for AppState {
             Action::RestoreEditor => next.editor.restore(),
             Action::OpenLink(text, at) => {
                 next.keep_before_link(&text);
-                next.outbox.send(Request::Open {
-                    scenario: Rc::from(text),
-                    at,
-                    why: Opening::Link,
-                });
+                next.open_link(text, at);
             }
-            Action::LinkFailed(reason) => {
-                next.link.opening = false;
-                next.link.problem = Some(format!(
-                    "This link could not be opened: {reason}. Your own work is still here."
-                ));
-            }
+            Action::LinkFailed(reason) => next.link_failed(&reason),
             Action::SwitchBack => {
                 let Some(before) = next.link.before_link.take() else {
                     return self;
