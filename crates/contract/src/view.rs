@@ -179,6 +179,19 @@ pub struct Refusal {
     pub taken: Option<i32>,
 }
 
+/// The chance a dynamically allocated port had of being the one picked: the allocator's random
+/// start is uniform over the band it scans, and the scan takes the first free port from there, so
+/// a port right after `k` taken ones is reached from `k + 1` of the band's starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chance {
+    /// The port picked.
+    pub port: i32,
+    /// The random starts that lead to it.
+    pub starts: u32,
+    /// The starts there were: the size of the band scanned.
+    pub of: u32,
+}
+
 /// A Kubernetes release modelled, and what its band split's feature gate allows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -9,10 +9,10 @@ use crate::outcome::{Cause, Held, Outcome, PortOutcome};
 use crate::report::{band, bands_report, provenance_report, report, step_report, summary};
 use crate::status::ApiError;
 use crate::yaml::InputError;
-use portband_allocator::ByScope;
+use portband_allocator::{ByScope, NextPick};
 use portband_contract::Mode;
 use portband_contract::{
-    ApplyProgress, Cause as CauseReport, Explanation, HeldPort, Holder, Holding, LastInput,
+    ApplyProgress, Cause as CauseReport, Chance, Explanation, HeldPort, Holder, Holding, LastInput,
     LogLine, Metrics, Owner, PortUse, Refusal, Report, Scoped, Settings, StepReport, StoredService,
     Summary,
 };
@@ -234,6 +234,9 @@ impl Session {
         Moment {
             state: self.history.state_at(step),
             step,
+            last: step
+                .checked_sub(1)
+                .map(|i| self.history.outcomes()[i].clone()),
         }
     }
 
@@ -354,6 +357,8 @@ fn cause_report(cause: &Cause) -> Option<CauseReport> {
 pub struct Moment {
     state: Cluster,
     step: usize,
+    /// What its last step did.
+    last: Option<Outcome>,
 }
 
 /// The owner of `held`, a nodePort of `stored`: its first use, or the health check.
@@ -402,6 +407,47 @@ impl Moment {
     /// How many Services were stored.
     pub fn service_count(&self) -> usize {
         self.state.services().len()
+    }
+
+    /// Where the next dynamic allocation can land, and each free port's chance; `None` when the
+    /// range is full.
+    pub fn next_pick(&self) -> Option<NextPick> {
+        self.state.allocator().next_pick()
+    }
+
+    /// The chance each port its last step allocated dynamically had, in the order they were
+    /// taken (a refused step keeps none). The state just before a pick is worked out from this
+    /// one: less what the step took from that pick on, plus what it gave back (after its
+    /// allocations).
+    pub fn chances(&self) -> Vec<Chance> {
+        let Some(last) = self.last.as_ref().filter(|last| last.error.is_none()) else {
+            return Vec::new();
+        };
+        let allocator = self.state.allocator();
+        let taken_before = |t: usize, port: i32| {
+            (allocator.has(i64::from(port)) || last.released.contains(&port))
+                && !last.allocations[t..].iter().any(|a| a.port == port)
+        };
+        last.allocations
+            .iter()
+            .enumerate()
+            .filter_map(|(t, allocation)| {
+                let pick = allocation.pick?;
+                let (first, size) = (i32::from(pick.span.first), pick.span.size());
+                let offset = i32::from(pick.port) - first;
+                // The taken run just before the port, wrapping inside the band scanned.
+                let run = (1..size)
+                    .take_while(|&k| {
+                        taken_before(t, first + (offset - k as i32).rem_euclid(size as i32))
+                    })
+                    .count() as u32;
+                Some(Chance {
+                    port: allocation.port,
+                    starts: run + 1,
+                    of: size,
+                })
+            })
+            .collect()
     }
 
     /// Whether Service `key` was stored.
