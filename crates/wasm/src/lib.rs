@@ -136,6 +136,10 @@ export interface Metrics {
 export interface Holding { service: string; index: number; port: HeldPort; }
 /** Who held each port of the range: `ports[i]` is the index in `holdings` of the range's i-th port, or -1. */
 export interface Holders { holdings: Holding[]; ports: Int32Array; }
+/** Where the next dynamic allocation can land: the band its scan runs in, and each free port of it (`ports[i]`) with the random starts that lead there (`starts[i]`; they add up to the band's size, so a port's chance is `starts[i] / span.size`). */
+export interface NextPick { span: Band; ports: Int32Array; starts: Uint32Array; }
+/** The chance a dynamically allocated port had: `starts` of the band's `of` random starts lead to it. */
+export interface Chance { port: number; starts: number; of: number; }
 /** A `spec.ports` entry that uses a nodePort. */
 export interface PortUse { name: string; port: number; protocol: string; }
 /** A nodePort a Service holds: every entry that uses it, or the health check. */

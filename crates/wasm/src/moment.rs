@@ -2,6 +2,7 @@
 //! it: who holds each port (the grid), the Services stored, the ports used, the metrics.
 
 use crate::to_js;
+use portband_kube::band_report;
 use wasm_bindgen::prelude::*;
 
 /// The state after the first `step` steps of a cluster's history.
@@ -76,5 +77,44 @@ impl Moment {
             &js_sys::Int32Array::from(ports.as_slice()),
         );
         object.into()
+    }
+
+    /// Where the next dynamic allocation can land, and how likely each free port is; `null` when
+    /// the range is full.
+    #[wasm_bindgen(js_name = nextPick, unchecked_return_type = "NextPick | null")]
+    pub fn next_pick(&self) -> JsValue {
+        let Some(next) = self.moment.next_pick() else {
+            return JsValue::NULL;
+        };
+        let (ports, starts): (Vec<i32>, Vec<u32>) = next
+            .starts
+            .iter()
+            .map(|&(port, starts)| (i32::from(port), starts))
+            .unzip();
+        let object = js_sys::Object::new();
+        // Setting properties on a fresh object cannot fail.
+        let _ = js_sys::Reflect::set(
+            &object,
+            &"span".into(),
+            &to_js(&band_report(Some(next.span))),
+        );
+        let _ = js_sys::Reflect::set(
+            &object,
+            &"ports".into(),
+            &js_sys::Int32Array::from(ports.as_slice()),
+        );
+        let _ = js_sys::Reflect::set(
+            &object,
+            &"starts".into(),
+            &js_sys::Uint32Array::from(starts.as_slice()),
+        );
+        object.into()
+    }
+
+    /// The chance each port the last step allocated dynamically had, in the order they were
+    /// taken.
+    #[wasm_bindgen(unchecked_return_type = "Chance[]")]
+    pub fn chances(&self) -> JsValue {
+        to_js(&self.moment.chances())
     }
 }

@@ -461,3 +461,39 @@ test("settings, lastInput(), and a moment's metrics and Services by name", () =>
   assert.equal(cluster.at(0).metrics().allocationTotal.static, 0);
   cluster.free();
 });
+
+test("a moment's nextPick() gives each free port of the band scanned the random starts that reach it; chances() the odds a step's picks had", () => {
+  const cluster = Cluster.fromScenario(
+    "apiVersion: portband/v1\nkind: Scenario\nrange: 30000-30099\nseed: 7\nsteps:\n" +
+      "- apply: {apiVersion: v1, kind: Service, metadata: {name: s}, spec: {type: NodePort, ports: [{port: 80}]}}\n  repeat: 40\n" +
+      "- apply: {apiVersion: v1, kind: Service, metadata: {name: pair}, spec: {type: NodePort, ports: [{name: a, port: 1}, {name: b, port: 2}]}}\n",
+  );
+  for (const step of [0, 17, 40]) {
+    const moment = cluster.at(step);
+    const next = moment.nextPick();
+    assert.ok(next.ports instanceof Int32Array && next.starts instanceof Uint32Array);
+    assert.deepEqual([next.span.first, next.span.last], [30016, 30099], "the dynamic band, which has room");
+    // Every start of the band, scanned as the allocator scans: the first free port from it, wrapping.
+    const free = (port) => moment.owner(port) === null;
+    const reached = new Map();
+    for (let start = 0; start < next.span.size; start++) {
+      let k = 0;
+      while (!free(next.span.first + ((start + k) % next.span.size))) k++;
+      const port = next.span.first + ((start + k) % next.span.size);
+      reached.set(port, (reached.get(port) ?? 0) + 1);
+    }
+    assert.deepEqual(new Map([...next.ports].map((p, i) => [p, next.starts[i]])), reached, `step ${step}`);
+    moment.free();
+  }
+  // A step's picks had the odds the moment before it gave their ports (the pair's second pick, in
+  // the state after its first).
+  for (const step of [1, 18, 40]) {
+    const before = cluster.at(step - 1).nextPick();
+    const [chance] = cluster.at(step).chances();
+    const i = [...before.ports].indexOf(chance.port);
+    assert.deepEqual([chance.starts, chance.of], [before.starts[i], before.span.size], `step ${step}`);
+  }
+  assert.equal(cluster.at(41).chances().length, 2, "the pair's two dynamic picks");
+  assert.deepEqual(cluster.at(0).chances(), [], "before any step");
+  cluster.free();
+});
