@@ -86,6 +86,13 @@ fn App() -> Html {
     let rows = run.map(|r| r.rows.clone()).unwrap_or_default();
     let fresh = run.map(|r| r.fresh.clone()).unwrap_or(0..0);
     let moment = run.and_then(|r| r.moment.clone());
+    // The grid's cells, worked out once per moment shown rather than on every render (each key
+    // typed renders the page).
+    let range = run.map(|r| view::bands(&r.settings).0);
+    let cells = use_memo((moment.clone(), range), |(moment, range)| {
+        let (moment, range) = (moment.as_ref()?, (*range)?);
+        Some(Shared::new(Cells::of(moment, range)))
+    });
     // The step the cursor stands after, numbered from 1, with the engine's explanation of it.
     let shown_step = moment.as_ref().and_then(|m| {
         let i = m.step.checked_sub(1)?;
@@ -98,8 +105,8 @@ fn App() -> Html {
     };
     let playing = run.is_some_and(|r| r.playing);
     let timeline = timeline(position, len, playing, &on.seek, &on.play);
-    let grid = match (run, &moment) {
-        (Some(run), Some(moment)) => {
+    let grid = match (run, &moment, &*cells) {
+        (Some(run), Some(moment), Some(cells)) => {
             let (range, bands) = view::bands(&run.settings);
             let fresh_ports = if run.fresh_taken.is_empty() {
                 moment.taken.clone()
@@ -119,7 +126,7 @@ fn App() -> Html {
                 .unwrap_or_default();
             html! {
                 <PortGrid
-                    cells={Shared::new(Cells::of(moment))}
+                    cells={cells.clone()}
                     {bands}
                     {range}
                     selected={state.selected.clone()}
@@ -155,7 +162,11 @@ fn App() -> Html {
             {position} onseek={on.seek.clone()} onselect={on.select.clone()} />
     };
     let why = match run {
-        Some(run) => explain(shown_step, &run.settings),
+        Some(run) => explain(
+            shown_step,
+            moment.as_ref().map_or(&[], |m| &m.chances[..]),
+            &run.settings,
+        ),
         None => Html::default(),
     };
     let announcement = view::announce(&rows, fresh.clone());

@@ -523,6 +523,45 @@ test("the history shortcuts work after clicking a step button; Space plays inste
   assert.equal(await page.getByTestId("play").getAttribute("aria-pressed"), "false");
 });
 
+test("the next pick's odds: shaded on request, told for each free port, adding up to the band", async () => {
+  await loadPreset("A range filling up", 43);
+  await page.getByTestId("scrubber").fill("10");
+  await settled(page);
+  const grid = page.getByTestId("port-grid");
+  const pixels = () => grid.evaluate((canvas) => canvas.toDataURL());
+  const plain = await pixels();
+  assert.equal(await page.getByTestId("odds-legend").count(), 0);
+  await page.getByTestId("next-pick").check();
+  await page.getByTestId("odds-legend").waitFor();
+  assert.ok((await pixels()) !== plain, "free ports are shaded");
+  await page.getByTestId("next-pick").uncheck();
+  assert.ok((await pixels()) === plain, "and drawn as before once the shading is off");
+  await page.getByTestId("next-pick").check();
+  // Every port of the dynamic band 30016–30039, by keyboard: the free ones tell their starts.
+  await grid.focus();
+  await grid.press("Control+End");
+  let starts = 0;
+  let free = 0;
+  for (let port = 30039; port >= 30016; port--) {
+    const info = await page.getByTestId("cell-info").textContent();
+    assert.ok(info.startsWith(`${port} · dynamic band · `), info);
+    const odds = info.match(/ · free · next pick: (\d+) of 24 random starts \((\d+\.\d) %\)$/);
+    if (info.includes("free")) {
+      assert.ok(odds, info);
+      starts += Number(odds[1]);
+      free += 1;
+      assert.equal(odds[2], (Math.round((Number(odds[1]) * 1000) / 24) / 10).toFixed(1));
+    }
+    await grid.press("ArrowLeft");
+  }
+  assert.ok(free > 0 && free < 24, `${free} free: some of the band is held after ten steps`);
+  assert.equal(starts, 24, "every random start leads to one free port");
+  assert.match(await page.getByTestId("explain").textContent(), /It had a \d+ in 24 chance \(\d+\.\d %\) of being the one picked/);
+  await page.getByTestId("next-pick").uncheck();
+  await grid.press("ArrowRight");
+  assert.doesNotMatch(await page.getByTestId("cell-info").textContent(), /next pick/);
+});
+
 test("why this port: the random start, the scan, the holder, the fallback, the band formula", async () => {
   const explain = () => page.getByTestId("explain").textContent();
   await apply(service("a", "  type: NodePort\n  ports: [{name: http, port: 80}, {name: admin, port: 8443, nodePort: 30080}]\n"));
@@ -530,6 +569,7 @@ test("why this port: the random start, the scan, the holder, the fallback, the b
   assert.match(text, /Step 1: default\/a — created/);
   assert.match(text, /http 80\/TCP: the allocator drew a random start, \d+, in the dynamic band 30086–32767 \(2682\); it was free, so it took it\./);
   assert.match(text, /admin 8443\/TCP: 30080 is written in the manifest\. Explicit ports may be anywhere in the range; this one is in the static band\./);
+  assert.match(text, /took it\. It had a 1 in 2682 chance \(0\.0 %\) of being the one picked: no taken port lies just before it, so 1 of the band's 2682 random starts leads to it\./);
   assert.match(
     await page.getByTestId("formula").textContent(),
     /^30000-32767 has N = 2768 ports: ⌊2768 \/ 32⌋ = 86, kept within \[16, 128\] → a static band of 86: 30000–30085 \(86\); dynamic 30086–32767 \(2682\)\.$/,

@@ -6,6 +6,7 @@ use crate::cluster::{Cluster, ClusterConfig, History, Source, Step, Stored};
 use crate::input::{read, read_sent, write_scenario, Entry, ReadProgress, Reading};
 use crate::key::ServiceKey;
 use crate::outcome::{Cause, Held, Outcome, PortOutcome};
+use crate::registry::Allocation;
 use crate::report::{band, bands_report, provenance_report, report, step_report, summary};
 use crate::status::ApiError;
 use crate::yaml::InputError;
@@ -236,7 +237,10 @@ impl Session {
             step,
             last: step
                 .checked_sub(1)
-                .map(|i| self.history.outcomes()[i].clone()),
+                .map(|i| &self.history.outcomes()[i])
+                .filter(|o| o.error.is_none())
+                .map(|o| (o.allocations.clone(), o.released.clone()))
+                .unwrap_or_default(),
         }
     }
 
@@ -357,8 +361,9 @@ fn cause_report(cause: &Cause) -> Option<CauseReport> {
 pub struct Moment {
     state: Cluster,
     step: usize,
-    /// What its last step did.
-    last: Option<Outcome>,
+    /// What its last step took from the allocator and gave back (nothing for a refused one,
+    /// whose ports went back).
+    last: (Vec<Allocation>, Vec<i32>),
 }
 
 /// The owner of `held`, a nodePort of `stored`: its first use, or the health check.
@@ -420,15 +425,13 @@ impl Moment {
     /// one: less what the step took from that pick on, plus what it gave back (after its
     /// allocations).
     pub fn chances(&self) -> Vec<Chance> {
-        let Some(last) = self.last.as_ref().filter(|last| last.error.is_none()) else {
-            return Vec::new();
-        };
+        let (allocations, released) = &self.last;
         let allocator = self.state.allocator();
         let taken_before = |t: usize, port: i32| {
-            (allocator.has(i64::from(port)) || last.released.contains(&port))
-                && !last.allocations[t..].iter().any(|a| a.port == port)
+            (allocator.has(i64::from(port)) || released.contains(&port))
+                && !allocations[t..].iter().any(|a| a.port == port)
         };
-        last.allocations
+        allocations
             .iter()
             .enumerate()
             .filter_map(|(t, allocation)| {

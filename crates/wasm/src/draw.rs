@@ -97,7 +97,7 @@ pub fn draw_grid(
     };
     let mut pixels = Vec::new();
     let split = bands.static_size() as usize;
-    paint(&layout, split, owner, &mut pixels);
+    paint(&layout, split, owner, |_| 0, &mut pixels);
     let marks = Marks::put(&context, &layout, &pixels, LABELS);
     if let Some(service) = &options.highlight {
         let held = |(_, h): &(usize, &Option<(Paint, String)>)| {

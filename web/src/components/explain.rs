@@ -1,24 +1,30 @@
 //! "Why this port?": how the allocator reached the step at the cursor, and how the range splits.
 
+use crate::view::percent;
 use portband_allocator::{
     static_band_size, Bands, PortRange, STATIC_BAND_MAX, STATIC_BAND_MIN, STATIC_BAND_STEP,
     STATIC_BAND_THRESHOLD,
 };
 use portband_contract::{
-    Band, Cause, Explanation, LogLine, PortReport, ProvenanceReport, Settings,
+    Band, Cause, Chance, Explanation, LogLine, PortReport, ProvenanceReport, Settings,
 };
 use yew::prelude::*;
 
 /// The explanation panel for step `step` (from 1), its line and the engine's explanation, if the
-/// cursor is after one, under `settings` (a view function: it keeps no state).
-pub fn explain(step: Option<(usize, &LogLine, &Explanation)>, settings: &Settings) -> Html {
+/// cursor is after one, with the chance each of its picks had, under `settings` (a view function:
+/// it keeps no state).
+pub fn explain(
+    step: Option<(usize, &LogLine, &Explanation)>,
+    chances: &[Chance],
+    settings: &Settings,
+) -> Html {
     let (range, bands) = crate::view::bands(settings);
     html! {
         <div class="explain" data-testid="explain">
             <h2>{ "Why this port?" }</h2>
             if let Some((position, row, explanation)) = step {
                 <p class="step-title">{ format!("Step {position}: {} — {}", row.step.service, row.step.result) }</p>
-                <ul>{ for reasons(row, explanation, &bands).into_iter().map(|r| html! { <li>{ r }</li> }) }</ul>
+                <ul>{ for reasons(row, explanation, chances, &bands).into_iter().map(|r| html! { <li>{ r }</li> }) }</ul>
             } else {
                 <p class="empty">{ "Apply something, or step forward, to see why each port was chosen." }</p>
             }
@@ -36,7 +42,13 @@ fn entry_label(port: &PortReport) -> String {
 }
 
 /// One sentence per port of the step (how it got its nodePort), release or refusal.
-fn reasons(row: &LogLine, explanation: &Explanation, bands: &Bands) -> Vec<String> {
+fn reasons(
+    row: &LogLine,
+    explanation: &Explanation,
+    chances: &[Chance],
+    bands: &Bands,
+) -> Vec<String> {
+    let chance = |port: i32| chances.iter().find(|c| c.port == port);
     let step = &row.step;
     let mut reasons = Vec::new();
     if let Some(kind) = &row.kind {
@@ -47,15 +59,30 @@ fn reasons(row: &LogLine, explanation: &Explanation, bands: &Bands) -> Vec<Strin
     if step.result != "deleted" {
         for port in &step.ports {
             let label = entry_label(port);
-            if let Some(reason) = reason(&label, port.node_port, &port.provenance, step, bands) {
+            let chance = chance(port.node_port);
+            if let Some(reason) = reason(
+                &label,
+                port.node_port,
+                &port.provenance,
+                chance,
+                step,
+                bands,
+            ) {
                 reasons.push(reason);
             }
         }
         if let (Some(node_port), Some(provenance)) =
             (step.health_check_node_port, &step.health_check_provenance)
         {
-            if let Some(reason) = reason("healthCheckNodePort", node_port, provenance, step, bands)
-            {
+            let chance = chance(node_port);
+            if let Some(reason) = reason(
+                "healthCheckNodePort",
+                node_port,
+                provenance,
+                chance,
+                step,
+                bands,
+            ) {
                 reasons.push(reason);
             }
         }
@@ -94,6 +121,7 @@ fn reason(
     label: &str,
     node_port: i32,
     provenance: &ProvenanceReport,
+    chance: Option<&Chance>,
     step: &portband_contract::StepReport,
     bands: &Bands,
 ) -> Option<String> {
@@ -118,13 +146,26 @@ fn reason(
                 n => format!("it was taken; scanning upwards (wrapping inside the band) it passed {n} taken ports and took {node_port}"),
             };
             let span = crate::view::band(span).map_or_else(String::new, |b| b.to_string());
+            // How likely that outcome was: the starts that lead to the port, over all of them.
+            let odds = chance.map_or_else(String::new, |c| {
+                let run = match c.starts - 1 {
+                    0 => "no taken port lies just before it".to_owned(),
+                    1 => "1 taken port lies just before it".to_owned(),
+                    n => format!("{n} taken ports lie just before it"),
+                };
+                let lead = if c.starts == 1 { "leads" } else { "lead" };
+                format!(
+                    " It had a {} in {} chance ({}) of being the one picked: {run}, so {} of the band's {} random starts {lead} to it.",
+                    c.starts, c.of, percent(c.starts, c.of), c.starts, c.of
+                )
+            });
             if *fell_back {
                 format!(
-                    "{label}: every port of the dynamic band was taken, so the allocator fell back to the static band {span}: it drew a random start, {scan_start}; {passed}."
+                    "{label}: every port of the dynamic band was taken, so the allocator fell back to the static band {span}: it drew a random start, {scan_start}; {passed}.{odds}"
                 )
             } else {
                 format!(
-                    "{label}: the allocator drew a random start, {scan_start}, in the {} band {span}; {passed}.",
+                    "{label}: the allocator drew a random start, {scan_start}, in the {} band {span}; {passed}.{odds}",
                     name(picked)
                 )
             }

@@ -1,9 +1,11 @@
 //! The port grid: one cell per port on a canvas, the static band hatched and fenced off, cells
-//! coloured by owner. Hover or keyboard focus tells a cell's port, band and owner; a click
+//! coloured by owner, and on request the free ports shaded by how likely each is to be the next
+//! dynamic pick. Hover or keyboard focus tells a cell's port, band and owner (or odds); a click
 //! highlights a Service's ports.
 
 use crate::cells::Cells;
 use crate::state::Shared;
+use crate::view::percent;
 use portband_allocator::{BandKind, Bands, PortRange};
 use portband_grid::{paint, Layout, Marks, Paint};
 use wasm_bindgen::JsCast;
@@ -48,6 +50,8 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
     let pixels = use_mut_ref(Vec::<u8>::new);
     let hover = use_state(|| None::<(usize, f64, f64)>);
     let focus = use_state(|| None::<usize>);
+    // Whether free ports are shaded by the next dynamic pick's odds (a way of looking, kept here).
+    let odds = use_state(|| false);
     // The container's width, read on mount and when the window changes size.
     let width = use_state_eq(|| BOX.0);
     {
@@ -85,11 +89,12 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
             *focus,
             props.scans.clone(),
             layout,
+            *odds,
         );
         let range = props.range;
         use_effect_with(
             deps,
-            move |(cells, bands, selected, fresh, conflict, focus, scans, layout)| {
+            move |(cells, bands, selected, fresh, conflict, focus, scans, layout, odds)| {
                 if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
                     let overlay = Overlay {
                         range,
@@ -98,6 +103,7 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
                         conflict: *conflict,
                         focus: *focus,
                         scans,
+                        odds: *odds,
                     };
                     draw(
                         &canvas,
@@ -211,8 +217,21 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
                     "allocated"
                 }
             ),
-            None => format!("{port} · {band} · free"),
+            None => match props.cells.odds(index).filter(|_| *odds) {
+                Some((starts, of)) => format!(
+                    "{port} · {band} · free · next pick: {starts} of {of} random starts ({})",
+                    percent(starts, of)
+                ),
+                None => format!("{port} · {band} · free"),
+            },
         }
+    };
+    let ontoggle = {
+        let odds = odds.clone();
+        Callback::from(move |e: Event| {
+            use web_sys::HtmlInputElement;
+            odds.set(e.target_unchecked_into::<HtmlInputElement>().checked());
+        })
     };
     // A focus kept from a larger range may point past this one's end.
     let focused = focus.filter(|&i| i < layout.count);
@@ -256,7 +275,11 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
             <p class="cell-info" data-testid="cell-info" aria-live="polite">
                 { info.unwrap_or_else(|| "Point at a port, or focus the grid and use the arrow keys.".to_owned()) }
             </p>
-            { legend() }
+            <label class="odds-switch" title="Random start plus a scan upwards: a free port right after k taken ones is the next pick from k + 1 of the band's starts">
+                <input type="checkbox" data-testid="next-pick" checked={*odds} onchange={ontoggle} />
+                { " Shade the next pick's odds" }
+            </label>
+            { legend(*odds) }
         </div>
     }
 }
@@ -280,6 +303,8 @@ struct Overlay<'a> {
     conflict: Option<i32>,
     focus: Option<usize>,
     scans: &'a [Vec<u16>],
+    /// Whether free ports are shaded by the next pick's odds.
+    odds: bool,
 }
 
 fn draw(
@@ -313,7 +338,8 @@ fn draw(
             explicit: o.explicit,
         })
     };
-    paint(layout, bands.static_size() as usize, owner, pixels);
+    let shade = |i| if overlay.odds { cells.shade(i) } else { 0 };
+    paint(layout, bands.static_size() as usize, owner, shade, pixels);
     let marks = Marks::put(&context, layout, pixels, 0.0);
     let line = marks.line();
     let ring = |index: usize, colour: &str, width: f64| marks.ring(index, colour, width);
@@ -383,13 +409,16 @@ const LEGEND: [(&str, &str); 8] = [
     ),
 ];
 
-/// The legend of the grid's marks.
-fn legend() -> Html {
+/// The legend of the grid's marks, with the odds' shading when it is shown.
+fn legend(odds: bool) -> Html {
     html! {
         <ul class="legend" aria-label="Legend">
             { for LEGEND.iter().map(|(class, text)| html! {
                 <li><span class={classes!("swatch", *class)}></span>{ *text }</li>
             }) }
+            if odds {
+                <li data-testid="odds-legend"><span class="swatch pick"></span>{ "violet shading: how likely each free port is to be the next dynamic pick, darkest the likeliest (one after k taken ports: k + 1 of the band's random starts)" }</li>
+            }
         </ul>
     }
 }

@@ -1,7 +1,7 @@
 //! The engine in-process, for the state's native tests: `portband-kube`'s `Session`, the same
 //! logic the JS module runs in the worker, answering at once.
 
-use super::{Added, Engine, EngineError, MomentView, Opened, SettingsChange};
+use super::{Added, Engine, EngineError, MomentView, NextPick, Opened, SettingsChange};
 use portband_allocator::PortRange;
 use portband_contract::{ApplyProgress, Release, StoredService};
 use portband_kube::{Applying, ClusterConfig, InputError, KubeVersion, Mode, Session};
@@ -179,6 +179,12 @@ impl Engine for LocalEngine {
                 .map(|i| session.taken(i, i + 1).concat())
                 .unwrap_or_default(),
             has: has.map(|key| key.parse().is_ok_and(|key| moment.has(&key))),
+            next_pick: moment.next_pick().map(|next| NextPick {
+                ports: next.starts.iter().map(|&(p, _)| i32::from(p)).collect(),
+                starts: next.starts.iter().map(|&(_, s)| s).collect(),
+                of: next.span.size(),
+            }),
+            chances: moment.chances(),
         })
     }
 

@@ -8,8 +8,8 @@ pub mod local;
 pub mod worker;
 
 use portband_contract::{
-    ApplyProgress, Explanation, Holding, LastInput, LogLine, Metrics, Refusal, Release, Settings,
-    StoredService, Summary,
+    ApplyProgress, Chance, Explanation, Holding, LastInput, LogLine, Metrics, Refusal, Release,
+    Settings, StoredService, Summary,
 };
 use std::fmt;
 use std::ops::Range;
@@ -123,6 +123,22 @@ pub struct MomentView {
     pub taken: Vec<i32>,
     /// Whether the Service asked about was stored.
     pub has: Option<bool>,
+    /// Where the next dynamic allocation can land (none when the range is full).
+    pub next_pick: Option<NextPick>,
+    /// The chance each port the last step picked had.
+    pub chances: Vec<Chance>,
+}
+
+/// Each free port of the band the next dynamic allocation scans, with the random starts that
+/// reach it (of the band's `of`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NextPick {
+    /// The free ports.
+    pub ports: Vec<i32>,
+    /// The starts that reach each.
+    pub starts: Vec<u32>,
+    /// The band's size: every start.
+    pub of: u32,
 }
 
 /// What the page asks of the engine. Calls are answered in the order they are made.

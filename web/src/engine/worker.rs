@@ -2,7 +2,7 @@
 //! of [`Call`]s and awaits their results; the module's objects stay in the worker, named by
 //! [`Handle`]s. [`WorkerEngine`] asks it what the page needs.
 
-use super::{Added, Engine, EngineError, MomentView, Opened, SettingsChange};
+use super::{Added, Engine, EngineError, MomentView, NextPick, Opened, SettingsChange};
 use futures_channel::oneshot;
 use portband_contract::{ApplyProgress, Release, StoredService};
 use serde::de::DeserializeOwned;
@@ -495,6 +495,8 @@ impl Engine for WorkerEngine {
                     &[(services.start as u32).into(), (services.end as u32).into()],
                 ),
                 Call::new(m, "has", &[has.unwrap_or("").into()]),
+                Call::new(m, "nextPick", &[]),
+                Call::new(m, "chances", &[]),
                 Call::new(m, "free", &[]),
             ])
             .await?;
@@ -531,6 +533,19 @@ impl Engine for WorkerEngine {
             explanation,
             taken,
             has: has.map(|_| results[7].as_bool() == Some(true)),
+            next_pick: (!results[8].is_null()).then(|| {
+                let next = &results[8];
+                NextPick {
+                    ports: field(next, "ports")
+                        .unchecked_into::<js_sys::Int32Array>()
+                        .to_vec(),
+                    starts: field(next, "starts")
+                        .unchecked_into::<js_sys::Uint32Array>()
+                        .to_vec(),
+                    of: field(&field(next, "span"), "size").as_f64().unwrap_or(0.0) as u32,
+                }
+            }),
+            chances: read(&results[9])?,
         })
     }
 
