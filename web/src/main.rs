@@ -263,7 +263,9 @@ fn App() -> Html {
                     }
                     { grid }
                     { why }
-                    <ServiceList moment={moment.clone()} selected={state.selected.clone()}
+                    <ServiceList len={moment.as_ref().map_or(0, |m| m.service_count)}
+                        listed={run.map(|r| r.listed.clone()).unwrap_or_default()}
+                        selected={state.selected.clone()}
                         onselect={on.select.clone()} ondelete={on.delete.clone()} onrows={on.scroll_services.clone()} />
                 </section>
             </main>

@@ -2,8 +2,7 @@
 //! windowed (a cluster may hold 65,536 Services).
 
 use crate::components::window::{clicked, Window};
-use crate::engine::MomentView;
-use crate::state::Shared;
+use crate::state::{Listed, Shared};
 use crate::view::held_lines;
 use std::ops::Range;
 use yew::prelude::*;
@@ -14,8 +13,10 @@ const ROW_HEIGHT: u32 = 32;
 /// Props of [`ServiceList`].
 #[derive(Properties, PartialEq)]
 pub struct ServiceListProps {
-    /// The moment shown, as the engine described it (none while it starts).
-    pub moment: Option<Shared<MomentView>>,
+    /// How many Services the moment shown stored.
+    pub len: usize,
+    /// Those the engine has listed.
+    pub listed: Shared<Listed>,
     /// The highlighted Service.
     pub selected: Option<String>,
     /// Highlight this Service.
@@ -29,15 +30,12 @@ pub struct ServiceListProps {
 /// The applied Services. A click on a name highlights the Service; Delete deletes it.
 #[component]
 pub fn ServiceList(props: &ServiceListProps) -> Html {
-    let len = props.moment.as_ref().map_or(0, |m| m.service_count);
+    let len = props.len;
     let row = {
-        let deps = (props.moment.clone(), props.selected.clone());
-        use_callback(deps, move |i: usize, (moment, selected)| {
+        let deps = (props.listed.clone(), props.selected.clone());
+        use_callback(deps, move |i: usize, (listed, selected)| {
             // The engine lists the moment's Services around those in view; others wait for it.
-            let stored = moment
-                .as_ref()
-                .and_then(|m| m.services.get(i.checked_sub(m.services_from)?));
-            let Some(stored) = stored else {
+            let Some(stored) = listed.get(i) else {
                 return html! { <div class="service pending">{ "…" }</div> };
             };
             let key = &stored.service;

@@ -113,7 +113,8 @@ pub struct MomentView {
     pub holders: Vec<i32>,
     /// How many Services were stored.
     pub service_count: usize,
-    /// The stored Services asked for, from `services_from`.
+    /// The stored Services asked for, from `services_from` (the page keeps them apart from the
+    /// moment: `run::Listed`).
     pub services: Vec<StoredService>,
     /// The first of `services`.
     pub services_from: usize,

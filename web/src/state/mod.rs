@@ -13,7 +13,7 @@ mod settings;
 pub use editor::{Editor, Marks, TextWindow};
 pub use link_session::LinkSession;
 pub use requests::{execute, Opening, Reply, Request};
-pub use run::Run;
+pub use run::{Listed, Run};
 pub use settings::Settings;
 
 use crate::engine::SettingsChange;

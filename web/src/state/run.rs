@@ -14,6 +14,25 @@ use std::ops::Range;
 /// a short scroll needs no new answer.
 const SERVICES_ASKED: usize = 128;
 
+/// Stored Services of a moment, a window of its list: kept apart from the moment, so that the
+/// list's scrolling does not redraw the grid.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Listed {
+    /// The moment's step.
+    pub step: usize,
+    /// The first one's place in the list.
+    pub from: usize,
+    /// The Services.
+    pub services: Vec<StoredService>,
+}
+
+impl Listed {
+    /// The Service at `place` in the list, if it is listed.
+    pub fn get(&self, place: usize) -> Option<&StoredService> {
+        self.services.get(place.checked_sub(self.from)?)
+    }
+}
+
 /// A history with a cursor, as the engine reports it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Run {
@@ -37,6 +56,8 @@ pub struct Run {
     pub fresh_taken: Shared<Vec<Vec<i32>>>,
     /// The moment shown, as the engine described it; it may lag the cursor until its answer.
     pub moment: Option<Shared<MomentView>>,
+    /// The stored Services of the moment shown that the engine has listed.
+    pub listed: Shared<Listed>,
     /// The moment asked for and not yet answered.
     wanted: Option<usize>,
     /// The stored Services each moment lists, by place: around those the list shows.
@@ -60,6 +81,7 @@ impl Run {
             fresh: 0..0,
             fresh_taken: Shared::default(),
             moment: None,
+            listed: Shared::default(),
             wanted: None,
             services: 0..SERVICES_ASKED,
             rows_shown: 0..0,
@@ -105,10 +127,12 @@ impl Run {
     pub fn view_services(&mut self, rows: Range<usize>) -> Option<Request> {
         self.rows_shown = rows.clone();
         let moment = self.moment.as_ref()?;
-        let held = moment.services_from..moment.services_from + moment.services.len();
         let count = moment.service_count;
-        let missing = |i: &usize| !held.contains(i);
-        if !rows.clone().take_while(|&i| i < count).any(|i| missing(&i)) {
+        if rows
+            .clone()
+            .take_while(|&i| i < count)
+            .all(|i| self.listed.get(i).is_some())
+        {
             return None;
         }
         // Centred on the rows shown, so that a scroll either way stays inside for a while.
@@ -122,10 +146,12 @@ impl Run {
 
     /// The engine's answer for stored Services: shown if they are of the moment shown.
     pub fn show_services(&mut self, step: usize, from: usize, services: Vec<StoredService>) {
-        if let Some(moment) = self.moment.as_mut().filter(|m| m.step == step) {
-            let moment = std::rc::Rc::make_mut(&mut moment.0);
-            moment.services_from = from.min(moment.service_count);
-            moment.services = services;
+        if self.moment.as_ref().is_some_and(|m| m.step == step) {
+            self.listed = Shared::new(Listed {
+                step,
+                from,
+                services,
+            });
         }
     }
 
@@ -177,6 +203,12 @@ impl Run {
             return None;
         }
         self.wanted = None;
+        let mut moment = moment;
+        self.listed = Shared::new(Listed {
+            step: moment.step,
+            from: moment.services_from,
+            services: std::mem::take(&mut moment.services),
+        });
         self.moment = Some(Shared::new(moment));
         self.view_services(self.rows_shown.clone())
     }
@@ -219,12 +251,8 @@ mod tests {
 
     /// The names of the Services the moment shown lists for `rows` (`None`: not listed).
     fn listed(run: &Run, rows: std::ops::Range<usize>) -> Vec<Option<String>> {
-        let moment = run.moment.as_ref().unwrap();
-        rows.map(|i| {
-            let place = i.checked_sub(moment.services_from)?;
-            Some(moment.services.get(place)?.service.clone())
-        })
-        .collect()
+        rows.map(|i| Some(run.listed.get(i)?.service.clone()))
+            .collect()
     }
 
     #[test]

@@ -73,8 +73,8 @@ impl Page {
 
     /// The stored Services at the moment shown.
     fn services(&self) -> Vec<String> {
-        let moment = self.timeline().moment.as_ref().expect("a moment is shown");
-        moment.services.iter().map(|s| s.service.clone()).collect()
+        let listed = &self.timeline().listed;
+        listed.services.iter().map(|s| s.service.clone()).collect()
     }
 }
 
