@@ -283,11 +283,16 @@ mod tests {
         );
         assert_eq!(listed(&run, 300..301), [None], "not the far ones");
 
+        let moment = run.moment.clone();
         let request = run
             .view_services(300..330)
             .expect("rows it lacks are asked for");
         settle(&engine, &mut run, request);
         assert_eq!(listed(&run, 300..330), every(400)[300..330]);
+        assert!(
+            run.moment == moment,
+            "the moment, and so the grid, stays as it was"
+        );
         assert!(
             run.view_services(302..332).is_none(),
             "a short scroll needs nothing"
