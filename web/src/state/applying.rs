@@ -99,7 +99,7 @@ impl Applying {
     /// Runs the steps the text asked for on `timeline`, recording the text as one entry.
     pub fn run(&mut self, mut timeline: Timeline, input: Input) {
         let before = timeline.history.outcomes().len();
-        timeline.record(self.text.to_string(), self.mode, Vec::new());
+        timeline.record_unseen(self.text.to_string(), self.mode, Vec::new());
         self.stage = Stage::Running {
             timeline,
             total: input.steps.len(),

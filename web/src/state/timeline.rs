@@ -141,8 +141,15 @@ impl Timeline {
     /// Runs `steps` read from `text` (its manifests sent as `mode` says) and records the text as
     /// one entry.
     pub fn record(&mut self, text: String, mode: Mode, steps: Vec<Step>) {
+        self.record_unseen(text, mode, steps);
+        self.redraw();
+    }
+
+    /// As [`Timeline::record`], leaving the grid's cells as they were (see
+    /// [`Timeline::run_unseen`]).
+    pub fn record_unseen(&mut self, text: String, mode: Mode, steps: Vec<Step>) {
         Rc::make_mut(&mut self.entries.0).push(Entry::Manifests(text, mode));
-        self.run(steps);
+        self.run_unseen(steps);
     }
 
     /// Deletes the Service `key`, as one entry.
