@@ -313,17 +313,26 @@ impl AppState {
             state.link.before_link = (before != Saved::default()).then_some(before);
         }
         state.outbox.send(Request::Releases);
-        state.outbox.send(Request::Open {
-            scenario: first.0,
-            at: first.1,
-            why: first.2,
+        let preset = fragment.preset.as_ref().map(|name| {
+            PRESETS
+                .iter()
+                .position(|p| p.name == name.as_str())
+                .ok_or_else(|| unknown_preset("This link names", name))
         });
-        if let Some(name) = &fragment.preset {
-            match PRESETS.iter().position(|p| p.name == name.as_str()) {
-                Some(i) if !state.link.opening => state.load_preset(i, fragment.at),
-                Some(_) => {}
-                None => state.link.problem = Some(unknown_preset("This link names", name)),
-            }
+        // An embed opens what its address names and nothing before it: the page around it is
+        // told of every history it shows. Should that fail, it opens an empty one then.
+        let named = state.link.opening || matches!(preset, Some(Ok(_)));
+        if !(state.link.embed && named) {
+            state.outbox.send(Request::Open {
+                scenario: first.0,
+                at: first.1,
+                why: first.2,
+            });
+        }
+        match preset {
+            Some(Ok(i)) if !state.link.opening => state.load_preset(i, fragment.at),
+            Some(Ok(_)) | None => {}
+            Some(Err(problem)) => state.link.problem = Some(problem),
         }
         state
     }
@@ -414,6 +423,19 @@ impl AppState {
         self.link.problem = Some(format!(
             "This link could not be opened: {reason}. Your own work is still here."
         ));
+        self.start_if_nothing_open();
+    }
+
+    /// Opens an empty history if none is open (an embed that waited for what its address
+    /// named, which failed).
+    fn start_if_nothing_open(&mut self) {
+        if self.timeline.is_none() && self.link.embed {
+            self.outbox.send(Request::Open {
+                scenario: Rc::from(EMPTY),
+                at: None,
+                why: Opening::Start,
+            });
+        }
     }
 
     /// Runs the inputs under other settings.
@@ -548,12 +570,17 @@ impl AppState {
                 self.link.problem = Some(format!(
                     "This link's history could not be read ({error}); your own work is still here."
                 ));
+                self.start_if_nothing_open();
             }
             Some(Opening::SwitchBack) => {
                 self.link.problem =
                     Some(format!("Your earlier history could not be read ({error})."));
             }
-            Some(Opening::Preset(_) | Opening::Reset | Opening::Start) => {
+            Some(Opening::Preset(_)) => {
+                self.link.problem = Some(error.to_string());
+                self.start_if_nothing_open();
+            }
+            Some(Opening::Reset | Opening::Start) => {
                 self.link.problem = Some(error.to_string());
             }
             None if self.applying.take().is_some() => self.editor.failed(&error),

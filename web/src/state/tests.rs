@@ -635,3 +635,58 @@ fn a_preset_asked_for_by_name_loads_or_says_why_not() {
         .starts_with("The page asks for a preset portband does not have: \"no-such\". Presets: "));
     assert!(page.timeline().len() > 0, "the history shown stays");
 }
+
+#[test]
+fn an_embed_opens_only_what_its_address_names() {
+    use super::requests::{Opening, Request};
+    let opens = |fragment: &Fragment| -> Vec<Opening> {
+        let state = AppState::opened(fragment, Saved::default(), Saved::default());
+        state
+            .outbox
+            .take()
+            .into_iter()
+            .filter_map(|r| match r {
+                Request::Open { why, .. } => Some(why),
+                _ => None,
+            })
+            .collect()
+    };
+    let embed = |preset: Option<&str>, state: Option<&str>| Fragment {
+        embed: true,
+        preset: preset.map(str::to_owned),
+        state: state.map(str::to_owned),
+        ..Fragment::default()
+    };
+    // The page around an embed is told of every history it shows: no empty one first.
+    let preset = crate::presets::PRESETS[0].name;
+    assert_eq!(opens(&embed(Some(preset), None)), [Opening::Preset(0)]);
+    assert_eq!(opens(&embed(None, Some("x"))), []);
+    assert_eq!(opens(&embed(None, None)), [Opening::Start]);
+    assert_eq!(opens(&embed(Some("no-such"), None)), [Opening::Start]);
+    // The full app opens the saved work (or an empty history) at once, as before.
+    let full = Fragment {
+        preset: Some(preset.to_owned()),
+        ..Fragment::default()
+    };
+    assert_eq!(opens(&full), [Opening::Start, Opening::Preset(0)]);
+
+    // A link that cannot be unpacked leaves an embed with an empty history, and says why.
+    let page = Page {
+        engine: LocalEngine::default(),
+        state: Rc::new(AppState::opened(
+            &embed(None, Some("x")),
+            Saved::default(),
+            Saved::default(),
+        )),
+    }
+    .settled(&mut |_| {})
+    .run([Action::LinkFailed("bad data".into())]);
+    assert_eq!(page.timeline().len(), 0);
+    assert!(page
+        .state
+        .link
+        .problem
+        .as_deref()
+        .unwrap()
+        .contains("bad data"));
+}
