@@ -242,7 +242,10 @@ test("feedback: an Apply that adds nothing, a full range, a deletion while an ea
   await page.getByTestId("step-first").click();
   await page.getByTestId("step-last").click();
   await page.getByTestId("step-back").click();
-  await page.getByRole("button", { name: "Delete default/filler-1" }).click();
+  // The list shows the step the engine has described: the one before the last, once it answers.
+  await settled(page);
+  assert.equal(await page.getByTestId("services").getAttribute("data-count"), "9");
+  await page.getByRole("button", { name: "Delete default/filler-1", exact: true }).click();
   assert.match(await notice(), /a deletion is always added at the end/);
   assert.equal(await page.getByTestId("step-position").textContent(), "Step 11 of 11 (now)");
 });
