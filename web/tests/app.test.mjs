@@ -681,7 +681,7 @@ test("a 5 MB paste: the editor holds a window and edits land in place; Apply sho
 test("Stop ends a long Apply and adds nothing", async () => {
   const text = Array.from({ length: 12_000 }, (_, i) => service(`s-${i}`, "  type: NodePort\n  ports: [{port: 80}]\n")).join("---\n");
   await paste(page, text);
-  await page.getByTestId("apply").click();
+  await page.getByTestId("apply").click({ noWaitAfter: true });
   await page.getByTestId("cancel-apply").click();
   await page.getByTestId("apply").waitFor();
   assert.match(await page.locator(".notice").textContent(), /^Stopped applying the editor's text: none of its steps were added\.$/);
