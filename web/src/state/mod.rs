@@ -397,6 +397,14 @@ impl AppState {
         });
     }
 
+    /// Loads the preset named `name` (a page around an embed asked for it), or says it has none.
+    fn load_preset_named(&mut self, name: &str) {
+        match PRESETS.iter().position(|p| p.name == name) {
+            Some(i) => self.load_preset(i, None),
+            None => self.link.problem = Some(unknown_preset("The page asks for", name)),
+        }
+    }
+
     /// Keeps the current work (a history, or text typed in the editor) to offer back, unless it
     /// already is `history`'s.
     fn keep_before_link(&mut self, history: &str) {
@@ -664,8 +672,10 @@ impl Reducible for AppState {
         }
         let Some(timeline) = next.timeline.as_mut() else {
             // Until the engine has opened a cluster, only the editor and the links change, and
-            // an Apply waits for the cluster (the engine answers in order).
+            // an Apply or a preset chosen waits for the cluster (the engine answers in order).
             match action {
+                Action::LoadPreset(i) if i < PRESETS.len() => next.load_preset(i, None),
+                Action::LoadPresetNamed(name) => next.load_preset_named(&name),
                 Action::Apply if next.applying.is_some() => return self,
                 Action::Apply => {
                     let text: Rc<str> = Rc::from(next.editor.text.as_str());
@@ -761,10 +771,7 @@ impl Reducible for AppState {
                 }
                 next.load_preset(i, None);
             }
-            Action::LoadPresetNamed(name) => match PRESETS.iter().position(|p| p.name == name) {
-                Some(i) => next.load_preset(i, None),
-                None => next.link.problem = Some(unknown_preset("The page asks for", &name)),
-            },
+            Action::LoadPresetNamed(name) => next.load_preset_named(&name),
             Action::RestoreEditor => next.editor.restore(),
             Action::OpenLink(text, at) => {
                 next.keep_before_link(&text);

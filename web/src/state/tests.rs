@@ -690,3 +690,17 @@ fn an_embed_opens_only_what_its_address_names() {
         .unwrap()
         .contains("bad data"));
 }
+
+#[test]
+fn a_preset_chosen_before_the_engine_has_answered_is_loaded_once_it_does() {
+    let state = AppState::opened(&Fragment::default(), Saved::default(), Saved::default());
+    // The engine has not answered the first opening yet.
+    let state = Rc::new(state).reduce(Action::LoadPreset(0));
+    let page = Page {
+        engine: LocalEngine::default(),
+        state,
+    }
+    .settled(&mut |_| {});
+    assert_eq!(page.state.scenario.as_ref().and_then(|(p, _)| *p), Some(0));
+    assert!(page.timeline().len() > 0, "the preset's steps");
+}
