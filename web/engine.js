@@ -64,8 +64,15 @@ const run = ([target, name, ...args], results) => {
 const ready = init();
 
 onmessage = async ({ data: { id, calls } }) => {
-  // Calls sent while the module loads wait for it (in the order they came).
-  await ready;
+  // Calls sent while the module loads wait for it (in the order they came); if it cannot load,
+  // each batch says so (a page that started this worker early may have missed `failed`).
+  try {
+    await ready;
+  } catch (e) {
+    const message = `the engine could not load: ${e?.message ?? e}`;
+    postMessage({ id, error: { message, line: null, column: null, detail: null }, at: 0 });
+    return;
+  }
   const results = [];
   for (const [at, call] of calls.entries()) {
     try {

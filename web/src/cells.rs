@@ -1,23 +1,18 @@
 //! What each port of the range shows: free (and how likely it is to be the next dynamic pick), or
-//! held by which Service and how. Built once per moment the engine describes, read by the grid's
-//! painter, tooltip and highlight.
+//! held by which Service (its place in the list) and how. Built once per moment the engine
+//! describes, read by the grid's painter, tooltip and highlight.
 
 use crate::engine::MomentView;
-use crate::view;
 use portband_allocator::PortRange;
 
 /// Who holds a port.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Owner {
-    /// `namespace/name`.
-    pub service: String,
-    /// What uses it: `dns-tcp 53/TCP + dns-udp 53/UDP`, `health check`.
-    pub what: String,
-    /// Whether the manifest wrote this port (explicit) rather than the allocator choosing it.
-    pub explicit: bool,
     /// The Service's index in the cluster's list (sorted by namespace and name), which picks its
     /// colour: a Service added earlier in that order moves the colours of those after it.
     pub index: usize,
+    /// Whether the manifest wrote this port (explicit) rather than the allocator choosing it.
+    pub explicit: bool,
 }
 
 /// The owner of every port of the range, by offset from its first port, and the random starts
@@ -35,20 +30,14 @@ pub struct Cells {
 impl Cells {
     /// The cells of a moment of `range`.
     pub fn of(moment: &MomentView, range: PortRange) -> Self {
-        let owners: Vec<Owner> = moment
-            .holdings
-            .iter()
-            .map(|h| Owner {
-                service: h.service.clone(),
-                what: view::uses(&h.port),
-                explicit: h.port.explicit,
-                index: h.index,
-            })
-            .collect();
         let owners = moment
             .holders
             .iter()
-            .map(|&i| usize::try_from(i).ok().and_then(|i| owners.get(i).cloned()))
+            .zip(&moment.explicit)
+            .map(|(&index, &explicit)| {
+                let index = usize::try_from(index).ok()?;
+                Some(Owner { index, explicit })
+            })
             .collect();
         let mut starts = vec![0; moment.holders.len()];
         let next = moment.next_pick.clone().unwrap_or_default();
@@ -82,8 +71,8 @@ impl Cells {
     }
 
     /// The owner of the port at `offset`.
-    pub fn owner(&self, offset: usize) -> Option<&Owner> {
-        self.owners.get(offset).and_then(Option::as_ref)
+    pub fn owner(&self, offset: usize) -> Option<Owner> {
+        self.owners.get(offset).copied().flatten()
     }
 
     /// The number of cells.

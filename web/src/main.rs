@@ -83,7 +83,6 @@ fn App() -> Html {
     use_player(run.is_some_and(|r| r.playing), dispatch.clone());
     let progress = state.applying.as_ref().map(|job| job.progress());
     let on = use_handlers(&dispatch);
-    let rows = run.map(|r| r.rows.clone()).unwrap_or_default();
     let fresh = run.map(|r| r.fresh.clone()).unwrap_or(0..0);
     let moment = run.and_then(|r| r.moment.clone());
     // The grid's cells, worked out once per moment shown rather than on every render (each key
@@ -94,10 +93,9 @@ fn App() -> Html {
         Some(Shared::new(Cells::of(moment, range)))
     });
     // The step the cursor stands after, numbered from 1, with the engine's explanation of it.
-    let shown_step = moment.as_ref().and_then(|m| {
-        let i = m.step.checked_sub(1)?;
-        Some((i + 1, rows.get(i)?, m.explanation.as_ref()?))
-    });
+    let shown_step = moment
+        .as_ref()
+        .and_then(|m| Some((m.step, m.row.as_ref()?, m.explanation.as_ref()?)));
     let problems = html! {
         { for state.problems().into_iter().map(|problem| html! {
             <div class="problem" role="alert" data-testid="error">{ problem }</div>
@@ -108,16 +106,18 @@ fn App() -> Html {
     let grid = match (run, &moment, &*cells) {
         (Some(run), Some(moment), Some(cells)) => {
             let (range, bands) = view::bands(&run.settings);
-            let fresh_ports = if run.fresh_taken.is_empty() {
+            let fresh_ports = if run.added.taken.is_empty() {
                 moment.taken.clone()
             } else {
-                view::fresh_ports(&run.fresh_taken)
+                view::fresh_ports(&run.added.taken)
             };
-            let conflict = rows.get(fresh.clone()).and_then(|fresh| {
-                fresh.iter().find_map(|r| match r.cause {
+            // The port a fresh refusal fought over: of the steps added, or of the step shown.
+            let conflict = run.added.conflict.or(match shown_step {
+                Some((_, row, _)) if fresh.len() == 1 => match row.cause {
                     Some(portband_contract::Cause::Taken { port, .. }) => Some(port),
                     _ => None,
-                })
+                },
+                _ => None,
             });
             let scans = shown_step
                 .map(|(_, _, e)| {
@@ -129,11 +129,13 @@ fn App() -> Html {
                     cells={cells.clone()}
                     {bands}
                     {range}
-                    selected={state.selected.clone()}
+                    selected={moment.selected.filter(|_| state.selected.is_some())}
+                    listed={run.listed.clone()}
                     fresh={fresh_ports}
                     {conflict}
                     {scans}
-                    onselect={on.select.clone()}
+                    onselect={on.select_holder.clone()}
+                    oninspect={on.inspect.clone()}
                 />
             }
         }
@@ -158,8 +160,9 @@ fn App() -> Html {
         />
     };
     let outcomes = html! {
-        <Outcomes rows={rows.clone()} fresh={fresh.clone()} selected={state.selected.clone()}
-            {position} onseek={on.seek.clone()} onselect={on.select.clone()} />
+        <Outcomes {len} log={run.map(|r| r.log.clone()).unwrap_or_default()} fresh={fresh.clone()}
+            selected={state.selected.clone()} {position} onseek={on.seek.clone()}
+            onselect={on.select.clone()} onrows={on.scroll_log.clone()} />
     };
     let why = match run {
         Some(run) => explain(
@@ -169,7 +172,10 @@ fn App() -> Html {
         ),
         None => Html::default(),
     };
-    let announcement = view::announce(&rows, fresh.clone());
+    let announcement = match run {
+        Some(run) => view::announce(fresh.clone(), len, run.shown_row(), &run.added),
+        None => String::new(),
+    };
     let announcer = html! { <div class="visually-hidden" aria-live="polite" data-testid="announcer">{ announcement }</div> };
     if state.link.embed {
         let open = match &sharing {

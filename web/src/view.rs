@@ -1,6 +1,7 @@
 //! What the page shows, derived from the engine's answers by formatting alone: the ports a
 //! Service holds, the ports to ring as fresh, the scans to draw, what a screen reader hears.
 
+use crate::state::Fresh;
 use portband_allocator::{Band, Bands, PortRange};
 use portband_contract::{BandReport, HeldPort, LogLine, PortUse, ProvenanceReport, Settings};
 
@@ -93,16 +94,24 @@ pub fn scans(provenances: impl IntoIterator<Item = ProvenanceReport>) -> Vec<Vec
         .collect()
 }
 
-/// What a screen reader hears after an action: the step it did or moved to, or a summary of many.
-pub fn announce(rows: &[LogLine], fresh: std::ops::Range<usize>) -> String {
-    let (step, len) = (fresh.end, rows.len());
-    match rows.get(fresh) {
-        None | Some([]) => String::new(),
-        Some([one]) => format!("Step {step} of {len}: {}.", describe(one)),
-        Some(many) => {
-            let rejected: Vec<_> = many.iter().filter(|r| r.step.error.is_some()).collect();
-            let mut text = format!("{} steps applied, {} rejected.", many.len(), rejected.len());
-            if let Some(first) = rejected.first() {
+/// What a screen reader hears after an action: the step it did or moved to (`row`, when the
+/// engine has described it), or a summary of many that it added.
+pub fn announce(
+    fresh: std::ops::Range<usize>,
+    len: usize,
+    row: Option<&LogLine>,
+    added: &Fresh,
+) -> String {
+    let step = fresh.end;
+    match fresh.len() {
+        0 => String::new(),
+        1 => match added.last.as_ref().or(row) {
+            Some(row) => format!("Step {step} of {len}: {}.", describe(row)),
+            None => String::new(),
+        },
+        many => {
+            let mut text = format!("{many} steps applied, {} rejected.", added.refused);
+            if let Some(first) = &added.first_refused {
                 text.push_str(&format!(" First rejection: {}.", describe(first)));
             }
             text
@@ -140,6 +149,7 @@ pub fn size(bytes: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::{announce, held_lines, percent, scans, size};
+    use crate::state::Fresh;
     use portband_kube::Session;
 
     #[test]
@@ -180,7 +190,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            announce(&rows, 0..1),
+            announce(0..1, 1, rows.first(), &Fresh::default()),
             "Step 1 of 1: default/dns created, nodePorts dns-tcp 53/TCP + dns-udp 53/UDP → 31243, health check → 30156."
         );
     }

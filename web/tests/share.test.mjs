@@ -337,6 +337,7 @@ test("keyboard only: tab to the grid, arrows move the announced cell; outcomes a
   await page.getByTestId("announcer").filter({ hasText: "Step 2 of 2: default/api created" }).waitFor();
   await page.getByTestId("step-back").focus();
   await page.keyboard.press("Enter");
+  await settled(page);
   assert.equal(await page.getByTestId("announcer").textContent(), "Step 1 of 2: default/web created, nodePorts 80/TCP → 30000.");
   await close(page);
 });

@@ -52,19 +52,6 @@ pub struct HeldPort {
     pub explicit: bool,
 }
 
-/// A port held, as a grid shows it: by which Service (and that Service's place in the
-/// cluster's list, which picks its colour), and with every use of it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Holding {
-    /// `namespace/name`.
-    pub service: String,
-    /// The Service's index in the cluster's list (sorted by namespace, then name).
-    pub index: usize,
-    /// The port and its uses.
-    pub port: HeldPort,
-}
-
 /// A `spec.ports` entry that uses a nodePort.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortUse {

@@ -173,6 +173,11 @@ impl Cluster {
             .map(|i| &*self.services[i])
     }
 
+    /// The stored Service `key`'s index in the list (sorted by namespace and name).
+    pub fn index_of(&self, key: &ServiceKey) -> Option<usize> {
+        self.find(&key.namespace, &key.name).ok()
+    }
+
     /// Where `namespace/name` is, or would go, in the sorted list.
     fn find(&self, namespace: &str, name: &str) -> Result<usize, usize> {
         self.services.binary_search_by(|s| {
@@ -525,10 +530,13 @@ impl History {
         &self.outcomes
     }
 
-    /// The state after the first `count` steps, rebuilt by replaying them from the nearest
-    /// checkpoint before (the seed makes the replay exact).
+    /// The state after the first `count` steps: the current one after them all, otherwise
+    /// rebuilt by replaying them from the nearest checkpoint before (the seed makes the replay
+    /// exact).
     pub fn state_at(&self, count: usize) -> Cluster {
-        let count = count.min(self.steps.len());
+        if count >= self.steps.len() {
+            return self.cluster.clone();
+        }
         let (mut cluster, from) = match (count / CHECKPOINT_INTERVAL).checked_sub(1) {
             Some(k) => (self.checkpoints[k].clone(), (k + 1) * CHECKPOINT_INTERVAL),
             None => (Cluster::new(self.cluster.config()), 0),

@@ -5,7 +5,7 @@
 use crate::cluster::{Cluster, ClusterConfig, History, Source, Step, Stored};
 use crate::input::{read, read_sent, write_scenario, Entry, ReadProgress, Reading};
 use crate::key::ServiceKey;
-use crate::outcome::{Cause, Held, Outcome, PortOutcome};
+use crate::outcome::{Cause, Held, Outcome, PortOutcome, Verdict};
 use crate::registry::Allocation;
 use crate::report::{band, bands_report, provenance_report, report, step_report, summary};
 use crate::status::ApiError;
@@ -13,9 +13,8 @@ use crate::yaml::InputError;
 use portband_allocator::{ByScope, NextPick};
 use portband_contract::Mode;
 use portband_contract::{
-    ApplyProgress, Cause as CauseReport, Chance, Explanation, HeldPort, Holder, Holding, LastInput,
-    LogLine, Metrics, Owner, PortUse, Refusal, Report, Scoped, Settings, StepReport, StoredService,
-    Summary,
+    ApplyProgress, Cause as CauseReport, Chance, Explanation, HeldPort, Holder, LastInput, LogLine,
+    Metrics, Owner, PortUse, Refusal, Report, Scoped, Settings, StepReport, StoredService, Summary,
 };
 use std::rc::Rc;
 
@@ -209,6 +208,15 @@ impl Session {
             .iter()
             .map(|o| o.allocations.iter().map(|a| a.port).collect())
             .collect()
+    }
+
+    /// The last of the steps from `from` on that reached a Service (objects of other kinds are
+    /// skipped), if any.
+    pub fn last_service_step(&self, from: usize) -> Option<usize> {
+        let outcomes = self.history.outcomes();
+        (from.min(outcomes.len())..outcomes.len())
+            .rev()
+            .find(|&i| outcomes[i].verdict != Verdict::Skipped)
     }
 
     /// Steps `from..to` in the words a log shows them with (kubectl reads standard input).
@@ -453,9 +461,9 @@ impl Moment {
             .collect()
     }
 
-    /// Whether Service `key` was stored.
-    pub fn has(&self, key: &ServiceKey) -> bool {
-        self.state.service(key).is_some()
+    /// Service `key`'s index in the list, if it was stored.
+    pub fn index_of(&self, key: &ServiceKey) -> Option<usize> {
+        self.state.index_of(key)
     }
 
     /// The stored Services `from..to`, each with the nodePorts it holds.
@@ -500,25 +508,26 @@ impl Moment {
         owner_of(&self.state, port)
     }
 
-    /// Who held each port of the range: each port held, once, and for each port of the range
-    /// (from its first) the index of its holding, or -1.
-    pub fn holders(&self) -> (Vec<Holding>, Vec<i32>) {
-        let mut holdings = Vec::new();
-        let ports = self
+    /// Who held each port of the range, for a grid: for each port from the first, the index in
+    /// the Service list of the Service holding it (-1 where free), and whether a manifest wrote it.
+    pub fn holders(&self) -> Holders {
+        let held = self
             .state
-            .holders(|index, stored, held| {
-                holdings.push(Holding {
-                    service: stored.service.key(),
-                    index,
-                    port: held_port(stored, held),
-                });
-                i32::try_from(holdings.len() - 1).unwrap_or(i32::MAX)
-            })
-            .into_iter()
-            .map(|holder| holder.unwrap_or(-1))
-            .collect();
-        (holdings, ports)
+            .holders(|index, _, held| (i32::try_from(index).unwrap_or(i32::MAX), held.explicit));
+        Holders {
+            services: held.iter().map(|h| h.map_or(-1, |h| h.0)).collect(),
+            explicit: held.iter().map(|h| h.is_some_and(|h| h.1)).collect(),
+        }
     }
+}
+
+/// Who held each port of a range (see [`Moment::holders`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Holders {
+    /// For each port, its Service's index in the list, or -1.
+    pub services: Vec<i32>,
+    /// For each port, whether a manifest wrote it rather than the allocator choosing it.
+    pub explicit: Vec<bool>,
 }
 
 /// A nodePort of `stored`, with its uses.

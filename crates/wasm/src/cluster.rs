@@ -163,6 +163,13 @@ impl Cluster {
         to_js(&self.session.log(from, to))
     }
 
+    /// The last of the steps from `from` on (from 0) that reached a Service (an object of
+    /// another kind is skipped), or `undefined`.
+    #[wasm_bindgen(js_name = lastServiceStep)]
+    pub fn last_service_step(&self, from: usize) -> Option<usize> {
+        self.session.last_service_step(from)
+    }
+
     /// Steps `from..to` (from 0), as `apply` returned them.
     #[wasm_bindgen(unchecked_return_type = "Step[]")]
     pub fn steps(&self, from: usize, to: usize) -> JsValue {

@@ -132,10 +132,8 @@ export interface Metrics {
   allocationTotal: { static: number; dynamic: number };
   allocationErrorsTotal: { static: number; dynamic: number };
 }
-/** A port held: its Service, that Service's index in the cluster's list (sorted by namespace and name), the port and its uses. */
-export interface Holding { service: string; index: number; port: HeldPort; }
-/** Who held each port of the range: `ports[i]` is the index in `holdings` of the range's i-th port, or -1. */
-export interface Holders { holdings: Holding[]; ports: Int32Array; }
+/** Who held each port of the range: `services[i]` is the index in the Service list of the Service holding the range's i-th port, or -1; `explicit[i]` is 1 where a manifest wrote it. */
+export interface Holders { services: Int32Array; explicit: Uint8Array; }
 /** Where the next dynamic allocation can land: the band its scan runs in, and each free port of it (`ports[i]`) with the random starts that lead there (`starts[i]`; they add up to the band's size, so a port's chance is `starts[i] / span.size`). */
 export interface NextPick { span: Band; ports: Int32Array; starts: Uint32Array; }
 /** The chance a dynamically allocated port had: `starts` of the band's `of` random starts lead to it. */

@@ -39,9 +39,15 @@ impl Moment {
         to_js(&self.moment.services(from, to))
     }
 
-    /// Whether Service `service` (`namespace/name`, or `name` in default) was stored.
-    pub fn has(&self, service: &str) -> bool {
-        service.parse().is_ok_and(|key| self.moment.has(&key))
+    /// Service `service`'s index in the list (`namespace/name`, or `name` in default), or -1
+    /// when it was not stored (or is not a Service's name).
+    #[wasm_bindgen(js_name = indexOf)]
+    pub fn index_of(&self, service: &str) -> i32 {
+        service
+            .parse()
+            .ok()
+            .and_then(|key| self.moment.index_of(&key))
+            .map_or(-1, |i| i32::try_from(i).unwrap_or(i32::MAX))
     }
 
     /// The allocator's four upstream metrics (`kube_apiserver_nodeport_allocator_*`).
@@ -62,19 +68,24 @@ impl Moment {
         to_js(&self.moment.owner(port))
     }
 
-    /// Who held each port of the range, for a grid: each port held once (its Service, that
-    /// Service's index in the list, its uses), and `ports[i]`, the index in `holdings` of the
-    /// range's `i`-th port, or -1 where it was free.
+    /// Who held each port of the range, for a grid: `services[i]` is the index in the Service
+    /// list (see `services`) of the Service holding the range's `i`-th port, or -1 where it was
+    /// free; `explicit[i]` is 1 where a manifest wrote that port.
     #[wasm_bindgen(unchecked_return_type = "Holders")]
     pub fn holders(&self) -> JsValue {
-        let (holdings, ports) = self.moment.holders();
+        let holders = self.moment.holders();
+        let explicit: Vec<u8> = holders.explicit.iter().map(|&e| u8::from(e)).collect();
         let object = js_sys::Object::new();
         // Setting properties on a fresh object cannot fail.
-        let _ = js_sys::Reflect::set(&object, &"holdings".into(), &to_js(&holdings));
         let _ = js_sys::Reflect::set(
             &object,
-            &"ports".into(),
-            &js_sys::Int32Array::from(ports.as_slice()),
+            &"services".into(),
+            &js_sys::Int32Array::from(holders.services.as_slice()),
+        );
+        let _ = js_sys::Reflect::set(
+            &object,
+            &"explicit".into(),
+            &js_sys::Uint8Array::from(explicit.as_slice()),
         );
         object.into()
     }

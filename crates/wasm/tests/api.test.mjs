@@ -170,7 +170,7 @@ const simulation = new Simulation({ dynamic: "0..2768:8", staticPorts: [30000], 
 const finished: boolean = simulation.run(1000);
 const exact: number | null | undefined = simulate({ dynamic: 10, trials: 5 }).points[0].split?.analytic;
 const moment = cluster.withSettings({ staticSubrange: false }).at(cluster.length - 1);
-const holder: number = moment.holders().ports[0];
+const holder: number = moment.holders().services[0] + moment.holders().explicit[0];
 const shared: number | undefined = moment.services(0, 10)[0]?.nodePorts[0]?.uses.length;
 const free: number = moment.summary().dynamic.free + moment.serviceCount + moment.step;
 const text: string = Cluster.fromScenario(cluster.scenario()).scenario();
@@ -183,7 +183,7 @@ const line: number = why.line + why.released.length + cluster.steps(0, 5).length
 const gate: "alpha" | "beta" | "locked" | "removed" | undefined = kubernetesVersions()[0]?.gate;
 const seed: number = cluster.settings.seed + cluster.settings.bands.static.size + moment.metrics().allocationTotal.static;
 const last: string | undefined = cluster.lastInput()?.text;
-const has: boolean = moment.has("web");
+const has: number = moment.indexOf("web") + (cluster.lastServiceStep(0) ?? -1);
 const took: number | undefined = cluster.taken(0, 1)[0]?.[0];
 console.log(first, used, name, kind, snapshot, size, errors, finished, simulation.done, exact, holder, shared, free, text, phase, added, holder2, line, gate, seed, last, has, took);
 `);
@@ -262,15 +262,13 @@ test("at(step) is the state after that many steps: its Services, summary, owners
   assert.deepEqual(first.summary(), { used: 2, free: 98, static: { used: 1, free: 15 }, dynamic: { used: 1, free: 83 } });
   assert.deepEqual(first.owner(30003), { service: "default/web", name: "dns", port: 53, protocol: "UDP", band: "static", healthCheck: false });
   const holders = first.holders();
-  assert.ok(holders.ports instanceof Int32Array);
-  assert.deepEqual(holders.holdings.find((h) => h.port.nodePort === 30003).port.uses.map((u) => u.name), ["dns", "dns-tcp"]);
-  assert.equal(holders.ports.length, 100);
+  assert.ok(holders.services instanceof Int32Array && holders.explicit instanceof Uint8Array);
+  assert.equal(holders.services.length, 100);
+  assert.equal(holders.explicit.length, 100);
   for (let i = 0; i < 100; i++) {
-    const holding = holders.ports[i] < 0 ? null : holders.holdings[holders.ports[i]];
     const owner = first.owner(30000 + i);
-    assert.equal(holding?.service ?? null, owner?.service ?? null, `port ${30000 + i}`);
-    assert.equal(holding?.port.nodePort ?? null, owner ? 30000 + i : null);
-    if (holding) assert.equal(holding.index, 0, "web is the first Service of the list");
+    assert.equal(holders.services[i], owner ? 0 : -1, `port ${30000 + i}: web is the first Service of the list`);
+    assert.equal(holders.explicit[i], 30000 + i === 30003 ? 1 : 0, `port ${30000 + i}: only 30003 was written`);
   }
   // Now: web is gone, lb holds a nodePort and its health-check port.
   const now = cluster.at(99);
@@ -353,6 +351,8 @@ test("steps(from, to) is a window of report().steps; explain(i) says what else a
   assert.deepEqual([refusedLine.held, refusedLine.code, refusedLine.reason], [[], 422, "Invalid"], "a refused step holds nothing");
   assert.match(refusedLine.kubectlError, /^Error from server \(Invalid\): error when applying patch|^Error from server \(Invalid\): error when creating "STDIN": /);
   assert.equal(cluster.log(3, 4)[0].kind, "Deployment");
+  // The last step that reached a Service: the delete, not the Deployment after it.
+  assert.deepEqual([0, 3, 99].map((from) => cluster.lastServiceStep(from)), [2, undefined, undefined]);
   const [[first], second] = update.taken(0, 2);
   assert.equal(first, 30005);
   assert.equal(second.length, 1, "the update keeps 30005 and takes one port for admin");
@@ -448,8 +448,8 @@ test("settings, lastInput(), and a moment's metrics and Services by name", () =>
   const scenario = "apiVersion: portband/v1\nkind: Scenario\nsteps: []\n";
   assert.deepEqual(Cluster.fromScenario(scenario).lastInput(), null, "a scenario's inputs, and it has none");
   const then = cluster.at(1);
-  assert.equal(then.has("web") && then.has("default/web"), true);
-  assert.equal(then.has("other") || then.has("not a key!"), false);
+  assert.deepEqual([then.indexOf("web"), then.indexOf("default/web")], [0, 0]);
+  assert.deepEqual([then.indexOf("other"), then.indexOf("not a key!")], [-1, -1]);
   assert.deepEqual(cluster.summary(), cluster.report().summary);
   assert.equal(cluster.description, undefined);
   assert.equal(Cluster.fromScenario("apiVersion: portband/v1\nkind: Scenario\ndescription: a story\nsteps: []\n").description, "a story");

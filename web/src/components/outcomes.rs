@@ -2,8 +2,9 @@
 //! apiserver's error text, windowed (a history may hold 100,000 steps).
 
 use crate::components::window::{clicked, Window};
-use crate::state::Shared;
+use crate::state::{Logged, Shared};
 use portband_contract::{Cause, LogLine};
+use std::ops::Range;
 use yew::prelude::*;
 
 /// Every row's height in CSS pixels: two lines of text (the stylesheet keeps it).
@@ -12,8 +13,10 @@ const ROW_HEIGHT: u32 = 46;
 /// Props of [`Outcomes`].
 #[derive(Properties, PartialEq)]
 pub struct OutcomesProps {
-    /// Every step, in a log's words.
-    pub rows: Shared<Vec<LogLine>>,
+    /// How many steps there are.
+    pub len: usize,
+    /// The steps the engine has described, in a log's words (the others show as loading).
+    pub log: Shared<Logged>,
     /// The outcomes the last action added.
     pub fresh: std::ops::Range<usize>,
     /// The highlighted Service.
@@ -24,37 +27,49 @@ pub struct OutcomesProps {
     pub onseek: Callback<usize>,
     /// Highlight this Service.
     pub onselect: Callback<Option<String>>,
+    /// The log shows these steps (the engine is asked for those it lacks).
+    pub onrows: Callback<Range<usize>>,
 }
 
 /// The outcome log. A click on a step's number moves the cursor there; on its Service, highlights
 /// it. The step shown (the newest, after an Apply) is scrolled into view.
 #[component]
 pub fn Outcomes(props: &OutcomesProps) -> Html {
-    let len = props.rows.len();
+    let len = props.len;
     let row = {
         let deps = (
-            props.rows.clone(),
+            props.log.clone(),
             props.fresh.clone(),
             props.selected.clone(),
             props.position,
+            len,
         );
-        use_callback(deps, move |i: usize, (rows, fresh, selected, position)| {
-            let outcome = &rows[i];
-            // The step the cursor stands after is current; later ones have not happened yet.
-            let when = match (i + 1).cmp(position) {
-                std::cmp::Ordering::Equal if *position < rows.len() => "current",
-                std::cmp::Ordering::Greater => "future",
-                _ => "",
-            };
-            let row = Row {
-                number: i + 1,
-                outcome,
-                fresh: fresh.contains(&i),
-                selected: selected.as_deref() == Some(outcome.step.service.as_str()),
-                when,
-            };
-            row.render()
-        })
+        use_callback(
+            deps,
+            move |i: usize, (log, fresh, selected, position, len)| {
+                let Some(outcome) = log.get(i) else {
+                    return html! {
+                        <div class="outcome loading" aria-busy="true">
+                            <div class="line"><span class="n">{ i + 1 }</span><span class="verb">{ "…" }</span></div>
+                        </div>
+                    };
+                };
+                // The step the cursor stands after is current; later ones have not happened yet.
+                let when = match (i + 1).cmp(position) {
+                    std::cmp::Ordering::Equal if position < len => "current",
+                    std::cmp::Ordering::Greater => "future",
+                    _ => "",
+                };
+                let row = Row {
+                    number: i + 1,
+                    outcome,
+                    fresh: fresh.contains(&i),
+                    selected: selected.as_deref() == Some(outcome.step.service.as_str()),
+                    when,
+                };
+                row.render()
+            },
+        )
     };
     // One handler for the whole list: each row's buttons say what they do.
     let onclick = {
@@ -74,7 +89,7 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
                 <p class="empty">{ "Nothing applied yet." }</p>
             }
             <Window {len} row_height={ROW_HEIGHT} {row} follow={props.position.checked_sub(1)}
-                testid="outcomes" label="Steps" {onclick} />
+                testid="outcomes" label="Steps" {onclick} onrows={props.onrows.clone()} />
         </div>
     }
 }

@@ -4,8 +4,8 @@
 //! highlights a Service's ports.
 
 use crate::cells::Cells;
-use crate::state::Shared;
-use crate::view::percent;
+use crate::state::{Listed, Shared};
+use crate::view::{percent, uses};
 use portband_allocator::{BandKind, Bands, PortRange};
 use portband_grid::{paint, Layout, Marks, Paint};
 use wasm_bindgen::JsCast;
@@ -31,16 +31,20 @@ pub struct PortGridProps {
     pub bands: Bands,
     /// The range.
     pub range: PortRange,
-    /// The highlighted Service.
-    pub selected: Option<String>,
+    /// The highlighted Service's place in the list.
+    pub selected: Option<usize>,
+    /// The Services the page knows by place: whose names the descriptions give.
+    pub listed: Shared<Listed>,
     /// Ports taken by the last action.
     pub fresh: Vec<i32>,
     /// The port a rejection of the last action fought over.
     pub conflict: Option<i32>,
     /// The scans of the explained step's dynamic allocations: the ports passed, start first.
     pub scans: Vec<Vec<u16>>,
-    /// Highlight this Service's ports (or none).
-    pub onselect: Callback<Option<String>>,
+    /// Highlight the Service at this place in the list (or none).
+    pub onselect: Callback<Option<usize>>,
+    /// A cell of the Service at this place is described, and it is not in `listed`.
+    pub oninspect: Callback<usize>,
 }
 
 /// The grid, its band labels, legend and the description of the cell under the pointer or focus.
@@ -83,7 +87,7 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
         let deps = (
             props.cells.clone(),
             props.bands,
-            props.selected.clone(),
+            props.selected,
             props.fresh.clone(),
             props.conflict,
             *focus,
@@ -98,7 +102,7 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
                 if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
                     let overlay = Overlay {
                         range,
-                        selected: selected.as_deref(),
+                        selected: *selected,
                         fresh,
                         conflict: *conflict,
                         focus: *focus,
@@ -149,11 +153,7 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
         Callback::from(move |e: MouseEvent| {
             let index = cell_from_event(&e).map(|h| h.0);
             focus.set(index);
-            onselect.emit(
-                index
-                    .and_then(|i| cells.owner(i))
-                    .map(|o| o.service.clone()),
-            );
+            onselect.emit(index.and_then(|i| cells.owner(i)).map(|o| o.index));
         })
     };
     let onkeydown = {
@@ -178,7 +178,7 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
                 "End" => (row_start + columns - 1).min(count - 1),
                 "Enter" | " " => {
                     e.prevent_default();
-                    onselect.emit(cells.owner(at).map(|o| o.service.clone()));
+                    onselect.emit(cells.owner(at).map(|o| o.index));
                     return;
                 }
                 "Escape" => {
@@ -207,16 +207,25 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
             None => "outside the range",
         };
         match props.cells.owner(index) {
-            Some(o) => format!(
-                "{port} · {band} · {} {} · {}",
-                o.service,
-                o.what,
-                if o.explicit {
+            Some(o) => {
+                let how = if o.explicit {
                     "explicit (written in the manifest)"
                 } else {
                     "allocated"
+                };
+                match props.listed.get(o.index) {
+                    Some(service) => {
+                        let what = service
+                            .node_ports
+                            .iter()
+                            .find(|p| p.node_port == i32::from(port))
+                            .map(uses)
+                            .unwrap_or_default();
+                        format!("{port} · {band} · {} {what} · {how}", service.service)
+                    }
+                    None => format!("{port} · {band} · {how} · looking up its Service…"),
                 }
-            ),
+            }
             None => match props.cells.odds(index).filter(|_| *odds) {
                 Some((starts, of)) => format!(
                     "{port} · {band} · free · next pick: {starts} of {of} random starts ({})",
@@ -235,7 +244,21 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
     };
     // A focus kept from a larger range may point past this one's end.
     let focused = focus.filter(|&i| i < layout.count);
-    let info = hover.map(|h| h.0).or(focused).map(describe);
+    let described = hover.map(|h| h.0).or(focused);
+    // The Service of the cell described, when the page does not know its name yet.
+    let unknown = described
+        .and_then(|i| props.cells.owner(i))
+        .map(|o| o.index)
+        .filter(|&i| props.listed.get(i).is_none());
+    {
+        let oninspect = props.oninspect.clone();
+        use_effect_with(unknown, move |unknown| {
+            if let Some(index) = *unknown {
+                oninspect.emit(index);
+            }
+        });
+    }
+    let info = described.map(describe);
     let labels = band_labels(&props.bands);
     // The axis: the first port of every few rows, placed where that row is drawn (the canvas is
     // scaled to its box's width; rows at least 14 CSS pixels apart).
@@ -298,7 +321,7 @@ fn band_labels(bands: &Bands) -> Vec<Html> {
 /// What is drawn over the cells.
 struct Overlay<'a> {
     range: PortRange,
-    selected: Option<&'a str>,
+    selected: Option<usize>,
     fresh: &'a [i32],
     conflict: Option<i32>,
     focus: Option<usize>,
@@ -345,7 +368,7 @@ fn draw(
     let ring = |index: usize, colour: &str, width: f64| marks.ring(index, colour, width);
     if let Some(selected) = overlay.selected {
         for index in
-            (0..cells.len()).filter(|&i| cells.owner(i).is_some_and(|o| o.service == selected))
+            (0..cells.len()).filter(|&i| cells.owner(i).is_some_and(|o| o.index == selected))
         {
             ring(index, "#000000", line.max(1.5));
         }

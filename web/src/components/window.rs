@@ -33,6 +33,17 @@ pub struct WindowProps {
     pub onrows: Option<Callback<Range<usize>>>,
 }
 
+/// The rows of a list of `len` rows `height` pixels high that a box scrolled to `top`, `client`
+/// pixels high, shows, and [`OVERSCAN`] more either side.
+fn rows_in(top: u32, client: u32, height: usize, len: usize) -> Range<usize> {
+    let first = (top as usize / height).saturating_sub(OVERSCAN).min(len);
+    let last = ((top + client) as usize)
+        .div_ceil(height)
+        .saturating_add(OVERSCAN)
+        .min(len);
+    first..last
+}
+
 /// The list, in a scrolling box whose height the stylesheet sets.
 #[component]
 pub fn Window(props: &WindowProps) -> Html {
@@ -67,7 +78,12 @@ pub fn Window(props: &WindowProps) -> Html {
         });
     }
     {
-        let (viewport, view, height) = (viewport.clone(), view.clone(), props.row_height);
+        let (viewport, view, height, known) = (
+            viewport.clone(),
+            view.clone(),
+            props.row_height,
+            known.clone(),
+        );
         let len = props.len as u32;
         use_effect_with(props.follow, move |follow| {
             let (Some(row), Some(element)) = (*follow, viewport.cast::<Element>()) else {
@@ -94,23 +110,26 @@ pub fn Window(props: &WindowProps) -> Html {
     let onscroll = Callback::from(move |_: Event| read());
     let (top, client) = *view;
     let height = props.row_height.max(1) as usize;
-    let first = (top as usize / height)
-        .saturating_sub(OVERSCAN)
-        .min(props.len);
-    let last = ((top + client) as usize)
-        .div_ceil(height)
-        .saturating_add(OVERSCAN)
-        .min(props.len);
+    let Range {
+        start: first,
+        end: last,
+    } = rows_in(top, client, height, props.len);
     let padding = format!(
         "padding-top: {}px; padding-bottom: {}px",
         first * height,
         (props.len - last) * height
     );
     let row_style = format!("height: {height}px");
-    let onrows = props.onrows.clone();
+    let (onrows, len) = (props.onrows.clone(), props.len);
     use_effect_with(first..last, move |rows| {
         if let Some(onrows) = onrows {
-            onrows.emit(rows.clone());
+            // Where the box is now: a row followed (the effect above) has just scrolled it, and
+            // the rows this render drew are about to go.
+            let rows = match *known.borrow() {
+                Some((top, client)) => rows_in(top, client, height, len),
+                None => rows.clone(),
+            };
+            onrows.emit(rows);
         }
     });
     html! {

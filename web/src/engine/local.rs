@@ -1,9 +1,9 @@
 //! The engine in-process, for the state's native tests: `portband-kube`'s `Session`, the same
 //! logic the JS module runs in the worker, answering at once.
 
-use super::{Added, Engine, EngineError, MomentView, NextPick, Opened, SettingsChange};
+use super::{Added, Engine, EngineError, MomentView, NextPick, Opened, SettingsChange, TAIL};
 use portband_allocator::PortRange;
-use portband_contract::{ApplyProgress, Release, StoredService};
+use portband_contract::{ApplyProgress, LogLine, Release, StoredService};
 use portband_kube::{Applying, ClusterConfig, InputError, KubeVersion, Mode, Session};
 use std::cell::RefCell;
 use std::ops::Range;
@@ -51,7 +51,7 @@ impl LocalEngine {
         let session = self.session.borrow();
         Opened {
             settings: session.settings(),
-            rows: session.log(0, session.len()),
+            length: session.len(),
             last_input: session.last_input(),
             scenario: session.scenario(),
             description: session.description().map(str::to_owned),
@@ -161,24 +161,25 @@ impl Engine for LocalEngine {
     ) -> Result<MomentView, EngineError> {
         let session = self.session.borrow();
         let moment = session.at(step);
-        let (holdings, holders) = moment.holders();
+        let holders = moment.holders();
+        let last = moment.step().checked_sub(1);
+        let selected = has.and_then(|key| moment.index_of(&key.parse().ok()?));
         Ok(MomentView {
             step: moment.step(),
             summary: moment.summary(),
             metrics: moment.metrics(),
-            holdings,
-            holders,
+            holders: holders.services,
+            explicit: holders.explicit,
             service_count: moment.service_count(),
             services: moment.services(services.start, services.end),
             services_from: services.start.min(moment.service_count()),
-            explanation: moment
-                .step()
-                .checked_sub(1)
-                .and_then(|i| session.explain(i)),
-            taken: (moment.step().checked_sub(1))
+            row: last.and_then(|i| session.log(i, i + 1).pop()),
+            explanation: last.and_then(|i| session.explain(i)),
+            taken: last
                 .map(|i| session.taken(i, i + 1).concat())
                 .unwrap_or_default(),
-            has: has.map(|key| key.parse().is_ok_and(|key| moment.has(&key))),
+            has: has.map(|_| selected.is_some()),
+            selected,
             next_pick: moment.next_pick().map(|next| NextPick {
                 ports: next.starts.iter().map(|&(p, _)| i32::from(p)).collect(),
                 starts: next.starts.iter().map(|&(_, s)| s).collect(),
@@ -186,6 +187,10 @@ impl Engine for LocalEngine {
             }),
             chances: moment.chances(),
         })
+    }
+
+    async fn log(&self, rows: Range<usize>) -> Result<Vec<LogLine>, EngineError> {
+        Ok(self.session.borrow().log(rows.start, rows.end))
     }
 
     async fn services(
@@ -209,9 +214,14 @@ fn added(
     description: Option<String>,
 ) -> Added {
     let len = session.len();
+    let refusals = session.refusals(before, len);
+    let row = |i: usize| session.log(i, i + 1).pop();
     Added {
-        rows: session.log(before, len),
-        refusals: session.refusals(before, len),
+        length: len,
+        first_refused: refusals.first().and_then(|r| row(r.step)),
+        tail: session.log(len.saturating_sub(TAIL), len),
+        last_service: session.last_service_step(before),
+        refusals,
         taken: session.taken(before, len),
         scenario: session.scenario(),
         settings: session.settings(),
@@ -249,7 +259,10 @@ mod tests {
         now(engine.start(WEB, "create")).unwrap();
         while now(engine.run(1)).unwrap().is_some() {}
         let added = now(engine.finish()).unwrap();
-        assert_eq!(added.rows[0].step.ports[0].node_port, 30007);
+        assert_eq!(added.length, 1);
+        assert_eq!(added.tail[0].step.ports[0].node_port, 30007);
+        assert_eq!(added.last_service, Some(0));
+        assert_eq!(added.first_refused, None);
         assert_eq!(added.taken, [[30007]]);
         assert!(
             added.scenario.contains("  mode: create"),
@@ -257,23 +270,25 @@ mod tests {
             added.scenario
         );
         let moment = now(engine.moment(1, 0..10, Some("web"))).unwrap();
-        assert_eq!(
-            moment.holdings[moment.holders[7] as usize].service,
-            "default/web"
-        );
+        assert_eq!(moment.holders[7], 0, "web, the first Service of the list");
+        assert!(moment.explicit[7] && !moment.explicit[8]);
+        assert_eq!(moment.selected, Some(0));
+        assert_eq!(moment.row.as_ref().unwrap().step.service, "default/web");
         assert_eq!(moment.service_count, 1);
         assert!(moment.explanation.is_some());
         assert_eq!(moment.taken, [30007]);
         assert_eq!(moment.has, Some(true));
         let deleted = now(engine.delete("web")).unwrap();
-        assert_eq!(deleted.rows.len(), 1);
+        assert_eq!(deleted.length, 2);
+        assert_eq!(deleted.tail[1].step.result, "deleted");
+        assert_eq!(now(engine.log(0..9)).unwrap().len(), 2);
         assert_eq!(now(engine.moment(99, 0..10, None)).unwrap().step, 2);
         let reconfigured = now(engine.reconfigure(&SettingsChange {
             static_subrange: Some(false),
             ..SettingsChange::default()
         }))
         .unwrap();
-        assert_eq!(reconfigured.rows.len(), 2);
+        assert_eq!(reconfigured.length, 2);
         assert_eq!(reconfigured.settings.bands.static_band.size, 0);
         let broken = now(engine.start("a: [", "apply")).and_then(|()| now(engine.run(1_000)));
         assert_eq!(broken.unwrap_err().line, Some(2));

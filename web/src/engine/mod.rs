@@ -8,8 +8,8 @@ pub mod local;
 pub mod worker;
 
 use portband_contract::{
-    ApplyProgress, Chance, Explanation, Holding, LastInput, LogLine, Metrics, Refusal, Release,
-    Settings, StoredService, Summary,
+    ApplyProgress, Chance, Explanation, LastInput, LogLine, Metrics, Refusal, Release, Settings,
+    StoredService, Summary,
 };
 use std::fmt;
 use std::ops::Range;
@@ -60,13 +60,16 @@ pub struct SettingsChange {
     pub kubernetes_version: Option<String>,
 }
 
+/// How many of the history's last steps an answer that adds steps brings along.
+pub const TAIL: usize = 32;
+
 /// A cluster replaced (opened from a scenario, or run under other settings).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Opened {
     /// Its settings.
     pub settings: Settings,
-    /// Every step, in a log's words.
-    pub rows: Vec<LogLine>,
+    /// How many steps it has (the log asks for the rows it shows: [`Engine::log`]).
+    pub length: usize,
     /// The last text applied, and how.
     pub last_input: Option<LastInput>,
     /// Its inputs, as a scenario file.
@@ -80,10 +83,18 @@ pub struct Opened {
 /// Steps added to the cluster.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Added {
-    /// The new steps, in a log's words.
-    pub rows: Vec<LogLine>,
-    /// Those refused, with their lines.
+    /// How many steps the cluster has now; the new ones are its last (all of them when
+    /// `settings_taken`).
+    pub length: usize,
+    /// The new steps refused, with their lines.
     pub refusals: Vec<Refusal>,
+    /// The first of them, in a log's words.
+    pub first_refused: Option<LogLine>,
+    /// The history's last [`TAIL`] steps (new or not), in a log's words:
+    /// the log shows them next.
+    pub tail: Vec<LogLine>,
+    /// The last new step that reached a Service (objects of other kinds change nothing).
+    pub last_service: Option<usize>,
     /// The ports each took.
     pub taken: Vec<Vec<i32>>,
     /// The cluster's inputs, as a scenario file.
@@ -98,6 +109,15 @@ pub struct Added {
     pub summary: Summary,
 }
 
+impl Added {
+    /// The step the page shows after them: after the last new step that reached a Service
+    /// (objects of other kinds, such as the webhook configuration many manifests end with,
+    /// change nothing), so that the view and "Why this port?" speak of it; else the end.
+    pub fn shown_step(&self) -> usize {
+        self.last_service.map_or(self.length, |i| i + 1)
+    }
+}
+
 /// The state after some steps, as the page shows it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MomentView {
@@ -107,10 +127,11 @@ pub struct MomentView {
     pub summary: Summary,
     /// The allocator's metrics.
     pub metrics: Metrics,
-    /// Each port held, once (its Service, that Service's place in the list, its uses).
-    pub holdings: Vec<Holding>,
-    /// For each port of the range, the index of its holding (-1: free).
+    /// For each port of the range, the index in the Service list of the Service holding it
+    /// (-1: free).
     pub holders: Vec<i32>,
+    /// For each port of the range, whether a manifest wrote it.
+    pub explicit: Vec<bool>,
     /// How many Services were stored.
     pub service_count: usize,
     /// The stored Services asked for, from `services_from` (the page keeps them apart from the
@@ -118,12 +139,16 @@ pub struct MomentView {
     pub services: Vec<StoredService>,
     /// The first of `services`.
     pub services_from: usize,
+    /// The last step, in a log's words.
+    pub row: Option<LogLine>,
     /// Why the last step's ports are what they are.
     pub explanation: Option<Explanation>,
     /// The ports the last step took.
     pub taken: Vec<i32>,
     /// Whether the Service asked about was stored.
     pub has: Option<bool>,
+    /// Its index in the Service list, if it was.
+    pub selected: Option<usize>,
     /// Where the next dynamic allocation can land (none when the range is full).
     pub next_pick: Option<NextPick>,
     /// The chance each port the last step picked had.
@@ -173,6 +198,8 @@ pub trait Engine {
         services: Range<usize>,
         has: Option<&str>,
     ) -> Result<MomentView, EngineError>;
+    /// Steps `rows` in a log's words.
+    async fn log(&self, rows: Range<usize>) -> Result<Vec<LogLine>, EngineError>;
     /// The stored Services `services` (by place in the list) after `step` steps.
     async fn services(
         &self,

@@ -2,9 +2,9 @@
 //! of [`Call`]s and awaits their results; the module's objects stay in the worker, named by
 //! [`Handle`]s. [`WorkerEngine`] asks it what the page needs.
 
-use super::{Added, Engine, EngineError, MomentView, NextPick, Opened, SettingsChange};
+use super::{Added, Engine, EngineError, MomentView, NextPick, Opened, SettingsChange, TAIL};
 use futures_channel::oneshot;
-use portband_contract::{ApplyProgress, Release, StoredService};
+use portband_contract::{ApplyProgress, LogLine, Refusal, Release, StoredService};
 use serde::de::DeserializeOwned;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -95,7 +95,7 @@ struct Inner {
     next: Cell<u32>,
     /// Why the worker cannot run calls, once it has said so.
     failed: RefCell<Option<String>>,
-    _onmessage: Closure<dyn FnMut(MessageEvent)>,
+    _handlers: [Closure<dyn FnMut(web_sys::Event)>; 2],
 }
 
 /// The page's link to the engine worker; clones share it.
@@ -113,26 +113,57 @@ fn field(value: &JsValue, name: &str) -> JsValue {
 }
 
 impl Link {
-    /// Starts the worker (`/engine.js`, next to the page).
+    /// Takes over the worker the page started while it loaded (`window.portbandEngine`, set by
+    /// index.html), or starts one (`/engine.js`, next to the page).
     pub fn spawn() -> Result<Link, EngineError> {
-        let options = WorkerOptions::new();
-        options.set_type(WorkerType::Module);
-        let worker = Worker::new_with_options("engine.js", &options)
-            .map_err(|e| failure(format!("the engine could not start: {}", describe(&e))))?;
+        let window = gloo::utils::window();
+        let early = js_sys::Reflect::get(&window, &"portbandEngine".into())
+            .ok()
+            .and_then(|w| w.dyn_into::<Worker>().ok());
+        let worker = match early {
+            Some(worker) => {
+                // Taken once: a later spawn starts its own.
+                let _ = js_sys::Reflect::delete_property(&window, &"portbandEngine".into());
+                worker
+            }
+            None => {
+                let options = WorkerOptions::new();
+                options.set_type(WorkerType::Module);
+                Worker::new_with_options("engine.js", &options)
+                    .map_err(|e| failure(format!("the engine could not start: {}", describe(&e))))?
+            }
+        };
         let inner = Rc::new_cyclic(|weak: &std::rc::Weak<Inner>| {
-            let weak = weak.clone();
-            let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                if let Some(inner) = weak.upgrade() {
+            let on = |f: fn(&Inner, &web_sys::Event)| {
+                let weak = weak.clone();
+                Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+                    if let Some(inner) = weak.upgrade() {
+                        f(&inner, &event);
+                    }
+                })
+            };
+            let onmessage = on(|inner, event| {
+                if let Some(event) = event.dyn_ref::<MessageEvent>() {
                     inner.receive(&event.data());
                 }
             });
+            // The worker's script itself could not load or run (no module workers, offline).
+            let onerror = on(|inner, event| {
+                let why = event
+                    .dyn_ref::<web_sys::ErrorEvent>()
+                    .map(|e| e.message())
+                    .filter(|m| !m.is_empty())
+                    .unwrap_or_else(|| "its script did not load".to_owned());
+                inner.fail(format!("the engine could not start: {why}"));
+            });
             worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+            worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
             Inner {
                 worker,
                 waiting: RefCell::default(),
                 next: Cell::new(0),
                 failed: RefCell::default(),
-                _onmessage: onmessage,
+                _handlers: [onmessage, onerror],
             }
         });
         Ok(Link(inner))
@@ -173,14 +204,18 @@ pub fn read<T: DeserializeOwned>(value: &JsValue) -> Result<T, EngineError> {
 }
 
 impl Inner {
+    /// The worker cannot run calls: every batch waiting, and every later one, fails with why.
+    fn fail(&self, why: String) {
+        *self.failed.borrow_mut() = Some(why.clone());
+        for (_, waiting) in self.waiting.borrow_mut().drain() {
+            let _ = waiting.send(Err(failure(why.clone())));
+        }
+    }
+
     /// A message from the worker: a batch's reply, or whether it could load.
     fn receive(&self, data: &JsValue) {
         if let Some(failed) = field(data, "failed").as_string() {
-            *self.failed.borrow_mut() = Some(format!("the engine could not load: {failed}"));
-            for (_, waiting) in self.waiting.borrow_mut().drain() {
-                let _ = waiting.send(Err(failure(failed.clone())));
-            }
-            return;
+            return self.fail(format!("the engine could not load: {failed}"));
         }
         let Some(id) = field(data, "id").as_f64() else {
             return;
@@ -220,6 +255,9 @@ pub struct WorkerEngine {
     link: Link,
     cluster: RefCell<Option<Handle>>,
     applying: RefCell<Option<Handle>>,
+    /// The last moment asked for, by the step asked: the Services list and the grid's lookups
+    /// ask it again without replaying the history. Dropped when the cluster changes.
+    moment: RefCell<Option<(usize, Handle)>>,
 }
 
 impl WorkerEngine {
@@ -229,6 +267,7 @@ impl WorkerEngine {
             link: Link::spawn()?,
             cluster: RefCell::default(),
             applying: RefCell::default(),
+            moment: RefCell::default(),
         })
     }
 
@@ -249,16 +288,46 @@ impl WorkerEngine {
         });
     }
 
-    /// Replaces the cluster with the one `call` makes, and reads it whole.
+    /// The cluster changed: the moment kept is of its past.
+    fn changed(&self) {
+        if let Some((_, old)) = self.moment.borrow_mut().take() {
+            self.free(old);
+        }
+    }
+
+    /// The moment after `step` steps: the one kept, or a new one (which is kept).
+    async fn moment_at(&self, step: usize) -> Result<Handle, EngineError> {
+        if let Some((kept, handle)) = &*self.moment.borrow() {
+            if *kept == step {
+                return Ok(handle.clone());
+            }
+        }
+        let cluster = self.cluster()?;
+        let results = self
+            .link
+            .run(vec![Call::new(
+                Target::Object(&cluster),
+                "at",
+                &[(step as u32).into()],
+            )])
+            .await?;
+        let handle =
+            Handle::of(&results[0]).ok_or_else(|| failure("no moment came back".into()))?;
+        if let Some((_, old)) = self.moment.borrow_mut().replace((step, handle.clone())) {
+            self.free(old);
+        }
+        Ok(handle)
+    }
+
+    /// Replaces the cluster with the one `call` makes, and reads what the page keeps of it.
     async fn replace(&self, call: Call) -> Result<Opened, EngineError> {
         let c = Target::Result(0);
-        let all = [JsValue::from(0), JsValue::from(u32::MAX)];
         let results = self
             .link
             .run(vec![
                 call,
                 Call::new(c, "settings", &[]),
-                Call::new(c, "log", &all),
+                Call::new(c, "length", &[]),
                 Call::new(c, "lastInput", &[]),
                 Call::new(c, "scenario", &[]),
                 Call::new(c, "description", &[]),
@@ -270,9 +339,10 @@ impl WorkerEngine {
         if let Some(old) = self.cluster.borrow_mut().replace(handle) {
             self.free(old);
         }
+        self.changed();
         Ok(Opened {
             settings: read(&results[1])?,
-            rows: read(&results[2])?,
+            length: number(&results[2]),
             last_input: read(&results[3])?,
             scenario: read(&results[4])?,
             description: results[5].as_string(),
@@ -287,31 +357,56 @@ impl WorkerEngine {
         settings_taken: bool,
         description: Option<String>,
     ) -> Result<Added, EngineError> {
+        self.changed();
         let cluster = self.cluster()?;
         let c = Target::Object(&cluster);
         let window = [JsValue::from(before as u32), JsValue::from(u32::MAX)];
         let results = self
             .link
             .run(vec![
-                Call::new(c, "log", &window),
+                Call::new(c, "length", &[]),
                 Call::new(c, "refusals", &window),
                 Call::new(c, "taken", &window),
+                Call::new(c, "lastServiceStep", &window[..1]),
                 Call::new(c, "scenario", &[]),
                 Call::new(c, "settings", &[]),
                 Call::new(c, "summary", &[]),
             ])
             .await?;
+        let length = number(&results[0]);
+        let refusals: Vec<Refusal> = read(&results[1])?;
+        // The history's last steps (the log shows them next), and the first refused.
+        let tail = [length.saturating_sub(TAIL), length];
+        let first_refused = refusals.first().map(|r| r.step);
+        let mut calls = vec![Call::new(c, "log", &tail.map(|n| JsValue::from(n as u32)))];
+        if let Some(step) = first_refused {
+            let at = [step, step + 1].map(|n| JsValue::from(n as u32));
+            calls.push(Call::new(c, "log", &at));
+        }
+        let rows = self.link.run(calls).await?;
+        let first_refused = match first_refused {
+            Some(_) => read::<Vec<LogLine>>(&rows[1])?.pop(),
+            None => None,
+        };
         Ok(Added {
-            rows: read(&results[0])?,
-            refusals: read(&results[1])?,
+            length,
+            refusals,
+            first_refused,
+            tail: read(&rows[0])?,
+            last_service: results[3].as_f64().map(|n| n as usize),
             taken: read(&results[2])?,
-            scenario: read(&results[3])?,
-            settings: read(&results[4])?,
-            summary: read(&results[5])?,
+            scenario: read(&results[4])?,
+            settings: read(&results[5])?,
+            summary: read(&results[6])?,
             settings_taken,
             description,
         })
     }
+}
+
+/// A count the module returned.
+fn number(value: &JsValue) -> usize {
+    value.as_f64().unwrap_or(0.0) as usize
 }
 
 impl Engine for WorkerEngine {
@@ -446,7 +541,7 @@ impl Engine for WorkerEngine {
         let before = if settings_taken {
             0
         } else {
-            results[0].as_f64().unwrap_or(0.0) as usize
+            number(&results[0])
         };
         self.added(before, settings_taken, results[2].as_string())
             .await
@@ -468,7 +563,7 @@ impl Engine for WorkerEngine {
                 Call::new(c, "delete", &[key.into()]),
             ])
             .await?;
-        let before = results[0].as_f64().unwrap_or(0.0) as usize;
+        let before = number(&results[0]);
         self.added(before, false, None).await
     }
 
@@ -479,11 +574,11 @@ impl Engine for WorkerEngine {
         has: Option<&str>,
     ) -> Result<MomentView, EngineError> {
         let cluster = self.cluster()?;
-        let m = Target::Result(0);
+        let moment = self.moment_at(step).await?;
+        let m = Target::Object(&moment);
         let results = self
             .link
             .run(vec![
-                Call::new(Target::Object(&cluster), "at", &[(step as u32).into()]),
                 Call::new(m, "step", &[]),
                 Call::new(m, "summary", &[]),
                 Call::new(m, "metrics", &[]),
@@ -494,47 +589,57 @@ impl Engine for WorkerEngine {
                     "services",
                     &[(services.start as u32).into(), (services.end as u32).into()],
                 ),
-                Call::new(m, "has", &[has.unwrap_or("").into()]),
+                Call::new(m, "indexOf", &[has.unwrap_or("").into()]),
                 Call::new(m, "nextPick", &[]),
                 Call::new(m, "chances", &[]),
-                Call::new(m, "free", &[]),
             ])
             .await?;
-        let step = results[1].as_f64().unwrap_or(0.0) as usize;
-        let (explanation, taken) = match step.checked_sub(1) {
+        let step = number(&results[0]);
+        let (row, explanation, taken) = match step.checked_sub(1) {
             Some(last) => {
                 let c = Target::Object(&cluster);
                 let (at, next) = (JsValue::from(last as u32), JsValue::from(step as u32));
+                let window = [at.clone(), next];
                 let results = self
                     .link
                     .run(vec![
-                        Call::new(c, "explain", std::slice::from_ref(&at)),
-                        Call::new(c, "taken", &[at, next]),
+                        Call::new(c, "log", &window),
+                        Call::new(c, "explain", &[at]),
+                        Call::new(c, "taken", &window),
                     ])
                     .await?;
-                let taken: Vec<Vec<i32>> = read(&results[1])?;
-                (Some(read(&results[0])?), taken.concat())
+                let taken: Vec<Vec<i32>> = read(&results[2])?;
+                let row = read::<Vec<LogLine>>(&results[0])?.pop();
+                (row, Some(read(&results[1])?), taken.concat())
             }
-            None => (None, Vec::new()),
+            None => (None, None, Vec::new()),
         };
-        let holders = &results[4];
-        let service_count = results[5].as_f64().unwrap_or(0.0) as usize;
+        let holders = &results[3];
+        let service_count = number(&results[4]);
+        let selected = usize::try_from(results[6].as_f64().unwrap_or(-1.0) as i64).ok();
         Ok(MomentView {
             step,
-            summary: read(&results[2])?,
-            metrics: read(&results[3])?,
-            holdings: read(&field(holders, "holdings"))?,
-            holders: field(holders, "ports")
+            summary: read(&results[1])?,
+            metrics: read(&results[2])?,
+            holders: field(holders, "services")
                 .unchecked_into::<js_sys::Int32Array>()
                 .to_vec(),
+            explicit: field(holders, "explicit")
+                .unchecked_into::<js_sys::Uint8Array>()
+                .to_vec()
+                .into_iter()
+                .map(|e| e != 0)
+                .collect(),
             service_count,
-            services: read(&results[6])?,
+            services: read(&results[5])?,
             services_from: services.start.min(service_count),
+            row,
             explanation,
             taken,
-            has: has.map(|_| results[7].as_bool() == Some(true)),
-            next_pick: (!results[8].is_null()).then(|| {
-                let next = &results[8];
+            has: has.map(|_| selected.is_some()),
+            selected,
+            next_pick: (!results[7].is_null()).then(|| {
+                let next = &results[7];
                 NextPick {
                     ports: field(next, "ports")
                         .unchecked_into::<js_sys::Int32Array>()
@@ -545,8 +650,18 @@ impl Engine for WorkerEngine {
                     of: field(&field(next, "span"), "size").as_f64().unwrap_or(0.0) as u32,
                 }
             }),
-            chances: read(&results[9])?,
+            chances: read(&results[8])?,
         })
+    }
+
+    async fn log(&self, rows: Range<usize>) -> Result<Vec<LogLine>, EngineError> {
+        let cluster = self.cluster()?;
+        let window = [(rows.start as u32).into(), (rows.end as u32).into()];
+        let results = self
+            .link
+            .run(vec![Call::new(Target::Object(&cluster), "log", &window)])
+            .await?;
+        read(&results[0])
     }
 
     async fn services(
@@ -554,17 +669,16 @@ impl Engine for WorkerEngine {
         step: usize,
         services: Range<usize>,
     ) -> Result<Vec<StoredService>, EngineError> {
-        let cluster = self.cluster()?;
-        let m = Target::Result(0);
+        let moment = self.moment_at(step).await?;
         let window = [(services.start as u32).into(), (services.end as u32).into()];
         let results = self
             .link
-            .run(vec![
-                Call::new(Target::Object(&cluster), "at", &[(step as u32).into()]),
-                Call::new(m, "services", &window),
-                Call::new(m, "free", &[]),
-            ])
+            .run(vec![Call::new(
+                Target::Object(&moment),
+                "services",
+                &window,
+            )])
             .await?;
-        read(&results[1])
+        read(&results[0])
     }
 }

@@ -37,6 +37,12 @@ pub struct Handlers {
     pub scroll_editor: Callback<(u32, u32)>,
     /// The Services list shows these rows.
     pub scroll_services: Callback<std::ops::Range<usize>>,
+    /// The log shows these steps.
+    pub scroll_log: Callback<std::ops::Range<usize>>,
+    /// Highlight the Service at this place in the list (a port of it chosen on the grid).
+    pub select_holder: Callback<Option<usize>>,
+    /// The grid describes a port of the Service at this place, whose name the page lacks.
+    pub inspect: Callback<usize>,
     /// Apply the editor's text.
     pub apply: Callback<()>,
     /// Send the editor's manifests as this kubectl command.
@@ -78,6 +84,9 @@ pub fn use_handlers(dispatch: &Dispatch) -> Rc<Handlers> {
         edit_all: dispatching(&dispatch, Action::EditAll),
         scroll_editor: dispatching(&dispatch, |(top, rows)| Action::ScrollEditor(top, rows)),
         scroll_services: dispatching(&dispatch, Action::ScrollServices),
+        scroll_log: dispatching(&dispatch, Action::ScrollLog),
+        select_holder: dispatching(&dispatch, Action::SelectHolder),
+        inspect: dispatching(&dispatch, Action::Inspect),
         apply: dispatching(&dispatch, |()| Action::Apply),
         mode: dispatching(&dispatch, Action::SetMode),
         cancel: dispatching(&dispatch, |()| Action::CancelApply),

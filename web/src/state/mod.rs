@@ -12,11 +12,11 @@ mod settings;
 
 pub use editor::{Editor, Marks, TextWindow};
 pub use link_session::LinkSession;
-pub use requests::{execute, Opening, Reply, Request};
-pub use run::{Listed, Run};
+pub use requests::{execute, Opening, Reply, Request, Shown};
+pub use run::{Fresh, Listed, Logged, Run};
 pub use settings::Settings;
 
-use crate::engine::SettingsChange;
+use crate::engine::{MomentView, SettingsChange};
 use crate::link::Fragment;
 use crate::presets::{Preset, PRESETS};
 use crate::saved::Saved;
@@ -211,6 +211,13 @@ pub enum Action {
     ScrollEditor(u32, u32),
     /// The Services list shows these rows (by place in the list).
     ScrollServices(Range<usize>),
+    /// The log shows these steps (from 0).
+    ScrollLog(Range<usize>),
+    /// The grid points at a port of the Service at this place in the list: its name is wanted.
+    Inspect(usize),
+    /// Highlight the Service at this place in the list (a port of it chosen on the grid), or
+    /// none.
+    SelectHolder(Option<usize>),
     /// Apply the editor's text as new steps.
     Apply,
     /// Send the editor's manifests as this kubectl command from now on.
@@ -354,6 +361,24 @@ impl AppState {
         problems
     }
 
+    /// What the page shows of a moment: the Services its list shows, the highlighted one.
+    fn shown(&self) -> Shown {
+        Shown {
+            services: self.timeline.as_ref().map_or(0..0, |t| t.services_asked()),
+            has: self.selected.clone(),
+        }
+    }
+
+    /// The engine described a moment: shown if it is still the one wanted.
+    fn moment_described(&mut self, moment: MomentView) {
+        if moment.has == Some(false) {
+            self.selected = None;
+        }
+        if let Some(request) = self.timeline.as_mut().and_then(|t| t.show(moment)) {
+            self.outbox.send(request);
+        }
+    }
+
     /// Asks the engine for the moment `request` names, with the highlighted Service.
     fn show(&self, request: Request) {
         let request = match request {
@@ -365,6 +390,15 @@ impl AppState {
             other => other,
         };
         self.outbox.send(request);
+    }
+
+    /// Highlights Service `key` (or none): the moment shown is asked again, for where the
+    /// Service is in its list.
+    fn select(&mut self, key: Option<String>) {
+        self.selected = key;
+        if let Some(request) = self.timeline.as_mut().map(Run::refresh) {
+            self.show(request);
+        }
     }
 
     /// Applies `text` as `mode` says, in the engine.
@@ -381,6 +415,7 @@ impl AppState {
             text,
             mode: mode.as_str(),
             stop,
+            shown: self.shown(),
         });
     }
 
@@ -465,9 +500,13 @@ impl AppState {
         };
         let (description, last_input) = (opened.description.clone(), opened.last_input.clone());
         let settings = opened.settings.clone();
-        let (run, request) = Run::opened(opened, at);
+        let (mut run, request) = Run::opened(opened, at);
+        let kept = self.timeline.as_ref().map(|old| run.keep_views(old));
         self.timeline = Some(run);
         self.show(request);
+        for request in kept.into_iter().flatten() {
+            self.outbox.send(request);
+        }
         let Some(why) = why else {
             // New settings: the fields show them, and keep a field's error.
             self.settings.range_text.clone_from(&settings.range);
@@ -506,7 +545,7 @@ impl AppState {
     }
 
     /// The engine added steps (an Apply, a delete, Services added).
-    fn added_by_engine(&mut self, added: crate::engine::Added) {
+    fn added_by_engine(&mut self, added: crate::engine::Added, moment: Option<MomentView>) {
         let applied = self.applying.take();
         let Some(timeline) = &mut self.timeline else {
             return;
@@ -526,7 +565,7 @@ impl AppState {
                 if s.static_subrange { "on" } else { "off" }
             ));
             self.settings = Settings::of(s);
-        } else if added.rows.is_empty() && applied.is_some() {
+        } else if added.length == first && applied.is_some() {
             self.notice = Some(
                 "Nothing to apply: the text holds no Kubernetes object (only comments, empty \
                  documents or lists without items)."
@@ -540,24 +579,25 @@ impl AppState {
             self.link.problem = None;
         }
         let description = added.description.clone();
-        let request = timeline.add(added);
+        let shown = added.shown_step();
+        let mut requests = timeline.add(added);
         // The scenario the history comes from, while nothing else has changed it.
         self.scenario = description.map(|d| (None, Some(d)));
-        // After an Apply, the last step that reached a Service is shown (objects of other
-        // kinds, such as the webhook configuration many manifests end with, change nothing), so
-        // that the view and "Why this port?" speak of it.
-        let rows = &timeline.rows[first..];
-        let last = rows.iter().rposition(|r| r.step.result != "skipped");
-        let request = match last.filter(|&i| first + i + 1 < timeline.len()) {
-            Some(last) => {
-                let fresh = (timeline.fresh.clone(), timeline.fresh_taken.clone());
-                let request = timeline.seek(first + last + 1);
-                (timeline.fresh, timeline.fresh_taken) = fresh;
-                request
-            }
-            None => request,
-        };
-        self.show(request);
+        // The view speaks of the last step that reached a Service (`Added::shown_step`); the
+        // steps added stay fresh.
+        if shown < timeline.len() {
+            let fresh = (timeline.fresh.clone(), timeline.added.clone());
+            requests[0] = timeline.seek(shown);
+            (timeline.fresh, timeline.added) = fresh;
+        }
+        // The engine described that moment with its answer: nothing more to ask for it.
+        if let Some(moment) = moment.filter(|m| m.step == timeline.position()) {
+            requests.remove(0);
+            self.moment_described(moment);
+        }
+        for request in requests {
+            self.show(request);
+        }
     }
 
     /// A request failed.
@@ -620,11 +660,14 @@ impl Reducible for AppState {
             next.editor.window = window;
             return Rc::new(next);
         }
-        if let Action::ScrollServices(rows) = action {
+        if let Action::ScrollServices(rows) | Action::ScrollLog(rows) = &action {
             // Like the editor's, a scroll changes nothing else; most need no answer.
             let mut next = (*self).clone();
-            let request = next.timeline.as_mut().map(|t| t.view_services(rows));
-            if let Some(request) = request.flatten() {
+            let request = next.timeline.as_mut().and_then(|t| match action {
+                Action::ScrollLog(_) => t.view_log(rows.clone()),
+                _ => t.view_services(rows.clone()),
+            });
+            if let Some(request) = request {
                 next.outbox.send(request);
             }
             return Rc::new(next);
@@ -640,15 +683,8 @@ impl Reducible for AppState {
                 }
                 Reply::Releases(releases) => next.releases = Rc::from(releases),
                 Reply::Opened { opened, at, why } => next.opened_by_engine(opened, at, why),
-                Reply::Added(added) => next.added_by_engine(added),
-                Reply::Moment(moment) => {
-                    if moment.has == Some(false) {
-                        next.selected = None;
-                    }
-                    if let Some(request) = next.timeline.as_mut().and_then(|t| t.show(moment)) {
-                        next.outbox.send(request);
-                    }
-                }
+                Reply::Added(added, moment) => next.added_by_engine(added, moment),
+                Reply::Moment(moment) => next.moment_described(moment),
                 Reply::Services {
                     step,
                     from,
@@ -656,6 +692,25 @@ impl Reducible for AppState {
                 } => {
                     if let Some(timeline) = &mut next.timeline {
                         timeline.show_services(step, from, services);
+                    }
+                }
+                Reply::Log { from, lines } => {
+                    if let Some(timeline) = &mut next.timeline {
+                        timeline.show_log(from, lines);
+                    }
+                }
+                Reply::Inspected {
+                    step,
+                    place,
+                    service,
+                    select,
+                } => {
+                    let name = service.as_ref().map(|s| s.service.clone());
+                    if let (Some(timeline), Some(service)) = (&mut next.timeline, service) {
+                        timeline.show_inspected(step, place, service);
+                    }
+                    if select && name.is_some() {
+                        next.select(name);
                     }
                 }
                 Reply::Failed { error, opening } => next.failed(error, opening),
@@ -717,6 +772,7 @@ impl Reducible for AppState {
             Action::CancelApply
             | Action::ScrollEditor(..)
             | Action::ScrollServices(_)
+            | Action::ScrollLog(_)
             | Action::Replied(_) => {}
             Action::SetRange(text) => {
                 if let Some(change) = next.settings.set_range(text) {
@@ -744,7 +800,7 @@ impl Reducible for AppState {
                          is always added at the end."
                     ));
                 }
-                next.outbox.send(Request::Delete(key));
+                next.outbox.send(Request::Delete(key, next.shown()));
             }
             Action::AddServices(0) => return self,
             Action::AddServices(count) => {
@@ -762,7 +818,8 @@ impl Reducible for AppState {
                     None
                 };
                 if free > 0 {
-                    next.outbox.send(Request::AddServices(count.min(free)));
+                    next.outbox
+                        .send(Request::AddServices(count.min(free), next.shown()));
                 }
             }
             Action::LoadPreset(i) => {
@@ -794,7 +851,24 @@ impl Reducible for AppState {
                 if key == next.selected {
                     return self;
                 }
-                next.selected = key;
+                next.select(key);
+            }
+            Action::Inspect(index) => {
+                let Some(request) = timeline.inspect(index, false) else {
+                    return self;
+                };
+                next.outbox.send(request);
+            }
+            Action::SelectHolder(None) => next.select(None),
+            Action::SelectHolder(Some(index)) => {
+                match timeline.listed.get(index).map(|s| s.service.clone()) {
+                    Some(name) => next.select(Some(name)),
+                    None => {
+                        if let Some(request) = timeline.inspect(index, true) {
+                            next.outbox.send(request);
+                        }
+                    }
+                }
             }
             Action::Seek(n) => {
                 timeline.playing = false;

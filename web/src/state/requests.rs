@@ -3,7 +3,7 @@
 //! page's hook with the worker's engine, and by the native tests with the in-process one.
 
 use crate::engine::{Added, Engine, EngineError, MomentView, Opened, SettingsChange};
-use portband_contract::{ApplyProgress, Release, StoredService};
+use portband_contract::{ApplyProgress, LogLine, Release, StoredService};
 use std::cell::Cell;
 use std::ops::Range;
 use std::rc::Rc;
@@ -14,6 +14,17 @@ pub const MAX_REPEAT: usize = 65_536;
 /// The work an Apply may do between two looks at the page: YAML events read or steps run (a
 /// step costs six events), some 40 ms on a slow machine.
 pub const SLICE: u32 = 40_000;
+
+/// What the page shows of a moment: the Services its list shows, and the Service highlighted
+/// (to look for). A request that adds steps describes the moment after them this way, so that
+/// the page takes both in one answer.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Shown {
+    /// The stored Services to list, by place.
+    pub services: Range<usize>,
+    /// A Service to look for (`namespace/name`).
+    pub has: Option<String>,
+}
 
 /// Why a scenario is opened: what the reducer does with it once it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,12 +70,14 @@ pub enum Request {
         mode: &'static str,
         /// Set to stop it between two slices.
         stop: Rc<Cell<bool>>,
+        /// What to describe of the moment after.
+        shown: Shown,
     },
-    /// Delete a Service (`namespace/name`).
-    Delete(String),
+    /// Delete a Service (`namespace/name`); describe the moment after as `Shown` says.
+    Delete(String, Shown),
     /// Add this many NodePort Services with one dynamic port each, numbered on from the highest
-    /// `filler-N` the cluster holds.
-    AddServices(usize),
+    /// `filler-N` the cluster holds; describe the moment after as `Shown` says.
+    AddServices(usize, Shown),
     /// Describe the state after `step` steps, with the stored Services `services`, and whether
     /// Service `has` was stored.
     Moment {
@@ -74,6 +87,18 @@ pub enum Request {
         services: Range<usize>,
         /// A Service to look for (the one highlighted).
         has: Option<String>,
+    },
+    /// Steps `rows` in a log's words (the log scrolled to them).
+    Log(Range<usize>),
+    /// The stored Service at `place` in the list after `step` steps (the grid points at a
+    /// port of it), to highlight it if `select`.
+    Inspect {
+        /// The step.
+        step: usize,
+        /// Its place in the list.
+        place: usize,
+        /// Whether to highlight it.
+        select: bool,
     },
     /// List the stored Services `services` after `step` steps (the list scrolled to them).
     Services {
@@ -100,10 +125,29 @@ pub enum Reply {
     },
     /// How far an Apply is.
     Progress(ApplyProgress),
-    /// Steps were added (an Apply, a delete).
-    Added(Added),
+    /// Steps were added (an Apply, a delete), and the moment to show after them described (if
+    /// it could be).
+    Added(Added, Option<MomentView>),
     /// The state after some steps.
     Moment(MomentView),
+    /// Steps in a log's words, from step `from`.
+    Log {
+        /// The first one's step, from 0.
+        from: usize,
+        /// The steps.
+        lines: Vec<LogLine>,
+    },
+    /// The stored Service at `place` after `step` steps, if there was one.
+    Inspected {
+        /// The step.
+        step: usize,
+        /// Its place in the list.
+        place: usize,
+        /// The Service.
+        service: Option<StoredService>,
+        /// Whether to highlight it.
+        select: bool,
+    },
     /// Stored Services after `step` steps, from place `from`.
     Services {
         /// The step.
@@ -156,18 +200,31 @@ pub async fn execute(engine: &impl Engine, request: Request, mut reply: impl FnM
             }),
             Err(error) => reply(failed(error, None)),
         },
-        Request::Apply { text, mode, stop } => apply(engine, &text, mode, &stop, &mut reply).await,
-        Request::AddServices(count) => {
-            let now = match engine.moment(usize::MAX, 0..usize::MAX, None).await {
+        Request::Apply {
+            text,
+            mode,
+            stop,
+            shown,
+        } => apply(engine, &text, mode, &stop, &shown, &mut reply).await,
+        Request::AddServices(count, shown) => {
+            let now = match engine.services(usize::MAX, 0..usize::MAX).await {
                 Ok(now) => now,
                 Err(error) => return reply(failed(error, None)),
             };
-            let names = now.services.iter().map(|s| s.service.as_str());
+            let names = now.iter().map(|s| s.service.as_str());
             let text = fillers(names, count);
-            apply(engine, &text, "apply", &Cell::new(false), &mut reply).await;
+            apply(
+                engine,
+                &text,
+                "apply",
+                &Cell::new(false),
+                &shown,
+                &mut reply,
+            )
+            .await;
         }
-        Request::Delete(key) => match engine.delete(&key).await {
-            Ok(added) => reply(Reply::Added(added)),
+        Request::Delete(key, shown) => match engine.delete(&key).await {
+            Ok(added) => reply(with_moment(engine, added, &shown).await),
             Err(error) => reply(failed(error, None)),
         },
         Request::Moment {
@@ -176,6 +233,26 @@ pub async fn execute(engine: &impl Engine, request: Request, mut reply: impl FnM
             has,
         } => match engine.moment(step, services, has.as_deref()).await {
             Ok(moment) => reply(Reply::Moment(moment)),
+            Err(error) => reply(failed(error, None)),
+        },
+        Request::Log(rows) => match engine.log(rows.clone()).await {
+            Ok(lines) => reply(Reply::Log {
+                from: rows.start,
+                lines,
+            }),
+            Err(error) => reply(failed(error, None)),
+        },
+        Request::Inspect {
+            step,
+            place,
+            select,
+        } => match engine.services(step, place..place + 1).await {
+            Ok(mut list) => reply(Reply::Inspected {
+                step,
+                place,
+                service: list.pop(),
+                select,
+            }),
             Err(error) => reply(failed(error, None)),
         },
         Request::Services { step, services } => {
@@ -191,12 +268,25 @@ pub async fn execute(engine: &impl Engine, request: Request, mut reply: impl FnM
     }
 }
 
+/// Steps added, with the moment the page shows after them.
+async fn with_moment(engine: &impl Engine, added: Added, shown: &Shown) -> Reply {
+    let moment = engine
+        .moment(
+            added.shown_step(),
+            shown.services.clone(),
+            shown.has.as_deref(),
+        )
+        .await;
+    Reply::Added(added, moment.ok())
+}
+
 /// Applies `text` a slice at a time, a progress reply after each, stopping if asked.
 async fn apply(
     engine: &impl Engine,
     text: &str,
     mode: &'static str,
     stop: &Cell<bool>,
+    shown: &Shown,
     reply: &mut impl FnMut(Reply),
 ) {
     let failed = |error| Reply::Failed {
@@ -218,7 +308,7 @@ async fn apply(
         }
     }
     match engine.finish().await {
-        Ok(added) => reply(Reply::Added(added)),
+        Ok(added) => reply(with_moment(engine, added, shown).await),
         Err(error) => reply(failed(error)),
     }
 }
@@ -239,7 +329,7 @@ pub fn fillers<'a>(names: impl Iterator<Item = &'a str>, count: usize) -> String
 
 #[cfg(test)]
 mod tests {
-    use super::{execute, Opening, Reply, Request};
+    use super::{execute, Opening, Reply, Request, Shown};
     use crate::engine::local::{now, LocalEngine};
     use std::cell::Cell;
     use std::rc::Rc;
@@ -255,6 +345,7 @@ mod tests {
             text: text.into(),
             mode,
             stop: Rc::new(Cell::new(stop)),
+            shown: Default::default(),
         }
     }
 
@@ -274,9 +365,9 @@ mod tests {
     fn fillers_number_on_from_the_highest() {
         let engine = LocalEngine::default();
         for request in [
-            Request::AddServices(3),
-            Request::Delete("filler-2".into()),
-            Request::AddServices(2),
+            Request::AddServices(3, Shown::default()),
+            Request::Delete("filler-2".into(), Shown::default()),
+            Request::AddServices(2, Shown::default()),
         ] {
             run(&engine, request);
         }
@@ -323,10 +414,15 @@ mod tests {
             progress > 1,
             "{progress} progress replies: a long text is applied in slices"
         );
-        let Some(Reply::Added(added)) = replies.last() else {
+        let Some(Reply::Added(added, Some(moment))) = replies.last() else {
             panic!("{replies:?}")
         };
-        assert_eq!(added.rows.len(), 3000);
+        assert_eq!(added.length, 3000);
+        assert_eq!(
+            moment.step, 3000,
+            "the moment after the steps comes with them"
+        );
+        assert_eq!(added.tail.last().unwrap().step.service, "default/s2999");
 
         assert_eq!(run(&engine, apply(&many, "apply", true)), [Reply::Stopped]);
         let moment = now_moment(&engine, Some("s7"));

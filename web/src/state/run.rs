@@ -1,8 +1,10 @@
-//! The history as the engine reports it, for a page whose engine runs in a worker: every step in
-//! a log's words, the inputs as a scenario, the cursor, playing, what is
+//! The history as the engine reports it, for a page whose engine runs in a worker: its length, the
+//! steps the log shows in a log's words, the inputs as a scenario, the cursor, playing, what is
 //! fresh, and the moment shown as the engine last described it. Moving the cursor asks the
 //! engine for the moment ([`Request::Moment`]); its answer is taken only if it is still the one
-//! wanted, so a fast stepper never sees an older moment over a newer one.
+//! wanted, so a fast stepper never sees an older moment over a newer one. The log and the
+//! Services list ask for the rows they scroll to ([`Request::Log`], [`Request::Services`]); the
+//! engine answers in order, so an answer is always of the history as the state has it then.
 
 use super::requests::Request;
 use super::Shared;
@@ -14,6 +16,47 @@ use std::ops::Range;
 /// a short scroll needs no new answer.
 const SERVICES_ASKED: usize = 128;
 
+/// How many steps the log asks for at once, around those it shows (a screenful is about 15).
+pub const LOG_ASKED: usize = 64;
+
+/// The rows to ask for, at least `asked`, centred on `rows`.
+fn around(rows: &Range<usize>, asked: usize) -> Range<usize> {
+    let start = (rows.start + rows.end).saturating_sub(asked) / 2;
+    start..start + asked.max(rows.len())
+}
+
+/// Steps of the history in a log's words, a window of it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Logged {
+    /// The first one's step, from 0.
+    pub from: usize,
+    /// The steps.
+    pub lines: Vec<LogLine>,
+}
+
+impl Logged {
+    /// Step `i`, if it is here.
+    pub fn get(&self, i: usize) -> Option<&LogLine> {
+        self.lines.get(i.checked_sub(self.from)?)
+    }
+}
+
+/// What the last action added, for the grid's rings and what a screen reader hears (empty
+/// once the cursor moves).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Fresh {
+    /// The ports each new step took.
+    pub taken: Vec<Vec<i32>>,
+    /// How many new steps were refused.
+    pub refused: usize,
+    /// The first of them, in a log's words.
+    pub first_refused: Option<LogLine>,
+    /// The last new step, in a log's words.
+    pub last: Option<LogLine>,
+    /// The port a refused new step found another Service holding.
+    pub conflict: Option<i32>,
+}
+
 /// Stored Services of a moment, a window of its list: kept apart from the moment, so that the
 /// list's scrolling does not redraw the grid.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -24,12 +67,20 @@ pub struct Listed {
     pub from: usize,
     /// The Services.
     pub services: Vec<StoredService>,
+    /// One more, outside them, that the grid asked about (by place).
+    pub inspected: Option<(usize, StoredService)>,
 }
 
 impl Listed {
     /// The Service at `place` in the list, if it is listed.
     pub fn get(&self, place: usize) -> Option<&StoredService> {
-        self.services.get(place.checked_sub(self.from)?)
+        place
+            .checked_sub(self.from)
+            .and_then(|i| self.services.get(i))
+            .or_else(|| {
+                let (at, service) = self.inspected.as_ref()?;
+                (*at == place).then_some(service)
+            })
     }
 }
 
@@ -38,8 +89,10 @@ impl Listed {
 pub struct Run {
     /// The settings it runs under, and their bands.
     pub settings: Settings,
-    /// Every step, in a log's words.
-    pub rows: Shared<Vec<LogLine>>,
+    /// How many steps it has.
+    length: usize,
+    /// The steps the log has asked for, in a log's words.
+    pub log: Shared<Logged>,
     /// The inputs, as a scenario file: what saved work and links keep.
     pub scenario: Shared<String>,
     /// The last text applied, and how.
@@ -52,8 +105,8 @@ pub struct Run {
     pub playing: bool,
     /// The steps drawn as fresh: those the last action added, or the step at the cursor.
     pub fresh: Range<usize>,
-    /// The ports the fresh steps took, when the last action added them.
-    pub fresh_taken: Shared<Vec<Vec<i32>>>,
+    /// What the fresh steps did, when the last action added them.
+    pub added: Shared<Fresh>,
     /// The moment shown, as the engine described it; it may lag the cursor until its answer.
     pub moment: Option<Shared<MomentView>>,
     /// The stored Services of the moment shown that the engine has listed.
@@ -64,6 +117,8 @@ pub struct Run {
     services: Range<usize>,
     /// The rows the Services list shows.
     rows_shown: Range<usize>,
+    /// The steps the log shows.
+    log_shown: Range<usize>,
 }
 
 impl Run {
@@ -72,19 +127,21 @@ impl Run {
     pub fn opened(opened: Opened, at: Option<usize>) -> (Self, Request) {
         let mut run = Run {
             settings: opened.settings,
-            rows: Shared::new(opened.rows),
+            length: opened.length,
+            log: Shared::default(),
             scenario: Shared::new(opened.scenario),
             last_input: opened.last_input,
             free: opened.summary.free,
             cursor: None,
             playing: false,
             fresh: 0..0,
-            fresh_taken: Shared::default(),
+            added: Shared::default(),
             moment: None,
             listed: Shared::default(),
             wanted: None,
             services: 0..SERVICES_ASKED,
             rows_shown: 0..0,
+            log_shown: 0..0,
         };
         let request = run.seek(at.unwrap_or(usize::MAX));
         run.fresh = 0..0;
@@ -93,7 +150,46 @@ impl Run {
 
     /// How many steps have run.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.length
+    }
+
+    /// The stored Services each moment lists, by place.
+    pub fn services_asked(&self) -> Range<usize> {
+        self.services.clone()
+    }
+
+    /// The rows the log and the Services list of `before`, a history this one replaces,
+    /// showed: the requests for those this one lacks (the lists keep their places).
+    pub fn keep_views(&mut self, before: &Run) -> Vec<Request> {
+        self.rows_shown = before.rows_shown.clone();
+        self.view_log(before.log_shown.clone())
+            .into_iter()
+            .collect()
+    }
+
+    /// The log shows steps `rows`: the request for them, if some are not here.
+    pub fn view_log(&mut self, rows: Range<usize>) -> Option<Request> {
+        self.log_shown = rows.clone();
+        let wanted = rows.start.min(self.length)..rows.end.min(self.length);
+        if wanted.clone().all(|i| self.log.get(i).is_some()) {
+            return None;
+        }
+        let asked = around(&rows, LOG_ASKED);
+        Some(Request::Log(asked.start..asked.end.min(self.length)))
+    }
+
+    /// The engine's answer for steps of the log.
+    pub fn show_log(&mut self, from: usize, lines: Vec<LogLine>) {
+        self.log = Shared::new(Logged { from, lines });
+    }
+
+    /// The step shown's row, if the engine has described it.
+    pub fn shown_row(&self) -> Option<&LogLine> {
+        let moment = self.moment.as_ref()?;
+        moment
+            .row
+            .as_ref()
+            .filter(|_| moment.step == self.position())
     }
 
     /// How many steps the moment shown has run.
@@ -113,7 +209,7 @@ impl Run {
         self.cursor = (n < len).then_some(n);
         let position = self.position();
         self.fresh = position.saturating_sub(1)..position;
-        self.fresh_taken = Shared::default();
+        self.added = Shared::default();
         self.wanted = Some(position);
         Request::Moment {
             step: position,
@@ -136,8 +232,7 @@ impl Run {
             return None;
         }
         // Centred on the rows shown, so that a scroll either way stays inside for a while.
-        let start = (rows.start + rows.end).saturating_sub(SERVICES_ASKED) / 2;
-        self.services = start..start + SERVICES_ASKED.max(rows.len());
+        self.services = around(&rows, SERVICES_ASKED);
         Some(Request::Services {
             step: moment.step,
             services: self.services.clone(),
@@ -147,11 +242,45 @@ impl Run {
     /// The engine's answer for stored Services: shown if they are of the moment shown.
     pub fn show_services(&mut self, step: usize, from: usize, services: Vec<StoredService>) {
         if self.moment.as_ref().is_some_and(|m| m.step == step) {
+            let inspected = self.listed.inspected.clone();
             self.listed = Shared::new(Listed {
                 step,
                 from,
                 services,
+                inspected,
             });
+        }
+    }
+
+    /// The request for the Service at `place` in the list of the moment shown, when it is not
+    /// listed (to `select` it once known).
+    pub fn inspect(&self, place: usize, select: bool) -> Option<Request> {
+        let moment = self.moment.as_ref()?;
+        (self.listed.get(place).is_none() && place < moment.service_count).then_some(
+            Request::Inspect {
+                step: moment.step,
+                place,
+                select,
+            },
+        )
+    }
+
+    /// The engine's answer for the Service at `place`: kept if it is of the moment shown.
+    pub fn show_inspected(&mut self, step: usize, place: usize, service: StoredService) {
+        if self.listed.step == step {
+            std::rc::Rc::make_mut(&mut self.listed.0).inspected = Some((place, service));
+        }
+    }
+
+    /// The request for the moment shown again (the highlighted Service changed); what is fresh
+    /// stays.
+    pub fn refresh(&mut self) -> Request {
+        let position = self.position();
+        self.wanted = Some(position);
+        Request::Moment {
+            step: position,
+            services: self.services.clone(),
+            has: None,
         }
     }
 
@@ -180,20 +309,37 @@ impl Run {
     }
 
     /// Steps the engine added (or, with new settings, every step again); shows the moment
-    /// after them, the new ones fresh.
-    pub fn add(&mut self, added: Added) -> Request {
-        let before = if added.settings_taken { 0 } else { self.len() };
-        let rows = std::rc::Rc::make_mut(&mut self.rows.0);
-        rows.truncate(before);
-        rows.extend(added.rows);
+    /// after them, the new ones fresh. The requests: that moment, and the log's rows it lacks.
+    pub fn add(&mut self, added: Added) -> Vec<Request> {
+        let before = if added.settings_taken {
+            self.log = Shared::default();
+            0
+        } else {
+            self.length
+        };
+        // The log follows the step shown, near the end: the last steps come with the answer.
+        let tail_from = added.length - added.tail.len();
+        let last = added.tail.last().filter(|_| added.length > before).cloned();
+        self.log = Shared::new(Logged {
+            from: tail_from,
+            lines: added.tail,
+        });
+        self.length = added.length;
         self.settings = added.settings;
         self.free = added.summary.free;
         self.scenario = Shared::new(added.scenario);
         self.playing = false;
         let request = self.seek(usize::MAX);
         self.fresh = before..self.len();
-        self.fresh_taken = Shared::new(added.taken);
-        request
+        self.added = Shared::new(Fresh {
+            taken: added.taken,
+            refused: added.refusals.len(),
+            conflict: added.refusals.iter().find_map(|r| r.taken),
+            first_refused: added.first_refused,
+            last,
+        });
+        let log = self.view_log(self.log_shown.clone());
+        std::iter::once(request).chain(log).collect()
     }
 
     /// The engine's answer for a moment: shown if it is the one wanted; the request for the
@@ -208,6 +354,7 @@ impl Run {
             step: moment.step,
             from: moment.services_from,
             services: std::mem::take(&mut moment.services),
+            inspected: None,
         });
         self.moment = Some(Shared::new(moment));
         self.view_services(self.rows_shown.clone())
@@ -239,6 +386,10 @@ mod tests {
                     services,
                 } => {
                     run.show_services(step, from, services);
+                    None
+                }
+                Reply::Log { from, lines } => {
+                    run.show_log(from, lines);
                     None
                 }
                 other => panic!("{other:?}"),
@@ -393,20 +544,67 @@ mod tests {
                 text: text.into(),
                 mode: "create",
                 stop: std::rc::Rc::default(),
+                shown: Default::default(),
             },
         );
-        let Some(Reply::Added(added)) = replies.last() else {
+        let Some(Reply::Added(added, _)) = replies.last() else {
             panic!("{replies:?}")
         };
-        let request = run.add(added.clone());
-        settle(&engine, &mut run, request);
+        for request in run.add(added.clone()) {
+            settle(&engine, &mut run, request);
+        }
         assert_eq!(
             (run.len(), run.cursor(), run.fresh.clone()),
             (32, None, 31..32)
         );
-        assert_eq!(*run.fresh_taken, [[30007]]);
-        assert_eq!(run.rows[31].held[0].node_port, 30007);
+        assert_eq!(run.added.taken, [[30007]]);
+        assert_eq!(run.added.last.as_ref().unwrap().held[0].node_port, 30007);
+        assert_eq!(run.shown_row().unwrap().step.service, "default/web");
         assert!(run.scenario.contains("mode: create"));
         assert_eq!(run.moment.as_ref().unwrap().service_count, 30);
+    }
+
+    #[test]
+    fn the_log_gets_the_steps_it_scrolls_to_and_keeps_them_across_new_settings() {
+        let engine = LocalEngine::default();
+        let mut run = opened(&engine, None);
+        let all = now(engine.log(0..usize::MAX)).unwrap();
+        assert!(
+            run.log.lines.is_empty(),
+            "no row is sent before the log asks"
+        );
+        let request = run.view_log(20..30).expect("rows it lacks are asked for");
+        settle(&engine, &mut run, request);
+        for (i, line) in all.iter().enumerate().take(30).skip(20) {
+            assert_eq!(run.log.get(i), Some(line), "step {i}");
+        }
+        assert_eq!(
+            run.view_log(22..28),
+            None,
+            "rows it has are not asked again"
+        );
+        // A history under new settings keeps the log's place and asks for its rows again.
+        let replies = ask(
+            &engine,
+            Request::Reconfigure(crate::engine::SettingsChange {
+                seed: Some(9),
+                ..Default::default()
+            }),
+        );
+        let [Reply::Opened { opened, .. }] = &replies[..] else {
+            panic!("{replies:?}")
+        };
+        let (mut next, request) = Run::opened(opened.clone(), None);
+        let kept = next.keep_views(&run);
+        settle(&engine, &mut next, request);
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        for request in kept {
+            settle(&engine, &mut next, request);
+        }
+        let again = now(engine.log(0..usize::MAX)).unwrap();
+        assert_ne!(again[20..30], all[20..30], "another seed, other ports");
+        for (i, line) in again.iter().enumerate().take(30).skip(20) {
+            assert_eq!(next.log.get(i), Some(line), "step {i}");
+        }
     }
 }

@@ -71,6 +71,11 @@ impl Page {
             .expect("the engine has opened a cluster")
     }
 
+    /// Every step, in a log's words, as the engine has them.
+    fn rows(&self) -> Vec<portband_contract::LogLine> {
+        now(crate::engine::Engine::log(&self.engine, 0..usize::MAX)).unwrap()
+    }
+
     /// The stored Services at the moment shown.
     fn services(&self) -> Vec<String> {
         let listed = &self.timeline().listed;
@@ -85,8 +90,8 @@ fn service(name: &str, ports: &str) -> String {
 /// The same state, as far as a user can tell: history, moment shown, settings, editor.
 fn assert_same(a: &Page, b: &Page) {
     let (ta, tb) = (a.timeline(), b.timeline());
-    let steps = |t: &Run| t.rows.iter().map(|r| r.step.clone()).collect::<Vec<_>>();
-    assert!(steps(ta) == steps(tb), "the same steps");
+    let steps = |p: &Page| p.rows().into_iter().map(|r| r.step).collect::<Vec<_>>();
+    assert!(steps(a) == steps(b), "the same steps");
     assert_eq!(*ta.scenario, *tb.scenario);
     assert_eq!(ta.cursor(), tb.cursor());
     assert_eq!(ta.settings, tb.settings);
@@ -118,6 +123,12 @@ fn apply_delete_step_back_and_select() {
     assert_eq!(page.timeline().position(), 2);
     assert_eq!(page.services(), ["default/a", "default/b"]);
     assert_eq!(page.state.selected.as_deref(), Some("default/b"));
+    let moment = page.timeline().moment.clone().unwrap();
+    assert_eq!(
+        moment.selected,
+        Some(1),
+        "b's place in the list, for the grid's highlight"
+    );
     // Deleting the highlighted Service ends the highlight.
     let page = page.run([Action::Seek(3), Action::Delete("b".parse().unwrap())]);
     assert_eq!(page.state.selected, None);
@@ -147,7 +158,7 @@ fn a_scenario_brings_its_settings_and_a_bad_seed_keeps_the_last_good_one() {
         "the valid range leaves the seed's error"
     );
     assert_eq!(page.timeline().settings.range, "30000-30199");
-    assert_ne!(page.timeline().rows[0].step.ports[0].node_port, 0);
+    assert_ne!(page.rows()[0].step.ports[0].node_port, 0);
     let page = page.run([Action::SetSeed("5".into())]);
     assert!(page.state.problems().is_empty());
 }
@@ -166,7 +177,7 @@ fn a_preset_starts_from_its_own_settings() {
     let page = Page::fresh().run([Action::LoadPreset(filling), Action::LoadPreset(dns)]);
     assert_eq!(page.timeline().settings.range, "30000-32767");
     assert_eq!(page.state.settings.range_text, "30000-32767");
-    assert!(page.timeline().rows.iter().all(|r| !r
+    assert!(page.rows().iter().all(|r| !r
         .step
         .error
         .as_ref()
@@ -309,7 +320,7 @@ fn adding_services_stops_when_the_range_is_full() {
         Action::AddServices(25),
     ]);
     assert_eq!(page.timeline().len(), 10);
-    assert!(page.timeline().rows.iter().all(|r| r.step.error.is_none()));
+    assert!(page.rows().iter().all(|r| r.step.error.is_none()));
     assert_eq!(
         page.state.notice.as_deref(),
         Some("Added 10 Services: the range had 10 free ports.")
@@ -594,7 +605,8 @@ fn apply_sends_the_text_as_the_mode_picked_and_saved_work_keeps_it() {
         Action::Edit(text.clone()),
         Action::Apply,
     ]);
-    let row = &page.timeline().rows[0].step;
+    let rows = page.rows();
+    let row = &rows[0].step;
     assert_eq!(row.result, "rejected", "replace needs an existing Service");
     assert_eq!(row.action, "replace");
     // Created, then the renamed port replaced: a new nodePort (apply would have kept it).
@@ -605,7 +617,7 @@ fn apply_sends_the_text_as_the_mode_picked_and_saved_work_keeps_it() {
         Action::Edit(renamed),
         Action::Apply,
     ]);
-    let ports: Vec<i32> = page.timeline().rows[1..]
+    let ports: Vec<i32> = page.rows()[1..]
         .iter()
         .map(|r| r.step.ports[0].node_port)
         .collect();
@@ -703,4 +715,35 @@ fn a_preset_chosen_before_the_engine_has_answered_is_loaded_once_it_does() {
     .settled(&mut |_| {});
     assert_eq!(page.state.scenario.as_ref().and_then(|(p, _)| *p), Some(0));
     assert!(page.timeline().len() > 0, "the preset's steps");
+}
+
+#[test]
+fn a_port_chosen_on_the_grid_highlights_its_service_even_one_the_list_has_not_fetched() {
+    let scenario = "apiVersion: portband/v1\nkind: Scenario\nsteps:\n- apply: {apiVersion: v1, kind: Service, metadata: {name: s}, spec: {type: NodePort, ports: [{port: 80}]}}\n  repeat: 300\n";
+    let page = Page::fresh().run([Action::Edit(scenario.into()), Action::Apply]);
+    let all = now(crate::engine::Engine::services(&page.engine, 300, 0..300)).unwrap();
+    assert!(
+        page.timeline().listed.get(250).is_none(),
+        "not among the first listed"
+    );
+    let page = page.run([Action::Inspect(250)]);
+    assert_eq!(
+        page.timeline().listed.get(250),
+        Some(&all[250]),
+        "asked for, for the grid's description"
+    );
+    let page = page.run([Action::SelectHolder(Some(260))]);
+    assert_eq!(
+        page.state.selected.as_deref(),
+        Some(all[260].service.as_str())
+    );
+    assert_eq!(page.timeline().moment.as_ref().unwrap().selected, Some(260));
+    let page = page.run([Action::SelectHolder(Some(3))]);
+    assert_eq!(
+        page.state.selected.as_deref(),
+        Some(all[3].service.as_str()),
+        "a listed one at once"
+    );
+    let page = page.run([Action::SelectHolder(None)]);
+    assert_eq!(page.state.selected, None);
 }
