@@ -152,6 +152,8 @@ export function readRows(page, testid) {
     box.scrollTop = 0;
     for (;;) {
       await frame();
+      // Rows the engine has not described yet show as pending: wait for them.
+      for (let i = 0; i < 300 && list.querySelector('[aria-busy="true"]'); i++) await frame();
       for (const li of list.querySelectorAll("li[aria-posinset]")) {
         const row = li.firstElementChild;
         rows.set(Number(li.getAttribute("aria-posinset")), { ...row.dataset, text: row.textContent });

@@ -49,7 +49,7 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
             move |i: usize, (log, fresh, selected, position, len)| {
                 let Some(outcome) = log.get(i) else {
                     return html! {
-                        <div class="outcome loading" aria-busy="true">
+                        <div class="outcome pending" aria-busy="true">
                             <div class="line"><span class="n">{ i + 1 }</span><span class="verb">{ "…" }</span></div>
                         </div>
                     };

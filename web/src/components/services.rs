@@ -36,7 +36,7 @@ pub fn ServiceList(props: &ServiceListProps) -> Html {
         use_callback(deps, move |i: usize, (listed, selected)| {
             // The engine lists the moment's Services around those in view; others wait for it.
             let Some(stored) = listed.get(i) else {
-                return html! { <div class="service pending">{ "…" }</div> };
+                return html! { <div class="service pending" aria-busy="true">{ "…" }</div> };
             };
             let key = &stored.service;
             let is_selected = selected.as_deref() == Some(key.as_str());
