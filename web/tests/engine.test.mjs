@@ -84,3 +84,17 @@ test("an Apply runs a slice per call, and a bad text's error keeps its line and 
   const unknown = await call([["module", "Cluster.nope"]]);
   assert.match(unknown.error.message, /the module has no Cluster.nope/);
 });
+
+test("a page whose engine cannot load says why instead of waiting for it", async () => {
+  for (const blocked of ["**/js/portband_bg.wasm", "**/engine.js"]) {
+    // A context of its own: nothing of the engine in its cache.
+    const context = await browser.newContext();
+    const broken = await context.newPage();
+    await broken.route(blocked, (route) => route.abort());
+    await broken.goto(server.url);
+    const error = broken.getByTestId("error");
+    await error.waitFor();
+    assert.match(await error.textContent(), /the engine could not (load|start)/, blocked);
+    await context.close();
+  }
+});

@@ -120,6 +120,11 @@ impl Link {
         let early = js_sys::Reflect::get(&window, &"portbandEngine".into())
             .ok()
             .and_then(|w| w.dyn_into::<Worker>().ok());
+        // An error the early worker met before now (index.html kept it).
+        let early_error = early
+            .as_ref()
+            .and_then(|w| js_sys::Reflect::get(w, &"startError".into()).ok())
+            .and_then(|e| e.as_string());
         let worker = match early {
             Some(worker) => {
                 // Taken once: a later spawn starts its own.
@@ -166,6 +171,9 @@ impl Link {
                 _handlers: [onmessage, onerror],
             }
         });
+        if let Some(why) = early_error {
+            inner.fail(format!("the engine could not start: {why}"));
+        }
         Ok(Link(inner))
     }
 
