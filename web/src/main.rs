@@ -2,6 +2,7 @@
 
 mod cells;
 mod components;
+mod engine;
 mod hooks;
 mod link;
 mod presets;
@@ -9,6 +10,7 @@ mod saved;
 mod state;
 mod view;
 
+use cells::Cells;
 use components::controls::Controls;
 use components::editor::Editor;
 use components::explain::explain;
@@ -19,12 +21,12 @@ use components::share::{not_kept, Share};
 use components::summary::summary;
 use components::timeline::timeline;
 use hooks::{
-    use_applying, use_compact, use_embed_messages, use_handlers, use_persistence, use_player,
+    use_compact, use_embed_messages, use_engine, use_handlers, use_persistence, use_player,
     use_shortcuts, Sharing,
 };
 use presets::PRESETS;
 use saved::{Saved, Slot};
-use state::AppState;
+use state::{AppState, Shared};
 use yew::prelude::*;
 
 /// The heap: Talc instead of the standard library's dlmalloc, 3 kB (gzipped) smaller.
@@ -52,14 +54,12 @@ fn App() -> Html {
         })
     };
     let dispatch = state.dispatcher();
+    use_engine(&state.outbox, dispatch.clone());
     let (sharing, kept) = use_persistence(&state, dispatch.clone(), &fragment);
     use_shortcuts(dispatch.clone());
-    use_embed_messages(
-        state.link.embed,
-        state.timeline.position(),
-        state.timeline.history.outcomes().len(),
-        dispatch.clone(),
-    );
+    let run = state.timeline.as_ref();
+    let (position, len) = run.map_or((0, 0), |r| (r.position(), r.len()));
+    use_embed_messages(state.link.embed, position, len, dispatch.clone());
     let compact = use_compact(state.link.embed, state.link.layout);
     // A preset's embed is titled by the preset's name, and captioned by its description unless the
     // address gives a caption.
@@ -80,42 +80,66 @@ fn App() -> Html {
         .as_deref()
         .and_then(link::caption_text)
         .or(description);
-    use_player(state.timeline.playing, dispatch.clone());
-    let progress = state.applying.as_ref().map(|job| job.borrow().progress());
-    use_applying(progress.clone(), dispatch.clone());
+    use_player(run.is_some_and(|r| r.playing), dispatch.clone());
+    let progress = state.applying.as_ref().map(|job| job.progress());
     let on = use_handlers(&dispatch);
-    let timeline_state = &state.timeline;
-    let history = &timeline_state.history;
-    let cluster = timeline_state.shown();
-    let fresh_outcomes = &history.outcomes()[timeline_state.fresh.clone()];
-    // The step the cursor stands after, numbered from 1.
-    let shown_step = timeline_state
-        .position()
-        .checked_sub(1)
-        .and_then(|i| Some((i + 1, history.outcomes().get(i)?)));
+    let fresh = run.map(|r| r.fresh.clone()).unwrap_or(0..0);
+    let moment = run.and_then(|r| r.moment.clone());
+    // The grid's cells, worked out once per moment shown rather than on every render (each key
+    // typed renders the page).
+    let range = run.map(|r| view::bands(&r.settings).0);
+    let cells = use_memo((moment.clone(), range), |(moment, range)| {
+        let (moment, range) = (moment.as_ref()?, (*range)?);
+        Some(Shared::new(Cells::of(moment, range)))
+    });
+    // The step the cursor stands after, numbered from 1, with the engine's explanation of it.
+    let shown_step = moment
+        .as_ref()
+        .and_then(|m| Some((m.step, m.row.as_ref()?, m.explanation.as_ref()?)));
     let problems = html! {
         { for state.problems().into_iter().map(|problem| html! {
             <div class="problem" role="alert" data-testid="error">{ problem }</div>
         }) }
     };
-    let timeline = timeline(
-        timeline_state.position(),
-        history.outcomes().len(),
-        timeline_state.playing,
-        &on.seek,
-        &on.play,
-    );
-    let grid = html! {
-        <PortGrid
-            cells={timeline_state.cells.clone()}
-            bands={cluster.bands()}
-            range={cluster.allocator().range()}
-            selected={state.selected.clone()}
-            fresh={view::fresh_ports(fresh_outcomes)}
-            conflict={view::conflict(fresh_outcomes)}
-            scans={shown_step.map(|(_, outcome)| view::scans(outcome)).unwrap_or_default()}
-            onselect={on.select.clone()}
-        />
+    let playing = run.is_some_and(|r| r.playing);
+    let timeline = timeline(position, len, playing, &on.seek, &on.play);
+    let grid = match (run, &moment, &*cells) {
+        (Some(run), Some(moment), Some(cells)) => {
+            let (range, bands) = view::bands(&run.settings);
+            let fresh_ports = if run.added.taken.is_empty() {
+                moment.taken.clone()
+            } else {
+                view::fresh_ports(&run.added.taken)
+            };
+            // The port a fresh refusal fought over: of the steps added, or of the step shown.
+            let conflict = run.added.conflict.or(match shown_step {
+                Some((_, row, _)) if fresh.len() == 1 => match row.cause {
+                    Some(portband_contract::Cause::Taken { port, .. }) => Some(port),
+                    _ => None,
+                },
+                _ => None,
+            });
+            let scans = shown_step
+                .map(|(_, _, e)| {
+                    view::scans(e.ports.iter().chain(&e.health_check_node_port).cloned())
+                })
+                .unwrap_or_default();
+            html! {
+                <PortGrid
+                    cells={cells.clone()}
+                    {bands}
+                    {range}
+                    selected={moment.selected.filter(|_| state.selected.is_some())}
+                    listed={run.listed.clone()}
+                    fresh={fresh_ports}
+                    {conflict}
+                    {scans}
+                    onselect={on.select_holder.clone()}
+                    oninspect={on.inspect.clone()}
+                />
+            }
+        }
+        _ => html! { <p class="starting" data-testid="starting">{ "Starting the engine…" }</p> },
     };
     let editor = html! {
         <Editor
@@ -136,11 +160,22 @@ fn App() -> Html {
         />
     };
     let outcomes = html! {
-        <Outcomes history={history.clone()} fresh={timeline_state.fresh.clone()} selected={state.selected.clone()}
-            position={timeline_state.position()} onseek={on.seek.clone()} onselect={on.select.clone()} />
+        <Outcomes {len} log={run.map(|r| r.log.clone()).unwrap_or_default()} fresh={fresh.clone()}
+            selected={state.selected.clone()} {position} onseek={on.seek.clone()}
+            onselect={on.select.clone()} onrows={on.scroll_log.clone()} />
     };
-    let why = explain(shown_step, cluster);
-    let announcement = view::announce(history.outcomes(), timeline_state.fresh.clone());
+    let why = match run {
+        Some(run) => explain(
+            shown_step,
+            moment.as_ref().map_or(&[], |m| &m.chances[..]),
+            &run.settings,
+        ),
+        None => Html::default(),
+    };
+    let announcement = match run {
+        Some(run) => view::announce(fresh.clone(), len, run.shown_row(), &run.added),
+        None => String::new(),
+    };
     let announcer = html! { <div class="visually-hidden" aria-live="polite" data-testid="announcer">{ announcement }</div> };
     if state.link.embed {
         let open = match &sharing {
@@ -160,7 +195,7 @@ fn App() -> Html {
         };
         // Compact: the step shown on one line, in the announcer's words; standard: the log.
         let line = match shown_step {
-            Some((_, outcome)) => view::describe(outcome),
+            Some((_, row, _)) => view::describe(row),
             None => "Nothing applied yet.".to_owned(),
         };
         return html! {
@@ -185,7 +220,8 @@ fn App() -> Html {
             </div>
         };
     }
-    let config = timeline_state.config();
+    let version = run.map_or_else(String::new, |r| r.settings.kubernetes_version.clone());
+    let static_subrange = run.is_none_or(|r| r.settings.static_subrange);
     html! {
         <div class="app">
             <header class="bar">
@@ -196,13 +232,14 @@ fn App() -> Html {
                     seed_text={state.settings.seed_text.clone()}
                     range_invalid={state.settings.range_error.is_some()}
                     seed_invalid={state.settings.seed_error.is_some()}
-                    version={config.version}
-                    static_subrange={config.static_subrange}
+                    {version}
+                    releases={state.releases.clone()}
+                    {static_subrange}
                     preset={state.scenario.as_ref().and_then(|(preset, _)| *preset)}
                     onrange={on.range.clone()} onseed={on.seed.clone()} onsubrange={on.subrange.clone()} onversion={on.version.clone()}
                     onpreset={on.preset.clone()} onadd={on.add.clone()} onreset={on.reset.clone()}
                 />
-                <Share sharing={sharing.clone()} entries={timeline_state.entries.clone()} {config} title={frame_title} />
+                <Share sharing={sharing.clone()} scenario={run.map(|r| r.scenario.clone())} title={frame_title} />
             </header>
             { problems }
             if let Some(description) = state.scenario.as_ref().and_then(|(_, d)| d.as_ref()) {
@@ -227,11 +264,15 @@ fn App() -> Html {
                 </section>
                 <section class="right">
                     { timeline }
-                    { summary(cluster) }
+                    if let (Some(run), Some(moment)) = (run, &moment) {
+                        { summary(moment, &run.settings) }
+                    }
                     { grid }
                     { why }
-                    <ServiceList history={history.clone()} past={timeline_state.past().cloned()} selected={state.selected.clone()}
-                        onselect={on.select.clone()} ondelete={on.delete.clone()} />
+                    <ServiceList len={moment.as_ref().map_or(0, |m| m.service_count)}
+                        listed={run.map(|r| r.listed.clone()).unwrap_or_default()}
+                        selected={state.selected.clone()}
+                        onselect={on.select.clone()} ondelete={on.delete.clone()} onrows={on.scroll_services.clone()} />
                 </section>
             </main>
             { announcer }

@@ -1,15 +1,46 @@
-//! What the page shows, derived from the engine's values by formatting alone: the ports a
+//! What the page shows, derived from the engine's answers by formatting alone: the ports a
 //! Service holds, the ports to ring as fresh, the scans to draw, what a screen reader hears.
 
-use portband_kube::{Cause, Held, Outcome, PortOutcome};
+use crate::state::Fresh;
+use portband_allocator::{Band, Bands, PortRange};
+use portband_contract::{BandReport, HeldPort, LogLine, PortUse, ProvenanceReport, Settings};
+
+/// A band the engine reported, or none.
+pub fn band(report: &BandReport) -> Option<Band> {
+    Some(Band {
+        first: report.first?,
+        last: report.last?,
+    })
+}
+
+/// The range and bands of `settings`, as the grid lays them out.
+pub fn bands(settings: &Settings) -> (PortRange, Bands) {
+    let range = PortRange::parse_flag(&settings.range).unwrap_or_default();
+    let bands = Bands {
+        static_band: band(&settings.bands.static_band),
+        dynamic_band: band(&settings.bands.dynamic),
+    };
+    (range, bands)
+}
+
+/// `part` of `whole` as a percentage with one decimal, `3.6 %` (whole numbers: formatting a float
+/// would bring the float printer into the module).
+pub fn percent(part: u32, whole: u32) -> String {
+    let tenths = (u64::from(part) * 1000 + u64::from(whole) / 2) / u64::from(whole.max(1));
+    format!("{}.{} %", tenths / 10, tenths % 10)
+}
+
+/// An entry as the log names it: `dns-tcp 53/TCP`, or `53/TCP` for one without a name.
+pub fn label(port: &PortUse) -> String {
+    match port.name.as_str() {
+        "" => format!("{}/{}", port.port, port.protocol),
+        name => format!("{name} {}/{}", port.port, port.protocol),
+    }
+}
 
 /// What uses a held nodePort: `dns-tcp 53/TCP + dns-udp 53/UDP`, `health check`.
-pub fn uses(held: &Held, ports: &[PortOutcome]) -> String {
-    let mut uses: Vec<String> = held
-        .ports
-        .iter()
-        .filter_map(|&i| ports.get(i).map(PortOutcome::label))
-        .collect();
+pub fn uses(held: &HeldPort) -> String {
+    let mut uses: Vec<String> = held.uses.iter().map(label).collect();
     if held.health_check {
         uses.push("health check".to_owned());
     }
@@ -18,54 +49,69 @@ pub fn uses(held: &Held, ports: &[PortOutcome]) -> String {
 
 /// Every nodePort a Service holds, once, with what uses it:
 /// `dns-tcp 53/TCP + dns-udp 53/UDP → 31243`, `health check → 30156`.
-pub fn held_lines(held: &[Held], ports: &[PortOutcome]) -> Vec<String> {
+pub fn held_lines(held: &[HeldPort]) -> Vec<String> {
     held.iter()
-        .map(|h| format!("{} → {}", uses(h, ports), h.node_port))
+        .map(|h| format!("{} → {}", uses(h), h.node_port))
         .collect()
 }
 
-/// The ports to ring as fresh: those the last action took, or only its last step's when it took
-/// so many that rings everywhere would say nothing.
-pub fn fresh_ports(outcomes: &[Outcome]) -> Vec<i32> {
+/// The ports to ring as fresh: those the last action took (`taken`, by step), or only its last
+/// step's when it took so many that rings everywhere would say nothing.
+pub fn fresh_ports(taken: &[Vec<i32>]) -> Vec<i32> {
     const MOST: usize = 32;
-    let ports = |o: &Outcome| o.allocations.iter().map(|a| a.port).collect::<Vec<_>>();
-    let all: Vec<i32> = outcomes.iter().flat_map(ports).collect();
+    let all: Vec<i32> = taken.iter().flatten().copied().collect();
     if all.len() <= MOST {
         all
     } else {
-        outcomes.last().map(ports).unwrap_or_default()
+        taken.last().cloned().unwrap_or_default()
     }
 }
 
-/// The ports each dynamic allocation of a step passed, start first; at most a few thousand cells
-/// each, which is all a grid can show.
-pub fn scans(outcome: &Outcome) -> Vec<Vec<u16>> {
-    const MOST: usize = 4097;
-    outcome
-        .allocations
-        .iter()
-        .filter_map(|a| Some(a.pick?.scanned().take(MOST).collect()))
+/// The ports each dynamic allocation of a step passed, start first (the scan's `passed` taken
+/// ports, then the one it took, wrapping inside its band); at most a few thousand cells each,
+/// which is all a grid can show.
+pub fn scans(provenances: impl IntoIterator<Item = ProvenanceReport>) -> Vec<Vec<u16>> {
+    const MOST: u32 = 4097;
+    provenances
+        .into_iter()
+        .filter_map(|p| match p {
+            ProvenanceReport::Allocated {
+                scan_start,
+                passed,
+                span,
+                ..
+            } => {
+                let (first, size) = (u32::from(span.first?), span.size.max(1));
+                let start = u32::from(scan_start) - first;
+                Some(
+                    (0..=passed.min(MOST - 1))
+                        .map(|i| (first + (start + i) % size) as u16)
+                        .collect(),
+                )
+            }
+            _ => None,
+        })
         .collect()
 }
 
-/// The port a rejection among `outcomes` fought over, if one did.
-pub fn conflict(outcomes: &[Outcome]) -> Option<i32> {
-    outcomes.iter().find_map(|o| match o.cause {
-        Some(Cause::Taken { port, .. }) => Some(port),
-        _ => None,
-    })
-}
-
-/// What a screen reader hears after an action: the step it did or moved to, or a summary of many.
-pub fn announce(outcomes: &[Outcome], fresh: std::ops::Range<usize>) -> String {
-    let (step, len) = (fresh.end, outcomes.len());
-    match &outcomes[fresh] {
-        [] => String::new(),
-        [one] => format!("Step {step} of {len}: {}.", describe(one)),
+/// What a screen reader hears after an action: the step it did or moved to (`row`, when the
+/// engine has described it), or a summary of many that it added.
+pub fn announce(
+    fresh: std::ops::Range<usize>,
+    len: usize,
+    row: Option<&LogLine>,
+    added: &Fresh,
+) -> String {
+    let step = fresh.end;
+    match fresh.len() {
+        0 => String::new(),
+        1 => match added.last.as_ref().or(row) {
+            Some(row) => format!("Step {step} of {len}: {}.", describe(row)),
+            None => String::new(),
+        },
         many => {
-            let rejected: Vec<_> = many.iter().filter(|o| o.error.is_some()).collect();
-            let mut text = format!("{} steps applied, {} rejected.", many.len(), rejected.len());
-            if let Some(first) = rejected.first() {
+            let mut text = format!("{many} steps applied, {} rejected.", added.refused);
+            if let Some(first) = &added.first_refused {
                 text.push_str(&format!(" First rejection: {}.", describe(first)));
             }
             text
@@ -74,15 +120,16 @@ pub fn announce(outcomes: &[Outcome], fresh: std::ops::Range<usize>) -> String {
 }
 
 /// One step's outcome in a sentence: `default/web created, nodePorts 80/TCP → 30000`.
-pub fn describe(o: &Outcome) -> String {
-    let held = held_lines(&o.held(), &o.ports);
-    match &o.error {
-        Some(error) => format!("{} {}: {error}", o.service, o.verdict.as_str()),
-        None if held.is_empty() => format!("{} {}", o.service, o.verdict.as_str()),
+pub fn describe(row: &LogLine) -> String {
+    let held = held_lines(&row.held);
+    let step = &row.step;
+    match &step.error {
+        Some(error) => format!("{} {}: {error}", step.service, step.result),
+        None if held.is_empty() => format!("{} {}", step.service, step.result),
         None => format!(
             "{} {}, nodePorts {}",
-            o.service,
-            o.verdict.as_str(),
+            step.service,
+            step.result,
             held.join(", ")
         ),
     }
@@ -101,7 +148,9 @@ pub fn size(bytes: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{announce, held_lines, scans, size};
+    use super::{announce, held_lines, percent, scans, size};
+    use crate::state::Fresh;
+    use portband_kube::Session;
 
     #[test]
     fn sizes_read_as_people_read_them() {
@@ -111,39 +160,47 @@ mod tests {
             ["0 kB", "1 kB", "812 kB", "1.0 MB", "1.0 MB", "5.1 MB"]
         );
     }
-    use portband_kube::{read, ClusterConfig, History};
 
-    fn run(yaml: &str) -> History {
-        let mut history = History::new(ClusterConfig::default());
-        for step in read(yaml).unwrap().steps {
-            history.push(step);
-        }
-        history
+    #[test]
+    fn percentages_have_one_decimal_rounded() {
+        let shown =
+            [(3, 84), (1, 3), (2, 3), (84, 84), (0, 5), (1, 65_536)].map(|(p, w)| percent(p, w));
+        assert_eq!(
+            shown,
+            ["3.6 %", "33.3 %", "66.7 %", "100.0 %", "0.0 %", "0.0 %"]
+        );
+    }
+
+    fn run(yaml: &str) -> Session {
+        let mut session =
+            Session::from_scenario("apiVersion: portband/v1\nkind: Scenario\nsteps: []\n").unwrap();
+        session.apply(yaml, portband_kube::Mode::Apply).unwrap();
+        session
     }
 
     #[test]
     fn a_shared_port_and_the_health_check_are_each_listed_once() {
-        let history = run("apiVersion: v1\nkind: Service\nmetadata: {name: dns}\nspec:\n  type: LoadBalancer\n  externalTrafficPolicy: Local\n  ports:\n  - {name: dns-tcp, port: 53, protocol: TCP, nodePort: 31243}\n  - {name: dns-udp, port: 53, protocol: UDP}\n  healthCheckNodePort: 30156\n");
-        let outcome = &history.outcomes()[0];
+        let session = run("apiVersion: v1\nkind: Service\nmetadata: {name: dns}\nspec:\n  type: LoadBalancer\n  externalTrafficPolicy: Local\n  ports:\n  - {name: dns-tcp, port: 53, protocol: TCP, nodePort: 31243}\n  - {name: dns-udp, port: 53, protocol: UDP}\n  healthCheckNodePort: 30156\n");
+        let rows = session.log(0, 1);
         assert_eq!(
-            held_lines(&outcome.held(), &outcome.ports),
+            held_lines(&rows[0].held),
             [
                 "dns-tcp 53/TCP + dns-udp 53/UDP → 31243",
                 "health check → 30156"
             ]
         );
         assert_eq!(
-            announce(history.outcomes(), 0..1),
+            announce(0..1, 1, rows.first(), &Fresh::default()),
             "Step 1 of 1: default/dns created, nodePorts dns-tcp 53/TCP + dns-udp 53/UDP → 31243, health check → 30156."
         );
     }
 
     #[test]
     fn a_scan_runs_from_its_random_start_to_the_port_taken() {
-        let history = run("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: NodePort, ports: [{port: 80}]}\n");
-        let outcome = &history.outcomes()[0];
-        let pick = outcome.allocations[0].pick.unwrap();
-        let scan = &scans(outcome)[0];
+        let session = run("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: NodePort, ports: [{port: 80}]}\n");
+        let explanation = session.explain(0).unwrap();
+        let pick = session.history().outcomes()[0].allocations[0].pick.unwrap();
+        let scan = &scans(explanation.ports)[0];
         assert_eq!(scan.first(), Some(&pick.scan_start));
         assert_eq!(scan.last(), Some(&pick.port));
         assert_eq!(scan.len() as u32, pick.skipped + 1);

@@ -2,7 +2,7 @@
 // and read what a user sees.
 import { test, before, after, beforeEach, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { serve, launch, paste, readRows, waitForRows, manyServices, fillStorage, DIST } from "./harness.mjs";
+import { settled, serve, launch, paste, readRows, waitForRows, manyServices, fillStorage, DIST } from "./harness.mjs";
 
 let server, browser, page;
 
@@ -19,6 +19,7 @@ beforeEach(async () => {
   page.on("pageerror", (e) => { throw e; });
   await page.goto(server.url);
   await page.getByTestId("apply").waitFor();
+  await settled(page);
 });
 afterEach(async () => {
   assert.equal(await page.getByTestId("panic").count(), 0, "the page must never panic");
@@ -30,6 +31,7 @@ const service = (name, spec) => `apiVersion: v1\nkind: Service\nmetadata: {name:
 async function apply(yaml) {
   await page.getByTestId("yaml-input").fill(yaml);
   await page.getByTestId("apply").click();
+  await settled(page);
 }
 
 /** Chooses a preset and waits for its `count` steps. */
@@ -40,6 +42,7 @@ async function loadPreset(label, count) {
 
 /** Every step of the log (a windowed list, read by scrolling it). */
 async function outcomes() {
+  await settled(page);
   return (await readRows(page, "outcomes")).map((row) => ({
     service: row.service,
     result: row.result,
@@ -171,11 +174,13 @@ test("a trap of the wasm module (how the release build ends a panic) is reported
   );
   // A trap in a promise's task.
   await page.reload();
+  await settled(page);
   await page.getByTestId("apply").waitFor();
   assert.equal(await banner.count(), 0);
   await page.evaluate(() => { Promise.reject(new WebAssembly.RuntimeError("unreachable")); });
   await banner.waitFor();
   await page.reload();
+  await settled(page);
 });
 
 test("the KEP-3668 switch: the preset story with and without the band split", async () => {
@@ -237,7 +242,10 @@ test("feedback: an Apply that adds nothing, a full range, a deletion while an ea
   await page.getByTestId("step-first").click();
   await page.getByTestId("step-last").click();
   await page.getByTestId("step-back").click();
-  await page.getByRole("button", { name: "Delete default/filler-1" }).click();
+  // The list shows the step the engine has described: the one before the last, once it answers.
+  await settled(page);
+  assert.equal(await page.getByTestId("services").getAttribute("data-count"), "9");
+  await page.getByRole("button", { name: "Delete default/filler-1", exact: true }).click();
   assert.match(await notice(), /a deletion is always added at the end/);
   assert.equal(await page.getByTestId("step-position").textContent(), "Step 11 of 11 (now)");
 });
@@ -428,6 +436,19 @@ test("the log and the Service list render only the rows in view, however long th
   assert.equal(await middle.textContent(), "1000");
   await page.locator('.services .window').evaluate((box) => (box.scrollTop = box.scrollHeight));
   await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="services"] li')].some((li) => li.getAttribute("aria-posinset") === "2000"));
+  // The engine lists the Services scrolled to (in name order, numbers by value), at this step
+  // and at an earlier one.
+  const row = async (n) => (await page.waitForFunction(
+    (n) => document.querySelector(`[data-testid="services"] li[aria-posinset="${n}"] [data-service]`)?.dataset.service,
+    n,
+  )).jsonValue();
+  assert.equal(await row(2000), "default/filler-2000");
+  assert.equal(await row(1995), "default/filler-1995");
+  await box.evaluate((box) => (box.scrollTop = box.scrollHeight));
+  await page.locator('[data-testid="outcome"] button[data-seek="1990"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="services"]')?.dataset.count === "1990");
+  await settled(page);
+  assert.equal(await row(1990), "default/filler-1990", "the moment after step 1990");
 });
 
 test("the seed replays the same dynamic ports; a bad seed is refused", async () => {
@@ -505,6 +526,45 @@ test("the history shortcuts work after clicking a step button; Space plays inste
   assert.equal(await page.getByTestId("play").getAttribute("aria-pressed"), "false");
 });
 
+test("the next pick's odds: shaded on request, told for each free port, adding up to the band", async () => {
+  await loadPreset("A range filling up", 43);
+  await page.getByTestId("scrubber").fill("10");
+  await settled(page);
+  const grid = page.getByTestId("port-grid");
+  const pixels = () => grid.evaluate((canvas) => canvas.toDataURL());
+  const plain = await pixels();
+  assert.equal(await page.getByTestId("odds-legend").count(), 0);
+  await page.getByTestId("next-pick").check();
+  await page.getByTestId("odds-legend").waitFor();
+  assert.ok((await pixels()) !== plain, "free ports are shaded");
+  await page.getByTestId("next-pick").uncheck();
+  assert.ok((await pixels()) === plain, "and drawn as before once the shading is off");
+  await page.getByTestId("next-pick").check();
+  // Every port of the dynamic band 30016–30039, by keyboard: the free ones tell their starts.
+  await grid.focus();
+  await grid.press("Control+End");
+  let starts = 0;
+  let free = 0;
+  for (let port = 30039; port >= 30016; port--) {
+    const info = await page.getByTestId("cell-info").textContent();
+    assert.ok(info.startsWith(`${port} · dynamic band · `), info);
+    const odds = info.match(/ · free · next pick: (\d+) of 24 random starts \((\d+\.\d) %\)$/);
+    if (info.includes("free")) {
+      assert.ok(odds, info);
+      starts += Number(odds[1]);
+      free += 1;
+      assert.equal(odds[2], (Math.round((Number(odds[1]) * 1000) / 24) / 10).toFixed(1));
+    }
+    await grid.press("ArrowLeft");
+  }
+  assert.ok(free > 0 && free < 24, `${free} free: some of the band is held after ten steps`);
+  assert.equal(starts, 24, "every random start leads to one free port");
+  assert.match(await page.getByTestId("explain").textContent(), /It had a \d+ in 24 chance \(\d+\.\d %\) of being the one picked/);
+  await page.getByTestId("next-pick").uncheck();
+  await grid.press("ArrowRight");
+  assert.doesNotMatch(await page.getByTestId("cell-info").textContent(), /next pick/);
+});
+
 test("why this port: the random start, the scan, the holder, the fallback, the band formula", async () => {
   const explain = () => page.getByTestId("explain").textContent();
   await apply(service("a", "  type: NodePort\n  ports: [{name: http, port: 80}, {name: admin, port: 8443, nodePort: 30080}]\n"));
@@ -512,6 +572,7 @@ test("why this port: the random start, the scan, the holder, the fallback, the b
   assert.match(text, /Step 1: default\/a — created/);
   assert.match(text, /http 80\/TCP: the allocator drew a random start, \d+, in the dynamic band 30086–32767 \(2682\); it was free, so it took it\./);
   assert.match(text, /admin 8443\/TCP: 30080 is written in the manifest\. Explicit ports may be anywhere in the range; this one is in the static band\./);
+  assert.match(text, /took it\. It had a 1 in 2682 chance \(0\.0 %\) of being the one picked: no taken port lies just before it, so 1 of the band's 2682 random starts leads to it\./);
   assert.match(
     await page.getByTestId("formula").textContent(),
     /^30000-32767 has N = 2768 ports: ⌊2768 \/ 32⌋ = 86, kept within \[16, 128\] → a static band of 86: 30000–30085 \(86\); dynamic 30086–32767 \(2682\)\.$/,
@@ -544,6 +605,7 @@ test("a reload keeps the editor text and the settings", async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid="band-summary"]').textContent.includes("band split off"));
   await page.reload();
   await page.getByTestId("apply").waitFor();
+  await settled(page);
   assert.equal(await page.getByTestId("yaml-input").inputValue(), text);
   assert.equal(await page.getByTestId("range-input").inputValue(), "30000-30127");
   assert.equal(await page.getByTestId("seed-input").inputValue(), "7");
@@ -619,7 +681,7 @@ test("a 5 MB paste: the editor holds a window and edits land in place; Apply sho
 test("Stop ends a long Apply and adds nothing", async () => {
   const text = Array.from({ length: 12_000 }, (_, i) => service(`s-${i}`, "  type: NodePort\n  ports: [{port: 80}]\n")).join("---\n");
   await paste(page, text);
-  await page.getByTestId("apply").click();
+  await page.getByTestId("apply").click({ noWaitAfter: true });
   await page.getByTestId("cancel-apply").click();
   await page.getByTestId("apply").waitFor();
   assert.match(await page.locator(".notice").textContent(), /^Stopped applying the editor's text: none of its steps were added\.$/);

@@ -4,27 +4,32 @@
 // Apply that runs in slices, 182 KB with the Kubernetes versions and the Service rules they
 // brought, 196 KB with the rest of the Service rules and kubectl's apply, replace and create, 197 KB
 // with the embeds' commands from the page around them, 199.5 KB with the embeds' layouts, captions
-// and titles, 200 KB with the embeds sized to their content: the stage's cap), so that a change
-// that breaks it is seen. The page holds nothing more until the engine runs in a Web Worker.
+// and titles, 200 KB with the embeds sized to their content: the stage's cap; then 190 KB once the
+// engine moved into a Web Worker that loads the JS module, which the page no longer holds, and
+// 192 KB with the next pick's odds on the grid and each pick's chance in "Why this port?", 195 KB
+// with the log's rows and the grid's names asked for as they are shown instead of sent whole), so
+// that a change that breaks it is seen. The worker's JS module is budgeted on its own, below.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { statSync } from "node:fs";
 import { gzippedCode, DIST } from "./harness.mjs";
 
-test("the app's wasm and JavaScript, gzipped, stay under 200 kB", () => {
+test("the app's wasm and JavaScript, gzipped, stay under 195 kB", () => {
   const bytes = gzippedCode(DIST, ["js/"]);
   assert.ok(bytes > 50_000, `${bytes} bytes: is dist/ a release build of the app?`);
-  assert.ok(bytes < 200_000, `${bytes} bytes gzipped: over the 200 kB budget`);
+  assert.ok(bytes < 195_000, `${bytes} bytes gzipped: over the 195 kB budget`);
 });
 
-// The JS module (dist/js/) on its own: the whole engine is some 95 kB of its 138 kB (README,
+// The JS module (dist/js/) on its own: the whole engine is some 95 kB of its size (README,
 // Performance: 125 kB, then 136 kB with check's cluster state, the lab's engine and the allocator
-// compiled for speed, 139 kB with drawGrid and embed.js), so it stays over the 100 kB its issue
-// asks for; this keeps it from growing.
-test("the JS module's wasm and JavaScript, gzipped, stay under 139 kB", () => {
+// compiled for speed, 139 kB with drawGrid and embed.js, 154 kB with what the app's worker asks
+// of it: a cluster's moments, its log and explanations, an Apply in slices; 156 kB with a moment's
+// next pick and its last step's chances), so it stays over the 100 kB its issue asks for; this
+// keeps it from growing.
+test("the JS module's wasm and JavaScript, gzipped, stay under 156 kB", () => {
   const bytes = gzippedCode(`${DIST}js/`);
   assert.ok(bytes > 30_000, `${bytes} bytes: is dist/js/ the JS module's build?`);
-  assert.ok(bytes < 139_000, `${bytes} bytes gzipped: over the JS module's 139 kB budget`);
+  assert.ok(bytes < 156_000, `${bytes} bytes gzipped: over the JS module's 156 kB budget`);
 });
 
 // The script documentation pages include to size portband's frames (its issue: at most 2 KB).

@@ -34,9 +34,10 @@ export async function serve(root) {
 }
 
 /** Debian's Chromium, headless, with nothing that reaches for the network (Playwright gives each
- * launch a fresh, temporary profile). */
-export function launch() {
-  return chromium.launch({
+ * launch a fresh, temporary profile). Every action on a locator waits, once done, for the app's
+ * engine to have answered what the action asked (see `settleAfterActions`). */
+export async function launch() {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
     args: [
@@ -49,6 +50,39 @@ export function launch() {
       "--disable-quic",
     ],
   });
+  await settleAfterActions(browser);
+  return browser;
+}
+
+/** The app's engine answers from a Web Worker, after the frame a click or a key is handled in: a
+ * test that reads the page right after an action would read it before the answer. So each
+ * action of Playwright's locators (click, fill, press, check, uncheck, selectOption) waits, once
+ * done, until the frame it acted in marks its engine idle (`data-engine`; a page without the app
+ * has no mark and does not wait), unless given `{ noWaitAfter: true }`. The page marks itself busy while it renders the action, before
+ * the action returns. */
+async function settleAfterActions(browser) {
+  const page = await browser.newPage();
+  const proto = Object.getPrototypeOf(page.locator("html"));
+  await page.close();
+  if (proto.settles) return;
+  proto.settles = true;
+  const idle = () =>
+    new Promise((resolve) => {
+      const check = () => (document.documentElement.dataset.engine === "busy" ? setTimeout(check, 5) : resolve());
+      check();
+    });
+  for (const name of ["click", "dblclick", "fill", "press", "check", "uncheck", "selectOption", "setChecked"]) {
+    const action = proto[name];
+    proto[name] = async function (...args) {
+      const result = await action.apply(this, args);
+      // `{ noWaitAfter: true }`: the test acts while the engine works (Stop during an Apply).
+      if (args.some((a) => a?.noWaitAfter)) return result;
+      // The locator's own frame (an embed's, for a frame locator's); a navigation that the action
+      // started may have replaced it, which leaves nothing to wait for.
+      await this._frame.evaluate(idle).catch(() => {});
+      return result;
+    };
+  }
 }
 
 /** Puts `text` in the app's editor as Ctrl+A and a paste do: the key, then one input event
@@ -118,6 +152,8 @@ export function readRows(page, testid) {
     box.scrollTop = 0;
     for (;;) {
       await frame();
+      // Rows the engine has not described yet show as pending: wait for them.
+      for (let i = 0; i < 300 && list.querySelector('[aria-busy="true"]'); i++) await frame();
       for (const li of list.querySelectorAll("li[aria-posinset]")) {
         const row = li.firstElementChild;
         rows.set(Number(li.getAttribute("aria-posinset")), { ...row.dataset, text: row.textContent });
@@ -130,6 +166,11 @@ export function readRows(page, testid) {
     box.scrollTop = saved;
     return [...rows.keys()].sort((a, b) => a - b).map((n) => rows.get(n));
   }, testid);
+}
+
+/** Waits until the app's engine has answered everything asked of it (`data-engine="idle"`). */
+export async function settled(page) {
+  await page.waitForFunction(() => document.documentElement.dataset.engine === "idle");
 }
 
 /** Waits until the windowed list `testid` has `count` rows. */

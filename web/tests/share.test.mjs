@@ -3,7 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { serve, launch, paste, readRows, waitForRows, fillStorage, DIST } from "./harness.mjs";
+import { settled, serve, launch, paste, readRows, waitForRows, fillStorage, DIST } from "./harness.mjs";
 
 let server, browser;
 
@@ -25,7 +25,10 @@ async function open(url = server.url, viewport = { width: 1440, height: 900 }, a
     throw e;
   });
   await page.goto(url);
-  if (app) await page.locator('[data-testid="apply"], [data-testid="embed-apply"]').first().waitFor();
+  if (app) {
+    await page.locator('[data-testid="apply"], [data-testid="embed-apply"]').first().waitFor();
+    await settled(page);
+  }
   return page;
 }
 
@@ -43,10 +46,12 @@ async function apply(page, yaml) {
   const before = await page.getByTestId("step-position").textContent();
   await page.getByTestId("apply").click();
   await page.waitForFunction((text) => document.querySelector('[data-testid="step-position"]').textContent !== text, before);
+  await settled(page);
 }
 
 /** Every step of the log (a windowed list, read by scrolling it). */
 async function outcomes(page) {
+  await settled(page);
   return (await readRows(page, "outcomes")).map((row) => [row.service, row.result, row.nodePorts]);
 }
 
@@ -111,6 +116,7 @@ test("a link never destroys saved work: switch back restores it", async () => {
   assert.equal(await page.getByTestId("yaml-input").inputValue(), service("shared"));
   // Reloading keeps the offer, and the link's state.
   await page.reload();
+  await settled(page);
   await page.getByTestId("before-link").waitFor();
   assert.deepEqual((await outcomes(page)).map((o) => o[0]), ["default/shared"]);
   await page.getByTestId("switch-back").click();
@@ -138,6 +144,7 @@ test("a garbage fragment shows an error, keeps the saved work, and the app keeps
   for (const garbage of ["#s=garbage!!", "#s=AAAA", "#at=x&s=" + "A".repeat(5000)]) {
     await page.goto(server.url + garbage);
     await page.reload();
+    await settled(page);
     await page.getByTestId("error").waitFor();
     assert.match(await page.getByTestId("error").textContent(), /^This link could not be opened: .+\. Your own work is still here\.$/);
     assert.deepEqual((await outcomes(page)).map((o) => o[0]), ["default/kept"]);
@@ -145,6 +152,7 @@ test("a garbage fragment shows an error, keeps the saved work, and the app keeps
   // A preset name that does not exist says which exist.
   await page.goto(server.url + "#preset=nope");
   await page.reload();
+  await settled(page);
   assert.match(await page.getByTestId("error").textContent(), /preset portband does not have: "nope"\. Presets: kep-3668-story,/);
   await apply(page, service("after"));
   assert.deepEqual((await outcomes(page)).map((o) => o[0]), ["default/kept", "default/after"]);
@@ -159,6 +167,7 @@ test("a reload keeps the history and the step shown", async () => {
   const before = await outcomes(page);
   await linkReady(page);
   await page.reload();
+  await settled(page);
   await page.getByTestId("step-position").waitFor();
   assert.equal(await page.getByTestId("step-position").textContent(), "Step 1 of 3");
   assert.deepEqual(await outcomes(page), before);
@@ -175,6 +184,7 @@ test("two tabs keep their own work across reloads; a new tab opens the latest", 
   await apply(second, service("second-tab"));
   await linkReady(second);
   await first.reload();
+  await settled(first);
   await first.getByTestId("outcome").first().waitFor();
   assert.deepEqual((await outcomes(first)).map((o) => o[0]), ["default/first-tab"]);
   const third = await first.context().newPage();
@@ -230,6 +240,7 @@ test("a history over 1 MiB is kept and shared; when storage is full it says so, 
   await warning.filter({ hasText: "Your browser's storage is full" }).waitFor();
   assert.match(await warning.textContent(), /the history is not kept if this page is reloaded or closed\. Download scenario keeps it\./);
   await page.reload();
+  await settled(page);
   await page.getByTestId("apply").waitFor();
   assert.equal(await page.getByTestId("outcomes").getAttribute("data-count"), "0", "the older history does not come back");
   await page.evaluate(() => localStorage.clear());
@@ -326,6 +337,7 @@ test("keyboard only: tab to the grid, arrows move the announced cell; outcomes a
   await page.getByTestId("announcer").filter({ hasText: "Step 2 of 2: default/api created" }).waitFor();
   await page.getByTestId("step-back").focus();
   await page.keyboard.press("Enter");
+  await settled(page);
   assert.equal(await page.getByTestId("announcer").textContent(), "Step 1 of 2: default/web created, nodePorts 80/TCP → 30000.");
   await close(page);
 });
@@ -453,12 +465,14 @@ test("embed layouts: compact gives the grid most of a 400×300 frame, either can
   // Asked for: standard in the small frame, compact in a large one; a caption of its own.
   await page.goto(server.url + "?embed=standard#preset=dns-tcp-and-udp&caption=Two%20protocols,+one+nodePort");
   await page.reload();
+  await settled(page);
   await page.getByTestId("embed-apply").waitFor();
   assert.doesNotMatch(await embed.getAttribute("class"), /\bcompact\b/);
   assert.equal(await page.getByTestId("embed-caption").textContent(), "Two protocols, one nodePort");
   await page.setViewportSize({ width: 800, height: 500 });
   await page.goto(server.url + "#embed=compact&preset=dns-tcp-and-udp&caption=%E0%A4%A");
   await page.reload();
+  await settled(page);
   await page.getByTestId("embed-step").waitFor();
   assert.match(await embed.getAttribute("class"), /\bcompact\b/);
   // A caption that is not percent-encoded UTF-8 gives way to the preset's description.

@@ -2,7 +2,7 @@
 
 use crate::files::load;
 use crate::{ClusterArgs, Format};
-use portband_kube::{Cause, ClusterConfig, History, Mode, Outcome, Report, Verdict};
+use portband_kube::{report, Cause, ClusterConfig, History, Mode, Outcome, Verdict};
 use std::fmt::Write;
 
 /// Runs the files' steps in order and prints the outcomes; returns the exit status.
@@ -36,7 +36,7 @@ pub fn run(args: &ClusterArgs, mode: Mode, format: Format, files: &[String]) -> 
     match format {
         Format::Json => crate::print(&format!(
             "{}\n",
-            serde_json::to_string_pretty(&Report::new(&history)).expect("a report serializes")
+            serde_json::to_string_pretty(&report(&history)).expect("a report serializes")
         )),
         Format::Table => crate::print(&table(&history, &sources)),
     }

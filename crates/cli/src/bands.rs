@@ -2,7 +2,8 @@
 
 use crate::{Format, SplitArgs};
 use portband_allocator::{Band, Bands, IpBands, PortRange, ServiceCidrs};
-use portband_kube::{KubeVersion, RangeReport, ServiceCidrReport, ServiceCidrsReport};
+use portband_contract::{ServiceCidrReport, ServiceCidrsReport};
+use portband_kube::{range_report, service_cidr_report, KubeVersion};
 
 /// Prints the bands of `range`; returns the exit status.
 pub fn run(range: PortRange, split: &SplitArgs, format: Format) -> u8 {
@@ -14,7 +15,7 @@ pub fn run(range: PortRange, split: &SplitArgs, format: Format) -> u8 {
     };
     match format {
         Format::Json => {
-            let report = RangeReport::new(range, &bands);
+            let report = range_report(range, &bands);
             crate::print(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&report).expect("bands serialize")
@@ -55,7 +56,7 @@ pub fn run_cidrs(value: &str, version: KubeVersion, format: Format) -> u8 {
     };
     let reports: Vec<ServiceCidrReport> = cidrs
         .iter()
-        .map(|cidr| ServiceCidrReport::new(cidr, &IpBands::of(cidr, kind)))
+        .map(|cidr| service_cidr_report(cidr, &IpBands::of(cidr, kind)))
         .collect();
     match format {
         Format::Json => {

@@ -7,7 +7,7 @@ mod sarif;
 use crate::files::load;
 use crate::CheckFormat;
 use portband_allocator::PortRange;
-use portband_kube::{check, CheckReport, KubeVersion, Location, Mode, State};
+use portband_kube::{check, check_report, KubeVersion, Location, Mode, State};
 use std::fmt::Write;
 
 /// What `check` prints.
@@ -94,7 +94,7 @@ pub fn run(options: &Options, files: &[String]) -> u8 {
         }
     }
     let diagnostics = check(&inputs, &state);
-    let report = CheckReport::new(&diagnostics, &names);
+    let report = check_report(&diagnostics, &names);
     let (errors, warnings) = (report.errors, report.warnings);
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let counts = format!(

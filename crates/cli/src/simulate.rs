@@ -3,7 +3,8 @@
 use clap::ValueEnum;
 use portband_allocator::lab::{Experiment, Order, Study, Sweep};
 use portband_allocator::{Band, Bands, PortRange};
-use portband_kube::{PointReport, SimulationReport};
+use portband_contract::{PointReport, SimulationReport};
+use portband_kube::simulation_report;
 use std::fmt::Write;
 use std::io::IsTerminal;
 
@@ -93,7 +94,7 @@ pub fn run(options: &Options, mode: ModeArg, format: SimulateFormat) -> u8 {
     if progress {
         eprint!("\r\x1b[K");
     }
-    let report = SimulationReport::new(&study);
+    let report = simulation_report(&study);
     crate::print(&match format {
         SimulateFormat::Json => format!(
             "{}\n",
@@ -144,7 +145,7 @@ fn table(report: &SimulationReport, bands: &Bands) -> String {
         ports.join(", "),
         report.trials,
         report.seed,
-        match report.order {
+        match report.order.as_str() {
             "random" => "requests in a random order",
             _ => "dynamic requests first",
         }

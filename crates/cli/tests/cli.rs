@@ -2,7 +2,7 @@
 //! library's report), exit codes, the table output, `check` and `bands`.
 
 use portband_allocator::PortRange;
-use portband_kube::{read, ClusterConfig, History, Report};
+use portband_kube::{read, report, ClusterConfig, History};
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -59,7 +59,7 @@ fn library_report(text: &str) -> Value {
     for step in input.steps {
         history.push(step);
     }
-    serde_json::to_value(Report::new(&history)).unwrap()
+    serde_json::to_value(report(&history)).unwrap()
 }
 
 #[test]

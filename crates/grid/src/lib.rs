@@ -2,14 +2,12 @@
 //! on a page's own canvas: one cell per port of the range, the static band hatched and fenced off,
 //! each taken port in the colour of the Service that holds it.
 //!
-//! `pixels` is the geometry and the pixels, free of the DOM (tested natively); `holders` reads
-//! who holds each port from a cluster; `canvas` puts the pixels and the marks over them (rings,
-//! the fence) on a 2D canvas.
+//! `pixels` is the geometry and the pixels, free of the DOM (tested natively); `canvas` puts the
+//! pixels and the marks over them (rings, the fence) on a 2D canvas. Who holds each port is the
+//! engine's to say (`portband-kube`'s `Cluster::holders`).
 
 mod canvas;
-mod holders;
 mod pixels;
 
 pub use canvas::Marks;
-pub use holders::holders;
 pub use pixels::{band_boundary, paint, palette, Layout, Paint};

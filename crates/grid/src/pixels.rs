@@ -88,6 +88,15 @@ pub mod palette {
     pub const HATCH: Rgb = [0x9a, 0xa8, 0xb5];
     /// The dot that marks an explicit (user-written) nodePort.
     pub const DOT: Rgb = [0x1b, 0x1f, 0x23];
+    /// The free port likeliest to be the next dynamic pick (likelier ports are shaded towards it
+    /// from the free colour): the violet of the scan's rings.
+    pub const PICK: Rgb = [0x7b, 0x2c, 0xbf];
+
+    /// `from` shaded towards `to` by `weight` / 255.
+    pub fn mix(from: Rgb, to: Rgb, weight: u8) -> Rgb {
+        let (w, rest) = (u16::from(weight), 255 - u16::from(weight));
+        std::array::from_fn(|i| ((u16::from(from[i]) * rest + u16::from(to[i]) * w) / 255) as u8)
+    }
     /// Service colours: Okabe and Ito's palette, told apart with the common colour-vision deficiencies.
     pub const SERVICES: [Rgb; 7] = [
         [0xe6, 0x9f, 0x00],
@@ -115,11 +124,13 @@ pub struct Paint {
 }
 
 /// Paints every cell into `pixels` (RGBA, the layout's size), reusing its allocation: the cells
-/// `0..static_size` are the static band, and `owner` says how a taken cell is painted.
+/// `0..static_size` are the static band, `owner` says how a taken cell is painted, and `odds` how
+/// strongly a free one is shaded as a likely next pick (0: not at all, 255: the likeliest).
 pub fn paint(
     layout: &Layout,
     static_size: usize,
     owner: impl Fn(usize) -> Option<Paint>,
+    odds: impl Fn(usize) -> u8,
     pixels: &mut Vec<u8>,
 ) {
     let (width, height) = layout.size();
@@ -134,8 +145,8 @@ pub fn paint(
         let owner = owner(index);
         let base = match owner {
             Some(owner) => palette::service(owner.index),
-            None if in_static => palette::FREE_STATIC,
-            None => palette::FREE,
+            None if in_static => palette::mix(palette::FREE_STATIC, palette::PICK, odds(index)),
+            None => palette::mix(palette::FREE, palette::PICK, odds(index)),
         };
         let hatch = in_static && owner.is_none() && cell >= 5;
         // An explicit port gets a dark dot in its middle, when the cell is large enough to show one.
@@ -232,6 +243,41 @@ mod tests {
         let (w, _) = layout.size();
         assert_eq!(layout.cell_at(w as f64 + 1.0, 0.0), None);
         assert_eq!(layout.cell_at(-1.0, 0.0), None);
+    }
+
+    #[test]
+    fn free_cells_are_shaded_by_their_odds_and_held_ones_are_not() {
+        let layout = Layout {
+            count: 4,
+            columns: 4,
+            rows: 1,
+            cell: 2,
+        };
+        let held = |i| {
+            (i == 3).then_some(Paint {
+                index: 0,
+                explicit: false,
+            })
+        };
+        let mut pixels = Vec::new();
+        paint(&layout, 1, held, |i| [0, 255, 128, 255][i], &mut pixels);
+        // The first pixel of each cell (cells are 2 px wide with no gap at this size).
+        let colour = |i: usize| -> [u8; 3] { pixels[i * 8..i * 8 + 3].try_into().unwrap() };
+        assert_eq!(
+            colour(0),
+            palette::FREE_STATIC,
+            "odds 0: the static band's free colour"
+        );
+        assert_eq!(colour(1), palette::PICK, "the likeliest: the pick colour");
+        let half = colour(2);
+        assert!((0..3)
+            .all(|c| half[c].abs_diff(palette::FREE[c]) > 20
+                && half[c].abs_diff(palette::PICK[c]) > 20));
+        assert_eq!(
+            colour(3),
+            palette::service(0),
+            "a held port keeps its Service's colour"
+        );
     }
 
     #[test]

@@ -13,12 +13,12 @@ use crate::cluster::{Cluster, ClusterConfig, Step};
 use crate::decode::Object;
 use crate::input::Input;
 use crate::key::ServiceKey;
-use crate::kubectl::Mode;
 use crate::outcome::{Cause, Holder, Outcome, Verdict};
 use crate::service::Service;
 use crate::version::KubeVersion;
 use crate::yaml::Pos;
 use portband_allocator::{BandKind, Bands, PortRange};
+use portband_contract::Mode;
 use std::collections::BTreeMap;
 
 /// How serious a finding is.

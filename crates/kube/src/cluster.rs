@@ -3,7 +3,7 @@
 
 use crate::decode::{unknown_in, Object};
 use crate::key::ServiceKey;
-use crate::kubectl::{self, Mode};
+use crate::kubectl;
 use crate::outcome::{
     held, Action, Cause, HealthCheck, Held, Holder, Outcome, PortOutcome, Provenance, Request,
     Verdict,
@@ -14,6 +14,7 @@ use crate::status::ApiError;
 use crate::version::KubeVersion;
 use crate::yaml::Pos;
 use portband_allocator::{Bands, Config, PortAllocator, PortRange, Rng};
+use portband_contract::Mode;
 use std::sync::Arc;
 
 /// What a simulated kube-apiserver is configured with.
@@ -147,11 +148,34 @@ impl Cluster {
         &self.services
     }
 
+    /// For every port of the range, by offset from its first port, what `view` makes of the
+    /// Service that holds it (the first to, should two): called with the Service's index in
+    /// the list (sorted by namespace and name, which picks its colour in a grid: a Service added
+    /// earlier in that order moves the colours of those after it), the Service, and the port
+    /// with what uses it.
+    pub fn holders<T>(&self, mut view: impl FnMut(usize, &Stored, &Held) -> T) -> Vec<Option<T>> {
+        let range = self.allocator.range();
+        let mut holders: Vec<Option<T>> = (0..range.size()).map(|_| None).collect();
+        for (index, stored) in self.services.iter().enumerate() {
+            for held in stored.held() {
+                if let Some(offset) = range.offset_of(i64::from(held.node_port)) {
+                    holders[offset as usize].get_or_insert_with(|| view(index, stored, &held));
+                }
+            }
+        }
+        holders
+    }
+
     /// The stored Service `key`.
     pub fn service(&self, key: &ServiceKey) -> Option<&Stored> {
         self.find(&key.namespace, &key.name)
             .ok()
             .map(|i| &*self.services[i])
+    }
+
+    /// The stored Service `key`'s index in the list (sorted by namespace and name).
+    pub fn index_of(&self, key: &ServiceKey) -> Option<usize> {
+        self.find(&key.namespace, &key.name).ok()
     }
 
     /// Where `namespace/name` is, or would go, in the sorted list.
@@ -506,10 +530,13 @@ impl History {
         &self.outcomes
     }
 
-    /// The state after the first `count` steps, rebuilt by replaying them from the nearest
-    /// checkpoint before (the seed makes the replay exact).
+    /// The state after the first `count` steps: the current one after them all, otherwise
+    /// rebuilt by replaying them from the nearest checkpoint before (the seed makes the replay
+    /// exact).
     pub fn state_at(&self, count: usize) -> Cluster {
-        let count = count.min(self.steps.len());
+        if count >= self.steps.len() {
+            return self.cluster.clone();
+        }
         let (mut cluster, from) = match (count / CHECKPOINT_INTERVAL).checked_sub(1) {
             Some(k) => (self.checkpoints[k].clone(), (k + 1) * CHECKPOINT_INTERVAL),
             None => (Cluster::new(self.cluster.config()), 0),

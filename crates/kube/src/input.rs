@@ -6,19 +6,17 @@
 use crate::cluster::{ClusterConfig, Source, Step};
 use crate::decode::{objects, objects_at, Found, Object};
 use crate::key::ServiceKey;
-use crate::kubectl::Mode;
 use crate::version::KubeVersion;
 use crate::yaml::{parse_stream, Document, InputError, NodeId, Stream, Value, MAX_DOCUMENT_BYTES};
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::PortRange;
+use portband_contract::{Mode, MAX_SEED};
 use std::rc::Rc;
 
 /// The `apiVersion` of a scenario file.
 pub const SCENARIO_API_VERSION: &str = "portband/v1";
 /// The most copies one `repeat` may make.
 pub const MAX_REPEAT: usize = 65_536;
-/// The largest seed: seeds travel through JavaScript numbers, which are exact up to 2^53 − 1.
-pub const MAX_SEED: u64 = (1 << 53) - 1;
 /// How deep `manifests` steps may hold scenarios that hold `manifests` steps.
 pub const MAX_NESTING: usize = 8;
 /// The most steps one input may expand to: a short scenario with `repeat`s (or a shared link)

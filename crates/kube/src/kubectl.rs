@@ -12,55 +12,11 @@ use crate::service::{
 };
 use crate::validation::sorted;
 use crate::yaml::parse_stream;
-use portband_allocator::gofmt::{JsonQuoted, Quoted};
-use std::fmt::{self, Write as _};
-use std::str::FromStr;
+use portband_allocator::gofmt::JsonQuoted;
+use std::fmt::Write as _;
 
 /// The annotation in which `kubectl apply` keeps the configuration it last applied.
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
-
-/// The kubectl command a manifest's object is sent with.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `kubectl apply` (client-side): create with the annotation, or patch by a three-way merge.
-    #[default]
-    Apply,
-    /// `kubectl replace`: a PUT of the manifest as written; the Service must exist.
-    Replace,
-    /// `kubectl create`: a POST; the Service must not exist.
-    Create,
-}
-
-impl Mode {
-    /// Every mode, the default first.
-    pub const ALL: [Mode; 3] = [Mode::Apply, Mode::Replace, Mode::Create];
-
-    /// `apply`, `replace` or `create`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Apply => "apply",
-            Mode::Replace => "replace",
-            Mode::Create => "create",
-        }
-    }
-}
-
-impl fmt::Display for Mode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Mode {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Mode, String> {
-        Mode::ALL
-            .into_iter()
-            .find(|mode| mode.as_str() == text)
-            .ok_or_else(|| format!("a mode is apply, replace or create, not {}", Quoted(text)))
-    }
-}
 
 /// The object `kubectl apply` sends: the manifest with its own JSON, as kubectl serialises it
 /// (keys sorted, `annotations` always there, a final newline), in the annotation.
@@ -706,12 +662,5 @@ mod tests {
             web.annotations,
             "it reads back"
         );
-    }
-
-    #[test]
-    fn modes_read_as_written() {
-        assert_eq!("replace".parse::<Mode>(), Ok(Mode::Replace));
-        assert!("patch".parse::<Mode>().is_err());
-        assert_eq!(Mode::default(), Mode::Apply);
     }
 }

@@ -34,6 +34,7 @@ mod outcome;
 mod registry;
 mod report;
 mod service;
+mod session;
 mod status;
 mod validation;
 mod version;
@@ -44,23 +45,22 @@ pub use cluster::{Cluster, ClusterConfig, History, Source, Step, Stored, CHECKPO
 pub use decode::Object;
 pub use input::{
     read, read_sent, write_scenario, Entry, Input, ReadProgress, Reading, MAX_NESTING, MAX_REPEAT,
-    MAX_SEED, MAX_STEPS, SCENARIO_API_VERSION,
+    MAX_STEPS, SCENARIO_API_VERSION,
 };
 pub use key::{KeyError, ServiceKey};
-pub use kubectl::{Mode, LAST_APPLIED};
+pub use kubectl::LAST_APPLIED;
 pub use outcome::{
     held, Action, Cause, HealthCheck, Held, Holder, Outcome, PortOutcome, Provenance, Request,
     Verdict,
 };
+pub use portband_contract::{Mode, MAX_SCENARIO_BYTES, MAX_SEED};
 pub use registry::Allocation;
 pub use report::{
-    BandReport, BandsReport, CheckReport, FindingReport, ModeReport, PlaceReport, PointReport,
-    PortReport, ProvenanceReport, RangeReport, Report, ServiceCidrReport, ServiceCidrsReport,
-    SimulationReport, StepReport, Summary, Usage,
+    band, band_report, bands_report, check_report, provenance_report, range_report, releases,
+    report, service_cidr_report, simulation_report, step_report, summary,
 };
 pub use service::{types, Service, ServicePort, ServiceSpec, TargetPort};
+pub use session::{owner_of, Applying, FinishError, Holders, Moment, Session};
 pub use status::{ApiError, BadValue, ErrorType, FieldError};
 pub use version::{Gate, KubeVersion};
-pub use yaml::{
-    InputError, Pos, MAX_ALIAS_BYTES, MAX_ALIAS_NODES, MAX_DOCUMENT_BYTES, MAX_SCENARIO_BYTES,
-};
+pub use yaml::{InputError, Pos, MAX_ALIAS_BYTES, MAX_ALIAS_NODES, MAX_DOCUMENT_BYTES};

@@ -2,11 +2,11 @@
 //! ended up with and why (its [`Provenance`]), and for a rejection its typed [`Cause`] next to the
 //! apiserver's exact message.
 
-use crate::kubectl::Mode;
 use crate::registry::Allocation;
 use crate::status::ApiError;
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::{BandKind, BandUsage, Metrics, Pick};
+use portband_contract::Mode;
 
 use crate::cluster::Source;
 

@@ -175,12 +175,6 @@ impl fmt::Display for KubeVersion {
     }
 }
 
-impl serde::Serialize for KubeVersion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::{Gate, IpAllocatorKind, KubeVersion};

@@ -8,15 +8,13 @@
 pub mod resolve;
 
 use portband_allocator::gofmt::Quoted;
+use portband_contract::MAX_SCENARIO_BYTES;
 use saphyr_parser::{BufferedInput, Event, Parser, ScalarStyle, Span};
 use std::fmt;
 use std::rc::Rc;
 
 /// The largest document accepted, in bytes: manifests (see `input`).
 pub const MAX_DOCUMENT_BYTES: usize = 1 << 20;
-/// The largest document read at all, in bytes: a scenario, which can hold a whole history (the web
-/// app's saved work and share links are scenarios).
-pub const MAX_SCENARIO_BYTES: usize = 16 << 20;
 /// The most nodes that aliases may add to one document when expanded.
 pub const MAX_ALIAS_NODES: u64 = 100_000;
 /// The most scalar text, in bytes, that aliases may add to one document when expanded.

@@ -6,7 +6,7 @@
 
 mod common;
 use common::{last, run};
-use portband_kube::{Cause, Held, Provenance, Report, Verdict};
+use portband_kube::{report, Cause, Held, Provenance, Verdict};
 
 fn service(name: &str, spec: &str) -> String {
     format!("apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec: {spec}\n")
@@ -250,7 +250,7 @@ fn the_json_report_carries_each_provenance() {
             "{type: LoadBalancer, externalTrafficPolicy: Local, ports: [{name: a, port: 53, protocol: TCP}, {name: b, port: 53, protocol: UDP}]}",
         )],
     );
-    let json = serde_json::to_value(Report::new(&history)).unwrap();
+    let json = serde_json::to_value(report(&history)).unwrap();
     let step = &json["steps"][0];
     let Provenance::Allocated(pick) = last(&history).ports[0].provenance else {
         unreachable!()
@@ -271,4 +271,127 @@ fn the_json_report_carries_each_provenance() {
         serde_json::json!({"kind": "shared", "with": 0})
     );
     assert_eq!(step["healthCheckProvenance"]["kind"], "allocated");
+}
+
+/// The contract's types read back what they print, for every case file and scenario: the web
+/// app reads what the JS module writes with these same types.
+#[test]
+fn the_json_contract_reads_back_as_it_was_written() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let folders = [
+        format!("{root}/tests/cases"),
+        format!("{root}/../../scenarios"),
+    ];
+    let mut steps = 0;
+    for folder in &folders {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let session = portband_kube::Session::from_scenario(&text).unwrap();
+            let written = session.report();
+            let json = serde_json::to_string(&written).unwrap();
+            let read: portband_contract::Report = serde_json::from_str(&json).unwrap();
+            assert_eq!(read, written);
+            for step in 0..session.len() {
+                let explanation = session.explain(step).unwrap();
+                let json = serde_json::to_value(&explanation).unwrap();
+                assert_eq!(
+                    serde_json::from_value::<portband_contract::Explanation>(json).unwrap(),
+                    explanation
+                );
+            }
+            steps += written.steps.len();
+        }
+    }
+    assert!(steps > 100, "{steps}");
+}
+
+/// The chance each dynamic pick had is the one the allocator gives for its port in the state
+/// just before it: here worked out by walking the step's allocations again on the state before
+/// the step, for every step of every case file and scenario, refused steps included.
+#[test]
+fn each_pick_had_the_chance_the_allocator_gives_in_the_state_before_it() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let folders = [
+        format!("{root}/tests/cases"),
+        format!("{root}/../../scenarios"),
+    ];
+    let files = folders.iter().flat_map(|folder| {
+        std::fs::read_dir(folder).unwrap().map(|entry| {
+            let path = entry.unwrap().path();
+            (
+                path.display().to_string(),
+                std::fs::read_to_string(&path).unwrap(),
+            )
+        })
+    });
+    // Crowded ranges where one step takes several ports side by side, as a create, an update
+    // that adds ports and gives one back, and a create refused after its first picks (which
+    // keeps none).
+    let service = |name: &str, ports: &str| {
+        format!("- apply: {{apiVersion: v1, kind: Service, metadata: {{name: {name}}}, spec: {{type: NodePort, ports: [{ports}]}}}}\n")
+    };
+    let crowded: Vec<(String, String)> = (0..20u64)
+        .map(|seed| {
+            let steps = [
+                service("a", "{name: a, port: 1}, {name: b, port: 2}, {name: c, port: 3}, {name: d, port: 4}"),
+                service("b", "{name: a, port: 1}, {name: b, port: 2}"),
+                service("a", "{name: a, port: 1}, {name: c, port: 3}, {name: e, port: 5}, {name: f, port: 6}, {name: g, port: 7}"),
+                service("c", "{name: a, port: 1}, {name: b, port: 2}, {name: c, port: 3, nodePort: 40000}"),
+                service("d", "{name: a, port: 1}, {name: b, port: 2}, {name: c, port: 3}, {name: d, port: 4}, {name: e, port: 5}, {name: f, port: 6}"),
+            ];
+            let text = format!(
+                "apiVersion: portband/v1\nkind: Scenario\nrange: 30000-30019\nseed: {seed}\nsteps:\n{}",
+                steps.concat()
+            );
+            (format!("crowded, seed {seed}"), text)
+        })
+        .collect();
+    let mut picks = 0;
+    {
+        for (path, text) in files.chain(crowded) {
+            let session = portband_kube::Session::from_scenario(&text).unwrap();
+            for step in 0..session.len() {
+                let mut before = session.at(step).state().allocator().clone();
+                let mut expected = Vec::new();
+                for taken in &session.taken(step, step + 1)[0] {
+                    let next = before.next_pick();
+                    let starts = next.as_ref().and_then(|n| {
+                        let (_, starts) = n.starts.iter().find(|(p, _)| i32::from(*p) == *taken)?;
+                        Some((*starts, n.span.size()))
+                    });
+                    before.allocate(i64::from(*taken)).unwrap();
+                    expected.push((*taken, starts));
+                }
+                let chances = session.at(step + 1).chances();
+                // Every dynamic pick has its chance; an explicit port is not among them.
+                let dynamic: Vec<_> = expected
+                    .iter()
+                    .filter(|(port, _)| chances.iter().any(|c| c.port == *port))
+                    .collect();
+                assert_eq!(dynamic.len(), chances.len(), "{path}: step {step}");
+                let explanation = session.explain(step).unwrap();
+                let allocated = explanation
+                    .ports
+                    .iter()
+                    .chain(&explanation.health_check_node_port)
+                    .filter(|p| matches!(p, portband_contract::ProvenanceReport::Allocated { .. }))
+                    .count();
+                // A deletion reports the provenance its Service was stored with.
+                let report = &session.steps(step, step + 1)[0];
+                if report.error.is_none() && report.action != "delete" {
+                    assert_eq!(chances.len(), allocated, "{path}: step {step}");
+                }
+                for (chance, (port, starts)) in chances.iter().zip(dynamic) {
+                    assert_eq!(
+                        Some((chance.starts, chance.of)),
+                        *starts,
+                        "{path}: step {step}, port {port}"
+                    );
+                    assert!(chance.starts >= 1 && chance.starts <= chance.of);
+                    picks += 1;
+                }
+            }
+        }
+    }
+    assert!(picks > 100, "{picks}");
 }

@@ -1,23 +1,22 @@
-//! `Cluster`: a simulated kube-apiserver with its history, driven from JavaScript.
+//! `Cluster`: a simulated kube-apiserver with its history and inputs (`portband-kube`'s
+//! `Session`), driven from JavaScript.
 
+use crate::applying::Applying;
 use crate::error::{input_error, plain_error};
+use crate::moment::Moment;
 use crate::{kubernetes_version, options, range, seed, to_js};
 use portband_allocator::gofmt::Quoted;
-use portband_allocator::BandKind;
-use portband_kube::{
-    read, read_sent, ClusterConfig, History, Mode, ProvenanceReport, Report, ServiceKey, Source,
-    Step, StepReport,
-};
-use serde::{Deserialize, Serialize};
+use portband_kube::{owner_of, ClusterConfig, Mode, ServiceKey, Session};
+use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-/// A simulated cluster and every step it has run.
+/// A simulated cluster, every step it has run, and the inputs they came from.
 #[wasm_bindgen]
 pub struct Cluster {
-    history: History,
+    session: Session,
 }
 
-/// Options of `new Cluster`.
+/// Options of `new Cluster` and `withSettings`.
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ClusterOptions {
@@ -27,36 +26,27 @@ struct ClusterOptions {
     kubernetes_version: Option<String>,
 }
 
-/// Options of `apply`.
+/// Options of `apply`, and of `start` (`takeSettings` too).
 #[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct ApplyOptions {
     mode: Option<String>,
+    take_settings: Option<bool>,
 }
 
-/// The provenance of a step's ports (`explain`).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Explanation {
-    ports: Vec<ProvenanceReport>,
-    health_check_node_port: Option<ProvenanceReport>,
-}
-
-/// Who holds a nodePort (`owner`).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Owner {
-    service: String,
-    name: String,
-    port: i32,
-    protocol: String,
-    band: Option<&'static str>,
-    health_check: bool,
+impl ApplyOptions {
+    fn mode(&self) -> Result<Mode, JsValue> {
+        match self.mode.as_deref() {
+            None => Ok(Mode::Apply),
+            Some(mode) => mode.parse().map_err(|e: String| plain_error(&e)),
+        }
+    }
 }
 
 impl Cluster {
-    /// The history, for the module's other functions (`drawGrid`).
-    pub(crate) fn history(&self) -> &History {
-        &self.history
+    /// The session, for the module's other functions (`drawGrid`).
+    pub(crate) fn session(&self) -> &Session {
+        &self.session
     }
 }
 
@@ -67,24 +57,9 @@ impl Cluster {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "ClusterOptions")] options_value: JsValue,
     ) -> Result<Cluster, JsValue> {
-        let options: ClusterOptions = options(
-            options_value,
-            "cluster",
-            &["range", "seed", "staticSubrange", "kubernetesVersion"],
-        )?;
-        let version =
-            kubernetes_version(options.kubernetes_version.as_deref())?.unwrap_or_default();
-        let seed = seed(options.seed)?;
-        let config = ClusterConfig {
-            version,
-            range: range(options.range.as_deref())?,
-            seed,
-            static_subrange: options
-                .static_subrange
-                .unwrap_or(version.static_subrange_gate().default_on()),
-        };
+        let config = settings(options_value, ClusterConfig::default(), "cluster")?;
         Ok(Cluster {
-            history: History::new(config),
+            session: Session::new(config),
         })
     }
 
@@ -92,12 +67,8 @@ impl Cluster {
     /// steps run.
     #[wasm_bindgen(js_name = fromScenario)]
     pub fn from_scenario(text: &str) -> Result<Cluster, JsValue> {
-        let input = read(text).map_err(|e| input_error("-", &e))?;
-        let mut history = History::new(input.config_over(ClusterConfig::default()));
-        for step in input.steps {
-            history.push(step);
-        }
-        Ok(Cluster { history })
+        let session = Session::from_scenario(text).map_err(|e| input_error("-", &e))?;
+        Ok(Cluster { session })
     }
 
     /// Runs the steps of `text` (manifests, sent as `mode` says, or a scenario's steps; its
@@ -109,17 +80,36 @@ impl Cluster {
         #[wasm_bindgen(unchecked_param_type = "ApplyOptions")] options_value: JsValue,
     ) -> Result<JsValue, JsValue> {
         let options: ApplyOptions = options(options_value, "apply", &["mode"])?;
-        let mode = match options.mode.as_deref() {
-            None => Mode::Apply,
-            Some(mode) => mode.parse().map_err(|e: String| plain_error(&e))?,
-        };
-        let input = read_sent(text, mode).map_err(|e| input_error("-", &e))?;
-        let steps: Vec<StepReport> = input
-            .steps
-            .into_iter()
-            .map(|step| StepReport::new(self.history.push(step)))
-            .collect();
+        let steps = self
+            .session
+            .apply(text, options.mode()?)
+            .map_err(|e| input_error("-", &e))?;
         Ok(to_js(&steps))
+    }
+
+    /// An apply of `text` (as `apply`) done a slice at a time by the returned `Applying`, on a
+    /// copy of the cluster: `finish` then takes its steps. With `takeSettings`, a scenario's
+    /// settings replace the cluster's, as `fromScenario` takes them.
+    pub fn start(
+        &self,
+        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "StartOptions")] options_value: JsValue,
+    ) -> Result<Applying, JsValue> {
+        let options: ApplyOptions = options(options_value, "start", &["mode", "takeSettings"])?;
+        let applying = self.session.start(
+            text,
+            options.mode()?,
+            options.take_settings.unwrap_or(false),
+        );
+        Ok(Applying::new(applying))
+    }
+
+    /// Takes the steps of a finished `Applying` (which is used up) and returns how many it
+    /// added. Throws if it has not finished, or if the cluster has changed since it started.
+    pub fn finish(&mut self, applying: Applying) -> Result<usize, JsValue> {
+        self.session
+            .finish(applying.into_inner())
+            .map_err(|e| plain_error(&e.to_string()))
     }
 
     /// `kubectl delete service` of `namespace/name` (or `name`, in default); returns the step.
@@ -128,73 +118,131 @@ impl Cluster {
         let key: ServiceKey = key
             .parse()
             .map_err(|e| plain_error(&format!("invalid Service {}: {e}", Quoted(key))))?;
-        let step = Step::Delete {
-            key,
-            source: Source::default(),
-        };
-        Ok(to_js(&StepReport::new(self.history.push(step))))
+        Ok(to_js(&self.session.delete(key)))
     }
 
     /// Every step and the state after them: what `portband apply --format json` prints.
     #[wasm_bindgen(unchecked_return_type = "Report")]
     pub fn report(&self) -> JsValue {
-        to_js(&Report::new(&self.history))
+        to_js(&self.session.report())
     }
 
-    /// Why each nodePort of step `step` (from 0) is what it is.
+    /// Why each nodePort of step `step` (from 0) is what it is, what else the step did, and
+    /// why it was refused.
     #[wasm_bindgen(unchecked_return_type = "Explanation")]
     pub fn explain(&self, step: usize) -> Result<JsValue, JsValue> {
-        let outcomes = self.history.outcomes();
-        let outcome = outcomes.get(step).ok_or_else(|| {
+        let explanation = self.session.explain(step).ok_or_else(|| {
             plain_error(&format!(
                 "there is no step {step}: the cluster has run {} (numbered from 0)",
-                outcomes.len()
+                self.session.len()
             ))
         })?;
-        Ok(to_js(&Explanation {
-            ports: outcome.ports.iter().map(|p| p.provenance.into()).collect(),
-            health_check_node_port: outcome.health_check.map(|h| h.provenance.into()),
-        }))
+        Ok(to_js(&explanation))
+    }
+
+    /// The refused steps among `from..to` (from 0): each step's index, the line of its input it
+    /// (or its error) points at, the message, and the port another Service held, if that was
+    /// why.
+    #[wasm_bindgen(unchecked_return_type = "Refusal[]")]
+    pub fn refusals(&self, from: usize, to: usize) -> JsValue {
+        to_js(&self.session.refusals(from, to))
+    }
+
+    /// The nodePorts each of steps `from..to` (from 0) took from the allocator, in the order it
+    /// took them (a port a step kept, shared or was refused is not among them).
+    #[wasm_bindgen(unchecked_return_type = "number[][]")]
+    pub fn taken(&self, from: usize, to: usize) -> JsValue {
+        to_js(&self.session.taken(from, to))
+    }
+
+    /// Steps `from..to` (from 0) in the words a log shows them with: each step, its port lines,
+    /// a refusal as kubectl prints it (for standard input) with its HTTP code and reason, the
+    /// kind of an object that is not a Service, and the nodePorts it holds.
+    #[wasm_bindgen(unchecked_return_type = "LogLine[]")]
+    pub fn log(&self, from: usize, to: usize) -> JsValue {
+        to_js(&self.session.log(from, to))
+    }
+
+    /// The last of the steps from `from` on (from 0) that reached a Service (an object of
+    /// another kind is skipped), or `undefined`.
+    #[wasm_bindgen(js_name = lastServiceStep)]
+    pub fn last_service_step(&self, from: usize) -> Option<usize> {
+        self.session.last_service_step(from)
+    }
+
+    /// Steps `from..to` (from 0), as `apply` returned them.
+    #[wasm_bindgen(unchecked_return_type = "Step[]")]
+    pub fn steps(&self, from: usize, to: usize) -> JsValue {
+        to_js(&self.session.steps(from, to))
     }
 
     /// The Service port (or health check) that holds nodePort `port` now, or `null`.
     #[wasm_bindgen(unchecked_return_type = "Owner | null")]
     pub fn owner(&self, port: i32) -> JsValue {
-        let cluster = self.history.cluster();
-        let band = cluster
-            .bands()
-            .band_of(i64::from(port))
-            .map(BandKind::as_str);
-        let owner = cluster.services().iter().find_map(|stored| {
-            let service = stored.service.key();
-            let entry = stored.held().into_iter().find(|h| h.node_port == port)?;
-            Some(match entry.ports.first().map(|&i| &stored.ports[i]) {
-                Some(p) => Owner {
-                    service,
-                    name: p.name.clone(),
-                    port: p.port,
-                    protocol: p.protocol.clone(),
-                    band,
-                    health_check: entry.health_check,
-                },
-                None => Owner {
-                    service,
-                    name: String::new(),
-                    port: 0,
-                    protocol: "TCP".to_owned(),
-                    band,
-                    health_check: true,
-                },
-            })
-        });
-        owner.map_or(JsValue::NULL, |o| to_js(&o))
+        to_js(&owner_of(self.session.now(), port))
+    }
+
+    /// The cluster's settings (each given or defaulted) and the bands they make.
+    #[wasm_bindgen(getter, unchecked_return_type = "Settings")]
+    pub fn settings(&self) -> JsValue {
+        to_js(&self.session.settings())
+    }
+
+    /// The last text given to `apply` (or the scenario the cluster came from), and how its
+    /// manifests were sent; `null` if none.
+    #[wasm_bindgen(js_name = lastInput, unchecked_return_type = "LastInput | null")]
+    pub fn last_input(&self) -> JsValue {
+        to_js(&self.session.last_input())
+    }
+
+    /// The description of the scenario the cluster came from (`fromScenario`): `undefined`
+    /// when it has none.
+    #[wasm_bindgen(getter)]
+    pub fn description(&self) -> Option<String> {
+        self.session.description().map(str::to_owned)
+    }
+
+    /// The ports used and free now: as `report().summary`.
+    #[wasm_bindgen(unchecked_return_type = "Summary")]
+    pub fn summary(&self) -> JsValue {
+        to_js(&self.session.summary())
+    }
+
+    /// How many steps have run.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> usize {
+        self.session.len()
+    }
+
+    /// The state after the first `step` steps (all of them from `length` on).
+    pub fn at(&self, step: usize) -> Moment {
+        Moment::new(self.session.at(step))
+    }
+
+    /// Every input so far, as a scenario file with the cluster's settings: `fromScenario` gives
+    /// back the same cluster.
+    pub fn scenario(&self) -> String {
+        self.session.scenario()
+    }
+
+    /// The same inputs run under other settings (those given; a new `kubernetesVersion` without
+    /// `staticSubrange` brings that release's band split).
+    #[wasm_bindgen(js_name = withSettings)]
+    pub fn with_settings(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ClusterOptions")] options_value: JsValue,
+    ) -> Result<Cluster, JsValue> {
+        let config = settings(options_value, self.session.now().config(), "settings")?;
+        Ok(Cluster {
+            session: self.session.with_settings(config),
+        })
     }
 
     /// The allocator's state as upstream stores it (a RangeAllocation): the range and the bitmap
     /// as big-endian bytes, bit 0 the range's first port.
     #[wasm_bindgen(unchecked_return_type = "Snapshot")]
     pub fn snapshot(&self) -> JsValue {
-        let snapshot = self.history.cluster().allocator().snapshot();
+        let snapshot = self.session.now().allocator().snapshot();
         let object = js_sys::Object::new();
         let data = js_sys::Uint8Array::from(snapshot.data.as_slice());
         // Setting properties on a fresh object cannot fail.
@@ -202,4 +250,34 @@ impl Cluster {
         let _ = js_sys::Reflect::set(&object, &"data".into(), &data);
         object.into()
     }
+}
+
+/// Settings from an options object, over `base` for those it leaves out: a `kubernetesVersion`
+/// without `staticSubrange` brings that release's band split.
+fn settings(
+    options_value: JsValue,
+    base: ClusterConfig,
+    what: &str,
+) -> Result<ClusterConfig, JsValue> {
+    let options: ClusterOptions = options(
+        options_value,
+        what,
+        &["range", "seed", "staticSubrange", "kubernetesVersion"],
+    )?;
+    let version = kubernetes_version(options.kubernetes_version.as_deref())?;
+    let static_subrange = options
+        .static_subrange
+        .or(version.map(|v| v.static_subrange_gate().default_on()));
+    Ok(ClusterConfig {
+        version: version.unwrap_or(base.version),
+        range: match options.range.as_deref() {
+            Some(text) => range(Some(text))?,
+            None => base.range,
+        },
+        seed: match options.seed {
+            Some(_) => seed(options.seed)?,
+            None => base.seed,
+        },
+        static_subrange: static_subrange.unwrap_or(base.static_subrange),
+    })
 }

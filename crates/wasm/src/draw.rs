@@ -4,7 +4,7 @@
 use crate::cluster::Cluster;
 use crate::error::plain_error;
 use crate::options;
-use portband_grid::{holders, paint, Layout, Marks, Paint};
+use portband_grid::{paint, Layout, Marks, Paint};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -42,7 +42,7 @@ pub fn draw_grid(
     #[wasm_bindgen(unchecked_param_type = "DrawOptions")] options_value: JsValue,
 ) -> Result<js_sys::Function, JsValue> {
     let options: DrawOptions = options(options_value, "drawGrid", &["at", "highlight"])?;
-    let history = cluster.history();
+    let history = cluster.session().history();
     let steps = history.outcomes().len();
     let at = match options.at {
         None => steps,
@@ -82,7 +82,7 @@ pub fn draw_grid(
             x += context.measure_text(&label).map_or(0.0, |m| m.width()) + 18.0;
         }
     }
-    let holding = holders(&state, |index, stored, held| {
+    let holding = state.holders(|index, stored, held| {
         let paint = Paint {
             index,
             explicit: held.explicit,
@@ -97,7 +97,7 @@ pub fn draw_grid(
     };
     let mut pixels = Vec::new();
     let split = bands.static_size() as usize;
-    paint(&layout, split, owner, &mut pixels);
+    paint(&layout, split, owner, |_| 0, &mut pixels);
     let marks = Marks::put(&context, &layout, &pixels, LABELS);
     if let Some(service) = &options.highlight {
         let held = |(_, h): &(usize, &Option<(Paint, String)>)| {

@@ -15,6 +15,7 @@ pub fn input_error(file: &str, e: &InputError) -> JsValue {
         // Setting a property on a fresh Error cannot fail.
         let _ = js_sys::Reflect::set(&error, &key.into(), &value.into());
     }
+    let _ = js_sys::Reflect::set(&error, &"detail".into(), &e.message.as_str().into());
     error.into()
 }
 

@@ -9,13 +9,17 @@
 //! cluster.report();        // → what `portband apply --format json` prints
 //! ```
 
+mod applying;
 mod cluster;
 mod draw;
 mod error;
+mod moment;
 mod simulation;
 
+pub use applying::Applying;
 pub use cluster::Cluster;
 pub use draw::draw_grid;
+pub use moment::Moment;
 pub use simulation::{simulate, Simulation};
 
 /// The heap: Talc instead of the standard library's dlmalloc, as in the app (smaller).
@@ -27,7 +31,7 @@ use error::{input_error, plain_error};
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::{Bands, PortRange};
 use portband_kube::{
-    read, read_sent, CheckReport, KubeVersion, Mode, RangeReport, State, MAX_SEED,
+    check_report, range_report, read, read_sent, releases, KubeVersion, Mode, State, MAX_SEED,
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -49,6 +53,11 @@ export interface ClusterOptions {
 export interface ApplyOptions {
   mode?: "apply" | "replace" | "create";
 }
+/** As `ApplyOptions`; `takeSettings`: a scenario's settings replace the cluster's. */
+export interface StartOptions extends ApplyOptions {
+  takeSettings?: boolean;
+}
+export interface ApplyProgress { phase: "parsing" | "decoding" | "running" | "failed"; done: number; total: number; }
 export interface BandsOptions {
   staticSubrange?: boolean;
   kubernetesVersion?: string;
@@ -81,16 +90,68 @@ export interface Step {
   error: string | null;
 }
 export interface Usage { used: number; free: number; }
+export interface Summary { used: number; free: number; static: Usage; dynamic: Usage; }
 export interface Report {
-  kubernetesVersion: string; range: string; bands: BandPair; steps: Step[];
-  summary: { used: number; free: number; static: Usage; dynamic: Usage };
+  kubernetesVersion: string; range: string; bands: BandPair; steps: Step[]; summary: Summary;
 }
-export interface Explanation { ports: Provenance[]; healthCheckNodePort: Provenance | null; }
+/** Why a step was refused, where more can be said than its message. */
+export type Cause =
+  | { kind: "taken"; field: string; port: number; holder: { service: string; field: string } | null }
+  | { kind: "outOfRange"; field: string; port: number }
+  | { kind: "full"; field: string }
+  | { kind: "duplicate"; protocol: string; port: number };
+export interface Explanation {
+  ports: Provenance[]; healthCheckNodePort: Provenance | null;
+  /** The nodePorts the step gave back. */
+  released: number[];
+  cause: Cause | null;
+  /** The kind of an object that is not a Service (nothing was sent). */
+  kind: string | null;
+  /** The line of the input the step, or its error, points at. */
+  line: number;
+}
 export interface Owner {
   service: string; name: string; port: number; protocol: string;
   band: "static" | "dynamic" | null; healthCheck: boolean;
 }
 export interface Snapshot { range: string; data: Uint8Array; }
+/** A Kubernetes release modelled: its band split's feature gate (ServiceNodePortStaticSubrange). */
+export interface Release {
+  version: string; gate: "alpha" | "beta" | "locked" | "removed"; splitByDefault: boolean;
+  /** Why no cluster of the release runs without the band split, if none can. */
+  noLegacyNote: string | null;
+}
+/** A refused step: where its input (or error) points, the apiserver's message, and the port another Service held, if that was why. */
+export interface Refusal { step: number; line: number; message: string; taken: number | null; }
+/** A cluster's settings, each given or defaulted, and the bands they make. */
+export interface Settings { range: string; seed: number; staticSubrange: boolean; kubernetesVersion: string; bands: BandPair; }
+export interface LastInput { text: string; mode: "apply" | "replace" | "create"; }
+/** The allocator's metrics, as kube_apiserver_nodeport_allocator_* would export them. */
+export interface Metrics {
+  allocatedPorts: number; availablePorts: number;
+  allocationTotal: { static: number; dynamic: number };
+  allocationErrorsTotal: { static: number; dynamic: number };
+}
+/** Who held each port of the range: `services[i]` is the index in the Service list of the Service holding the range's i-th port, or -1; `explicit[i]` is 1 where a manifest wrote it. */
+export interface Holders { services: Int32Array; explicit: Uint8Array; }
+/** Where the next dynamic allocation can land: the band its scan runs in, and each free port of it (`ports[i]`) with the random starts that lead there (`starts[i]`; they add up to the band's size, so a port's chance is `starts[i] / span.size`). */
+export interface NextPick { span: Band; ports: Int32Array; starts: Uint32Array; }
+/** The chance a dynamically allocated port had: `starts` of the band's `of` random starts lead to it. */
+export interface Chance { port: number; starts: number; of: number; }
+/** A `spec.ports` entry that uses a nodePort. */
+export interface PortUse { name: string; port: number; protocol: string; }
+/** A nodePort a Service holds: every entry that uses it, or the health check. */
+export interface HeldPort {
+  nodePort: number; band: "static" | "dynamic" | null; uses: PortUse[]; healthCheck: boolean;
+  /** Whether a manifest wrote it rather than the allocator choosing it. */
+  explicit: boolean;
+}
+export interface StoredService { service: string; type: string; nodePorts: HeldPort[]; }
+/** A step in a log's words: the step, its port lines, a refusal as kubectl prints it with its HTTP code and Status reason, the kind of an object that is not a Service, the nodePorts it holds. */
+export interface LogLine {
+  step: Step; portLines: string[]; kubectlError: string | null; code: number | null; reason: string | null;
+  kind: string | null; cause: Cause | null; held: HeldPort[];
+}
 export interface RangeBands { range: string; size: number; static: Band; dynamic: Band; }
 export interface Place { file: string; line: number; column: number; }
 export interface Finding extends Place {
@@ -220,7 +281,7 @@ pub fn bands(
     } else {
         Bands::with_static_size(range, 0)
     };
-    Ok(to_js(&RangeReport::new(range, &bands)))
+    Ok(to_js(&range_report(range, &bands)))
 }
 
 /// A review of `text`: what `portband check --format json` prints for it, the file named `-`;
@@ -252,11 +313,17 @@ pub fn check(
         None => State::empty(range, version),
     };
     let diagnostics = portband_kube::check(std::slice::from_ref(&input), &state);
-    Ok(to_js(&CheckReport::new(&diagnostics, &["-", "cluster"])))
+    Ok(to_js(&check_report(&diagnostics, &["-", "cluster"])))
 }
 
 /// The module's version.
 #[wasm_bindgen]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// The Kubernetes releases modelled, oldest first (the last is the default).
+#[wasm_bindgen(js_name = kubernetesVersions, unchecked_return_type = "Release[]")]
+pub fn kubernetes_versions() -> JsValue {
+    to_js(&releases())
 }

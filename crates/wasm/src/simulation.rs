@@ -5,7 +5,7 @@ use crate::error::plain_error;
 use crate::{options, range, seed, to_js};
 use portband_allocator::gofmt::Quoted;
 use portband_allocator::lab::{Experiment, Order, Study, Sweep};
-use portband_kube::SimulationReport;
+use portband_kube::simulation_report;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
@@ -123,7 +123,7 @@ impl Simulation {
     /// What `portband simulate --format json` prints, over the trials run so far.
     #[wasm_bindgen(unchecked_return_type = "SimulationResult")]
     pub fn report(&self) -> JsValue {
-        to_js(&SimulationReport::new(&self.study))
+        to_js(&simulation_report(&self.study))
     }
 }
 

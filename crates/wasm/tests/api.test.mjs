@@ -10,7 +10,7 @@ import { join } from "node:path";
 const root = new URL("../../../", import.meta.url).pathname;
 const js = join(root, "dist/js/");
 const cli = join(root, "target/debug/portband");
-const { default: init, Cluster, Simulation, bands, check, simulate, version } = await import(join(js, "portband.js"));
+const { default: init, Cluster, Simulation, bands, check, kubernetesVersions, simulate, version } = await import(join(js, "portband.js"));
 
 before(async () => {
   await init({ module_or_path: await readFile(join(js, "portband_bg.wasm")) });
@@ -153,7 +153,7 @@ test("the TypeScript declarations type a small example with no any", async () =>
   assert.doesNotMatch(api, /\bany\b/, api);
   const dir = await mkdtemp(join(tmpdir(), "portband-ts-"));
   await writeFile(join(dir, "example.ts"), `
-import init, { Cluster, Simulation, bands, check, simulate, type Step, type Report } from "${join(js, "portband.js")}";
+import init, { Cluster, Simulation, bands, check, kubernetesVersions, simulate, type Step, type Report } from "${join(js, "portband.js")}";
 await init();
 const cluster = new Cluster({ range: "30000-32767", seed: 1 });
 const steps: Step[] = cluster.apply("kind: List", { mode: "replace" });
@@ -169,7 +169,23 @@ const errors: number = check("", { range: "30000-32767" }).errors;
 const simulation = new Simulation({ dynamic: "0..2768:8", staticPorts: [30000], mode: "both" });
 const finished: boolean = simulation.run(1000);
 const exact: number | null | undefined = simulate({ dynamic: 10, trials: 5 }).points[0].split?.analytic;
-console.log(first, used, name, kind, snapshot, size, errors, finished, simulation.done, exact);
+const moment = cluster.withSettings({ staticSubrange: false }).at(cluster.length - 1);
+const holder: number = moment.holders().services[0] + moment.holders().explicit[0];
+const shared: number | undefined = moment.services(0, 10)[0]?.nodePorts[0]?.uses.length;
+const free: number = moment.summary().dynamic.free + moment.serviceCount + moment.step;
+const text: string = Cluster.fromScenario(cluster.scenario()).scenario();
+const job = cluster.start(text, { mode: "create", takeSettings: true });
+const phase: "parsing" | "decoding" | "running" | "failed" = job.progress.phase;
+const added: number = job.run(40_000) ? cluster.finish(job) : 0;
+const why = cluster.explain(0);
+const holder2: string | undefined = why.cause?.kind === "taken" ? why.cause.holder?.service : undefined;
+const line: number = why.line + why.released.length + cluster.steps(0, 5).length + (cluster.refusals(0, 5)[0]?.line ?? 0);
+const gate: "alpha" | "beta" | "locked" | "removed" | undefined = kubernetesVersions()[0]?.gate;
+const seed: number = cluster.settings.seed + cluster.settings.bands.static.size + moment.metrics().allocationTotal.static;
+const last: string | undefined = cluster.lastInput()?.text;
+const has: number = moment.indexOf("web") + (cluster.lastServiceStep(0) ?? -1);
+const took: number | undefined = cluster.taken(0, 1)[0]?.[0];
+console.log(first, used, name, kind, snapshot, size, errors, finished, simulation.done, exact, holder, shared, free, text, phase, added, holder2, line, gate, seed, last, has, took);
 `);
   const tsc = join(root, "web/node_modules/.bin/tsc");
   const run = spawnSync(tsc, ["--noEmit", "--strict", "--target", "es2022", "--lib", "esnext,dom", "--module", "es2022", "--moduleResolution", "bundler", "--allowImportingTsExtensions", join(dir, "example.ts")], { encoding: "utf8" });
@@ -221,4 +237,263 @@ test("simulate() refuses what the CLI refuses, with its message after \"error: \
   assert.equal(message({ mode: "neither" }), 'error: invalid mode "neither": expected "split", "legacy" or "both"');
   assert.match(message({ trails: 10 }), /^error: invalid simulate options: unknown field `trails`/);
   assert.match(message({ seed: 2 ** 53 }), /^error: invalid seed: a seed is a whole number from 0 to 9007199254740991$/);
+});
+
+test("at(step) is the state after that many steps: its Services, summary, owners and holders", () => {
+  const cluster = Cluster.fromScenario(
+    "apiVersion: portband/v1\nkind: Scenario\nrange: 30000-30099\nseed: 1\nsteps:\n" +
+      "- apply: {apiVersion: v1, kind: Service, metadata: {name: web}, spec: {type: NodePort, ports: [{name: http, port: 80}, {name: dns, port: 53, protocol: UDP, nodePort: 30003}, {name: dns-tcp, port: 53}]}}\n" +
+      "- apply: {apiVersion: v1, kind: Service, metadata: {name: lb, namespace: edge}, spec: {type: LoadBalancer, externalTrafficPolicy: Local, ports: [{port: 443}]}}\n" +
+      "- delete: web\n",
+  );
+  assert.equal(cluster.length, 3);
+  const report = cluster.report();
+  const web = report.steps[0].ports;
+  // After the first step: web alone, its three ports on two nodePorts (53 shares 30003).
+  const first = cluster.at(1);
+  assert.equal(first.step, 1);
+  assert.equal(first.serviceCount, 1);
+  assert.deepEqual(first.services(0, 10), [{
+    service: "default/web", type: "NodePort", nodePorts: [
+      { nodePort: web[0].nodePort, band: web[0].band, uses: [{ name: "http", port: 80, protocol: "TCP" }], healthCheck: false, explicit: false },
+      { nodePort: 30003, band: "static", uses: [{ name: "dns", port: 53, protocol: "UDP" }, { name: "dns-tcp", port: 53, protocol: "TCP" }], healthCheck: false, explicit: true },
+    ],
+  }]);
+  assert.deepEqual(first.summary(), { used: 2, free: 98, static: { used: 1, free: 15 }, dynamic: { used: 1, free: 83 } });
+  assert.deepEqual(first.owner(30003), { service: "default/web", name: "dns", port: 53, protocol: "UDP", band: "static", healthCheck: false });
+  const holders = first.holders();
+  assert.ok(holders.services instanceof Int32Array && holders.explicit instanceof Uint8Array);
+  assert.equal(holders.services.length, 100);
+  assert.equal(holders.explicit.length, 100);
+  for (let i = 0; i < 100; i++) {
+    const owner = first.owner(30000 + i);
+    assert.equal(holders.services[i], owner ? 0 : -1, `port ${30000 + i}: web is the first Service of the list`);
+    assert.equal(holders.explicit[i], 30000 + i === 30003 ? 1 : 0, `port ${30000 + i}: only 30003 was written`);
+  }
+  // Now: web is gone, lb holds a nodePort and its health-check port.
+  const now = cluster.at(99);
+  assert.equal(now.step, 3);
+  assert.deepEqual(now.services(0, 10).map((s) => [s.service, s.type, s.nodePorts.map((p) => p.healthCheck)]), [["edge/lb", "LoadBalancer", [false, true]]]);
+  assert.deepEqual(now.summary(), report.summary);
+  assert.equal(now.owner(30003), null);
+  assert.deepEqual(now.services(5, 9), []);
+  assert.equal(cluster.at(0).serviceCount, 0);
+  for (const moment of [first, now]) moment.free();
+  cluster.free();
+});
+
+test("scenario() writes every input back; withSettings() runs them under other settings", () => {
+  const web = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{port: 80, nodePort: 30001}]}\n";
+  const other = "apiVersion: v1\nkind: Service\nmetadata: {name: other}\nspec: {type: NodePort, ports: [{port: 80}]}\n";
+  const cluster = new Cluster({ range: "30000-30099", seed: 7, kubernetesVersion: "1.30" });
+  cluster.apply(web, { mode: "create" });
+  cluster.apply(other);
+  cluster.delete("web");
+  const again = Cluster.fromScenario(cluster.scenario());
+  same(again.report(), cluster.report());
+  assert.equal(again.scenario(), cluster.scenario());
+  // The same inputs, without the split and on 1.27 (whose default is no split): the steps are
+  // the same requests, and the settings are the new ones.
+  const legacy = cluster.withSettings({ staticSubrange: false });
+  assert.equal(legacy.report().bands.static.size, 0);
+  assert.equal(legacy.report().kubernetesVersion, "1.30");
+  assert.deepEqual(legacy.report().steps.map((s) => s.result), ["created", "created", "deleted"]);
+  assert.equal(cluster.withSettings({ kubernetesVersion: "1.27" }).report().bands.static.size, 0, "1.27's default: no split");
+  assert.equal(cluster.withSettings({ kubernetesVersion: "1.28" }).report().bands.static.size, 16);
+  const moved = cluster.withSettings({ range: "31000-31099" });
+  assert.equal(moved.report().range, "31000-31099");
+  assert.equal(moved.report().steps[0].result, "rejected", "30001 is outside the new range");
+  same(Cluster.fromScenario(moved.scenario()).report(), moved.report());
+  assert.throws(() => cluster.withSettings({ seed: -1 }), /invalid seed/);
+  assert.throws(() => cluster.withSettings({ rnage: "1-2" }), /invalid settings options: unknown field `rnage`/);
+  for (const c of [cluster, again, legacy, moved]) c.free();
+});
+
+test("steps(from, to) is a window of report().steps; explain(i) says what else a step did and why it was refused", () => {
+  const cluster = Cluster.fromScenario(
+    "apiVersion: portband/v1\nkind: Scenario\nrange: 30000-30099\nseed: 1\nsteps:\n" +
+      "- apply: {apiVersion: v1, kind: Service, metadata: {name: a}, spec: {type: NodePort, ports: [{port: 80, nodePort: 30005}]}}\n" +
+      "- apply: {apiVersion: v1, kind: Service, metadata: {name: b}, spec: {type: NodePort, ports: [{name: web, port: 80, nodePort: 30005}]}}\n" +
+      "- apply: {apiVersion: v1, kind: Service, metadata: {name: a}, spec: {type: ClusterIP, ports: [{port: 80}]}}\n" +
+      "- apply: {apiVersion: apps/v1, kind: Deployment, metadata: {name: d}}\n",
+  );
+  const all = cluster.report().steps;
+  same(cluster.steps(0, 99), all);
+  same(cluster.steps(1, 3), all.slice(1, 3));
+  assert.deepEqual(cluster.steps(3, 1), []);
+  const refused = cluster.explain(1);
+  assert.equal(all[1].result, "rejected");
+  assert.deepEqual(refused.cause, { kind: "taken", field: "spec.ports[0].nodePort", port: 30005, holder: { service: "default/a", field: "spec.ports[0].nodePort" } });
+  assert.equal(refused.line, 7, "the line of b's nodePort, which the error points at");
+  assert.deepEqual(cluster.explain(2).released, [30005]);
+  assert.equal(cluster.explain(2).cause, null);
+  assert.equal(cluster.explain(3).kind, "Deployment");
+  assert.equal(cluster.explain(0).line, 6);
+  assert.deepEqual(cluster.refusals(0, 99), [{ step: 1, line: 7, message: all[1].error, taken: 30005 }]);
+  assert.deepEqual(cluster.refusals(2, 99), []);
+  // What each step took: a's explicit port; nothing for the refusal, the release, the Deployment.
+  assert.deepEqual(cluster.taken(0, 99), [[30005], [], [], []]);
+  const update = Cluster.fromScenario(
+    "apiVersion: portband/v1\nkind: Scenario\nrange: 30000-30099\nseed: 1\nsteps:\n" +
+      "- apply: {apiVersion: v1, kind: Service, metadata: {name: a}, spec: {type: NodePort, ports: [{name: web, port: 80, nodePort: 30005}]}}\n" +
+      "- apply: {apiVersion: v1, kind: Service, metadata: {name: a}, spec: {type: NodePort, ports: [{name: web, port: 80, nodePort: 30005}, {name: admin, port: 81}]}}\n",
+  );
+  const [{ ports }] = update.steps(1, 2);
+  const [line] = update.log(1, 2);
+  same(line.step, update.steps(1, 2)[0]);
+  assert.deepEqual(line.held, ports.map((p) => ({
+    nodePort: p.nodePort, band: p.band, uses: [{ name: p.name, port: p.port, protocol: "TCP" }],
+    healthCheck: false, explicit: p.provenance.kind === "explicit",
+  })));
+  assert.equal(line.portLines.length, 2);
+  assert.match(line.portLines[1], /^admin 81\/TCP → \d+ \(dynamic, allocated\)$/);
+  const [refusedLine] = cluster.log(1, 2);
+  assert.deepEqual([refusedLine.held, refusedLine.code, refusedLine.reason], [[], 422, "Invalid"], "a refused step holds nothing");
+  assert.match(refusedLine.kubectlError, /^Error from server \(Invalid\): error when applying patch|^Error from server \(Invalid\): error when creating "STDIN": /);
+  assert.equal(cluster.log(3, 4)[0].kind, "Deployment");
+  // The last step that reached a Service: the delete, not the Deployment after it.
+  assert.deepEqual([0, 3, 99].map((from) => cluster.lastServiceStep(from)), [2, undefined, undefined]);
+  const [[first], second] = update.taken(0, 2);
+  assert.equal(first, 30005);
+  assert.equal(second.length, 1, "the update keeps 30005 and takes one port for admin");
+  assert.equal(second[0], update.steps(1, 2)[0].ports[1].nodePort);
+  update.free();
+  cluster.free();
+});
+
+test("kubernetesVersions() lists the releases with their band split's gate, as the CLI's version --supported", () => {
+  const releases = kubernetesVersions();
+  const { stdout } = portband(["version", "--supported"]);
+  for (const { version } of releases) assert.match(stdout, new RegExp(`\\b${version.replace(".", "\\.")}\\b`));
+  assert.deepEqual(releases.slice(0, 3).map((r) => [r.version, r.gate, r.splitByDefault, r.noLegacyNote === null]), [
+    ["1.27", "alpha", false, true],
+    ["1.28", "beta", true, true],
+    ["1.29", "locked", true, false],
+  ]);
+  const newest = releases.at(-1);
+  assert.equal(newest.gate, "removed");
+  assert.equal(new Cluster().report().kubernetesVersion, newest.version, "the last is the default");
+  assert.match(newest.noLegacyNote, /no feature gate ServiceNodePortStaticSubrange \(removed in 1\.31\)/);
+});
+
+test("start() applies a slice at a time on a copy; finish() takes the steps, as apply would have", () => {
+  const text = Array.from({ length: 400 }, (_, i) =>
+    `apiVersion: v1\nkind: Service\nmetadata: {name: s${i}}\nspec: {type: NodePort, ports: [{port: 80}]}\n`).join("---\n");
+  const whole = new Cluster({ seed: 3 });
+  whole.apply(text, { mode: "replace" });
+  const sliced = new Cluster({ seed: 3 });
+  const job = sliced.start(text, { mode: "replace" });
+  const phases = [];
+  while (!job.run(500)) {
+    const { phase, done, total } = job.progress;
+    if (phases.at(-1) !== phase) phases.push(phase);
+    assert.ok(done <= total, `${phase} ${done}/${total}`);
+    assert.equal(sliced.length, 0, "nothing changes before finish");
+  }
+  assert.deepEqual(phases, ["parsing", "decoding", "running"]);
+  assert.deepEqual(job.progress, { phase: "running", done: 400, total: 400 });
+  assert.equal(sliced.finish(job), 400);
+  same(sliced.report(), whole.report());
+  assert.equal(sliced.scenario(), whole.scenario());
+
+  // A scenario's settings: kept out, as apply does, unless asked for.
+  const scenario = "apiVersion: portband/v1\nkind: Scenario\ndescription: small\nrange: 31000-31009\nsteps: []\n";
+  const kept = sliced.start(scenario, {});
+  assert.equal(kept.run(1e6), true);
+  assert.equal(kept.description, "small");
+  assert.equal(kept.settingsTaken, false);
+  const taken = sliced.start(scenario, { takeSettings: true });
+  taken.run(1e6);
+  assert.equal(taken.settingsTaken, true);
+  assert.equal(sliced.finish(taken), 0);
+  assert.equal(sliced.report().range, "31000-31009");
+  assert.equal(sliced.length, 400, "the earlier steps run again under the new settings");
+  assert.throws(() => sliced.finish(kept), /the cluster has changed since this apply started/);
+
+  // Unusable text throws as apply does, again on every run; an unfinished job is refused.
+  const thrown = (f) => {
+    try {
+      f();
+    } catch (e) {
+      return [e.message, e.line, e.column];
+    }
+    assert.fail("no error");
+  };
+  const broken = sliced.start("a: [", {});
+  const asApply = thrown(() => new Cluster().apply("a: ["));
+  assert.match(asApply[0], /^-:2:1: error: /);
+  assert.deepEqual(thrown(() => broken.run(1e6)), asApply);
+  assert.deepEqual(thrown(() => broken.run(1e6)), asApply);
+  assert.equal(broken.progress.phase, "failed");
+  const unfinished = sliced.start(text, {});
+  unfinished.run(10);
+  assert.throws(() => sliced.finish(unfinished), /has not finished/);
+  assert.throws(() => sliced.start(text, { takeSetings: true }), /invalid start options: unknown field `takeSetings`/);
+  for (const c of [whole, sliced]) c.free();
+});
+
+test("settings, lastInput(), and a moment's metrics and Services by name", () => {
+  const web = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{name: a, port: 80, nodePort: 30001}, {name: b, port: 81}]}\n";
+  const cluster = new Cluster({ range: "30000-30099", seed: 5, kubernetesVersion: "1.28" });
+  assert.deepEqual(cluster.settings, {
+    range: "30000-30099", seed: 5, staticSubrange: true, kubernetesVersion: "1.28",
+    bands: { static: { first: 30000, last: 30015, size: 16 }, dynamic: { first: 30016, last: 30099, size: 84 } },
+  });
+  const { static: lower, dynamic: upper } = bands("30000-32767", {});
+  assert.deepEqual(new Cluster().settings.bands, { static: lower, dynamic: upper });
+  assert.equal(cluster.lastInput(), null);
+  cluster.apply(web, { mode: "create" });
+  cluster.delete("web");
+  assert.deepEqual(cluster.lastInput(), { text: web, mode: "create" }, "a delete is not an input text");
+  const scenario = "apiVersion: portband/v1\nkind: Scenario\nsteps: []\n";
+  assert.deepEqual(Cluster.fromScenario(scenario).lastInput(), null, "a scenario's inputs, and it has none");
+  const then = cluster.at(1);
+  assert.deepEqual([then.indexOf("web"), then.indexOf("default/web")], [0, 0]);
+  assert.deepEqual([then.indexOf("other"), then.indexOf("not a key!")], [-1, -1]);
+  assert.deepEqual(cluster.summary(), cluster.report().summary);
+  assert.equal(cluster.description, undefined);
+  assert.equal(Cluster.fromScenario("apiVersion: portband/v1\nkind: Scenario\ndescription: a story\nsteps: []\n").description, "a story");
+  assert.deepEqual(then.metrics(), {
+    allocatedPorts: 2, availablePorts: 98,
+    allocationTotal: { static: 1, dynamic: 1 }, allocationErrorsTotal: { static: 0, dynamic: 0 },
+  });
+  assert.equal(cluster.at(2).metrics().allocatedPorts, 0);
+  assert.equal(cluster.at(0).metrics().allocationTotal.static, 0);
+  cluster.free();
+});
+
+test("a moment's nextPick() gives each free port of the band scanned the random starts that reach it; chances() the odds a step's picks had", () => {
+  const cluster = Cluster.fromScenario(
+    "apiVersion: portband/v1\nkind: Scenario\nrange: 30000-30099\nseed: 7\nsteps:\n" +
+      "- apply: {apiVersion: v1, kind: Service, metadata: {name: s}, spec: {type: NodePort, ports: [{port: 80}]}}\n  repeat: 40\n" +
+      "- apply: {apiVersion: v1, kind: Service, metadata: {name: pair}, spec: {type: NodePort, ports: [{name: a, port: 1}, {name: b, port: 2}]}}\n",
+  );
+  for (const step of [0, 17, 40]) {
+    const moment = cluster.at(step);
+    const next = moment.nextPick();
+    assert.ok(next.ports instanceof Int32Array && next.starts instanceof Uint32Array);
+    assert.deepEqual([next.span.first, next.span.last], [30016, 30099], "the dynamic band, which has room");
+    // Every start of the band, scanned as the allocator scans: the first free port from it, wrapping.
+    const free = (port) => moment.owner(port) === null;
+    const reached = new Map();
+    for (let start = 0; start < next.span.size; start++) {
+      let k = 0;
+      while (!free(next.span.first + ((start + k) % next.span.size))) k++;
+      const port = next.span.first + ((start + k) % next.span.size);
+      reached.set(port, (reached.get(port) ?? 0) + 1);
+    }
+    assert.deepEqual(new Map([...next.ports].map((p, i) => [p, next.starts[i]])), reached, `step ${step}`);
+    moment.free();
+  }
+  // A step's picks had the odds the moment before it gave their ports (the pair's second pick, in
+  // the state after its first).
+  for (const step of [1, 18, 40]) {
+    const before = cluster.at(step - 1).nextPick();
+    const [chance] = cluster.at(step).chances();
+    const i = [...before.ports].indexOf(chance.port);
+    assert.deepEqual([chance.starts, chance.of], [before.starts[i], before.span.size], `step ${step}`);
+  }
+  assert.equal(cluster.at(41).chances().length, 2, "the pair's two dynamic picks");
+  assert.deepEqual(cluster.at(0).chances(), [], "before any step");
+  cluster.free();
 });

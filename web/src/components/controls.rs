@@ -2,7 +2,8 @@
 //! "add Services".
 
 use crate::presets::PRESETS;
-use portband_kube::{Gate, KubeVersion};
+use portband_contract::Release;
+use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -17,12 +18,14 @@ pub struct ControlsProps {
     pub range_invalid: bool,
     /// Whether the seed as typed is refused.
     pub seed_invalid: bool,
-    /// The Kubernetes release modelled.
-    pub version: KubeVersion,
+    /// The Kubernetes release modelled, `1.Y`.
+    pub version: String,
+    /// The releases to choose from (none until the engine has said).
+    pub releases: Rc<[Release]>,
     /// Whether the KEP-3668 band split is on.
     pub static_subrange: bool,
     /// Model this release (its band split's default with it).
-    pub onversion: Callback<KubeVersion>,
+    pub onversion: Callback<String>,
     /// Use this range, as typed.
     pub onrange: Callback<String>,
     /// Use this seed, as typed.
@@ -49,26 +52,23 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let onsubrange = props
         .onsubrange
         .reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked());
-    let onversion = {
-        let onversion = props.onversion.clone();
-        Callback::from(move |e: Event| {
-            let select = e.target_unchecked_into::<HtmlSelectElement>();
-            if let Ok(version) = KubeVersion::parse(&select.value()) {
-                onversion.emit(version);
-            }
-        })
-    };
+    let onversion = props
+        .onversion
+        .reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value());
     // What the band split's setting means in a real cluster of this release.
-    let gate = props.version.static_subrange_gate();
-    let split_note = match props.version.no_legacy_note() {
-        Some(note) if !props.static_subrange => Some((
+    let release = props.releases.iter().find(|r| r.version == props.version);
+    let split_note = match release {
+        Some(Release {
+            no_legacy_note: Some(note),
+            ..
+        }) if !props.static_subrange => Some((
             format!(
                 "comparison only: no Kubernetes {} cluster runs without it",
                 props.version
             ),
-            note,
+            note.clone(),
         )),
-        _ if props.static_subrange && gate == Gate::Alpha => Some((
+        Some(release) if props.static_subrange && release.gate == "alpha" => Some((
             format!(
                 "{}: only with the alpha feature gate turned on",
                 props.version
@@ -108,9 +108,12 @@ pub fn Controls(props: &ControlsProps) -> Html {
         <div class="controls">
             <label title="The release modelled: the band split's feature gate and the apiserver's behaviour follow it">
                 { "Kubernetes " }
-                <select data-testid="kubernetes-version" onchange={onversion}>
-                    { for KubeVersion::supported().map(|v| html! {
-                        <option value={v.to_string()} selected={v == props.version}>{ v.to_string() }</option>
+                <select data-testid="kubernetes-version" onchange={onversion} disabled={props.releases.is_empty()}>
+                    if props.releases.is_empty() {
+                        <option selected=true>{ if props.version.is_empty() { "…" } else { &props.version } }</option>
+                    }
+                    { for props.releases.iter().map(|r| html! {
+                        <option value={r.version.clone()} selected={r.version == props.version}>{ &r.version }</option>
                     }) }
                 </select>
             </label>

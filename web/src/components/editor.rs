@@ -4,7 +4,7 @@
 
 use crate::state::{Marks, Phase, Progress, TextWindow};
 use crate::view;
-use portband_kube::Mode;
+use portband_contract::Mode;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;

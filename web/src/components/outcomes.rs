@@ -2,8 +2,9 @@
 //! apiserver's error text, windowed (a history may hold 100,000 steps).
 
 use crate::components::window::{clicked, Window};
-use crate::state::Shared;
-use portband_kube::{Cause, History, Outcome};
+use crate::state::{Logged, Shared};
+use portband_contract::{Cause, LogLine};
+use std::ops::Range;
 use yew::prelude::*;
 
 /// Every row's height in CSS pixels: two lines of text (the stylesheet keeps it).
@@ -12,8 +13,10 @@ const ROW_HEIGHT: u32 = 46;
 /// Props of [`Outcomes`].
 #[derive(Properties, PartialEq)]
 pub struct OutcomesProps {
-    /// The run.
-    pub history: Shared<History>,
+    /// How many steps there are.
+    pub len: usize,
+    /// The steps the engine has described, in a log's words (the others show as loading).
+    pub log: Shared<Logged>,
     /// The outcomes the last action added.
     pub fresh: std::ops::Range<usize>,
     /// The highlighted Service.
@@ -24,27 +27,36 @@ pub struct OutcomesProps {
     pub onseek: Callback<usize>,
     /// Highlight this Service.
     pub onselect: Callback<Option<String>>,
+    /// The log shows these steps (the engine is asked for those it lacks).
+    pub onrows: Callback<Range<usize>>,
 }
 
 /// The outcome log. A click on a step's number moves the cursor there; on its Service, highlights
 /// it. The step shown (the newest, after an Apply) is scrolled into view.
 #[component]
 pub fn Outcomes(props: &OutcomesProps) -> Html {
-    let len = props.history.outcomes().len();
+    let len = props.len;
     let row = {
         let deps = (
-            props.history.clone(),
+            props.log.clone(),
             props.fresh.clone(),
             props.selected.clone(),
             props.position,
+            len,
         );
         use_callback(
             deps,
-            move |i: usize, (history, fresh, selected, position)| {
-                let outcome = &history.outcomes()[i];
+            move |i: usize, (log, fresh, selected, position, len)| {
+                let Some(outcome) = log.get(i) else {
+                    return html! {
+                        <div class="outcome pending" aria-busy="true">
+                            <div class="line"><span class="n">{ i + 1 }</span><span class="verb">{ "…" }</span></div>
+                        </div>
+                    };
+                };
                 // The step the cursor stands after is current; later ones have not happened yet.
                 let when = match (i + 1).cmp(position) {
-                    std::cmp::Ordering::Equal if *position < history.outcomes().len() => "current",
+                    std::cmp::Ordering::Equal if position < len => "current",
                     std::cmp::Ordering::Greater => "future",
                     _ => "",
                 };
@@ -52,7 +64,7 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
                     number: i + 1,
                     outcome,
                     fresh: fresh.contains(&i),
-                    selected: selected.as_deref() == Some(outcome.service.as_str()),
+                    selected: selected.as_deref() == Some(outcome.step.service.as_str()),
                     when,
                 };
                 row.render()
@@ -77,7 +89,7 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
                 <p class="empty">{ "Nothing applied yet." }</p>
             }
             <Window {len} row_height={ROW_HEIGHT} {row} follow={props.position.checked_sub(1)}
-                testid="outcomes" label="Steps" {onclick} />
+                testid="outcomes" label="Steps" {onclick} onrows={props.onrows.clone()} />
         </div>
     }
 }
@@ -85,7 +97,7 @@ pub fn Outcomes(props: &OutcomesProps) -> Html {
 /// One step of the log.
 struct Row<'a> {
     number: usize,
-    outcome: &'a Outcome,
+    outcome: &'a LogLine,
     fresh: bool,
     selected: bool,
     when: &'static str,
@@ -94,18 +106,20 @@ struct Row<'a> {
 impl Row<'_> {
     fn render(&self) -> Html {
         let outcome = self.outcome;
-        let verdict = outcome.verdict.as_str();
+        let step = &outcome.step;
+        let verdict = step.result.as_str();
         let node_ports: Vec<String> = outcome
-            .held()
+            .held
             .iter()
-            .filter(|h| !h.ports.is_empty())
+            .filter(|h| !h.uses.is_empty())
             .map(|h| h.node_port.to_string())
             .collect();
-        let detail = match &outcome.error {
+        let detail = match &step.error {
             Some(error) => {
                 let text = outcome
-                    .kubectl_error("STDIN")
-                    .unwrap_or_else(|| error.to_string());
+                    .kubectl_error
+                    .clone()
+                    .unwrap_or_else(|| error.clone());
                 let holder = match &outcome.cause {
                     Some(Cause::Taken {
                         holder: Some(holder),
@@ -119,8 +133,8 @@ impl Row<'_> {
                     }
                     _ => String::new(),
                 };
-                let code = match error.code() {
-                    Some(code) => format!("{code} {}", error.reason()),
+                let code = match outcome.code {
+                    Some(code) => format!("{code} {}", outcome.reason.as_deref().unwrap_or("")),
                     None => "kubectl".to_owned(),
                 };
                 html! {
@@ -130,23 +144,20 @@ impl Row<'_> {
                     </p>
                 }
             }
-            None => {
-                let lines = outcome.port_lines();
-                html! { <p class="ports">{ lines.join(" · ") }</p> }
-            }
+            None => html! { <p class="ports">{ outcome.port_lines.join(" · ") }</p> },
         };
         html! {
-            <div class={classes!("outcome", verdict, self.fresh.then_some("fresh"), self.selected.then_some("selected"), self.when)}
-                data-testid="outcome" data-service={outcome.service.clone()} data-result={verdict}
+            <div class={classes!("outcome", verdict.to_owned(), self.fresh.then_some("fresh"), self.selected.then_some("selected"), self.when)}
+                data-testid="outcome" data-service={step.service.clone()} data-result={verdict.to_owned()}
                 data-node-ports={node_ports.join(",")}>
                 <div class="line">
                     <button class="link n" data-seek={self.number.to_string()}
                         title="Show the cluster after this step, and why">{ self.number }</button>
-                    <span class="verb">{ outcome.action.as_str() }</span>
-                    <button class="link service" data-select={outcome.service.clone()}>
-                        { &outcome.service }
+                    <span class="verb">{ &step.action }</span>
+                    <button class="link service" data-select={step.service.clone()}>
+                        { &step.service }
                     </button>
-                    <span class={classes!("verdict", verdict)}>{ verdict }</span>
+                    <span class={classes!("verdict", verdict.to_owned())}>{ verdict }</span>
                     if let Some(kind) = &outcome.kind {
                         <span class="kind">{ format!("({kind})") }</span>
                     }

@@ -1,9 +1,11 @@
 //! The port grid: one cell per port on a canvas, the static band hatched and fenced off, cells
-//! coloured by owner. Hover or keyboard focus tells a cell's port, band and owner; a click
+//! coloured by owner, and on request the free ports shaded by how likely each is to be the next
+//! dynamic pick. Hover or keyboard focus tells a cell's port, band and owner (or odds); a click
 //! highlights a Service's ports.
 
 use crate::cells::Cells;
-use crate::state::Shared;
+use crate::state::{Listed, Shared};
+use crate::view::{percent, uses};
 use portband_allocator::{BandKind, Bands, PortRange};
 use portband_grid::{paint, Layout, Marks, Paint};
 use wasm_bindgen::JsCast;
@@ -29,16 +31,20 @@ pub struct PortGridProps {
     pub bands: Bands,
     /// The range.
     pub range: PortRange,
-    /// The highlighted Service.
-    pub selected: Option<String>,
+    /// The highlighted Service's place in the list.
+    pub selected: Option<usize>,
+    /// The Services the page knows by place: whose names the descriptions give.
+    pub listed: Shared<Listed>,
     /// Ports taken by the last action.
     pub fresh: Vec<i32>,
     /// The port a rejection of the last action fought over.
     pub conflict: Option<i32>,
     /// The scans of the explained step's dynamic allocations: the ports passed, start first.
     pub scans: Vec<Vec<u16>>,
-    /// Highlight this Service's ports (or none).
-    pub onselect: Callback<Option<String>>,
+    /// Highlight the Service at this place in the list (or none).
+    pub onselect: Callback<Option<usize>>,
+    /// A cell of the Service at this place is described, and it is not in `listed`.
+    pub oninspect: Callback<usize>,
 }
 
 /// The grid, its band labels, legend and the description of the cell under the pointer or focus.
@@ -48,6 +54,8 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
     let pixels = use_mut_ref(Vec::<u8>::new);
     let hover = use_state(|| None::<(usize, f64, f64)>);
     let focus = use_state(|| None::<usize>);
+    // Whether free ports are shaded by the next dynamic pick's odds (a way of looking, kept here).
+    let odds = use_state(|| false);
     // The container's width, read on mount and when the window changes size.
     let width = use_state_eq(|| BOX.0);
     {
@@ -79,25 +87,27 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
         let deps = (
             props.cells.clone(),
             props.bands,
-            props.selected.clone(),
+            props.selected,
             props.fresh.clone(),
             props.conflict,
             *focus,
             props.scans.clone(),
             layout,
+            *odds,
         );
         let range = props.range;
         use_effect_with(
             deps,
-            move |(cells, bands, selected, fresh, conflict, focus, scans, layout)| {
+            move |(cells, bands, selected, fresh, conflict, focus, scans, layout, odds)| {
                 if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
                     let overlay = Overlay {
                         range,
-                        selected: selected.as_deref(),
+                        selected: *selected,
                         fresh,
                         conflict: *conflict,
                         focus: *focus,
                         scans,
+                        odds: *odds,
                     };
                     draw(
                         &canvas,
@@ -143,11 +153,7 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
         Callback::from(move |e: MouseEvent| {
             let index = cell_from_event(&e).map(|h| h.0);
             focus.set(index);
-            onselect.emit(
-                index
-                    .and_then(|i| cells.owner(i))
-                    .map(|o| o.service.clone()),
-            );
+            onselect.emit(index.and_then(|i| cells.owner(i)).map(|o| o.index));
         })
     };
     let onkeydown = {
@@ -172,7 +178,7 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
                 "End" => (row_start + columns - 1).min(count - 1),
                 "Enter" | " " => {
                     e.prevent_default();
-                    onselect.emit(cells.owner(at).map(|o| o.service.clone()));
+                    onselect.emit(cells.owner(at).map(|o| o.index));
                     return;
                 }
                 "Escape" => {
@@ -201,22 +207,58 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
             None => "outside the range",
         };
         match props.cells.owner(index) {
-            Some(o) => format!(
-                "{port} · {band} · {} {} · {}",
-                o.service,
-                o.what,
-                if o.explicit {
+            Some(o) => {
+                let how = if o.explicit {
                     "explicit (written in the manifest)"
                 } else {
                     "allocated"
+                };
+                match props.listed.get(o.index) {
+                    Some(service) => {
+                        let what = service
+                            .node_ports
+                            .iter()
+                            .find(|p| p.node_port == i32::from(port))
+                            .map(uses)
+                            .unwrap_or_default();
+                        format!("{port} · {band} · {} {what} · {how}", service.service)
+                    }
+                    None => format!("{port} · {band} · {how} · looking up its Service…"),
                 }
-            ),
-            None => format!("{port} · {band} · free"),
+            }
+            None => match props.cells.odds(index).filter(|_| *odds) {
+                Some((starts, of)) => format!(
+                    "{port} · {band} · free · next pick: {starts} of {of} random starts ({})",
+                    percent(starts, of)
+                ),
+                None => format!("{port} · {band} · free"),
+            },
         }
+    };
+    let ontoggle = {
+        let odds = odds.clone();
+        Callback::from(move |e: Event| {
+            use web_sys::HtmlInputElement;
+            odds.set(e.target_unchecked_into::<HtmlInputElement>().checked());
+        })
     };
     // A focus kept from a larger range may point past this one's end.
     let focused = focus.filter(|&i| i < layout.count);
-    let info = hover.map(|h| h.0).or(focused).map(describe);
+    let described = hover.map(|h| h.0).or(focused);
+    // The Service of the cell described, when the page does not know its name yet.
+    let unknown = described
+        .and_then(|i| props.cells.owner(i))
+        .map(|o| o.index)
+        .filter(|&i| props.listed.get(i).is_none());
+    {
+        let oninspect = props.oninspect.clone();
+        use_effect_with(unknown, move |unknown| {
+            if let Some(index) = *unknown {
+                oninspect.emit(index);
+            }
+        });
+    }
+    let info = described.map(describe);
     let labels = band_labels(&props.bands);
     // The axis: the first port of every few rows, placed where that row is drawn (the canvas is
     // scaled to its box's width; rows at least 14 CSS pixels apart).
@@ -256,7 +298,11 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
             <p class="cell-info" data-testid="cell-info" aria-live="polite">
                 { info.unwrap_or_else(|| "Point at a port, or focus the grid and use the arrow keys.".to_owned()) }
             </p>
-            { legend() }
+            <label class="odds-switch" title="Random start plus a scan upwards: a free port right after k taken ones is the next pick from k + 1 of the band's starts">
+                <input type="checkbox" data-testid="next-pick" checked={*odds} onchange={ontoggle} />
+                { " Shade the next pick's odds" }
+            </label>
+            { legend(*odds) }
         </div>
     }
 }
@@ -275,11 +321,13 @@ fn band_labels(bands: &Bands) -> Vec<Html> {
 /// What is drawn over the cells.
 struct Overlay<'a> {
     range: PortRange,
-    selected: Option<&'a str>,
+    selected: Option<usize>,
     fresh: &'a [i32],
     conflict: Option<i32>,
     focus: Option<usize>,
     scans: &'a [Vec<u16>],
+    /// Whether free ports are shaded by the next pick's odds.
+    odds: bool,
 }
 
 fn draw(
@@ -313,13 +361,14 @@ fn draw(
             explicit: o.explicit,
         })
     };
-    paint(layout, bands.static_size() as usize, owner, pixels);
+    let shade = |i| if overlay.odds { cells.shade(i) } else { 0 };
+    paint(layout, bands.static_size() as usize, owner, shade, pixels);
     let marks = Marks::put(&context, layout, pixels, 0.0);
     let line = marks.line();
     let ring = |index: usize, colour: &str, width: f64| marks.ring(index, colour, width);
     if let Some(selected) = overlay.selected {
         for index in
-            (0..cells.len()).filter(|&i| cells.owner(i).is_some_and(|o| o.service == selected))
+            (0..cells.len()).filter(|&i| cells.owner(i).is_some_and(|o| o.index == selected))
         {
             ring(index, "#000000", line.max(1.5));
         }
@@ -383,13 +432,16 @@ const LEGEND: [(&str, &str); 8] = [
     ),
 ];
 
-/// The legend of the grid's marks.
-fn legend() -> Html {
+/// The legend of the grid's marks, with the odds' shading when it is shown.
+fn legend(odds: bool) -> Html {
     html! {
         <ul class="legend" aria-label="Legend">
             { for LEGEND.iter().map(|(class, text)| html! {
                 <li><span class={classes!("swatch", *class)}></span>{ *text }</li>
             }) }
+            if odds {
+                <li data-testid="odds-legend"><span class="swatch pick"></span>{ "violet shading: how likely each free port is to be the next dynamic pick, darkest the likeliest (one after k taken ports: k + 1 of the band's random starts)" }</li>
+            }
         </ul>
     }
 }

@@ -2,9 +2,9 @@
 //! windowed (a cluster may hold 65,536 Services).
 
 use crate::components::window::{clicked, Window};
-use crate::state::Shared;
+use crate::state::{Listed, Shared};
 use crate::view::held_lines;
-use portband_kube::{Cluster, History, ServiceKey};
+use std::ops::Range;
 use yew::prelude::*;
 
 /// Every row's height in CSS pixels (the stylesheet keeps it).
@@ -13,43 +13,38 @@ const ROW_HEIGHT: u32 = 32;
 /// Props of [`ServiceList`].
 #[derive(Properties, PartialEq)]
 pub struct ServiceListProps {
-    /// The run.
-    pub history: Shared<History>,
-    /// The cluster at the history's cursor, when that is in the past.
-    pub past: Option<Shared<Cluster>>,
+    /// How many Services the moment shown stored.
+    pub len: usize,
+    /// Those the engine has listed.
+    pub listed: Shared<Listed>,
     /// The highlighted Service.
     pub selected: Option<String>,
     /// Highlight this Service.
     pub onselect: Callback<Option<String>>,
     /// Delete this Service.
-    pub ondelete: Callback<ServiceKey>,
+    pub ondelete: Callback<String>,
+    /// The list shows these rows (the engine is asked for the Services it lacks).
+    pub onrows: Callback<Range<usize>>,
 }
 
 /// The applied Services. A click on a name highlights the Service; Delete deletes it.
 #[component]
 pub fn ServiceList(props: &ServiceListProps) -> Html {
-    let len = props
-        .past
-        .as_deref()
-        .unwrap_or(props.history.cluster())
-        .services()
-        .len();
+    let len = props.len;
     let row = {
-        let deps = (
-            props.history.clone(),
-            props.past.clone(),
-            props.selected.clone(),
-        );
-        use_callback(deps, move |i: usize, (history, past, selected)| {
-            let stored = &past.as_deref().unwrap_or(history.cluster()).services()[i];
-            let service = &stored.service;
-            let key = service.key();
+        let deps = (props.listed.clone(), props.selected.clone());
+        use_callback(deps, move |i: usize, (listed, selected)| {
+            // The engine lists the moment's Services around those in view; others wait for it.
+            let Some(stored) = listed.get(i) else {
+                return html! { <div class="service pending" aria-busy="true">{ "…" }</div> };
+            };
+            let key = &stored.service;
             let is_selected = selected.as_deref() == Some(key.as_str());
-            let ports = held_lines(&stored.held(), &stored.ports);
+            let ports = held_lines(&stored.node_ports);
             html! {
                 <div class={classes!("service", is_selected.then_some("selected"))} data-service={key.clone()}>
-                    <button class="link name" aria-pressed={is_selected.to_string()} data-select={key.clone()}>{ &key }</button>
-                    <span class="type">{ &service.spec.type_ }</span>
+                    <button class="link name" aria-pressed={is_selected.to_string()} data-select={key.clone()}>{ key }</button>
+                    <span class="type">{ &stored.type_ }</span>
                     <span class="ports">
                         { if ports.is_empty() { "no nodePorts".to_owned() } else { ports.join("; ") } }
                     </span>
@@ -62,7 +57,7 @@ pub fn ServiceList(props: &ServiceListProps) -> Html {
     let onclick = {
         let (onselect, ondelete) = (props.onselect.clone(), props.ondelete.clone());
         Callback::from(move |e: MouseEvent| {
-            if let Some(key) = clicked(&e, "data-delete").and_then(|k| k.parse().ok()) {
+            if let Some(key) = clicked(&e, "data-delete") {
                 ondelete.emit(key);
             } else if let Some(key) = clicked(&e, "data-select") {
                 onselect.emit(Some(key));
@@ -75,7 +70,7 @@ pub fn ServiceList(props: &ServiceListProps) -> Html {
             if len == 0 {
                 <p class="empty">{ "None yet. Apply some from the editor, load a preset, or add Services." }</p>
             } else {
-                <Window {len} row_height={ROW_HEIGHT} {row} testid="services" label="Applied Services" {onclick} />
+                <Window {len} row_height={ROW_HEIGHT} {row} testid="services" label="Applied Services" {onclick} onrows={props.onrows.clone()} />
             }
         </div>
     }

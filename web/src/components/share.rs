@@ -6,7 +6,6 @@ use crate::hooks::{Kept, Sharing};
 use crate::link::{self, LONG_LINK};
 use crate::state::Shared;
 use crate::view;
-use portband_kube::{write_scenario, ClusterConfig, Entry};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -15,10 +14,9 @@ use yew::prelude::*;
 pub struct ShareProps {
     /// Where the link stands.
     pub sharing: Sharing,
-    /// The history's inputs (for the download).
-    pub entries: Shared<Vec<Entry>>,
-    /// The settings (for the download).
-    pub config: ClusterConfig,
+    /// The history as a scenario file, with its settings (for the download); none while the
+    /// engine starts.
+    pub scenario: Option<Shared<String>>,
     /// What the embed shows, for its frame's title: a preset's name and description.
     pub title: Option<String>,
 }
@@ -74,9 +72,11 @@ pub fn Share(props: &ShareProps) -> Html {
         })
     };
     let ondownload = {
-        let (entries, config) = (props.entries.clone(), props.config);
+        let scenario = props.scenario.clone();
         Callback::from(move |_: MouseEvent| {
-            link::download("portband-scenario.yaml", &write_scenario(&config, &entries))
+            if let Some(scenario) = &scenario {
+                link::download("portband-scenario.yaml", scenario);
+            }
         })
     };
     let status = said.as_ref().cloned().unwrap_or_else(|| match (&props.sharing, &link) {

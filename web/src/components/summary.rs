@@ -1,28 +1,28 @@
 //! Used and free ports per band, and the allocator's upstream metrics.
 
-use portband_kube::Cluster;
+use crate::engine::MomentView;
+use portband_contract::{Metrics, Scoped, Settings};
 use yew::prelude::*;
 
-/// The band summary and the metrics of `cluster` (a view function: it keeps no state).
-pub fn summary(cluster: &Cluster) -> Html {
-    let allocator = cluster.allocator();
-    let bands = cluster.bands();
-    let usage = allocator.band_usage();
-    let metrics = allocator.metrics();
-    let static_text = match bands.static_band {
+/// The band summary and the metrics of the moment shown under `settings` (a view function: it
+/// keeps no state).
+pub fn summary(moment: &MomentView, settings: &Settings) -> Html {
+    let usage = &moment.summary;
+    let band = crate::view::band;
+    let static_text = match band(&settings.bands.static_band) {
         Some(band) => format!(
             "static {band}: {} used, {} free",
-            usage.static_used, usage.static_free
+            usage.static_band.used, usage.static_band.free
         ),
-        None if cluster.config().static_subrange => {
+        None if settings.static_subrange => {
             "static: none (ranges of 16 ports or fewer have no static band)".to_owned()
         }
         None => "static: none (band split off)".to_owned(),
     };
-    let dynamic_text = match bands.dynamic_band {
+    let dynamic_text = match band(&settings.bands.dynamic) {
         Some(band) => format!(
             "dynamic {band}: {} used, {} free",
-            usage.dynamic_used, usage.dynamic_free
+            usage.dynamic.used, usage.dynamic.free
         ),
         None => "dynamic: none (empty range)".to_owned(),
     };
@@ -33,16 +33,14 @@ pub fn summary(cluster: &Cluster) -> Html {
                 <br />
                 <span class="dynamic-swatch" aria-hidden="true"></span>{ dynamic_text }
             </p>
-            { self::metrics(metrics) }
+            { self::metrics(&moment.metrics) }
         </div>
     }
 }
 
 /// The four metrics as a definition list.
-fn metrics(m: &portband_allocator::Metrics) -> Html {
-    let by_scope = |s: portband_allocator::ByScope| {
-        format!("static {} · dynamic {}", s.static_scope, s.dynamic_scope)
-    };
+fn metrics(m: &Metrics) -> Html {
+    let by_scope = |s: Scoped| format!("static {} · dynamic {}", s.static_scope, s.dynamic);
     let rows = [
         ("allocated_ports", m.allocated_ports.to_string()),
         ("available_ports", m.available_ports.to_string()),
@@ -53,7 +51,7 @@ fn metrics(m: &portband_allocator::Metrics) -> Html {
         ),
     ];
     // Upstream sets the two gauges on the first allocation, not before.
-    let unset = m.allocation_total == Default::default();
+    let unset = m.allocation_total == Scoped::default();
     html! {
         <>
             <dl class="metrics" title="kube_apiserver_nodeport_allocator_* as the apiserver would export them">

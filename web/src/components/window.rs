@@ -2,6 +2,7 @@
 //! are rendered (keyed by index); padding above and below stands for the rest, so the scroll bar
 //! is that of the whole list. Any number of rows scrolls as fast as a screenful.
 
+use std::ops::Range;
 use web_sys::Element;
 use yew::prelude::*;
 
@@ -27,6 +28,20 @@ pub struct WindowProps {
     /// Clicks anywhere in the list (its rows' buttons say what they do).
     #[prop_or_default]
     pub onclick: Option<Callback<MouseEvent>>,
+    /// The rows rendered changed (for a list whose rows are fetched as it scrolls).
+    #[prop_or_default]
+    pub onrows: Option<Callback<Range<usize>>>,
+}
+
+/// The rows of a list of `len` rows `height` pixels high that a box scrolled to `top`, `client`
+/// pixels high, shows, and [`OVERSCAN`] more either side.
+fn rows_in(top: u32, client: u32, height: usize, len: usize) -> Range<usize> {
+    let first = (top as usize / height).saturating_sub(OVERSCAN).min(len);
+    let last = ((top + client) as usize)
+        .div_ceil(height)
+        .saturating_add(OVERSCAN)
+        .min(len);
+    first..last
 }
 
 /// The list, in a scrolling box whose height the stylesheet sets.
@@ -63,7 +78,12 @@ pub fn Window(props: &WindowProps) -> Html {
         });
     }
     {
-        let (viewport, view, height) = (viewport.clone(), view.clone(), props.row_height);
+        let (viewport, view, height, known) = (
+            viewport.clone(),
+            view.clone(),
+            props.row_height,
+            known.clone(),
+        );
         let len = props.len as u32;
         use_effect_with(props.follow, move |follow| {
             let (Some(row), Some(element)) = (*follow, viewport.cast::<Element>()) else {
@@ -90,19 +110,28 @@ pub fn Window(props: &WindowProps) -> Html {
     let onscroll = Callback::from(move |_: Event| read());
     let (top, client) = *view;
     let height = props.row_height.max(1) as usize;
-    let first = (top as usize / height)
-        .saturating_sub(OVERSCAN)
-        .min(props.len);
-    let last = ((top + client) as usize)
-        .div_ceil(height)
-        .saturating_add(OVERSCAN)
-        .min(props.len);
+    let Range {
+        start: first,
+        end: last,
+    } = rows_in(top, client, height, props.len);
     let padding = format!(
         "padding-top: {}px; padding-bottom: {}px",
         first * height,
         (props.len - last) * height
     );
     let row_style = format!("height: {height}px");
+    let (onrows, len) = (props.onrows.clone(), props.len);
+    use_effect_with(first..last, move |rows| {
+        if let Some(onrows) = onrows {
+            // Where the box is now: a row followed (the effect above) has just scrolled it, and
+            // the rows this render drew are about to go.
+            let rows = match *known.borrow() {
+                Some((top, client)) => rows_in(top, client, height, len),
+                None => rows.clone(),
+            };
+            onrows.emit(rows);
+        }
+    });
     html! {
         <div ref={viewport} class="window" {onscroll}>
             <ol data-testid={&props.testid} data-count={props.len.to_string()} aria-label={&props.label}

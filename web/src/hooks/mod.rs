@@ -1,20 +1,19 @@
-//! The app's custom hooks: what it keeps outside the page, keyboard shortcuts, playing, long
-//! Applies, and callbacks that dispatch actions.
+//! The app's custom hooks: the engine, what the page keeps outside itself, keyboard shortcuts,
+//! playing, and callbacks that dispatch actions.
 
-mod applying;
 mod embed;
+mod engine;
 mod persistence;
 mod player;
 mod shortcuts;
 
-pub use applying::use_applying;
 pub use embed::{use_compact, use_embed_messages};
+pub use engine::use_engine;
 pub use persistence::{incoming_fragment, use_persistence, Kept, Sharing};
 pub use player::use_player;
 pub use shortcuts::use_shortcuts;
 
 use crate::state::{Action, Dispatch};
-use portband_kube::ServiceKey;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -29,17 +28,25 @@ pub struct Handlers {
     /// Highlight a Service's ports (or none).
     pub select: Callback<Option<String>>,
     /// Delete a Service.
-    pub delete: Callback<ServiceKey>,
+    pub delete: Callback<String>,
     /// The text area's text changed.
     pub edit: Callback<String>,
     /// The whole editor text was replaced.
     pub edit_all: Callback<String>,
     /// The editor shows these lines.
     pub scroll_editor: Callback<(u32, u32)>,
+    /// The Services list shows these rows.
+    pub scroll_services: Callback<std::ops::Range<usize>>,
+    /// The log shows these steps.
+    pub scroll_log: Callback<std::ops::Range<usize>>,
+    /// Highlight the Service at this place in the list (a port of it chosen on the grid).
+    pub select_holder: Callback<Option<usize>>,
+    /// The grid describes a port of the Service at this place, whose name the page lacks.
+    pub inspect: Callback<usize>,
     /// Apply the editor's text.
     pub apply: Callback<()>,
     /// Send the editor's manifests as this kubectl command.
-    pub mode: Callback<portband_kube::Mode>,
+    pub mode: Callback<portband_contract::Mode>,
     /// Stop the Apply in progress.
     pub cancel: Callback<()>,
     /// Put back the text a preset replaced.
@@ -51,7 +58,7 @@ pub struct Handlers {
     /// Turn the band split on or off.
     pub subrange: Callback<bool>,
     /// Model this Kubernetes release.
-    pub version: Callback<portband_kube::KubeVersion>,
+    pub version: Callback<String>,
     /// Load preset `i`.
     pub preset: Callback<usize>,
     /// Add this many Services.
@@ -76,6 +83,10 @@ pub fn use_handlers(dispatch: &Dispatch) -> Rc<Handlers> {
         edit: dispatching(&dispatch, Action::Edit),
         edit_all: dispatching(&dispatch, Action::EditAll),
         scroll_editor: dispatching(&dispatch, |(top, rows)| Action::ScrollEditor(top, rows)),
+        scroll_services: dispatching(&dispatch, Action::ScrollServices),
+        scroll_log: dispatching(&dispatch, Action::ScrollLog),
+        select_holder: dispatching(&dispatch, Action::SelectHolder),
+        inspect: dispatching(&dispatch, Action::Inspect),
         apply: dispatching(&dispatch, |()| Action::Apply),
         mode: dispatching(&dispatch, Action::SetMode),
         cancel: dispatching(&dispatch, |()| Action::CancelApply),

@@ -7,7 +7,7 @@ use crate::saved::{self, Slot};
 use crate::state::{Action, AppState, Dispatch};
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
-use portband_kube::{write_scenario, MAX_SCENARIO_BYTES};
+use portband_contract::MAX_SCENARIO_BYTES;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
@@ -194,21 +194,21 @@ pub fn use_persistence(
         // once) and never delay the frame that shows a change; leaving the page saves at once.
         let (pending, timer) = (pending.clone(), use_mut_ref(|| None::<Timeout>));
         let deps = (
-            state.timeline.entries.clone(),
-            state.timeline.config(),
-            state.timeline.cursor(),
+            state.timeline.as_ref().map(|t| t.scenario.clone()),
+            state.timeline.as_ref().and_then(|t| t.cursor()),
             state.link.embed,
             state.link.opening,
         );
         let (sharing, kept) = (sharing.clone(), kept_history.clone());
-        use_effect_with(deps, move |(entries, config, at, embed, opening)| {
-            if *opening {
+        use_effect_with(deps, move |(scenario, at, embed, opening)| {
+            // Nothing to keep before the engine has opened a cluster, or while a link opens.
+            let Some(scenario) = scenario.as_ref().filter(|_| !*opening) else {
                 return;
-            }
+            };
             // Any change makes a link still being packed for an earlier state stale.
             *latest.borrow_mut() += 1;
             let ticket = *latest.borrow();
-            let text = write_scenario(config, entries);
+            let text = scenario.to_string();
             if text.len() > MAX_SCENARIO_BYTES {
                 // Too big to read back: an older saved history must not come back instead.
                 if !*embed {

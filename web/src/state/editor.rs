@@ -2,7 +2,9 @@
 //! what the last Apply found in it.
 
 use super::Shared;
-use portband_kube::{InputError, Mode, Outcome};
+use crate::engine::EngineError;
+use portband_contract::Mode;
+use portband_contract::Refusal;
 use std::rc::Rc;
 
 /// A problem with the editor's text, at a line.
@@ -210,27 +212,25 @@ impl Editor {
         }
     }
 
-    /// The text could not be read.
-    pub fn failed(&mut self, error: &InputError) {
+    /// The text could not be read (the engine's error, with its position).
+    pub fn failed(&mut self, error: &EngineError) {
+        let line = error.line.unwrap_or(1);
+        let message = error.detail.as_deref().unwrap_or(&error.message);
         self.problem = Some(TextProblem {
             message: format!(
-                "Line {}, column {}: {}",
-                error.pos.line, error.pos.column, error.message
+                "Line {line}, column {}: {message}",
+                error.column.unwrap_or(1)
             ),
-            line: error.pos.line,
+            line,
         });
     }
 
-    /// The text was applied with these outcomes: its rejections mark their lines.
-    pub fn applied(&mut self, outcomes: &[Outcome]) {
+    /// The text was applied with these refusals: they mark their lines.
+    pub fn applied(&mut self, refusals: &[Refusal]) {
         self.problem = None;
-        let mut marks: Vec<(u32, String)> = outcomes
+        let mut marks: Vec<(u32, String)> = refusals
             .iter()
-            .filter_map(|o| {
-                let error = o.error.as_ref()?;
-                let line = error.pos().unwrap_or(o.source.pos).line;
-                Some((line, error.to_string()))
-            })
+            .map(|r| (r.line, r.message.clone()))
             .collect();
         marks.sort_unstable();
         marks.dedup_by_key(|(line, _)| *line);

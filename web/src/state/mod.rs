@@ -1,34 +1,39 @@
-//! The app's state, in parts that each own one concern: the history and its cursor
-//! ([`Timeline`]), the settings fields ([`Settings`]), the editor ([`Editor`]) and the page's
-//! relation to links ([`LinkSession`]). [`Action`]s are the only way to change it; the reducer
-//! hands each to the parts it concerns.
+//! The app's state, in parts that each own one concern: the history as the engine reports it
+//! ([`Run`]), the settings fields ([`Settings`]), the editor ([`Editor`]) and the page's relation
+//! to links ([`LinkSession`]). [`Action`]s are the only way to change it; the reducer hands each
+//! to the parts it concerns, and puts what it asks of the engine in the [`Outbox`], whose
+//! answers come back as [`Action::Replied`].
 
-mod applying;
 mod editor;
 mod link_session;
+mod requests;
+mod run;
 mod settings;
-mod timeline;
 
-pub use applying::{Applying, Phase, Progress, SLICE};
 pub use editor::{Editor, Marks, TextWindow};
 pub use link_session::LinkSession;
+pub use requests::{execute, Opening, Reply, Request, Shown};
+pub use run::{Fresh, Listed, Logged, Run};
 pub use settings::Settings;
-pub use timeline::Timeline;
 
+use crate::engine::{MomentView, SettingsChange};
 use crate::link::Fragment;
 use crate::presets::{Preset, PRESETS};
 use crate::saved::Saved;
-use applying::Advanced;
 use portband_allocator::gofmt::Quoted;
-use portband_kube::{
-    read, write_scenario, ClusterConfig, Entry, InputError, KubeVersion, Mode, ServiceKey, Verdict,
-};
-use std::cell::RefCell;
+use portband_contract::ApplyProgress;
+use portband_contract::{Mode, Release};
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::ops::Range;
 use std::rc::Rc;
 use yew::{Reducible, UseReducerDispatcher};
 
 /// How the page changes the state: the reducer's dispatcher, stable across renders.
 pub type Dispatch = UseReducerDispatcher<AppState>;
+
+/// The scenario a page opens with when it has no work: no steps, the default settings.
+pub const EMPTY: &str = "apiVersion: portband/v1\nkind: Scenario\nsteps: []\n";
 
 /// The Services pasted into the editor when the app first opens.
 pub const WELCOME: &str =
@@ -90,11 +95,92 @@ impl<T> std::ops::Deref for Shared<T> {
     }
 }
 
+/// What the reducer asks of the engine, in order: shared by every copy of the state (it is not
+/// part of its value), drained by the engine hook after each render, or by the native tests.
+#[derive(Clone, Debug, Default)]
+pub struct Outbox(Rc<RefCell<VecDeque<Request>>>);
+
+impl Outbox {
+    /// Asks for `request`.
+    pub fn send(&self, request: Request) {
+        self.0.borrow_mut().push_back(request);
+    }
+
+    /// Every request not yet taken, oldest first.
+    pub fn take(&self) -> Vec<Request> {
+        self.0.borrow_mut().drain(..).collect()
+    }
+}
+
+/// An Apply under way in the engine: the text, how it is sent, how far it is, and the flag
+/// that stops it between two slices.
+#[derive(Clone, Debug)]
+pub struct Applying {
+    /// The text, as it was when Apply was pressed.
+    pub text: Rc<str>,
+    /// How far it is, once the engine has said.
+    pub progress: Option<ApplyProgress>,
+    /// Slices run so far.
+    pub slices: usize,
+    /// Set to stop it.
+    pub stop: Rc<Cell<bool>>,
+}
+
+/// How far an Apply is, for the page to show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// What it is doing.
+    pub phase: Phase,
+    /// Bytes parsed, documents decoded, or steps run.
+    pub done: usize,
+    /// Of how many.
+    pub total: usize,
+    /// Slices run so far: a new slice is a new progress, even where the numbers stay.
+    pub slices: usize,
+}
+
+/// What an Apply is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Parsing the YAML.
+    Parsing,
+    /// Decoding manifest documents.
+    Decoding,
+    /// Running the steps.
+    Running,
+}
+
+impl Applying {
+    /// How far it is (parsing, until the engine says more).
+    pub fn progress(&self) -> Progress {
+        let (phase, done, total) = match &self.progress {
+            Some(p) => (
+                match p.phase.as_str() {
+                    "decoding" => Phase::Decoding,
+                    "running" => Phase::Running,
+                    _ => Phase::Parsing,
+                },
+                p.done,
+                p.total,
+            ),
+            None => (Phase::Parsing, 0, self.text.len()),
+        };
+        Progress {
+            phase,
+            done,
+            total,
+            slices: self.slices,
+        }
+    }
+}
+
 /// Everything the app shows.
 #[derive(Clone, Debug)]
 pub struct AppState {
-    /// The history and the moment shown.
-    pub timeline: Timeline,
+    /// The history and the moment shown: `None` until the engine has opened the first cluster.
+    pub timeline: Option<Run>,
+    /// The Kubernetes releases the engine models (none until it says).
+    pub releases: Rc<[Release]>,
     /// The settings as typed.
     pub settings: Settings,
     /// The editor.
@@ -108,9 +194,10 @@ pub struct AppState {
     /// The scenario the history comes from, while nothing else has changed it: the preset's
     /// index, if it is one, and the scenario's description.
     pub scenario: Option<(Option<usize>, Option<String>)>,
-    /// An Apply still running (a long text): the one part of the state that changes in place,
-    /// advanced by the reducer alone, a slice per [`Action::ContinueApply`].
-    pub applying: Option<Shared<RefCell<Applying>>>,
+    /// An Apply under way in the engine.
+    pub applying: Option<Applying>,
+    /// What the state asks of the engine.
+    pub outbox: Outbox,
 }
 
 /// The ways the state changes.
@@ -122,12 +209,19 @@ pub enum Action {
     EditAll(String),
     /// The editor shows lines `top..top + rows`.
     ScrollEditor(u32, u32),
+    /// The Services list shows these rows (by place in the list).
+    ScrollServices(Range<usize>),
+    /// The log shows these steps (from 0).
+    ScrollLog(Range<usize>),
+    /// The grid points at a port of the Service at this place in the list: its name is wanted.
+    Inspect(usize),
+    /// Highlight the Service at this place in the list (a port of it chosen on the grid), or
+    /// none.
+    SelectHolder(Option<usize>),
     /// Apply the editor's text as new steps.
     Apply,
     /// Send the editor's manifests as this kubectl command from now on.
     SetMode(Mode),
-    /// Do the next slice of the Apply in progress.
-    ContinueApply,
     /// Stop the Apply in progress; nothing of it is added.
     CancelApply,
     /// Use this `--service-node-port-range` (replays every step).
@@ -137,11 +231,11 @@ pub enum Action {
     /// Turn the KEP-3668 band split on or off (replays every step).
     SetStaticSubrange(bool),
     /// Model this Kubernetes release, with its band split's default (replays every step).
-    SetVersion(KubeVersion),
+    SetVersion(String),
     /// Forget every step.
     Reset,
     /// Delete a stored Service.
-    Delete(ServiceKey),
+    Delete(String),
     /// Add this many NodePort Services with dynamic ports.
     AddServices(usize),
     /// Load preset `i`: its settings and text, applied to a fresh cluster.
@@ -168,23 +262,8 @@ pub enum Action {
     TogglePlay,
     /// One beat of playing: the next step, and stop at the end.
     Tick,
-}
-
-impl Default for AppState {
-    /// A fresh page: the welcome text, no steps, the default settings.
-    fn default() -> Self {
-        let config = ClusterConfig::default();
-        AppState {
-            timeline: Timeline::new(config),
-            settings: Settings::of(config),
-            editor: Editor::new(WELCOME.to_owned()),
-            link: LinkSession::default(),
-            selected: None,
-            notice: None,
-            scenario: None,
-            applying: None,
-        }
-    }
+    /// The engine answered (boxed: an answer is large next to the other actions).
+    Replied(Box<Reply>),
 }
 
 impl Action {
@@ -209,40 +288,58 @@ impl Action {
 }
 
 impl AppState {
-    /// The state a page opens with: in the full app, the saved work (`saved`, and `before` the
-    /// work a link replaced); then a preset the address names, at its step. A shared state in
-    /// the address is opened once it is unpacked ([`Action::OpenLink`]).
+    /// The state a page opens with, and what it asks the engine first: in the full app, the
+    /// saved work (`saved`, and `before` the work a link replaced); then a preset the address
+    /// names, at its step. A shared state in the address is opened once it is unpacked
+    /// ([`Action::OpenLink`]).
     pub fn opened(fragment: &Fragment, saved: Saved, before: Saved) -> Self {
-        let mut state = AppState::default();
+        let mut state = AppState {
+            timeline: None,
+            releases: Rc::from([]),
+            settings: Settings::default(),
+            editor: Editor::new(WELCOME.to_owned()),
+            link: LinkSession::default(),
+            selected: None,
+            notice: None,
+            scenario: None,
+            applying: None,
+            outbox: Outbox::default(),
+        };
         state.link.embed = fragment.embed;
         state.link.layout = fragment.layout;
         state.link.caption = fragment.caption.clone();
         state.link.opening = fragment.state.is_some();
+        let mut first = (Rc::from(EMPTY), None, Opening::Start);
         if !state.link.embed {
             if let Some(editor) = saved.editor {
                 state.editor = Editor::new(editor);
             }
-            if let Some(history) = &saved.history {
-                if let Err(e) = state.load_history(history, saved.at) {
-                    state.link.problem = Some(format!(
-                        "The saved history could not be read ({e}); it starts afresh."
-                    ));
-                }
+            if let Some(history) = saved.history {
+                first = (Rc::from(history), saved.at, Opening::Saved);
             }
             state.link.before_link = (before != Saved::default()).then_some(before);
         }
-        if let Some(name) = &fragment.preset {
-            match PRESETS.iter().find(|p| p.name == name.as_str()) {
-                Some(preset) if !state.link.opening => {
-                    state.keep_before_link(preset.text);
-                    state.load_preset(preset);
-                    if let Some(at) = fragment.at {
-                        state.timeline.seek(at);
-                    }
-                }
-                Some(_) => {}
-                None => state.link.problem = Some(unknown_preset("This link names", name)),
-            }
+        state.outbox.send(Request::Releases);
+        let preset = fragment.preset.as_ref().map(|name| {
+            PRESETS
+                .iter()
+                .position(|p| p.name == name.as_str())
+                .ok_or_else(|| unknown_preset("This link names", name))
+        });
+        // An embed opens what its address names and nothing before it: the page around it is
+        // told of every history it shows. Should that fail, it opens an empty one then.
+        let named = state.link.opening || matches!(preset, Some(Ok(_)));
+        if !(state.link.embed && named) {
+            state.outbox.send(Request::Open {
+                scenario: first.0,
+                at: first.1,
+                why: first.2,
+            });
+        }
+        match preset {
+            Some(Ok(i)) if !state.link.opening => state.load_preset(i, fragment.at),
+            Some(Ok(_)) | None => {}
+            Some(Err(problem)) => state.link.problem = Some(problem),
         }
         state
     }
@@ -251,11 +348,8 @@ impl AppState {
     pub fn saved(&self) -> Saved {
         Saved {
             editor: Some(self.editor.text.to_string()),
-            history: Some(write_scenario(
-                &self.timeline.config(),
-                &self.timeline.entries,
-            )),
-            at: self.timeline.cursor(),
+            history: self.timeline.as_ref().map(|t| t.scenario.to_string()),
+            at: self.timeline.as_ref().and_then(Run::cursor),
         }
     }
 
@@ -267,133 +361,279 @@ impl AppState {
         problems
     }
 
-    /// Starts applying the editor's text and does up to `budget` of its work (see [`SLICE`]).
-    fn apply_editor(&mut self, budget: usize) {
-        let job = Applying::new(&self.editor.text, self.editor.mode);
-        self.applying = Some(Shared::new(RefCell::new(job)));
-        self.continue_apply(budget);
+    /// What the page shows of a moment: the Services its list shows, the highlighted one.
+    fn shown(&self) -> Shown {
+        Shown {
+            services: self.timeline.as_ref().map_or(0..0, |t| t.services_asked()),
+            has: self.selected.clone(),
+        }
     }
 
-    /// Does up to `budget` more work on the Apply in progress: reads the text, takes a
-    /// scenario's settings, runs the steps; once they have run, the view shows them.
-    fn continue_apply(&mut self, mut budget: usize) {
-        let Some(job) = self.applying.take() else {
-            return;
+    /// The engine described a moment: shown if it is still the one wanted.
+    fn moment_described(&mut self, moment: MomentView) {
+        if moment.has == Some(false) {
+            self.selected = None;
+        }
+        if let Some(request) = self.timeline.as_mut().and_then(|t| t.show(moment)) {
+            self.outbox.send(request);
+        }
+    }
+
+    /// Asks the engine for the moment `request` names, with the highlighted Service.
+    fn show(&self, request: Request) {
+        let request = match request {
+            Request::Moment { step, services, .. } => Request::Moment {
+                step,
+                services,
+                has: self.selected.clone(),
+            },
+            other => other,
         };
-        while budget > 0 {
-            let advanced = job.borrow_mut().advance(&mut budget);
-            match advanced {
-                Advanced::Working => {}
-                Advanced::Read(Err(e)) => return self.editor.failed(&e),
-                Advanced::Read(Ok(input)) => {
-                    self.link.problem = None;
-                    let config = input.config_over(self.timeline.config());
-                    let mut notice = None;
-                    if config != self.timeline.config() {
-                        self.reconfigure(config);
-                        notice = Some(format!(
-                            "Using the scenario's settings: Kubernetes {}, range {}, seed {}, band split {}.",
-                            config.version,
-                            config.range,
-                            config.seed,
-                            if config.static_subrange { "on" } else { "off" }
-                        ));
-                    }
-                    if input.steps.is_empty() {
-                        self.editor.applied(&[]);
-                        self.notice = notice.or_else(|| {
-                            Some(
-                                "Nothing to apply: the text holds no Kubernetes object (only \
-                                 comments, empty documents or lists without items)."
-                                    .to_owned(),
-                            )
-                        });
-                        return;
-                    }
-                    let mut job = job.borrow_mut();
-                    job.notice = notice;
-                    job.run(self.timeline.clone(), input);
-                }
-                Advanced::Ran(timeline, description) => {
-                    let job = job.borrow();
-                    let first = timeline.fresh.start;
-                    self.timeline = timeline;
-                    self.scenario = description.map(|d| (None, Some(d)));
-                    self.notice.clone_from(&job.notice);
-                    if job.text() == *self.editor.text {
-                        self.editor
-                            .applied(&self.timeline.history.outcomes()[first..]);
-                    }
-                    self.land_on_last_service(first);
-                    return;
-                }
-            }
-        }
-        self.applying = Some(job);
+        self.outbox.send(request);
     }
 
-    /// After steps from `first` on, shows the last of them that reached a Service (objects of
-    /// other kinds, such as the webhook configuration many manifests end with, change nothing),
-    /// so that the view and "Why this port?" speak of it.
-    fn land_on_last_service(&mut self, first: usize) {
-        let outcomes = self.timeline.history.outcomes();
-        let added = first..outcomes.len();
-        let last = outcomes[first..]
-            .iter()
-            .rposition(|o| o.verdict != Verdict::Skipped);
-        if let Some(last) = last.filter(|&i| first + i + 1 < outcomes.len()) {
-            self.timeline.seek(first + last + 1);
-            self.timeline.fresh = added;
+    /// Highlights Service `key` (or none): the moment shown is asked again, for where the
+    /// Service is in its list.
+    fn select(&mut self, key: Option<String>) {
+        self.selected = key;
+        if let Some(request) = self.timeline.as_mut().map(Run::refresh) {
+            self.show(request);
         }
     }
 
-    /// A fresh cluster with a preset's settings (the defaults for those it leaves out) and steps,
-    /// its text in the editor.
-    fn load_preset(&mut self, preset: &Preset) {
+    /// Applies `text` as `mode` says, in the engine.
+    fn apply_text(&mut self, text: Rc<str>, mode: Mode) {
+        let applying = Applying {
+            text: text.clone(),
+            progress: None,
+            slices: 0,
+            stop: Rc::default(),
+        };
+        let stop = applying.stop.clone();
+        self.applying = Some(applying);
+        self.outbox.send(Request::Apply {
+            text,
+            mode: mode.as_str(),
+            stop,
+            shown: self.shown(),
+        });
+    }
+
+    /// A fresh cluster with preset `i`'s settings (the defaults for those it leaves out) and
+    /// steps, shown at step `at`, its text in the editor.
+    fn load_preset(&mut self, i: usize, at: Option<usize>) {
+        let preset: &Preset = &PRESETS[i];
+        self.keep_before_link(preset.text);
         self.editor.replace(preset.text);
-        self.timeline = Timeline::new(ClusterConfig::default());
-        self.settings = Settings::of(ClusterConfig::default());
-        // A preset is short: it is applied at once, so that the page opens on it.
-        self.apply_editor(usize::MAX);
-        let i = PRESETS.iter().position(|p| std::ptr::eq(p, preset));
-        self.scenario = Some((i, self.scenario.take().and_then(|(_, d)| d)));
+        self.outbox.send(Request::Open {
+            scenario: Rc::from(preset.text),
+            at,
+            why: Opening::Preset(i),
+        });
+    }
+
+    /// Loads the preset named `name` (a page around an embed asked for it), or says it has none.
+    fn load_preset_named(&mut self, name: &str) {
+        match PRESETS.iter().position(|p| p.name == name) {
+            Some(i) => self.load_preset(i, None),
+            None => self.link.problem = Some(unknown_preset("The page asks for", name)),
+        }
     }
 
     /// Keeps the current work (a history, or text typed in the editor) to offer back, unless it
     /// already is `history`'s.
     fn keep_before_link(&mut self, history: &str) {
         let kept = self.saved();
-        let has_work = !self.timeline.entries.is_empty() || *self.editor.text != WELCOME;
+        let has_work =
+            self.timeline.as_ref().is_some_and(|t| t.len() > 0) || *self.editor.text != WELCOME;
         if !self.link.embed && has_work && kept.history.as_deref() != Some(history) {
             self.link.before_link = Some(kept);
         }
     }
 
-    /// Replaces the history with a scenario file's (its settings, or the defaults), shown at
-    /// step `at`.
-    fn load_history(&mut self, text: &str, at: Option<usize>) -> Result<(), InputError> {
-        let input = read(text)?;
-        let config = input.config_over(ClusterConfig::default());
-        let entries = input
-            .entries
-            .unwrap_or_else(|| vec![Entry::Manifests(text.to_owned(), Mode::Apply)]);
-        self.timeline = Timeline::replayed(config, input.steps, Shared::new(entries), at);
-        self.settings = Settings::of(config);
-        self.link.problem = None;
-        self.selected = None;
-        // Apply goes on as the history's last text was sent.
-        self.editor.mode = self
-            .timeline
-            .last_text()
-            .map_or(Mode::Apply, |(_, mode)| mode);
-        Ok(())
+    /// Opens a shared link's history (a scenario file) at step `at`.
+    fn open_link(&mut self, history: String, at: Option<usize>) {
+        self.outbox.send(Request::Open {
+            scenario: Rc::from(history),
+            at,
+            why: Opening::Link,
+        });
     }
 
-    /// Runs the history under `config`; the settings fields show it.
-    fn reconfigure(&mut self, config: ClusterConfig) {
-        self.timeline.reconfigure(config);
-        self.settings.range_text = config.range.to_string();
-        self.settings.seed_text = config.seed.to_string();
+    /// A shared link could not be unpacked, for `reason`.
+    fn link_failed(&mut self, reason: &str) {
+        self.link.opening = false;
+        self.link.problem = Some(format!(
+            "This link could not be opened: {reason}. Your own work is still here."
+        ));
+        self.start_if_nothing_open();
+    }
+
+    /// Opens an empty history if none is open (an embed that waited for what its address
+    /// named, which failed).
+    fn start_if_nothing_open(&mut self) {
+        if self.timeline.is_none() && self.link.embed {
+            self.outbox.send(Request::Open {
+                scenario: Rc::from(EMPTY),
+                at: None,
+                why: Opening::Start,
+            });
+        }
+    }
+
+    /// Runs the inputs under other settings.
+    fn reconfigure(&mut self, change: SettingsChange) {
+        self.outbox.send(Request::Reconfigure(change));
+    }
+
+    /// The engine opened a cluster.
+    fn opened_by_engine(
+        &mut self,
+        opened: crate::engine::Opened,
+        at: Option<usize>,
+        why: Option<Opening>,
+    ) {
+        let at = match why {
+            // New settings keep the moment shown.
+            None => self.timeline.as_ref().and_then(Run::cursor),
+            Some(_) => at,
+        };
+        let (description, last_input) = (opened.description.clone(), opened.last_input.clone());
+        let settings = opened.settings.clone();
+        let (mut run, request) = Run::opened(opened, at);
+        let kept = self.timeline.as_ref().map(|old| run.keep_views(old));
+        self.timeline = Some(run);
+        self.show(request);
+        for request in kept.into_iter().flatten() {
+            self.outbox.send(request);
+        }
+        let Some(why) = why else {
+            // New settings: the fields show them, and keep a field's error.
+            self.settings.range_text.clone_from(&settings.range);
+            self.settings.seed_text = settings.seed.to_string();
+            return;
+        };
+        self.settings = Settings::of(&settings);
+        self.selected = None;
+        if matches!(why, Opening::Link | Opening::SwitchBack) {
+            self.link.problem = None;
+        }
+        // Apply goes on as the history's last text was sent.
+        let mode = last_input
+            .as_ref()
+            .and_then(|l| l.mode.parse().ok())
+            .unwrap_or_default();
+        match why {
+            Opening::Preset(i) => {
+                self.scenario = Some((Some(i), description));
+            }
+            Opening::Link => {
+                self.link.opening = false;
+                self.scenario = None;
+                // The link's last applied text in the editor (the user's own is kept above).
+                if let Some(last) = last_input {
+                    self.editor = Editor::new(last.text);
+                }
+                self.editor.mode = mode;
+            }
+            Opening::Saved | Opening::SwitchBack => {
+                self.scenario = None;
+                self.editor.mode = mode;
+            }
+            Opening::Reset | Opening::Start => self.scenario = None,
+        }
+    }
+
+    /// The engine added steps (an Apply, a delete, Services added).
+    fn added_by_engine(&mut self, added: crate::engine::Added, moment: Option<MomentView>) {
+        let applied = self.applying.take();
+        let Some(timeline) = &mut self.timeline else {
+            return;
+        };
+        let first = if added.settings_taken {
+            0
+        } else {
+            timeline.len()
+        };
+        if added.settings_taken {
+            let s = &added.settings;
+            self.notice = Some(format!(
+                "Using the scenario's settings: Kubernetes {}, range {}, seed {}, band split {}.",
+                s.kubernetes_version,
+                s.range,
+                s.seed,
+                if s.static_subrange { "on" } else { "off" }
+            ));
+            self.settings = Settings::of(s);
+        } else if added.length == first && applied.is_some() {
+            self.notice = Some(
+                "Nothing to apply: the text holds no Kubernetes object (only comments, empty \
+                 documents or lists without items)."
+                    .to_owned(),
+            );
+        }
+        if let Some(applied) = &applied {
+            if *applied.text == *self.editor.text {
+                self.editor.applied(&added.refusals);
+            }
+            self.link.problem = None;
+        }
+        let description = added.description.clone();
+        let shown = added.shown_step();
+        let mut requests = timeline.add(added);
+        // The scenario the history comes from, while nothing else has changed it.
+        self.scenario = description.map(|d| (None, Some(d)));
+        // The view speaks of the last step that reached a Service (`Added::shown_step`); the
+        // steps added stay fresh.
+        if shown < timeline.len() {
+            let fresh = (timeline.fresh.clone(), timeline.added.clone());
+            requests[0] = timeline.seek(shown);
+            (timeline.fresh, timeline.added) = fresh;
+        }
+        // The engine described that moment with its answer: nothing more to ask for it.
+        if let Some(moment) = moment.filter(|m| m.step == timeline.position()) {
+            requests.remove(0);
+            self.moment_described(moment);
+        }
+        for request in requests {
+            self.show(request);
+        }
+    }
+
+    /// A request failed.
+    fn failed(&mut self, error: crate::engine::EngineError, opening: Option<Opening>) {
+        match opening {
+            Some(Opening::Saved) => {
+                self.link.problem = Some(format!(
+                    "The saved history could not be read ({error}); it starts afresh."
+                ));
+                self.outbox.send(Request::Open {
+                    scenario: Rc::from(EMPTY),
+                    at: None,
+                    why: Opening::Start,
+                });
+            }
+            Some(Opening::Link) => {
+                self.link.opening = false;
+                self.link.problem = Some(format!(
+                    "This link's history could not be read ({error}); your own work is still here."
+                ));
+                self.start_if_nothing_open();
+            }
+            Some(Opening::SwitchBack) => {
+                self.link.problem =
+                    Some(format!("Your earlier history could not be read ({error})."));
+            }
+            Some(Opening::Preset(_)) => {
+                self.link.problem = Some(error.to_string());
+                self.start_if_nothing_open();
+            }
+            Some(Opening::Reset | Opening::Start) => {
+                self.link.problem = Some(error.to_string());
+            }
+            None if self.applying.take().is_some() => self.editor.failed(&error),
+            None => self.notice = Some(error.to_string()),
+        }
     }
 }
 
@@ -420,18 +660,96 @@ impl Reducible for AppState {
             next.editor.window = window;
             return Rc::new(next);
         }
+        if let Action::ScrollServices(rows) | Action::ScrollLog(rows) = &action {
+            // Like the editor's, a scroll changes nothing else; most need no answer.
+            let mut next = (*self).clone();
+            let request = next.timeline.as_mut().and_then(|t| match action {
+                Action::ScrollLog(_) => t.view_log(rows.clone()),
+                _ => t.view_services(rows.clone()),
+            });
+            if let Some(request) = request {
+                next.outbox.send(request);
+            }
+            return Rc::new(next);
+        }
         let mut next = (*self).clone();
-        if action == Action::ContinueApply {
-            next.continue_apply(SLICE);
+        if let Action::Replied(reply) = action {
+            match *reply {
+                Reply::Progress(progress) => {
+                    if let Some(applying) = &mut next.applying {
+                        applying.progress = Some(progress);
+                        applying.slices += 1;
+                    }
+                }
+                Reply::Releases(releases) => next.releases = Rc::from(releases),
+                Reply::Opened { opened, at, why } => next.opened_by_engine(opened, at, why),
+                Reply::Added(added, moment) => next.added_by_engine(added, moment),
+                Reply::Moment(moment) => next.moment_described(moment),
+                Reply::Services {
+                    step,
+                    from,
+                    services,
+                } => {
+                    if let Some(timeline) = &mut next.timeline {
+                        timeline.show_services(step, from, services);
+                    }
+                }
+                Reply::Log { from, lines } => {
+                    if let Some(timeline) = &mut next.timeline {
+                        timeline.show_log(from, lines);
+                    }
+                }
+                Reply::Inspected {
+                    step,
+                    place,
+                    service,
+                    select,
+                } => {
+                    let name = service.as_ref().map(|s| s.service.clone());
+                    if let (Some(timeline), Some(service)) = (&mut next.timeline, service) {
+                        timeline.show_inspected(step, place, service);
+                    }
+                    if select && name.is_some() {
+                        next.select(name);
+                    }
+                }
+                Reply::Failed { error, opening } => next.failed(error, opening),
+                Reply::Stopped => next.applying = None,
+            }
             return Rc::new(next);
         }
         next.notice = None;
-        if next.applying.is_some() && action.stops_applying() {
-            next.applying = None;
+        if let Some(applying) = next.applying.take_if(|_| action.stops_applying()) {
+            applying.stop.set(true);
             next.notice = Some(
                 "Stopped applying the editor's text: none of its steps were added.".to_owned(),
             );
         }
+        let Some(timeline) = next.timeline.as_mut() else {
+            // Until the engine has opened a cluster, only the editor and the links change, and
+            // an Apply or a preset chosen waits for the cluster (the engine answers in order).
+            match action {
+                Action::LoadPreset(i) if i < PRESETS.len() => next.load_preset(i, None),
+                Action::LoadPresetNamed(name) => next.load_preset_named(&name),
+                Action::Apply if next.applying.is_some() => return self,
+                Action::Apply => {
+                    let text: Rc<str> = Rc::from(next.editor.text.as_str());
+                    let mode = next.editor.mode;
+                    next.apply_text(text, mode);
+                }
+                Action::Edit(text) => {
+                    next.editor.edit(text);
+                }
+                Action::EditAll(text) => {
+                    next.editor.edit_all(text);
+                }
+                Action::SetMode(mode) => next.editor.mode = mode,
+                Action::OpenLink(text, at) => next.open_link(text, at),
+                Action::LinkFailed(reason) => next.link_failed(&reason),
+                _ => return self,
+            }
+            return Rc::new(next);
+        };
         match action {
             Action::Edit(text) => {
                 if !next.editor.edit(text) {
@@ -445,47 +763,48 @@ impl Reducible for AppState {
             }
             // A second Apply while one runs is a key pressed twice.
             Action::Apply if next.applying.is_some() => return self,
-            Action::Apply => next.apply_editor(SLICE),
+            Action::Apply => {
+                let text: Rc<str> = Rc::from(next.editor.text.as_str());
+                let mode = next.editor.mode;
+                next.apply_text(text, mode);
+            }
             Action::SetMode(mode) => next.editor.mode = mode,
-            Action::ContinueApply | Action::CancelApply | Action::ScrollEditor(..) => {}
+            Action::CancelApply
+            | Action::ScrollEditor(..)
+            | Action::ScrollServices(_)
+            | Action::ScrollLog(_)
+            | Action::Replied(_) => {}
             Action::SetRange(text) => {
-                if let Some(config) = next.settings.set_range(text, next.timeline.config()) {
-                    next.timeline.reconfigure(config);
+                if let Some(change) = next.settings.set_range(text) {
+                    next.reconfigure(change);
                 }
             }
             Action::SetSeed(text) => {
-                if let Some(config) = next.settings.set_seed(text, next.timeline.config()) {
-                    next.timeline.reconfigure(config);
+                if let Some(change) = next.settings.set_seed(text) {
+                    next.reconfigure(change);
                 }
             }
-            Action::SetStaticSubrange(static_subrange) => {
-                let config = next.timeline.config();
-                next.timeline.reconfigure(ClusterConfig {
-                    static_subrange,
-                    ..config
-                });
-            }
-            Action::SetVersion(version) => {
-                let config = next.timeline.config();
-                next.timeline.reconfigure(ClusterConfig {
-                    version,
-                    static_subrange: version.static_subrange_gate().default_on(),
-                    ..config
-                });
-            }
-            Action::Reset => next.timeline.reset(),
+            Action::SetStaticSubrange(static_subrange) => next.reconfigure(SettingsChange {
+                static_subrange: Some(static_subrange),
+                ..SettingsChange::default()
+            }),
+            Action::SetVersion(version) => next.reconfigure(SettingsChange {
+                kubernetes_version: Some(version),
+                ..SettingsChange::default()
+            }),
+            Action::Reset => next.outbox.send(Request::Reset),
             Action::Delete(key) => {
-                if next.timeline.cursor().is_some() {
+                if timeline.cursor().is_some() {
                     next.notice = Some(format!(
                         "Deleted {key} after the last step, where the view now is: a deletion \
                          is always added at the end."
                     ));
                 }
-                next.timeline.delete(key);
+                next.outbox.send(Request::Delete(key, next.shown()));
             }
             Action::AddServices(0) => return self,
             Action::AddServices(count) => {
-                let free = next.timeline.history.cluster().allocator().free() as usize;
+                let free = timeline.free as usize;
                 next.notice = if free == 0 {
                     Some(
                         "The range is full: no Service can get a nodePort, so none was added."
@@ -499,91 +818,76 @@ impl Reducible for AppState {
                     None
                 };
                 if free > 0 {
-                    next.timeline.add_fillers(count.min(free));
+                    next.outbox
+                        .send(Request::AddServices(count.min(free), next.shown()));
                 }
             }
             Action::LoadPreset(i) => {
-                let Some(preset) = PRESETS.get(i) else {
+                if i >= PRESETS.len() {
                     return self;
-                };
-                next.load_preset(preset);
+                }
+                next.load_preset(i, None);
             }
-            Action::LoadPresetNamed(name) => match PRESETS.iter().find(|p| p.name == name) {
-                Some(preset) => next.load_preset(preset),
-                None => next.link.problem = Some(unknown_preset("The page asks for", &name)),
-            },
+            Action::LoadPresetNamed(name) => next.load_preset_named(&name),
             Action::RestoreEditor => next.editor.restore(),
             Action::OpenLink(text, at) => {
-                next.link.opening = false;
                 next.keep_before_link(&text);
-                match next.load_history(&text, at) {
-                    // The link's last applied text in the editor (the user's own is kept above).
-                    Ok(()) => {
-                        if let Some((text, mode)) = next.timeline.last_text() {
-                            next.editor = Editor::new(text.to_owned());
-                            next.editor.mode = mode;
-                        }
-                    }
-                    Err(e) => {
-                        next = (*self).clone();
-                        next.link.opening = false;
-                        next.link.problem = Some(format!(
-                            "This link's history could not be read ({e}); your own work is still here."
-                        ));
-                    }
-                }
+                next.open_link(text, at);
             }
-            Action::LinkFailed(reason) => {
-                next.link.opening = false;
-                next.link.problem = Some(format!(
-                    "This link could not be opened: {reason}. Your own work is still here."
-                ));
-            }
+            Action::LinkFailed(reason) => next.link_failed(&reason),
             Action::SwitchBack => {
                 let Some(before) = next.link.before_link.take() else {
                     return self;
                 };
                 next.editor = Editor::new(before.editor.unwrap_or_else(|| WELCOME.to_owned()));
-                let history = before
-                    .history
-                    .unwrap_or_else(|| write_scenario(&ClusterConfig::default(), &[]));
-                if let Err(e) = next.load_history(&history, before.at) {
-                    next.link.problem =
-                        Some(format!("Your earlier history could not be read ({e})."));
-                }
+                next.outbox.send(Request::Open {
+                    scenario: Rc::from(before.history.unwrap_or_else(|| EMPTY.to_owned())),
+                    at: before.at,
+                    why: Opening::SwitchBack,
+                });
             }
             Action::DropBackup => next.link.before_link = None,
             Action::Select(key) => {
                 if key == next.selected {
                     return self;
                 }
-                next.selected = key;
+                next.select(key);
             }
-            Action::Seek(n) => {
-                next.timeline.playing = false;
-                next.timeline.seek(n);
-            }
-            Action::StepBy(delta) => next.timeline.step_by(delta),
-            Action::TogglePlay => next.timeline.toggle_play(),
-            Action::Tick => {
-                if !next.timeline.tick() {
+            Action::Inspect(index) => {
+                let Some(request) = timeline.inspect(index, false) else {
                     return self;
+                };
+                next.outbox.send(request);
+            }
+            Action::SelectHolder(None) => next.select(None),
+            Action::SelectHolder(Some(index)) => {
+                match timeline.listed.get(index).map(|s| s.service.clone()) {
+                    Some(name) => next.select(Some(name)),
+                    None => {
+                        if let Some(request) = timeline.inspect(index, true) {
+                            next.outbox.send(request);
+                        }
+                    }
                 }
             }
-        }
-        // When the history changes, a highlighted Service that no longer exists is no more, and
-        // the history no longer is only the scenario it came from.
-        if next.timeline.history != self.timeline.history {
-            let inputs_changed = *next.timeline.entries != *self.timeline.entries;
-            if inputs_changed && next.scenario == self.scenario {
-                next.scenario = None;
+            Action::Seek(n) => {
+                timeline.playing = false;
+                let request = timeline.seek(n);
+                next.show(request);
             }
-            let cluster = next.timeline.history.cluster();
-            let exists =
-                |key: &String| key.parse().is_ok_and(|key| cluster.service(&key).is_some());
-            if !next.selected.as_ref().is_some_and(exists) {
-                next.selected = None;
+            Action::StepBy(delta) => {
+                let request = timeline.step_by(delta);
+                next.show(request);
             }
+            Action::TogglePlay => {
+                if let Some(request) = timeline.toggle_play() {
+                    next.show(request);
+                }
+            }
+            Action::Tick => match timeline.tick() {
+                Some(request) => next.show(request),
+                None => return self,
+            },
         }
         Rc::new(next)
     }

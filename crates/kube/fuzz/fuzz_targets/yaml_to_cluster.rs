@@ -8,7 +8,7 @@
 use libfuzzer_sys::fuzz_target;
 use portband_allocator::PortRange;
 use portband_kube::{
-    check, read, read_sent, write_scenario, ClusterConfig, History, KubeVersion, Mode, Report,
+    check, read, read_sent, report, write_scenario, ClusterConfig, History, KubeVersion, Mode,
     State,
 };
 
@@ -42,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
         if let Some(next) = allocator.next_pick() {
             assert_eq!(next.starts.iter().map(|s| s.1).sum::<u32>(), next.span.size());
         }
-        let _ = Report::new(&history);
+        let _ = report(&history);
     }
     let version = input.config_over(ClusterConfig::default()).version;
     let inputs = std::slice::from_ref(&input);

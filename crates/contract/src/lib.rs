@@ -1,0 +1,21 @@
+//! portband's JSON contract: the objects `portband … --format json` prints, the JS module
+//! returns and the web app reads, declared once. Plain data with serde both ways; the engine
+//! (`portband-kube`) builds them from its values.
+
+mod check;
+mod input;
+mod lab;
+mod run;
+mod view;
+
+pub use check::{CheckReport, FindingReport, PlaceReport};
+pub use input::{Mode, MAX_SCENARIO_BYTES, MAX_SEED};
+pub use lab::{ModeReport, PointReport, SimulationReport};
+pub use run::{
+    Band, BandReport, BandsReport, PortReport, ProvenanceReport, RangeReport, Report,
+    ServiceCidrReport, ServiceCidrsReport, StepReport, Summary, Usage,
+};
+pub use view::{
+    ApplyProgress, Cause, Chance, Explanation, HeldPort, Holder, LastInput, LogLine, Metrics,
+    Owner, PortUse, Refusal, Release, Scoped, Settings, StoredService,
+};

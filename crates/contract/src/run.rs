@@ -1,0 +1,178 @@
+//! A run (`portband apply --format json`) and the bands of a range or a service CIDR.
+
+use serde::{Deserialize, Serialize};
+
+/// A whole run: the range, its bands, every step and the final usage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    /// The Kubernetes release modelled, e.g. `1.35`.
+    pub kubernetes_version: String,
+    /// The range, e.g. `30000-32767`.
+    pub range: String,
+    /// The bands the allocator used.
+    pub bands: BandsReport,
+    /// One entry per step, in order.
+    pub steps: Vec<StepReport>,
+    /// Used and free ports after the last step.
+    pub summary: Summary,
+}
+
+/// A band of the range: `static` (for ports written in manifests) or `dynamic` (where the
+/// allocator looks first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Band {
+    /// The lower band.
+    Static,
+    /// The upper band.
+    Dynamic,
+}
+
+/// The two bands (of ports, or with `A` = `String` and `N` = `u64`, of addresses).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BandsReport<A = u16, N = u32> {
+    /// The static band (size 0 and no first/last when there is none).
+    #[serde(rename = "static")]
+    pub static_band: BandReport<A, N>,
+    /// The dynamic band.
+    pub dynamic: BandReport<A, N>,
+}
+
+/// One band.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BandReport<A = u16, N = u32> {
+    /// The first port (or address), or null for an empty band.
+    pub first: Option<A>,
+    /// The last port (or address), or null for an empty band.
+    pub last: Option<A>,
+    /// The number of ports (or addresses).
+    pub size: N,
+}
+
+/// A service CIDR and its bands (`portband bands --service-cluster-ip-range`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceCidrReport {
+    /// The CIDR as the apiserver prints it, e.g. `10.96.0.0/12`.
+    pub cidr: String,
+    /// Its bands, addresses as strings.
+    #[serde(flatten)]
+    pub bands: BandsReport<String, u64>,
+}
+
+/// The service CIDRs of a cluster, primary first (`portband bands --service-cluster-ip-range
+/// --format json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceCidrsReport {
+    /// Each CIDR with its bands.
+    #[serde(rename = "serviceCIDRs")]
+    pub service_cidrs: Vec<ServiceCidrReport>,
+}
+
+/// One step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepReport {
+    /// The kubectl command: `apply`, `replace`, `create` or `delete`.
+    pub action: String,
+    /// `namespace/name`.
+    pub service: String,
+    /// `created`, `updated`, `deleted`, `rejected` or `skipped`.
+    pub result: String,
+    /// The ports and the nodePorts they got.
+    pub ports: Vec<PortReport>,
+    /// The health-check nodePort, or null.
+    pub health_check_node_port: Option<i32>,
+    /// Why the health-check nodePort is what it is, or null.
+    pub health_check_provenance: Option<ProvenanceReport>,
+    /// The apiserver's message, or null.
+    pub error: Option<String>,
+}
+
+/// One port of a step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PortReport {
+    /// The port's name.
+    pub name: String,
+    /// The Service port.
+    pub port: i32,
+    /// The protocol.
+    pub protocol: String,
+    /// The nodePort (0 when it has none).
+    pub node_port: i32,
+    /// Its band, or null.
+    pub band: Option<Band>,
+    /// Why the nodePort is what it is.
+    pub provenance: ProvenanceReport,
+}
+
+/// Why a nodePort is what it is: `{"kind": "explicit" | "allocated" | "shared" | "kept" |
+/// "notAllocated", …}`, with the allocator's pick for `allocated` and the entry for `shared`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum ProvenanceReport {
+    /// Written in the manifest.
+    Explicit,
+    /// Chosen by the allocator.
+    Allocated {
+        /// The band it came from.
+        band: Band,
+        /// The random port the scan started at.
+        scan_start: u16,
+        /// How many taken ports the scan passed.
+        passed: u32,
+        /// Whether the dynamic band was full, so the static band was scanned.
+        fell_back: bool,
+        /// The band the scan wrapped inside.
+        span: BandReport,
+    },
+    /// The nodePort of `ports[with]`, an entry with the same port number.
+    Shared {
+        /// The entry's index in `ports`.
+        with: usize,
+    },
+    /// Kept from the Service the step replaced, by port name.
+    Kept,
+    /// Not held in the allocator (no nodePort, or a value stored but never allocated).
+    NotAllocated,
+}
+
+/// Used and free ports, in all and per band.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Ports taken.
+    pub used: u32,
+    /// Ports free.
+    pub free: u32,
+    /// The static band.
+    #[serde(rename = "static")]
+    pub static_band: Usage,
+    /// The dynamic band.
+    pub dynamic: Usage,
+}
+
+/// Used and free ports of one band.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    /// Ports taken.
+    pub used: u32,
+    /// Ports free.
+    pub free: u32,
+}
+
+/// A range and its bands (`portband bands --format json`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RangeReport {
+    /// The range, e.g. `30000-32767`.
+    pub range: String,
+    /// How many ports it has.
+    pub size: u32,
+    /// Its bands.
+    #[serde(flatten)]
+    pub bands: BandsReport,
+}
