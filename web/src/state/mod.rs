@@ -545,7 +545,7 @@ impl AppState {
     }
 
     /// The engine added steps (an Apply, a delete, Services added).
-    fn added_by_engine(&mut self, added: crate::engine::Added, moment: Option<MomentView>) {
+    fn added_by_engine(&mut self, added: crate::engine::Added, moment: Option<Box<MomentView>>) {
         let applied = self.applying.take();
         let Some(timeline) = &mut self.timeline else {
             return;
@@ -593,7 +593,7 @@ impl AppState {
         // The engine described that moment with its answer: nothing more to ask for it.
         if let Some(moment) = moment.filter(|m| m.step == timeline.position()) {
             requests.remove(0);
-            self.moment_described(moment);
+            self.moment_described(*moment);
         }
         for request in requests {
             self.show(request);

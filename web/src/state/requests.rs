@@ -127,7 +127,7 @@ pub enum Reply {
     Progress(ApplyProgress),
     /// Steps were added (an Apply, a delete), and the moment to show after them described (if
     /// it could be).
-    Added(Added, Option<MomentView>),
+    Added(Added, Option<Box<MomentView>>),
     /// The state after some steps.
     Moment(MomentView),
     /// Steps in a log's words, from step `from`.
@@ -277,7 +277,7 @@ async fn with_moment(engine: &impl Engine, added: Added, shown: &Shown) -> Reply
             shown.has.as_deref(),
         )
         .await;
-    Reply::Added(added, moment.ok())
+    Reply::Added(added, moment.ok().map(Box::new))
 }
 
 /// Applies `text` a slice at a time, a progress reply after each, stopping if asked.
