@@ -78,6 +78,13 @@ onmessage = async ({ data: { id, calls } }) => {
     try {
       results.push(reply(run(call, results)));
     } catch (e) {
+      // The page gets no results: the objects this batch made are freed, not kept.
+      for (const made of results) {
+        if (made && typeof made === "object" && "handle" in made && objects.has(made.handle)) {
+          objects.get(made.handle).free();
+          objects.delete(made.handle);
+        }
+      }
       const error = {
         message: String(e?.message ?? e),
         line: e?.line ?? null,

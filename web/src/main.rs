@@ -81,7 +81,9 @@ fn App() -> Html {
         .and_then(link::caption_text)
         .or(description);
     use_player(run.is_some_and(|r| r.playing), dispatch.clone());
-    let progress = state.applying.as_ref().map(|job| job.progress());
+    // An Apply's progress shows once the engine reports some (after its first slice): a short
+    // Apply ends before that, and the page paints its result alone.
+    let progress = state.applying.as_ref().and_then(|job| job.progress());
     let on = use_handlers(&dispatch);
     let fresh = run.map(|r| r.fresh.clone()).unwrap_or(0..0);
     let moment = run.and_then(|r| r.moment.clone());

@@ -104,10 +104,15 @@ impl Engine for LocalEngine {
         Ok(self.opened())
     }
 
-    async fn start(&self, text: &str, mode: &str) -> Result<(), EngineError> {
+    async fn start(
+        &self,
+        text: &str,
+        mode: &str,
+        budget: u32,
+    ) -> Result<Option<ApplyProgress>, EngineError> {
         let mode: Mode = mode.parse().map_err(EngineError::plain)?;
         *self.applying.borrow_mut() = Some(self.session.borrow().start(text, mode, true));
-        Ok(())
+        self.run(budget).await
     }
 
     async fn run(&self, budget: u32) -> Result<Option<ApplyProgress>, EngineError> {
@@ -256,8 +261,10 @@ mod tests {
                 .open("apiVersion: portband/v1\nkind: Scenario\nrange: 30000-30099\nsteps: []\n"))
             .unwrap();
         assert_eq!(opened.settings.range, "30000-30099");
-        now(engine.start(WEB, "create")).unwrap();
-        while now(engine.run(1)).unwrap().is_some() {}
+        let mut progress = now(engine.start(WEB, "create", 1)).unwrap();
+        while progress.is_some() {
+            progress = now(engine.run(1)).unwrap();
+        }
         let added = now(engine.finish()).unwrap();
         assert_eq!(added.length, 1);
         assert_eq!(added.tail[0].step.ports[0].node_port, 30007);
@@ -290,7 +297,7 @@ mod tests {
         .unwrap();
         assert_eq!(reconfigured.length, 2);
         assert_eq!(reconfigured.settings.bands.static_band.size, 0);
-        let broken = now(engine.start("a: [", "apply")).and_then(|()| now(engine.run(1_000)));
+        let broken = now(engine.start("a: [", "apply", 1_000));
         assert_eq!(broken.unwrap_err().line, Some(2));
     }
 }

@@ -179,9 +179,15 @@ pub trait Engine {
     async fn reset(&self) -> Result<Opened, EngineError>;
     /// Runs the same inputs under other settings.
     async fn reconfigure(&self, change: &SettingsChange) -> Result<Opened, EngineError>;
-    /// Starts applying `text`, its manifests sent as `mode` says; a scenario's settings are
-    /// taken.
-    async fn start(&self, text: &str, mode: &str) -> Result<(), EngineError>;
+    /// Starts applying `text`, its manifests sent as `mode` says (a scenario's settings are
+    /// taken), and runs its first slice of `budget`: how far it is, or `None` once every step
+    /// has run.
+    async fn start(
+        &self,
+        text: &str,
+        mode: &str,
+        budget: u32,
+    ) -> Result<Option<ApplyProgress>, EngineError>;
     /// Runs a slice of the apply under way: how far it is, or `None` once every step has run.
     async fn run(&self, budget: u32) -> Result<Option<ApplyProgress>, EngineError>;
     /// Adds the finished apply's steps to the cluster.

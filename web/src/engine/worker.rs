@@ -412,6 +412,16 @@ impl WorkerEngine {
     }
 }
 
+/// How far an apply is after a slice (`done`, and its `progress`): `None` once every step
+/// has run.
+fn progress(done: &JsValue, progress: &JsValue) -> Result<Option<ApplyProgress>, EngineError> {
+    if done.as_bool() == Some(true) {
+        Ok(None)
+    } else {
+        Ok(Some(read(progress)?))
+    }
+}
+
 /// A count the module returned.
 fn number(value: &JsValue) -> usize {
     value.as_f64().unwrap_or(0.0) as usize
@@ -487,24 +497,35 @@ impl Engine for WorkerEngine {
         .await
     }
 
-    async fn start(&self, text: &str, mode: &str) -> Result<(), EngineError> {
+    async fn start(
+        &self,
+        text: &str,
+        mode: &str,
+        budget: u32,
+    ) -> Result<Option<ApplyProgress>, EngineError> {
         let cluster = self.cluster()?;
         let options = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&options, &"mode".into(), &mode.into());
         let _ = js_sys::Reflect::set(&options, &"takeSettings".into(), &true.into());
+        // The first slice in the same batch: the worker goes on while the page paints.
+        let job = Target::Result(0);
         let results = self
             .link
-            .run(vec![Call::new(
-                Target::Object(&cluster),
-                "start",
-                &[text.into(), options.into()],
-            )])
+            .run(vec![
+                Call::new(
+                    Target::Object(&cluster),
+                    "start",
+                    &[text.into(), options.into()],
+                ),
+                Call::new(job, "run", &[budget.into()]),
+                Call::new(job, "progress", &[]),
+            ])
             .await?;
         let job = Handle::of(&results[0]).ok_or_else(|| failure("no apply came back".into()))?;
         if let Some(old) = self.applying.borrow_mut().replace(job) {
             self.free(old);
         }
-        Ok(())
+        progress(&results[1], &results[2])
     }
 
     async fn run(&self, budget: u32) -> Result<Option<ApplyProgress>, EngineError> {
@@ -521,11 +542,7 @@ impl Engine for WorkerEngine {
                 Call::new(j, "progress", &[]),
             ])
             .await?;
-        if results[0].as_bool() == Some(true) {
-            Ok(None)
-        } else {
-            Ok(Some(read(&results[1])?))
-        }
+        progress(&results[0], &results[1])
     }
 
     async fn finish(&self) -> Result<Added, EngineError> {

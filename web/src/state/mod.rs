@@ -151,26 +151,20 @@ pub enum Phase {
 }
 
 impl Applying {
-    /// How far it is (parsing, until the engine says more).
-    pub fn progress(&self) -> Progress {
-        let (phase, done, total) = match &self.progress {
-            Some(p) => (
-                match p.phase.as_str() {
-                    "decoding" => Phase::Decoding,
-                    "running" => Phase::Running,
-                    _ => Phase::Parsing,
-                },
-                p.done,
-                p.total,
-            ),
-            None => (Phase::Parsing, 0, self.text.len()),
-        };
-        Progress {
-            phase,
-            done,
-            total,
+    /// How far it is, once the engine has reported its first slice (a short Apply ends first,
+    /// and shows no progress).
+    pub fn progress(&self) -> Option<Progress> {
+        let p = self.progress.as_ref()?;
+        Some(Progress {
+            phase: match p.phase.as_str() {
+                "decoding" => Phase::Decoding,
+                "running" => Phase::Running,
+                _ => Phase::Parsing,
+            },
+            done: p.done,
+            total: p.total,
             slices: self.slices,
-        }
+        })
     }
 }
 

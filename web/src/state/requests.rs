@@ -293,19 +293,22 @@ async fn apply(
         error,
         opening: None,
     };
-    if let Err(error) = engine.start(text, mode).await {
-        return reply(failed(error));
+    // Stopped while it waited for the engine: nothing to start.
+    if stop.get() {
+        return reply(Reply::Stopped);
     }
+    let mut next = engine.start(text, mode, SLICE).await;
     loop {
-        if stop.get() {
-            engine.cancel().await;
-            return reply(Reply::Stopped);
-        }
-        match engine.run(SLICE).await {
+        match next {
             Ok(Some(progress)) => reply(Reply::Progress(progress)),
             Ok(None) => break,
             Err(error) => return reply(failed(error)),
         }
+        if stop.get() {
+            engine.cancel().await;
+            return reply(Reply::Stopped);
+        }
+        next = engine.run(SLICE).await;
     }
     match engine.finish().await {
         Ok(added) => reply(with_moment(engine, added, shown).await),
