@@ -1,5 +1,7 @@
 //! Any bytes → YAML → steps → a cluster (in both allocator modes) → the report, the next pick's
-//! chances and the review (on an empty cluster, and against the input's own cluster).
+//! chances and the review (on an empty cluster, and against the input's own cluster); and the
+//! same text applied to a `Session`, whose moments are read as the web app's worker reads them
+//! (the grid's holders, each Service's place, each pick's chance, the log, the explanations).
 //! The last byte also picks the Kubernetes release and how plain manifests are sent (apply,
 //! replace, create), so that the seeds stay the manifests they are. Nothing may panic, and the allocator's counts must stay
 //! consistent.
@@ -9,7 +11,7 @@ use libfuzzer_sys::fuzz_target;
 use portband_allocator::PortRange;
 use portband_kube::{
     check, read, read_sent, report, write_scenario, ClusterConfig, History, KubeVersion, Mode,
-    State,
+    Session, State,
 };
 
 fuzz_target!(|data: &[u8]| {
@@ -43,6 +45,35 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(next.starts.iter().map(|s| s.1).sum::<u32>(), next.span.size());
         }
         let _ = report(&history);
+    }
+    // A session, as the web app's worker keeps one (a short input: the session runs every step).
+    if input.steps.len() <= 2_000 {
+        let mut session = Session::new(small);
+        if session.apply(&text, mode).is_ok() {
+            let len = session.len();
+            assert_eq!(session.log(0, len).len(), len);
+            assert!(session.last_service_step(0).is_none_or(|i| i < len));
+            for step in [0, len / 2, len.saturating_sub(1), len] {
+                let moment = session.at(step);
+                let holders = moment.holders();
+                let size = small.range.size() as usize;
+                assert_eq!((holders.services.len(), holders.explicit.len()), (size, size));
+                let count = moment.service_count();
+                for (&service, &explicit) in holders.services.iter().zip(&holders.explicit) {
+                    assert!(service < count as i32 && (service >= 0 || !explicit));
+                }
+                for (i, stored) in moment.services(0, count).iter().enumerate() {
+                    let key = stored.service.parse().expect("a stored Service's key reads back");
+                    assert_eq!(moment.index_of(&key), Some(i));
+                }
+                for chance in moment.chances() {
+                    assert!(chance.starts >= 1 && chance.starts <= chance.of);
+                }
+                if let Some(last) = step.checked_sub(1).filter(|&i| i < len) {
+                    assert!(session.explain(last).is_some());
+                }
+            }
+        }
     }
     let version = input.config_over(ClusterConfig::default()).version;
     let inputs = std::slice::from_ref(&input);
