@@ -26,7 +26,7 @@ use hooks::{
 };
 use presets::PRESETS;
 use saved::{Saved, Slot};
-use state::{AppState, Shared};
+use state::{AppState, Run, Shared};
 use yew::prelude::*;
 
 /// The heap: Talc instead of the standard library's dlmalloc, 3 kB (gzipped) smaller.
@@ -74,11 +74,17 @@ fn App() -> Html {
         (Some(i), None) => Some(PRESETS[i].name.to_owned()),
         (None, d) => d.clone(),
     };
+    // The note of the step shown (a lesson's words), while its scenario step's steps are shown.
+    let note = run
+        .and_then(Run::shown_row)
+        .and_then(|row| row.note.clone());
+    // An embed's caption: the address's, else the step's note, else the scenario's description.
     let caption = state
         .link
         .caption
         .as_deref()
         .and_then(link::caption_text)
+        .or(note.clone())
         .or(description);
     use_player(run.is_some_and(|r| r.playing), dispatch.clone());
     // An Apply's progress shows once the engine reports some (after its first slice): a short
@@ -266,6 +272,9 @@ fn App() -> Html {
                 </section>
                 <section class="right">
                     { timeline }
+                    if let Some(note) = note {
+                        <p class="step-note" data-testid="step-note" aria-live="polite">{ note }</p>
+                    }
                     if let (Some(run), Some(moment)) = (run, &moment) {
                         { summary(moment, &run.settings) }
                     }

@@ -687,3 +687,33 @@ test("Stop ends a long Apply and adds nothing", async () => {
   assert.match(await page.locator(".notice").textContent(), /^Stopped applying the editor's text: none of its steps were added\.$/);
   assert.equal(await page.getByTestId("step-position").textContent(), "Step 0 of 0 (now)");
 });
+
+test("a scenario step's note is the caption while its steps are shown, and a shared link keeps it", async () => {
+  const svc = (name) => `{apiVersion: v1, kind: Service, metadata: {name: ${name}}, spec: {type: NodePort, ports: [{port: 80}]}}`;
+  await apply(
+    "apiVersion: portband/v1\nkind: Scenario\nsteps:\n" +
+      `- apply: ${svc("a")}\n  note: "First, a takes a port from the dynamic band."\n` +
+      `- apply: ${svc("f")}\n  repeat: 2\n  note: Two fillers follow.\n` +
+      `- apply: ${svc("b")}\n`,
+  );
+  const note = page.getByTestId("step-note");
+  assert.equal(await page.getByTestId("step-position").textContent(), "Step 4 of 4 (now)");
+  assert.equal(await note.count(), 0, "the last step has no note");
+  await page.getByTestId("step-back").click();
+  assert.equal(await note.textContent(), "Two fillers follow.");
+  await page.getByTestId("step-back").click();
+  assert.equal(await note.textContent(), "Two fillers follow.", "the note covers every step its step made");
+  await page.getByTestId("step-back").click();
+  assert.equal(await note.textContent(), "First, a takes a port from the dynamic band.");
+  // Download scenario and links write the history's inputs back, notes and all.
+  await page.getByTestId("step-forward").click();
+  await page.waitForFunction(() => {
+    const status = document.querySelector('[data-testid="share-status"]').textContent;
+    return location.hash.includes("at=2&s=") && !status.startsWith("Making");
+  });
+  const link = await page.evaluate(() => location.href);
+  const other = await browser.newPage();
+  await other.goto(link);
+  await other.getByTestId("step-note").filter({ hasText: "Two fillers follow." }).waitFor();
+  await other.close();
+});

@@ -25,12 +25,13 @@ test("the app's wasm and JavaScript, gzipped, stay under 196 kB", () => {
 // Performance: 125 kB, then 136 kB with check's cluster state, the lab's engine and the allocator
 // compiled for speed, 139 kB with drawGrid and embed.js, 154 kB with what the app's worker asks
 // of it: a cluster's moments, its log and explanations, an Apply in slices; 156 kB with a moment's
-// next pick and its last step's chances), so it stays over the 100 kB its issue asks for; this
-// keeps it from growing.
-test("the JS module's wasm and JavaScript, gzipped, stay under 156 kB", () => {
+// next pick and its last step's chances; 157 kB with the notes of scenario steps, read, kept by
+// the session and written back), so it stays over the 100 kB its issue asks for; this keeps it
+// from growing.
+test("the JS module's wasm and JavaScript, gzipped, stay under 157 kB", () => {
   const bytes = gzippedCode(`${DIST}js/`);
   assert.ok(bytes > 30_000, `${bytes} bytes: is dist/js/ the JS module's build?`);
-  assert.ok(bytes < 156_000, `${bytes} bytes gzipped: over the JS module's 156 kB budget`);
+  assert.ok(bytes < 157_000, `${bytes} bytes gzipped: over the JS module's 157 kB budget`);
 });
 
 // The script documentation pages include to size portband's frames (its issue: at most 2 KB).

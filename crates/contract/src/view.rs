@@ -150,6 +150,8 @@ pub struct LogLine {
     pub cause: Option<Cause>,
     /// The nodePorts the step holds, each once with its uses.
     pub held: Vec<HeldPort>,
+    /// The note its scenario step carries (a lesson's words), if any.
+    pub note: Option<String>,
 }
 
 /// A refused step: where its input (or error) points, the message, and the port another

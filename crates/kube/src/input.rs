@@ -51,6 +51,17 @@ pub struct Input {
     /// A scenario's steps as the inputs [`write_scenario`] records, when every step is a
     /// `manifests` or a `delete` step.
     pub entries: Option<Vec<Entry>>,
+    /// The notes of a scenario's steps (`note:`): each with the steps its item made, in order.
+    pub notes: Vec<Note>,
+}
+
+/// A scenario step's `note:`, a caption for the steps that step made (a lesson's words).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    /// The steps, by index in the input.
+    pub steps: std::ops::Range<usize>,
+    /// The text.
+    pub text: String,
 }
 
 impl Input {
@@ -347,7 +358,9 @@ fn read_scenario(doc: &Document, depth: usize) -> Result<Input, InputError> {
                     }
                 })
             }
-            "steps" => (input.steps, input.entries) = scenario_steps(doc, value, depth)?,
+            "steps" => {
+                (input.steps, input.entries, input.notes) = scenario_steps(doc, value, depth)?
+            }
             other => {
                 return Err(fail(
                     key,
@@ -363,11 +376,10 @@ fn read_scenario(doc: &Document, depth: usize) -> Result<Input, InputError> {
     Ok(input)
 }
 
-fn scenario_steps(
-    doc: &Document,
-    node: NodeId,
-    depth: usize,
-) -> Result<(Vec<Step>, Option<Vec<Entry>>), InputError> {
+/// A scenario's steps: the steps, the inputs they record (see [`Input::entries`]), the notes.
+type ScenarioSteps = (Vec<Step>, Option<Vec<Entry>>, Vec<Note>);
+
+fn scenario_steps(doc: &Document, node: NodeId, depth: usize) -> Result<ScenarioSteps, InputError> {
     let fail = |node: NodeId, message: &str| InputError {
         document: doc.number,
         pos: doc.node(node).pos,
@@ -378,7 +390,17 @@ fn scenario_steps(
     };
     let mut steps = Vec::new();
     let mut entries = Some(Vec::new());
+    let mut notes = Vec::new();
     for &item in items {
+        let first_step = steps.len();
+        let note = match doc.get(item, "note") {
+            None => None,
+            Some(node) => Some(
+                doc.scalar_text(node)
+                    .map(str::to_owned)
+                    .ok_or_else(|| fail(node, "note must be text"))?,
+            ),
+        };
         let source = Source {
             document: doc.number,
             pos: doc.node(item).pos,
@@ -452,9 +474,17 @@ fn scenario_steps(
                         .and_then(|text| text.parse().ok())
                         .ok_or_else(|| fail(node, "mode is apply, replace or create"))?,
                 };
-                steps.extend(manifests(doc, block, depth, mode)?);
+                let inner = manifests(doc, block, depth, mode)?;
+                // The inner scenario's own notes, unless this step has one for all of it.
+                if note.is_none() {
+                    notes.extend(inner.notes.into_iter().map(|n| Note {
+                        steps: n.steps.start + steps.len()..n.steps.end + steps.len(),
+                        text: n.text,
+                    }));
+                }
+                steps.extend(inner.steps);
                 if let (Some(entries), Some(text)) = (&mut entries, doc.scalar_text(block)) {
-                    entries.push(Entry::Manifests(text.to_owned(), mode));
+                    entries.push(Entry::Manifests(text.to_owned(), mode, note.clone()));
                 }
             }
             ([], Some(target), None) if mode_key.is_none() => {
@@ -465,7 +495,7 @@ fn scenario_steps(
                     ));
                 };
                 if let Some(entries) = &mut entries {
-                    entries.push(Entry::Delete(key.clone()));
+                    entries.push(Entry::Delete(key.clone(), note.clone()));
                 }
                 steps.push(Step::Delete { key, source });
             }
@@ -481,19 +511,20 @@ fn scenario_steps(
         if steps.len() > MAX_STEPS {
             return Err(too_many_steps(doc.number, doc.node(item).pos));
         }
+        if let Some(text) = note {
+            notes.push(Note {
+                steps: first_step..steps.len(),
+                text,
+            });
+        }
     }
-    Ok((steps, entries))
+    Ok((steps, entries, notes))
 }
 
-/// The steps of a `manifests` step: its text read as if pasted on its own, its objects sent as
+/// The input of a `manifests` step (its steps and notes): its text read as if pasted on its own, its objects sent as
 /// `mode` says (a scenario's steps without its settings). The text is padded so that its lines keep the file's line numbers, and
 /// a reading error's column counts from the file's left edge.
-fn manifests(
-    doc: &Document,
-    block: NodeId,
-    depth: usize,
-    mode: Mode,
-) -> Result<Vec<Step>, InputError> {
+fn manifests(doc: &Document, block: NodeId, depth: usize, mode: Mode) -> Result<Input, InputError> {
     // A block scalar's position is its text's first line and column.
     let pos = doc.node(block).pos;
     let fail = |message: String| InputError {
@@ -513,15 +544,13 @@ fn manifests(
     }
     let before = pos.line.saturating_sub(1);
     let padded = format!("{}{inner}", "\n".repeat(before as usize));
-    read_nested(&padded, depth + 1, mode)
-        .map(|input| input.steps)
-        .map_err(|mut e| {
-            e.document = doc.number;
-            if e.pos.line.saturating_sub(before) <= inner.lines().count() as u32 {
-                e.pos.column += pos.column - 1;
-            }
-            e
-        })
+    read_nested(&padded, depth + 1, mode).map_err(|mut e| {
+        e.document = doc.number;
+        if e.pos.line.saturating_sub(before) <= inner.lines().count() as u32 {
+            e.pos.column += pos.column - 1;
+        }
+        e
+    })
 }
 
 /// The `i`-th copy of a repeated object: its name gets the suffix `-i`.
@@ -537,10 +566,10 @@ fn numbered(mut found: Found, i: usize) -> Found {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Entry {
     /// A YAML stream applied as a whole: manifests sent as the mode says, or a scenario whose
-    /// steps are taken.
-    Manifests(String, Mode),
-    /// `kubectl delete service` of `namespace/name`.
-    Delete(ServiceKey),
+    /// steps are taken; and the scenario step's note, if it had one.
+    Manifests(String, Mode, Option<String>),
+    /// `kubectl delete service` of `namespace/name`, and the scenario step's note.
+    Delete(ServiceKey, Option<String>),
 }
 
 /// A scenario file that replays `entries` under `config`: [`read`] gives back the same steps.
@@ -555,13 +584,16 @@ pub fn write_scenario(config: &ClusterConfig, entries: &[Entry]) -> String {
     }
     out.push('\n');
     for entry in entries {
+        let note = match entry {
+            Entry::Manifests(_, _, note) | Entry::Delete(_, note) => note,
+        };
         match entry {
-            Entry::Delete(key) => {
+            Entry::Delete(key, _) => {
                 let _ = writeln!(out, "- delete: {}", Quoted(&key.to_string()));
             }
             // Text a literal block cannot carry (a carriage return, control characters) goes in
             // double quotes, escaped as Go's %q escapes (YAML reads the same escapes).
-            Entry::Manifests(text, mode) => {
+            Entry::Manifests(text, mode, _) => {
                 if text
                     .chars()
                     .any(|c| c == '\u{feff}' || (c.is_control() && c != '\n' && c != '\t'))
@@ -581,6 +613,9 @@ pub fn write_scenario(config: &ClusterConfig, entries: &[Entry]) -> String {
                     let _ = writeln!(out, "  mode: {mode}");
                 }
             }
+        }
+        if let Some(note) = note {
+            let _ = writeln!(out, "  note: {}", Quoted(note));
         }
     }
     out

@@ -44,8 +44,8 @@ pub use check::{check, Diagnostic, Location, Rule, Severity, State};
 pub use cluster::{Cluster, ClusterConfig, History, Source, Step, Stored, CHECKPOINT_INTERVAL};
 pub use decode::Object;
 pub use input::{
-    read, read_sent, write_scenario, Entry, Input, ReadProgress, Reading, MAX_NESTING, MAX_REPEAT,
-    MAX_STEPS, SCENARIO_API_VERSION,
+    read, read_sent, write_scenario, Entry, Input, Note, ReadProgress, Reading, MAX_NESTING,
+    MAX_REPEAT, MAX_STEPS, SCENARIO_API_VERSION,
 };
 pub use key::{KeyError, ServiceKey};
 pub use kubectl::LAST_APPLIED;

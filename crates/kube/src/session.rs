@@ -3,7 +3,7 @@
 //! JavaScript around it; the web app's tests use it directly.
 
 use crate::cluster::{Cluster, ClusterConfig, History, Source, Step, Stored};
-use crate::input::{read, read_sent, write_scenario, Entry, ReadProgress, Reading};
+use crate::input::{read, read_sent, write_scenario, Entry, Note, ReadProgress, Reading};
 use crate::key::ServiceKey;
 use crate::outcome::{Cause, Held, Outcome, PortOutcome, Verdict};
 use crate::registry::Allocation;
@@ -29,6 +29,8 @@ pub struct Session {
     changes: u64,
     /// The description of the scenario it was opened from.
     description: Option<String>,
+    /// The scenario steps' notes, by the steps of the history they cover, in order.
+    notes: Vec<Note>,
 }
 
 /// Why [`Session::finish`] refused an apply.
@@ -77,6 +79,7 @@ impl Session {
             entries: Vec::new(),
             changes: 0,
             description: None,
+            notes: Vec::new(),
         }
     }
 
@@ -90,12 +93,13 @@ impl Session {
         }
         let entries = input
             .entries
-            .unwrap_or_else(|| vec![Entry::Manifests(text.to_owned(), Mode::Apply)]);
+            .unwrap_or_else(|| vec![Entry::Manifests(text.to_owned(), Mode::Apply, None)]);
         Ok(Session {
             history,
             entries,
             changes: 0,
             description: input.description,
+            notes: input.notes,
         })
     }
 
@@ -128,8 +132,10 @@ impl Session {
     /// settings not taken) and returns them.
     pub fn apply(&mut self, text: &str, mode: Mode) -> Result<Vec<StepReport>, InputError> {
         let input = read_sent(text, mode)?;
-        self.entries.push(Entry::Manifests(text.to_owned(), mode));
+        self.entries
+            .push(Entry::Manifests(text.to_owned(), mode, None));
         self.changes += 1;
+        self.add_notes(self.len(), input.notes);
         Ok(input
             .steps
             .into_iter()
@@ -139,7 +145,7 @@ impl Session {
 
     /// `kubectl delete service` of `key`.
     pub fn delete(&mut self, key: ServiceKey) -> StepReport {
-        self.entries.push(Entry::Delete(key.clone()));
+        self.entries.push(Entry::Delete(key.clone(), None));
         self.changes += 1;
         let step = Step::Delete {
             key,
@@ -222,9 +228,9 @@ impl Session {
     /// Steps `from..to` in the words a log shows them with (kubectl reads standard input).
     pub fn log(&self, from: usize, to: usize) -> Vec<LogLine> {
         let outcomes = self.history.outcomes();
-        outcomes[window(from, to, outcomes.len())]
-            .iter()
-            .map(|o| LogLine {
+        window(from, to, outcomes.len())
+            .map(|i| (i, &outcomes[i]))
+            .map(|(i, o)| LogLine {
                 step: step_report(o),
                 port_lines: o.port_lines(),
                 kubectl_error: o.kubectl_error("STDIN"),
@@ -233,6 +239,7 @@ impl Session {
                 kind: o.kind.clone(),
                 cause: o.cause.as_ref().and_then(cause_report),
                 held: o.held().iter().map(|h| held_port_of(&o.ports, h)).collect(),
+                note: self.note(i).map(str::to_owned),
             })
             .collect()
     }
@@ -274,6 +281,7 @@ impl Session {
             entries: self.entries.clone(),
             changes: 0,
             description: self.description.clone(),
+            notes: self.notes.clone(),
         }
     }
 
@@ -293,11 +301,11 @@ impl Session {
     /// The last text applied (or the scenario the session came from), and its mode.
     pub fn last_input(&self) -> Option<LastInput> {
         self.entries.iter().rev().find_map(|entry| match entry {
-            Entry::Manifests(text, mode) => Some(LastInput {
+            Entry::Manifests(text, mode, _) => Some(LastInput {
                 text: text.clone(),
                 mode: mode.as_str().to_owned(),
             }),
-            Entry::Delete(_) => None,
+            Entry::Delete(..) => None,
         })
     }
 
@@ -313,6 +321,7 @@ impl Session {
             history: self.history.clone(),
             start: self.changes,
             description: None,
+            notes: Vec::new(),
             settings_taken: false,
         }
     }
@@ -325,12 +334,35 @@ impl Session {
         if applying.start != self.changes {
             return Err(FinishError::Changed);
         }
-        let added = applying.history.outcomes().len() - self.len();
+        // The new steps come after the old ones (which a scenario's settings ran again in place).
+        let first = self.len();
+        let added = applying.history.outcomes().len() - first;
         self.history = applying.history;
-        self.entries
-            .push(Entry::Manifests(applying.text.to_string(), applying.mode));
+        self.entries.push(Entry::Manifests(
+            applying.text.to_string(),
+            applying.mode,
+            None,
+        ));
         self.changes += 1;
+        self.add_notes(first, applying.notes);
         Ok(added)
+    }
+
+    /// Adds the notes of an input whose steps were added from step `first` on.
+    fn add_notes(&mut self, first: usize, notes: Vec<Note>) {
+        self.notes.extend(notes.into_iter().map(|n| Note {
+            steps: n.steps.start + first..n.steps.end + first,
+            text: n.text,
+        }));
+    }
+
+    /// The note of step `step` (from 0), if a scenario gave its step one.
+    pub fn note(&self, step: usize) -> Option<&str> {
+        let i = self.notes.partition_point(|n| n.steps.end <= step);
+        self.notes
+            .get(i)
+            .filter(|n| n.steps.contains(&step))
+            .map(|n| n.text.as_str())
     }
 }
 
@@ -572,6 +604,8 @@ pub struct Applying {
     start: u64,
     stage: Stage,
     description: Option<String>,
+    /// The notes of the input's steps, once read.
+    notes: Vec<Note>,
     settings_taken: bool,
 }
 
@@ -617,6 +651,7 @@ impl Applying {
                         self.settings_taken = true;
                     }
                     self.description = input.description;
+                    self.notes = input.notes;
                     self.stage = Stage::Running {
                         total: input.steps.len(),
                         steps: input.steps.into_iter(),

@@ -53,15 +53,15 @@ fn documents_over_one_mebibyte_are_refused_but_scenarios_and_lists_may_hold_sixt
     let history = write_scenario(
         &ClusterConfig::default(),
         &[
-            Entry::Manifests(format!("{half}---\n{half}"), Mode::Apply),
-            Entry::Manifests(half.clone(), Mode::Apply),
+            Entry::Manifests(format!("{half}---\n{half}"), Mode::Apply, None),
+            Entry::Manifests(half.clone(), Mode::Apply, None),
         ],
     );
     assert!(history.len() > 1 << 20);
     assert_eq!(read(&history).unwrap().steps.len(), 3);
     let inner_too_big = write_scenario(
         &ClusterConfig::default(),
-        &[Entry::Manifests(big, Mode::Apply)],
+        &[Entry::Manifests(big, Mode::Apply, None)],
     );
     let e = read_error(&inner_too_big);
     assert!(
@@ -354,9 +354,9 @@ fn written_scenarios_replay_the_same_history() {
     ];
     let mut entries: Vec<Entry> = texts
         .iter()
-        .map(|t| Entry::Manifests(t.to_string(), Mode::Apply))
+        .map(|t| Entry::Manifests(t.to_string(), Mode::Apply, None))
         .collect();
-    entries.insert(2, Entry::Delete("a".parse().unwrap()));
+    entries.insert(2, Entry::Delete("a".parse().unwrap(), None));
     let config = ClusterConfig {
         seed: 42,
         ..ClusterConfig::default()
@@ -364,8 +364,10 @@ fn written_scenarios_replay_the_same_history() {
     let mut expected = Vec::new();
     for entry in &entries {
         match entry {
-            Entry::Manifests(text, mode) => expected.extend(read_sent(text, *mode).unwrap().steps),
-            Entry::Delete(_) => expected.push(
+            Entry::Manifests(text, mode, _) => {
+                expected.extend(read_sent(text, *mode).unwrap().steps)
+            }
+            Entry::Delete(..) => expected.push(
                 read("apiVersion: portband/v1\nkind: Scenario\nsteps: [{delete: a}]")
                     .unwrap()
                     .steps
@@ -399,7 +401,10 @@ fn written_scenarios_replay_the_same_history() {
     assert_eq!(replay(config, input.steps), replay(config, expected));
     // Byte for byte: the block gives back each text.
     for text in texts {
-        let one = write_scenario(&config, &[Entry::Manifests(text.to_owned(), Mode::Apply)]);
+        let one = write_scenario(
+            &config,
+            &[Entry::Manifests(text.to_owned(), Mode::Apply, None)],
+        );
         let block = one.split_once("- manifests: ").unwrap().1;
         let (_, body) = block.split_once('\n').unwrap();
         let back: String = body
@@ -413,6 +418,7 @@ fn written_scenarios_replay_the_same_history() {
     let odd = Entry::Manifests(
         "# a\r{apiVersion: v1, kind: ConfigMap, metadata: {name: c}}".to_owned(),
         Mode::Apply,
+        None,
     );
     let quoted = write_scenario(&config, std::slice::from_ref(&odd));
     assert!(
@@ -451,13 +457,13 @@ fn manifests_errors_point_into_the_file() {
     for _ in 0..MAX_NESTING - 1 {
         text = write_scenario(
             &ClusterConfig::default(),
-            &[Entry::Manifests(text, Mode::Apply)],
+            &[Entry::Manifests(text, Mode::Apply, None)],
         );
     }
     assert_eq!(read(&text).unwrap().steps.len(), 1);
     let deeper = write_scenario(
         &ClusterConfig::default(),
-        &[Entry::Manifests(text, Mode::Apply)],
+        &[Entry::Manifests(text, Mode::Apply, None)],
     );
     assert!(read_error(&deeper).contains("at most 8 deep"));
 }
@@ -479,13 +485,14 @@ fn an_input_expands_to_a_bounded_number_of_steps() {
         &[Entry::Manifests(
             format!("apiVersion: portband/v1\nkind: Scenario\nsteps:\n{step}"),
             Mode::Apply,
+            None,
         )],
     );
     let outer = write_scenario(
         &ClusterConfig::default(),
         &[
-            Entry::Manifests(inner.clone(), Mode::Apply),
-            Entry::Manifests(inner, Mode::Apply),
+            Entry::Manifests(inner.clone(), Mode::Apply, None),
+            Entry::Manifests(inner, Mode::Apply, None),
         ],
     );
     assert!(read_error(&outer).contains("more than 100000 steps"));
@@ -786,4 +793,114 @@ metadata:
         Some(30999)
     );
     assert_eq!(history.cluster().allocator().used(), 4);
+}
+
+#[test]
+fn a_scenario_steps_notes_cover_the_steps_it_made_and_are_written_back() {
+    let service = |name: &str| {
+        format!("{{apiVersion: v1, kind: Service, metadata: {{name: {name}}}, spec: {{type: NodePort, ports: [{{port: 80}}]}}}}")
+    };
+    let text = format!(
+        "apiVersion: portband/v1\nkind: Scenario\nsteps:\n- apply: {}\n  note: \"MinIO asks for 30009: with the split, nothing dynamic took it\"\n- apply: {}\n  repeat: 3\n  note: three fillers\n- apply: {}\n- delete: a\n  note: a goes\n",
+        service("a"),
+        service("f"),
+        service("b"),
+    );
+    let input = read(&text).unwrap();
+    let notes: Vec<(std::ops::Range<usize>, &str)> = input
+        .notes
+        .iter()
+        .map(|n| (n.steps.clone(), n.text.as_str()))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            (
+                0..1,
+                "MinIO asks for 30009: with the split, nothing dynamic took it"
+            ),
+            (1..4, "three fillers"),
+            (5..6, "a goes"),
+        ]
+    );
+    assert!(
+        read_error(&text.replace("note: a goes", "note: [a, list]")).contains("note must be text")
+    );
+    // A scenario of manifests and deletes is kept as entries, with their notes; written back, the
+    // notes come back, and a scenario inside a `manifests` step keeps its own.
+    let entries = [
+        Entry::Manifests(text.clone(), Mode::Apply, None),
+        Entry::Manifests("apiVersion: v1\nkind: Service\nmetadata: {name: c}\nspec: {type: NodePort, ports: [{port: 80}]}\n".to_owned(), Mode::Create, Some("c, created\nover two lines".to_owned())),
+        Entry::Delete("b".parse().unwrap(), Some("b goes, \"quoted\"".to_owned())),
+    ];
+    let written = write_scenario(&ClusterConfig::default(), &entries);
+    let again = read(&written).unwrap();
+    assert_eq!(again.entries.as_deref(), Some(&entries[..]));
+    let notes: Vec<(std::ops::Range<usize>, &str)> = again
+        .notes
+        .iter()
+        .map(|n| (n.steps.clone(), n.text.as_str()))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            (
+                0..1,
+                "MinIO asks for 30009: with the split, nothing dynamic took it"
+            ),
+            (1..4, "three fillers"),
+            (5..6, "a goes"),
+            (6..7, "c, created\nover two lines"),
+            (7..8, "b goes, \"quoted\""),
+        ]
+    );
+}
+
+#[test]
+fn a_session_shows_each_steps_note_wherever_its_steps_landed() {
+    let scenario = |name: &str, note: &str| {
+        format!("apiVersion: portband/v1\nkind: Scenario\nsteps:\n- apply: {{apiVersion: v1, kind: Service, metadata: {{name: {name}}}, spec: {{type: NodePort, ports: [{{port: 80}}]}}}}\n  repeat: 2\n  note: {note}\n- delete: {name}-1\n")
+    };
+    let mut session = portband_kube::Session::from_scenario(&scenario("a", "first")).unwrap();
+    session
+        .apply(&scenario("b", "second"), Mode::Apply)
+        .unwrap();
+    // Sliced, as the web app applies.
+    let mut job = session.start(&scenario("c", "third"), Mode::Apply, false);
+    while !job.run(10).unwrap() {}
+    session.finish(job).unwrap();
+    let notes = |session: &portband_kube::Session| -> Vec<Option<String>> {
+        session
+            .log(0, session.len())
+            .into_iter()
+            .map(|l| l.note)
+            .collect()
+    };
+    let first = Some("first".to_owned());
+    let (second, third) = (Some("second".to_owned()), Some("third".to_owned()));
+    let expected = [
+        first.clone(),
+        first,
+        None,
+        second.clone(),
+        second,
+        None,
+        third.clone(),
+        third,
+        None,
+    ];
+    assert_eq!(notes(&session), expected);
+    assert_eq!(session.note(7), Some("third"));
+    let other = session.with_settings(ClusterConfig {
+        static_subrange: false,
+        ..ClusterConfig::default()
+    });
+    assert_eq!(
+        notes(&other),
+        expected,
+        "the same inputs under other settings"
+    );
+    // What the session writes reads back to the same notes.
+    let again = portband_kube::Session::from_scenario(&session.scenario()).unwrap();
+    assert_eq!(notes(&again), expected);
 }

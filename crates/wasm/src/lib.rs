@@ -151,6 +151,8 @@ export interface StoredService { service: string; type: string; nodePorts: HeldP
 export interface LogLine {
   step: Step; portLines: string[]; kubectlError: string | null; code: number | null; reason: string | null;
   kind: string | null; cause: Cause | null; held: HeldPort[];
+  /** The note its scenario step carries (a lesson's words), if any. */
+  note: string | null;
 }
 export interface RangeBands { range: string; size: number; static: Band; dynamic: Band; }
 export interface Place { file: string; line: number; column: number; }

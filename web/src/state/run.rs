@@ -17,7 +17,7 @@ use std::ops::Range;
 const SERVICES_ASKED: usize = 128;
 
 /// How many steps the log asks for at once, around those it shows (a screenful is about 15).
-pub const LOG_ASKED: usize = 64;
+const LOG_ASKED: usize = 64;
 
 /// The rows to ask for, at least `asked`, centred on `rows`.
 fn around(rows: &Range<usize>, asked: usize) -> Range<usize> {
