@@ -203,7 +203,7 @@ test("the arrow keys on the closed presets menu load nothing; a choice from it d
   await page.waitForTimeout(200);
   assert.equal(await page.getByTestId("yaml-input").inputValue(), text, "the editor keeps its text");
   assert.equal(await page.getByTestId("outcomes").getAttribute("data-count"), "0");
-  await loadPreset("DNS on TCP and UDP", 5);
+  await loadPreset("DNS on TCP and UDP", 6);
 });
 
 test("a preset starts from its own settings, the defaults for what it leaves out", async () => {
