@@ -78,14 +78,15 @@ fn App() -> Html {
     let note = run
         .and_then(Run::shown_row)
         .and_then(|row| row.note.clone());
-    // An embed's caption: the address's, else the step's note, else the scenario's description.
     let caption = state
         .link
         .caption
         .as_deref()
         .and_then(link::caption_text)
-        .or(note.clone())
         .or(description);
+    let note = note.map(|note| {
+        html! { <p class="step-note" data-testid="step-note" aria-live="polite">{ note }</p> }
+    });
     use_player(run.is_some_and(|r| r.playing), dispatch.clone());
     // An Apply's progress shows once the engine reports some (after its first slice): a short
     // Apply ends before that, and the page paints its result alone.
@@ -217,6 +218,10 @@ fn App() -> Html {
                 </div>
                 { problems }
                 { caption }
+                // The step's note in the standard layout; the compact one has room for the grid.
+                if !compact {
+                    { note.clone() }
+                }
                 if compact {
                     <div class="embed-body">{ grid }</div>
                     <div class="embed-line"><p data-testid="embed-step" title={line.clone()}>{ line }</p>{ why }</div>
@@ -272,9 +277,7 @@ fn App() -> Html {
                 </section>
                 <section class="right">
                     { timeline }
-                    if let Some(note) = note {
-                        <p class="step-note" data-testid="step-note" aria-live="polite">{ note }</p>
-                    }
+                    { note }
                     if let (Some(run), Some(moment)) = (run, &moment) {
                         { summary(moment, &run.settings) }
                     }

@@ -485,6 +485,7 @@ test("time travel: step back and forward with buttons, keys and the scrubber; pl
 
   await page.locator("h1").click();
   await page.keyboard.press("Home");
+  await settled(page);
   assert.equal(await position(), "Step 0 of 2");
   assert.match(await summary(), /dynamic 30086–32767 \(2682\): 0 used/);
   await page.keyboard.press("ArrowRight");

@@ -8,17 +8,18 @@
 // engine moved into a Web Worker that loads the JS module, which the page no longer holds, and
 // 192 KB with the next pick's odds on the grid and each pick's chance in "Why this port?", 195 KB
 // with the log's rows and the grid's names asked for as they are shown instead of sent whole,
-// 196 KB with an Apply's first slice sent with its start and its progress shown from then on), so
-// that a change that breaks it is seen. The worker's JS module is budgeted on its own, below.
+// 196 KB with an Apply's first slice sent with its start and its progress shown from then on, 197
+// KB with the lessons' notes in the presets and the step's note above the grid), so that a change
+// that breaks it is seen. The worker's JS module is budgeted on its own, below.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { statSync } from "node:fs";
 import { gzippedCode, DIST } from "./harness.mjs";
 
-test("the app's wasm and JavaScript, gzipped, stay under 196 kB", () => {
+test("the app's wasm and JavaScript, gzipped, stay under 197 kB", () => {
   const bytes = gzippedCode(DIST, ["js/"]);
   assert.ok(bytes > 50_000, `${bytes} bytes: is dist/ a release build of the app?`);
-  assert.ok(bytes < 196_000, `${bytes} bytes gzipped: over the 196 kB budget`);
+  assert.ok(bytes < 197_000, `${bytes} bytes gzipped: over the 197 kB budget`);
 });
 
 // The JS module (dist/js/) on its own: the whole engine is some 95 kB of its size (README,

@@ -151,7 +151,7 @@ export interface StoredService { service: string; type: string; nodePorts: HeldP
 export interface LogLine {
   step: Step; portLines: string[]; kubectlError: string | null; code: number | null; reason: string | null;
   kind: string | null; cause: Cause | null; held: HeldPort[];
-  /** The note its scenario step carries (a lesson's words), if any. */
+  /** The note its scenario step carries (a lesson's words), or null. */
   note: string | null;
 }
 export interface RangeBands { range: string; size: number; static: Band; dynamic: Band; }
