@@ -87,7 +87,11 @@ fn App() -> Html {
     let note = note.map(|note| {
         html! { <p class="step-note" data-testid="step-note" aria-live="polite">{ note }</p> }
     });
-    use_player(run.is_some_and(|r| r.playing), dispatch.clone());
+    use_player(
+        run.is_some_and(|r| r.playing),
+        state.speed,
+        dispatch.clone(),
+    );
     // An Apply's progress shows once the engine reports some (after its first slice): a short
     // Apply ends before that, and the page paints its result alone.
     let progress = state.applying.as_ref().and_then(|job| job.progress());
@@ -111,7 +115,7 @@ fn App() -> Html {
         }) }
     };
     let playing = run.is_some_and(|r| r.playing);
-    let timeline = timeline(position, len, playing, &on.seek, &on.play);
+    let timeline = timeline(position, len, playing, state.speed, &on);
     let grid = match (run, &moment, &*cells) {
         (Some(run), Some(moment), Some(cells)) => {
             let (range, bands) = view::bands(&run.settings);
@@ -218,10 +222,6 @@ fn App() -> Html {
                 </div>
                 { problems }
                 { caption }
-                // The step's note in the standard layout; the compact one has room for the grid.
-                if !compact {
-                    { note.clone() }
-                }
                 if compact {
                     <div class="embed-body">{ grid }</div>
                     <div class="embed-line"><p data-testid="embed-step" title={line.clone()}>{ line }</p>{ why }</div>

@@ -718,3 +718,31 @@ test("a scenario step's note is the caption while its steps are shown, and a sha
   await other.getByTestId("step-note").filter({ hasText: "Two fillers follow." }).waitFor();
   await other.close();
 });
+
+test("the previous and next rejection by button and Shift+arrows; the play speed by its menu and < >", async () => {
+  const fixed = (name) => service(name, "  type: NodePort\n  ports: [{port: 80, nodePort: 30007}]\n");
+  await apply([fixed("a"), fixed("b"), service("c", "  type: NodePort\n  ports: [{port: 80}]\n"), fixed("d")].join("---\n"));
+  const position = () => page.getByTestId("step-position").textContent();
+  await page.getByTestId("step-first").click();
+  await page.getByTestId("rejection-forward").click();
+  assert.equal(await position(), "Step 2 of 4");
+  await page.locator("h1").click();
+  await page.keyboard.press("Shift+ArrowRight");
+  await settled(page);
+  assert.equal(await position(), "Step 4 of 4 (now)");
+  await page.keyboard.press("Shift+ArrowLeft");
+  await settled(page);
+  assert.equal(await position(), "Step 2 of 4");
+  await page.getByTestId("rejection-back").click();
+  assert.match(await page.locator(".notice").textContent(), /^No rejection before this step\.$/);
+  // The speed: the menu, then the keys, which stop at either end.
+  const speed = page.getByTestId("speed");
+  assert.equal(await speed.inputValue(), "2");
+  await speed.selectOption({ label: "4×" });
+  await page.locator("h1").click();
+  await page.keyboard.press(">");
+  assert.equal(await speed.inputValue(), "4");
+  for (let i = 0; i < 6; i++) await page.keyboard.press("<");
+  assert.equal(await speed.inputValue(), "0");
+  assert.equal(await speed.locator("option:checked").textContent(), "0.25×");
+});

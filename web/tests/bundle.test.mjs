@@ -9,17 +9,17 @@
 // 192 KB with the next pick's odds on the grid and each pick's chance in "Why this port?", 195 KB
 // with the log's rows and the grid's names asked for as they are shown instead of sent whole,
 // 196 KB with an Apply's first slice sent with its start and its progress shown from then on, 197
-// KB with the lessons' notes in the presets and the step's note above the grid), so that a change
-// that breaks it is seen. The worker's JS module is budgeted on its own, below.
+// KB with the lessons' notes in the presets and the step's note above the grid, 198 KB with the
+// previous and next rejection and the play speed), so that a change that breaks it is seen. The worker's JS module is budgeted on its own, below.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { statSync } from "node:fs";
 import { gzippedCode, DIST } from "./harness.mjs";
 
-test("the app's wasm and JavaScript, gzipped, stay under 197 kB", () => {
+test("the app's wasm and JavaScript, gzipped, stay under 198 kB", () => {
   const bytes = gzippedCode(DIST, ["js/"]);
   assert.ok(bytes > 50_000, `${bytes} bytes: is dist/ a release build of the app?`);
-  assert.ok(bytes < 197_000, `${bytes} bytes gzipped: over the 197 kB budget`);
+  assert.ok(bytes < 198_000, `${bytes} bytes gzipped: over the 198 kB budget`);
 });
 
 // The JS module (dist/js/) on its own: the whole engine is some 95 kB of its size (README,
@@ -27,12 +27,12 @@ test("the app's wasm and JavaScript, gzipped, stay under 197 kB", () => {
 // compiled for speed, 139 kB with drawGrid and embed.js, 154 kB with what the app's worker asks
 // of it: a cluster's moments, its log and explanations, an Apply in slices; 156 kB with a moment's
 // next pick and its last step's chances; 157 kB with the notes of scenario steps, read, kept by
-// the session and written back), so it stays over the 100 kB its issue asks for; this keeps it
-// from growing.
-test("the JS module's wasm and JavaScript, gzipped, stay under 157 kB", () => {
+// the session and written back; 158 kB with the previous and next rejection), so it stays over
+// the 100 kB its issue asks for; this keeps it from growing.
+test("the JS module's wasm and JavaScript, gzipped, stay under 158 kB", () => {
   const bytes = gzippedCode(`${DIST}js/`);
   assert.ok(bytes > 30_000, `${bytes} bytes: is dist/js/ the JS module's build?`);
-  assert.ok(bytes < 157_000, `${bytes} bytes gzipped: over the JS module's 157 kB budget`);
+  assert.ok(bytes < 158_000, `${bytes} bytes gzipped: over the JS module's 158 kB budget`);
 });
 
 // The script documentation pages include to size portband's frames (its issue: at most 2 KB).

@@ -207,6 +207,18 @@ impl Session {
             .collect()
     }
 
+    /// The first refused step from `step` on (`forward`), or the last one before `step`.
+    pub fn next_refusal(&self, step: usize, forward: bool) -> Option<usize> {
+        let outcomes = self.history.outcomes();
+        let refused = |&i: &usize| outcomes[i].error.is_some();
+        let step = step.min(outcomes.len());
+        if forward {
+            (step..outcomes.len()).find(refused)
+        } else {
+            (0..step).rev().find(refused)
+        }
+    }
+
     /// The nodePorts each of steps `from..to` took from the allocator, in order.
     pub fn taken(&self, from: usize, to: usize) -> Vec<Vec<i32>> {
         let outcomes = self.history.outcomes();

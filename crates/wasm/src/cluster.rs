@@ -163,6 +163,13 @@ impl Cluster {
         to_js(&self.session.log(from, to))
     }
 
+    /// The first refused step from `step` on (from 0) when `forward`, else the last one before
+    /// `step`; `undefined` when there is none.
+    #[wasm_bindgen(js_name = nextRefusal)]
+    pub fn next_refusal(&self, step: usize, forward: bool) -> Option<usize> {
+        self.session.next_refusal(step, forward)
+    }
+
     /// The last of the steps from `from` on (from 0) that reached a Service (an object of
     /// another kind is skipped), or `undefined`.
     #[wasm_bindgen(js_name = lastServiceStep)]

@@ -183,7 +183,7 @@ const line: number = why.line + why.released.length + cluster.steps(0, 5).length
 const gate: "alpha" | "beta" | "locked" | "removed" | undefined = kubernetesVersions()[0]?.gate;
 const seed: number = cluster.settings.seed + cluster.settings.bands.static.size + moment.metrics().allocationTotal.static;
 const last: string | undefined = cluster.lastInput()?.text;
-const has: number = moment.indexOf("web") + (cluster.lastServiceStep(0) ?? -1);
+const has: number = moment.indexOf("web") + (cluster.lastServiceStep(0) ?? -1) + (cluster.nextRefusal(0, true) ?? -1);
 const took: number | undefined = cluster.taken(0, 1)[0]?.[0];
 console.log(first, used, name, kind, snapshot, size, errors, finished, simulation.done, exact, holder, shared, free, text, phase, added, holder2, line, gate, seed, last, has, took);
 `);
@@ -353,6 +353,9 @@ test("steps(from, to) is a window of report().steps; explain(i) says what else a
   assert.equal(cluster.log(3, 4)[0].kind, "Deployment");
   // The last step that reached a Service: the delete, not the Deployment after it.
   assert.deepEqual([0, 3, 99].map((from) => cluster.lastServiceStep(from)), [2, undefined, undefined]);
+  // Step 1 is the refused one: found forward from 0 and 1, backward from 2 on, and not past it.
+  assert.deepEqual([0, 1, 2].map((step) => cluster.nextRefusal(step, true)), [1, 1, undefined]);
+  assert.deepEqual([1, 2, 99].map((step) => cluster.nextRefusal(step, false)), [undefined, 1, 1]);
   const [[first], second] = update.taken(0, 2);
   assert.equal(first, 30005);
   assert.equal(second.length, 1, "the update keeps 30005 and takes one port for admin");

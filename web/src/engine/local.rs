@@ -194,6 +194,10 @@ impl Engine for LocalEngine {
         })
     }
 
+    async fn refusal(&self, from: usize, forward: bool) -> Result<Option<usize>, EngineError> {
+        Ok(self.session.borrow().next_refusal(from, forward))
+    }
+
     async fn log(&self, rows: Range<usize>) -> Result<Vec<LogLine>, EngineError> {
         Ok(self.session.borrow().log(rows.start, rows.end))
     }

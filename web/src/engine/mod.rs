@@ -206,6 +206,8 @@ pub trait Engine {
     ) -> Result<MomentView, EngineError>;
     /// Steps `rows` in a log's words.
     async fn log(&self, rows: Range<usize>) -> Result<Vec<LogLine>, EngineError>;
+    /// The first refused step from `from` on (`forward`), or the last one before `from`.
+    async fn refusal(&self, from: usize, forward: bool) -> Result<Option<usize>, EngineError>;
     /// The stored Services `services` (by place in the list) after `step` steps.
     async fn services(
         &self,

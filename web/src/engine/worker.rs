@@ -679,6 +679,19 @@ impl Engine for WorkerEngine {
         })
     }
 
+    async fn refusal(&self, from: usize, forward: bool) -> Result<Option<usize>, EngineError> {
+        let cluster = self.cluster()?;
+        let results = self
+            .link
+            .run(vec![Call::new(
+                Target::Object(&cluster),
+                "nextRefusal",
+                &[(from as u32).into(), forward.into()],
+            )])
+            .await?;
+        Ok(results[0].as_f64().map(|n| n as usize))
+    }
+
     async fn log(&self, rows: Range<usize>) -> Result<Vec<LogLine>, EngineError> {
         let cluster = self.cluster()?;
         let window = [(rows.start as u32).into(), (rows.end as u32).into()];

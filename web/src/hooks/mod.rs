@@ -25,6 +25,10 @@ pub struct Handlers {
     pub seek: Callback<usize>,
     /// Start or stop playing.
     pub play: Callback<()>,
+    /// Play at this speed (a place in the speeds).
+    pub speed: Callback<usize>,
+    /// Show the next rejection (`true`) or the previous one.
+    pub refusal: Callback<bool>,
     /// Highlight a Service's ports (or none).
     pub select: Callback<Option<String>>,
     /// Delete a Service.
@@ -78,6 +82,8 @@ pub fn use_handlers(dispatch: &Dispatch) -> Rc<Handlers> {
     use_memo((), move |_| Handlers {
         seek: dispatching(&dispatch, Action::Seek),
         play: dispatching(&dispatch, |()| Action::TogglePlay),
+        speed: dispatching(&dispatch, Action::SetSpeed),
+        refusal: dispatching(&dispatch, Action::SeekRefusal),
         select: dispatching(&dispatch, Action::Select),
         delete: dispatching(&dispatch, Action::Delete),
         edit: dispatching(&dispatch, Action::Edit),

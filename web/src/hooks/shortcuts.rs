@@ -5,8 +5,9 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Keyboard shortcuts for the history wherever the keys have no use of their own (anywhere but in
-/// a field, a menu, the scrubber or the grid; on a button too): ← and → step, Home and End jump
-/// to either end, Space plays and pauses.
+/// a field, a menu, the scrubber or the grid; on a button too): ← and → step, Shift+← and
+/// Shift+→ go to the previous and next rejection, Home and End jump to either end, Space plays
+/// and pauses, < and > play slower and faster.
 #[hook]
 pub fn use_shortcuts(dispatch: Dispatch) {
     use_effect_with((), move |_| {
@@ -39,8 +40,12 @@ pub fn use_shortcuts(dispatch: Dispatch) {
                             .is_some()
                     });
                 let action = match event.key().as_str() {
+                    "ArrowLeft" if event.shift_key() => Action::SeekRefusal(false),
+                    "ArrowRight" if event.shift_key() => Action::SeekRefusal(true),
                     "ArrowLeft" => Action::StepBy(-1),
                     "ArrowRight" => Action::StepBy(1),
+                    "<" => Action::SpeedBy(-1),
+                    ">" => Action::SpeedBy(1),
                     "Home" => Action::Seek(0),
                     "End" => Action::Seek(usize::MAX),
                     " " => Action::TogglePlay,

@@ -168,6 +168,13 @@ impl Applying {
     }
 }
 
+/// The speeds the history plays at, in quarters of the normal speed, and how the picker names
+/// them.
+pub const SPEEDS: [(u32, &str); 5] = [(1, "0.25×"), (2, "0.5×"), (4, "1×"), (8, "2×"), (16, "4×")];
+
+/// The normal speed's place in [`SPEEDS`].
+pub const NORMAL_SPEED: usize = 2;
+
 /// Everything the app shows.
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -185,6 +192,8 @@ pub struct AppState {
     pub selected: Option<String>,
     /// A note about what the last action did beyond the obvious.
     pub notice: Option<String>,
+    /// How fast the history plays: an index into [`SPEEDS`].
+    pub speed: usize,
     /// The scenario the history comes from, while nothing else has changed it: the preset's
     /// index, if it is one, and the scenario's description.
     pub scenario: Option<(Option<usize>, Option<String>)>,
@@ -256,6 +265,12 @@ pub enum Action {
     TogglePlay,
     /// One beat of playing: the next step, and stop at the end.
     Tick,
+    /// Play at this speed (a place in [`SPEEDS`]).
+    SetSpeed(usize),
+    /// Play this many speeds faster (or slower).
+    SpeedBy(isize),
+    /// Show the step after the next rejection (`true`) or the one before the current step.
+    SeekRefusal(bool),
     /// The engine answered (boxed: an answer is large next to the other actions).
     Replied(Box<Reply>),
 }
@@ -295,6 +310,7 @@ impl AppState {
             link: LinkSession::default(),
             selected: None,
             notice: None,
+            speed: NORMAL_SPEED,
             scenario: None,
             applying: None,
             outbox: Outbox::default(),
@@ -688,6 +704,23 @@ impl Reducible for AppState {
                         timeline.show_services(step, from, services);
                     }
                 }
+                Reply::Refusal { found, forward } => match (found, &mut next.timeline) {
+                    (Some(step), Some(timeline)) => {
+                        timeline.playing = false;
+                        let request = timeline.seek(step + 1);
+                        next.show(request);
+                    }
+                    _ => {
+                        next.notice = Some(
+                            if forward {
+                                "No rejection after this step."
+                            } else {
+                                "No rejection before this step."
+                            }
+                            .to_owned(),
+                        );
+                    }
+                },
                 Reply::Log { from, lines } => {
                     if let Some(timeline) = &mut next.timeline {
                         timeline.show_log(from, lines);
@@ -882,6 +915,24 @@ impl Reducible for AppState {
                 Some(request) => next.show(request),
                 None => return self,
             },
+            Action::SetSpeed(speed) => next.speed = speed.min(SPEEDS.len() - 1),
+            Action::SpeedBy(delta) => {
+                next.speed = next
+                    .speed
+                    .saturating_add_signed(delta)
+                    .min(SPEEDS.len() - 1)
+            }
+            Action::SeekRefusal(forward) => {
+                // The current step is the one before the position: the next rejection is after
+                // it, the previous one before it.
+                let position = timeline.position();
+                let from = if forward {
+                    position
+                } else {
+                    position.saturating_sub(1)
+                };
+                next.outbox.send(Request::Refusal { from, forward });
+            }
         }
         Rc::new(next)
     }

@@ -90,6 +90,13 @@ pub enum Request {
     },
     /// Steps `rows` in a log's words (the log scrolled to them).
     Log(Range<usize>),
+    /// The first refused step from `from` on (`forward`), or the last one before `from`.
+    Refusal {
+        /// Where to look from.
+        from: usize,
+        /// Which way.
+        forward: bool,
+    },
     /// The stored Service at `place` in the list after `step` steps (the grid points at a
     /// port of it), to highlight it if `select`.
     Inspect {
@@ -130,6 +137,13 @@ pub enum Reply {
     Added(Added, Option<Box<MomentView>>),
     /// The state after some steps.
     Moment(MomentView),
+    /// The refused step looked for, if there is one.
+    Refusal {
+        /// The step, from 0.
+        found: Option<usize>,
+        /// Which way it was looked for.
+        forward: bool,
+    },
     /// Steps in a log's words, from step `from`.
     Log {
         /// The first one's step, from 0.
@@ -240,6 +254,10 @@ pub async fn execute(engine: &impl Engine, request: Request, mut reply: impl FnM
                 from: rows.start,
                 lines,
             }),
+            Err(error) => reply(failed(error, None)),
+        },
+        Request::Refusal { from, forward } => match engine.refusal(from, forward).await {
+            Ok(found) => reply(Reply::Refusal { found, forward }),
             Err(error) => reply(failed(error, None)),
         },
         Request::Inspect {

@@ -750,3 +750,44 @@ fn a_port_chosen_on_the_grid_highlights_its_service_even_one_the_list_has_not_fe
     let page = page.run([Action::SelectHolder(None)]);
     assert_eq!(page.state.selected, None);
 }
+
+#[test]
+fn the_previous_and_next_rejection_and_the_play_speed() {
+    // Steps 2 and 4 (from 1) are refused: each asks for a nodePort another holds.
+    let text = [
+        service("a", "[{port: 80, nodePort: 30007}]"),
+        service("b", "[{port: 80, nodePort: 30007}]"),
+        service("c", "[{port: 80}]"),
+        service("d", "[{port: 80, nodePort: 30007}]"),
+        service("e", "[{port: 80}]"),
+    ]
+    .join("---\n");
+    let page = Page::fresh().run([Action::Edit(text), Action::Apply, Action::Seek(0)]);
+    let position = |page: &Page| page.timeline().position();
+    let page = page.run([Action::SeekRefusal(true)]);
+    assert_eq!(position(&page), 2, "after step 2, the first rejection");
+    let page = page.run([Action::SeekRefusal(true)]);
+    assert_eq!(position(&page), 4, "after step 4, the next");
+    let page = page.run([Action::SeekRefusal(true)]);
+    assert_eq!(position(&page), 4, "none after it: the view stays");
+    assert_eq!(
+        page.state.notice.as_deref(),
+        Some("No rejection after this step.")
+    );
+    let page = page.run([Action::SeekRefusal(false)]);
+    assert_eq!(position(&page), 2, "back to the one before");
+    let page = page.run([Action::SeekRefusal(false)]);
+    assert_eq!(position(&page), 2);
+    assert_eq!(
+        page.state.notice.as_deref(),
+        Some("No rejection before this step.")
+    );
+    let page = page.run([Action::SpeedBy(1), Action::SpeedBy(5)]);
+    assert_eq!(
+        super::SPEEDS[page.state.speed].1,
+        "4×",
+        "the fastest, and no further"
+    );
+    let page = page.run([Action::SetSpeed(0), Action::SpeedBy(-1)]);
+    assert_eq!(super::SPEEDS[page.state.speed].1, "0.25×");
+}

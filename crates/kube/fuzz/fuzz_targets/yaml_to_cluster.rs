@@ -1,7 +1,8 @@
 //! Any bytes → YAML → steps → a cluster (in both allocator modes) → the report, the next pick's
 //! chances and the review (on an empty cluster, and against the input's own cluster); and the
 //! same text applied to a `Session`, whose moments are read as the web app's worker reads them
-//! (the grid's holders, each Service's place, each pick's chance, the log, the explanations).
+//! (the grid's holders, each Service's place, each pick's chance, the log with its notes, the
+//! rejections, the explanations).
 //! The last byte also picks the Kubernetes release and how plain manifests are sent (apply,
 //! replace, create), so that the seeds stay the manifests they are. Nothing may panic, and the allocator's counts must stay
 //! consistent.
@@ -51,7 +52,16 @@ fuzz_target!(|data: &[u8]| {
         let mut session = Session::new(small);
         if session.apply(&text, mode).is_ok() {
             let len = session.len();
-            assert_eq!(session.log(0, len).len(), len);
+            let log = session.log(0, len);
+            assert_eq!(log.len(), len);
+            for step in [0, len / 2, len] {
+                for forward in [true, false] {
+                    if let Some(i) = session.next_refusal(step, forward) {
+                        assert!(log[i].step.error.is_some());
+                        assert!(if forward { i >= step } else { i < step });
+                    }
+                }
+            }
             assert!(session.last_service_step(0).is_none_or(|i| i < len));
             for step in [0, len / 2, len.saturating_sub(1), len] {
                 let moment = session.at(step);
