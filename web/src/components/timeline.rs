@@ -34,7 +34,7 @@ pub fn timeline(position: usize, len: usize, playing: bool, speed: usize, on: &H
     };
     html! {
         <div class="timeline" role="group" aria-label="History">
-            <button data-testid="rejection-back" onclick={refusal(false)} disabled={position < 2} title="The previous rejection (Shift+←)" aria-label="The previous rejection">{ "◀✕" }</button>
+            <button class="jump" data-testid="rejection-back" onclick={refusal(false)} disabled={position < 2} title="The previous rejection (Shift+←)" aria-label="The previous rejection">{ "◀✕" }</button>
             <button data-testid="step-first" onclick={seek(0)} disabled={position == 0} title="Before the first step (Home)" aria-label="Before the first step">{ "|◀" }</button>
             <button data-testid="step-back" onclick={seek(position.saturating_sub(1))} disabled={position == 0} title="One step back (←)" aria-label="One step back">{ "◀" }</button>
             <button data-testid="play" onclick={onplay} disabled={len == 0} aria-pressed={playing.to_string()} title="Play or pause (Space)">
@@ -42,8 +42,8 @@ pub fn timeline(position: usize, len: usize, playing: bool, speed: usize, on: &H
             </button>
             <button data-testid="step-forward" onclick={seek(position + 1)} disabled={position >= len} title="One step forward (→)" aria-label="One step forward">{ "▶" }</button>
             <button data-testid="step-last" onclick={seek(len)} disabled={position >= len} title="After the last step (End)" aria-label="After the last step">{ "▶|" }</button>
-            <button data-testid="rejection-forward" onclick={refusal(true)} disabled={position >= len} title="The next rejection (Shift+→)" aria-label="The next rejection">{ "✕▶" }</button>
-            <select data-testid="speed" aria-label="Play speed" title="Play speed (< and >)" onchange={onspeed}>
+            <button class="jump" data-testid="rejection-forward" onclick={refusal(true)} disabled={position >= len} title="The next rejection (Shift+→)" aria-label="The next rejection">{ "✕▶" }</button>
+            <select class="speed" data-testid="speed" aria-label="Play speed" title="Play speed (< and >)" onchange={onspeed}>
                 { for SPEEDS.iter().enumerate().map(|(i, (_, name))| html! {
                     <option value={i.to_string()} selected={i == speed}>{ *name }</option>
                 }) }
