@@ -278,8 +278,14 @@ test("on a phone (390×844) nothing overflows, the controls wrap, and the grid's
     await phone.goto(server.url + address);
     await phone.locator('[data-testid="outcomes"][data-count="101"]').waitFor();
     assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= 390), `${address}: no horizontal overflow`);
-    const position = await phone.getByTestId("step-position").boundingBox();
-    assert.ok(position.x + position.width <= 390, `${address}: the step position shows (${JSON.stringify(position)})`);
+    // Once laid out: the page renders again as its answers come, and an element read across
+    // such a render can be one that has just been replaced (an empty box).
+    await phone.waitForFunction(() => document.querySelector('[data-testid="step-position"]')?.getBoundingClientRect().width > 0);
+    const position = await phone.getByTestId("step-position").evaluate((e) => {
+      const { x, width } = e.getBoundingClientRect();
+      return { x, width };
+    });
+    assert.ok(position.width > 0 && position.x + position.width <= 390, `${address}: the step position shows (${JSON.stringify(position)})`);
     const grid = phone.getByTestId("port-grid");
     const box = await grid.boundingBox();
     const columns = Number(await grid.getAttribute("aria-colcount"));
