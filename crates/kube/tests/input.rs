@@ -795,6 +795,15 @@ metadata:
     assert_eq!(history.cluster().allocator().used(), 4);
 }
 
+/// An input's notes, each as the steps it covers and its text.
+fn notes(input: &Input) -> Vec<(std::ops::Range<usize>, &str)> {
+    input
+        .notes
+        .iter()
+        .map(|n| (n.steps.clone(), n.text.as_str()))
+        .collect()
+}
+
 #[test]
 fn a_scenario_steps_notes_cover_the_steps_it_made_and_are_written_back() {
     let service = |name: &str| {
@@ -807,13 +816,8 @@ fn a_scenario_steps_notes_cover_the_steps_it_made_and_are_written_back() {
         service("b"),
     );
     let input = read(&text).unwrap();
-    let notes: Vec<(std::ops::Range<usize>, &str)> = input
-        .notes
-        .iter()
-        .map(|n| (n.steps.clone(), n.text.as_str()))
-        .collect();
     assert_eq!(
-        notes,
+        notes(&input),
         [
             (
                 0..1,
@@ -836,13 +840,8 @@ fn a_scenario_steps_notes_cover_the_steps_it_made_and_are_written_back() {
     let written = write_scenario(&ClusterConfig::default(), &entries);
     let again = read(&written).unwrap();
     assert_eq!(again.entries.as_deref(), Some(&entries[..]));
-    let notes: Vec<(std::ops::Range<usize>, &str)> = again
-        .notes
-        .iter()
-        .map(|n| (n.steps.clone(), n.text.as_str()))
-        .collect();
     assert_eq!(
-        notes,
+        notes(&again),
         [
             (
                 0..1,
