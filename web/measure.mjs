@@ -163,7 +163,8 @@ await big.close();
 // The screenshot for the README: the KEP-3668 story in a fresh page, MinIO selected.
 const shot = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 await shot.goto(server.url);
-await shot.getByTestId("presets").selectOption({ label: "KEP-3668: a fixed port taken first" });
+await shot.locator('[data-testid="lessons"] summary').click();
+await shot.getByRole("button", { name: "KEP-3668: a fixed port taken first", exact: true }).click();
 await shot.waitForFunction(() => document.querySelector('[data-testid="outcomes"]')?.dataset.count === "101");
 await shot.locator('[data-testid="outcome"] button[data-select="storage/minio"]').click();
 await shot.screenshot({ path: new URL("../docs/screenshot.png", import.meta.url).pathname });

@@ -14,6 +14,7 @@ use cells::Cells;
 use components::controls::Controls;
 use components::editor::Editor;
 use components::explain::explain;
+use components::lessons::Lessons;
 use components::outcomes::Outcomes;
 use components::port_grid::PortGrid;
 use components::services::ServiceList;
@@ -147,6 +148,8 @@ fn App() -> Html {
                     fresh={fresh_ports}
                     {conflict}
                     {scans}
+                    odds={state.shade_odds}
+                    onodds={on.odds.clone()}
                     onselect={on.select_holder.clone()}
                     oninspect={on.inspect.clone()}
                 />
@@ -240,6 +243,7 @@ fn App() -> Html {
             <header class="bar">
                 <h1>{ "portband" }</h1>
                 <p class="tagline">{ "kube-apiserver's NodePort allocator, with the KEP-3668 static/dynamic band split" }</p>
+                <Lessons open={preset} onopen={on.preset.clone()} />
                 <Controls
                     range_text={state.settings.range_text.clone()}
                     seed_text={state.settings.seed_text.clone()}
@@ -248,16 +252,13 @@ fn App() -> Html {
                     {version}
                     releases={state.releases.clone()}
                     {static_subrange}
-                    preset={state.scenario.as_ref().and_then(|(preset, _)| *preset)}
                     onrange={on.range.clone()} onseed={on.seed.clone()} onsubrange={on.subrange.clone()} onversion={on.version.clone()}
-                    onpreset={on.preset.clone()} onadd={on.add.clone()} onreset={on.reset.clone()}
+                    onadd={on.add.clone()} onreset={on.reset.clone()}
                 />
                 <Share sharing={sharing.clone()} scenario={run.map(|r| r.scenario.clone())} title={frame_title} />
             </header>
             { problems }
-            if let Some(description) = state.scenario.as_ref().and_then(|(_, d)| d.as_ref()) {
-                <p class="description" data-testid="scenario-description">{ description }</p>
-            }
+            { about(state.scenario.as_ref()) }
             if let Some(notice) = &state.notice {
                 <div class="notice" role="status">{ notice }</div>
             }
@@ -291,6 +292,23 @@ fn App() -> Html {
             </main>
             { announcer }
         </div>
+    }
+}
+
+/// What the history shown is about: a lesson's title and introduction, or a scenario's
+/// description.
+fn about(scenario: Option<&(Option<usize>, Option<String>)>) -> Html {
+    match scenario {
+        Some((Some(i), _)) => html! {
+            <section class="lesson-intro" data-testid="lesson-intro">
+                <h2>{ PRESETS[*i].label }</h2>
+                <p>{ PRESETS[*i].introduction }</p>
+            </section>
+        },
+        Some((None, Some(description))) => html! {
+            <p class="description" data-testid="scenario-description">{ description }</p>
+        },
+        _ => Html::default(),
     }
 }
 

@@ -1,40 +1,83 @@
-//! The scenarios shipped in `scenarios/`, offered in the presets menu.
+//! The lessons: the scenarios shipped in `scenarios/` (served beside the app, fetched when one is
+//! opened), each with an introduction.
 
-/// A preset: its name (the file's, for `#preset=` links), menu label and the scenario file's text.
+/// A lesson: its scenario's name (for `#preset=` links and its file), title and introduction.
 pub struct Preset {
     /// The scenario file's name without `.yaml`.
     pub name: &'static str,
-    /// The label in the menu.
+    /// The title in the lessons list.
     pub label: &'static str,
-    /// The scenario file.
-    pub text: &'static str,
+    /// One paragraph that says what the lesson shows, in the list and above the grid.
+    pub introduction: &'static str,
+    /// Whether the lesson is about the next pick's odds (the grid shades them while it is open).
+    pub shades_odds: bool,
 }
 
-/// Every preset, in menu order.
+impl Preset {
+    /// Where the app serves the scenario file, relative to the page.
+    pub fn path(&self) -> String {
+        format!("scenarios/{}.yaml", self.name)
+    }
+}
+
+/// Every lesson, in the list's order.
 pub const PRESETS: &[Preset] = &[
     Preset {
         name: "kep-3668-story",
         label: "KEP-3668: a fixed port taken first",
-        text: include_str!("../../scenarios/kep-3668-story.yaml"),
+        introduction: "The story behind the band split. A team needs MinIO on the fixed nodePort \
+            30009, but a hundred Services were created first and took their nodePorts at random. \
+            With the band split (on by default from Kubernetes 1.28, always from 1.29) dynamic \
+            allocations keep out of the range's low static band while the rest has room, so 30009 \
+            is still free. Step through, then switch the band split off \
+            and watch the same history refuse MinIO.",
+        shades_odds: false,
     },
     Preset {
         name: "dns-tcp-and-udp",
         label: "DNS on TCP and UDP",
-        text: include_str!("../../scenarios/dns-tcp-and-udp.yaml"),
+        introduction:
+            "A DNS Service serves port 53 on TCP and UDP. Two entries with the same port \
+            number share one nodePort when the Service is created, and one written nodePort serves \
+            both. Entries with different numbers may not share one, and UDP added later by an \
+            update gets a port of its own: if kubectl apply adds it at all, which it does not.",
+        shades_odds: false,
     },
     Preset {
         name: "load-balancer-health-check",
         label: "LoadBalancer health-check port",
-        text: include_str!("../../scenarios/load-balancer-health-check.yaml"),
+        introduction: "A LoadBalancer whose externalTrafficPolicy is Local also gets a \
+            healthCheckNodePort, from the same range as its nodePorts. See it allocated, released \
+            when the policy changes to Cluster, and refused with an internal error (500, not the \
+            usual 422) when it collides with one of the Service's own nodePorts.",
+        shades_odds: false,
     },
     Preset {
         name: "range-filling-up",
         label: "A range filling up",
-        text: include_str!("../../scenarios/range-filling-up.yaml"),
+        introduction: "A 40-port range: a static band of 16 ports and a dynamic band of 24. \
+            Dynamic allocations fill the dynamic band first, then fall back to the static band, \
+            where they take ports someone may have planned to request by number. Once every port \
+            is taken the next Service is refused, until a delete gives a port back.",
+        shades_odds: false,
     },
     Preset {
         name: "explicit-port-in-dynamic-band",
         label: "A fixed port in the dynamic band",
-        text: include_str!("../../scenarios/explicit-port-in-dynamic-band.yaml"),
+        introduction:
+            "What the band split cannot fix: a fixed nodePort chosen in the dynamic band \
+            competes with every dynamic allocation, and here one takes it first. Keep fixed ports \
+            in the static band at the bottom of the range (portband check warns about those that \
+            are not).",
+        shades_odds: false,
+    },
+    Preset {
+        name: "scan-bias",
+        label: "The scan's bias: runs attract picks",
+        introduction: "The allocator picks a random port of its band and, if that one is taken, \
+            scans upwards to the next free one. So a free port right after a run of k taken ports \
+            is picked from k + 1 starting points, and runs grow faster than random picks would \
+            make them. The grid shades each free port by its odds of being the next pick.",
+        shades_odds: true,
     },
 ];

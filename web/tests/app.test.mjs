@@ -34,9 +34,10 @@ async function apply(yaml) {
   await settled(page);
 }
 
-/** Chooses a preset and waits for its `count` steps. */
+/** Opens a lesson from the lessons list and waits for its `count` steps. */
 async function loadPreset(label, count) {
-  await page.getByTestId("presets").selectOption({ label });
+  await page.locator('[data-testid="lessons"] summary').click();
+  await page.getByRole("button", { name: label, exact: true }).click();
   await waitForRows(page, "outcomes", count);
 }
 
@@ -195,34 +196,82 @@ test("the KEP-3668 switch: the preset story with and without the band split", as
   assert.match(await page.getByTestId("band-summary").textContent(), /static: none \(band split off\)/);
 });
 
-test("the arrow keys on the closed presets menu load nothing; a choice from it does", async () => {
+test("the lessons list: every lesson with its introduction, opened and closed from the keyboard", async () => {
   const text = await page.getByTestId("yaml-input").inputValue();
-  await page.getByTestId("presets").focus();
-  await page.keyboard.press("ArrowDown");
-  await page.keyboard.press("ArrowDown");
-  await page.waitForTimeout(200);
+  const list = page.getByTestId("lessons");
+  const summary = list.locator("summary");
+  await summary.focus();
+  await page.keyboard.press("Enter");
+  const lessons = list.locator("li");
+  assert.equal(await lessons.count(), 6);
+  for (const lesson of await lessons.all()) {
+    assert.ok((await lesson.locator("p").textContent()).length > 150, "a paragraph of introduction");
+  }
+  // Escape closes the list, loads nothing, and gives the focus back to its summary.
+  await page.keyboard.press("Escape");
+  assert.equal(await list.getAttribute("open"), null);
+  assert.equal(await summary.evaluate((s) => s === document.activeElement), true);
   assert.equal(await page.getByTestId("yaml-input").inputValue(), text, "the editor keeps its text");
-  assert.equal(await page.getByTestId("outcomes").getAttribute("data-count"), "0");
-  await loadPreset("DNS on TCP and UDP", 6);
+  // Enter on a lesson's button opens it and closes the list; its title and introduction show.
+  await page.keyboard.press("Enter");
+  await list.getByRole("button", { name: "DNS on TCP and UDP" }).focus();
+  await page.keyboard.press("Enter");
+  await waitForRows(page, "outcomes", 6);
+  assert.equal(await list.getAttribute("open"), null);
+  assert.equal(await page.getByTestId("lesson-intro").locator("h2").textContent(), "DNS on TCP and UDP");
+  assert.match(await page.getByTestId("lesson-intro").locator("p").textContent(), /^A DNS Service serves port 53 on TCP and UDP/);
+  assert.match(await page.getByTestId("yaml-input").inputValue(), /name: dns-tcp-and-udp/);
+  // The list marks the lesson open.
+  assert.equal(await list.locator('button[aria-current="true"]').textContent(), "DNS on TCP and UDP");
+});
+
+test("the lesson on the scan's bias shades the next pick's odds; a lesson that cannot be fetched says so", async () => {
+  await page.getByTestId("next-pick").waitFor();
+  assert.equal(await page.getByTestId("next-pick").isChecked(), false);
+  await loadPreset("The scan's bias: runs attract picks", 14);
+  assert.equal(await page.getByTestId("next-pick").isChecked(), true);
+  await page.getByTestId("step-first").click();
+  await page.getByTestId("step-forward").click();
+  await settled(page);
+  assert.match(await page.getByTestId("step-note").textContent(), /^edge\/relay holds twelve ports in a row/);
+  // The legend reads the shading, and a free port's description names its odds.
+  await page.getByTestId("port-grid").focus();
+  await page.keyboard.press("Control+Home");
+  for (let i = 0; i < 32; i++) await page.keyboard.press("ArrowRight");
+  assert.equal(await page.getByTestId("focused-port").textContent(), "30032 · dynamic band · free · next pick: 13 of 48 random starts (27.1 %)");
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.getByTestId("focused-port").textContent(), "30033 · dynamic band · free · next pick: 1 of 48 random starts (2.1 %)");
+  await page.getByTestId("next-pick").uncheck();
+  assert.equal(await page.getByTestId("next-pick").isChecked(), false);
+
+  const text = await page.getByTestId("yaml-input").inputValue();
+  await page.route("**/scenarios/range-filling-up.yaml", (route) => route.fulfill({ status: 404, body: "" }));
+  await page.locator('[data-testid="lessons"] summary').click();
+  await page.getByRole("button", { name: "A range filling up", exact: true }).click();
+  await settled(page);
+  assert.match(await page.getByTestId("error").textContent(), /^The lesson "A range filling up" could not be loaded: scenarios\/range-filling-up\.yaml answered 404\.$/);
+  assert.equal(await page.getByTestId("yaml-input").inputValue(), text, "the work shown stays");
+  assert.equal(await page.getByTestId("outcomes").getAttribute("data-count"), "14");
+  await page.unroute("**/scenarios/range-filling-up.yaml");
 });
 
 test("a preset starts from its own settings, the defaults for what it leaves out", async () => {
   await loadPreset("A range filling up", 43);
   assert.equal(await page.getByTestId("range-input").inputValue(), "30000-30039");
   // DNS on TCP and UDP sets no range: it runs on 30000-32767, not on the previous preset's 40 ports.
-  await page.getByTestId("presets").selectOption({ label: "DNS on TCP and UDP" });
+  await page.locator('[data-testid="lessons"] summary').click();
+  await page.getByRole("button", { name: "DNS on TCP and UDP", exact: true }).click();
   await page.waitForFunction(() => document.querySelector('[data-testid="range-input"]').value === "30000-32767");
   const steps = await outcomes();
   assert.ok(steps.length > 1);
   assert.ok(steps.every((s) => !s.text.includes("not in the valid range")), JSON.stringify(steps.map((s) => s.text)));
-  // The menu shows the preset loaded, and the scenario's description is shown, until something
-  // else changes the history.
-  const chosen = () => page.getByTestId("presets").evaluate((s) => s.selectedOptions[0].textContent);
-  assert.equal(await chosen(), "DNS on TCP and UDP");
-  assert.match(await page.getByTestId("scenario-description").textContent(), /^53\/TCP and 53\/UDP share one nodePort on create/);
+  // The lesson's title and introduction show until something else changes the history.
+  assert.equal(await page.getByTestId("lesson-intro").locator("h2").textContent(), "DNS on TCP and UDP");
   await apply(service("other", "  type: NodePort\n  ports: [{port: 80}]\n"));
-  assert.equal(await chosen(), "Presets…");
-  assert.equal(await page.getByTestId("scenario-description").count(), 0);
+  assert.equal(await page.getByTestId("lesson-intro").count(), 0);
+  // A scenario of one's own shows its description instead.
+  await apply("apiVersion: portband/v1\nkind: Scenario\ndescription: My own story.\nsteps: []\n");
+  assert.equal(await page.getByTestId("scenario-description").textContent(), "My own story.");
 });
 
 test("feedback: an Apply that adds nothing, a full range, a deletion while an earlier step is shown", async () => {

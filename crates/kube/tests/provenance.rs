@@ -395,3 +395,37 @@ fn each_pick_had_the_chance_the_allocator_gives_in_the_state_before_it() {
     }
     assert!(picks > 100, "{picks}");
 }
+
+/// The scan's-bias lesson (`scenarios/scan-bias.yaml`) says what its notes say: after the run
+/// 30020-30031, 30032 is the next pick from 13 of the dynamic band's 48 starts and every other
+/// free port from 1; before edge/partner writes 30035, that port is the likeliest next pick, from
+/// 17 starts.
+#[test]
+fn the_scan_bias_lesson_reads_its_odds_right() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/scan-bias.yaml"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    let session = portband_kube::Session::from_scenario(&text).unwrap();
+    let odds = |step: usize| {
+        let next = session.at(step).state().allocator().next_pick().unwrap();
+        assert_eq!(next.span.size(), 48);
+        next.starts
+    };
+    let after_run = odds(1);
+    assert_eq!(
+        after_run.iter().find(|(p, _)| *p == 30032),
+        Some(&(30032, 13))
+    );
+    assert!(after_run.iter().all(|&(p, s)| p == 30032 || s == 1));
+    let before_partner = odds(session.len() - 1);
+    let likeliest = before_partner.iter().max_by_key(|(_, s)| *s).unwrap();
+    assert_eq!(*likeliest, (30035, 17));
+    assert!(before_partner.iter().filter(|(_, s)| *s == 17).count() == 1);
+    let partner = &session.steps(session.len() - 1, session.len())[0];
+    assert_eq!(
+        (partner.service.as_str(), partner.result.as_str()),
+        ("edge/partner", "created")
+    );
+}

@@ -1,7 +1,6 @@
-//! The cluster's settings (Kubernetes release, range, seed, band split), presets, Reset, and
-//! "add Services".
+//! The cluster's settings (Kubernetes release, range, seed, band split), Reset, and "add
+//! Services".
 
-use crate::presets::PRESETS;
 use portband_contract::Release;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -32,10 +31,6 @@ pub struct ControlsProps {
     pub onseed: Callback<String>,
     /// Turn the band split on or off.
     pub onsubrange: Callback<bool>,
-    /// The preset the history is, while nothing else has changed it.
-    pub preset: Option<usize>,
-    /// Load preset `i`.
-    pub onpreset: Callback<usize>,
     /// Add this many Services.
     pub onadd: Callback<usize>,
     /// Forget every step.
@@ -78,22 +73,6 @@ pub fn Controls(props: &ControlsProps) -> Html {
         )),
         _ => None,
     };
-    let onpreset = {
-        let onpreset = props.onpreset.clone();
-        Callback::from(move |e: Event| {
-            let select = e.target_unchecked_into::<HtmlSelectElement>();
-            if let Ok(i) = select.value().parse() {
-                onpreset.emit(i);
-            }
-        })
-    };
-    // On a closed menu the arrow keys would choose (and load) the next preset at once: a preset
-    // loads on an explicit choice from the opened list (Space, Enter or Alt+↓ open it).
-    let onmenukey = Callback::from(|e: KeyboardEvent| {
-        if matches!(e.key().as_str(), "ArrowDown" | "ArrowUp") && !e.alt_key() {
-            e.prevent_default();
-        }
-    });
     let oncount = {
         let add_count = add_count.clone();
         Callback::from(move |e: Event| {
@@ -134,12 +113,6 @@ pub fn Controls(props: &ControlsProps) -> Html {
             if let Some((label, title)) = split_note {
                 <span class="hint" data-testid="split-note" {title}>{ label }</span>
             }
-            <select aria-label="Load a preset scenario" data-testid="presets" onchange={onpreset} onkeydown={onmenukey}>
-                <option value="" selected={props.preset.is_none()}>{ "Presets…" }</option>
-                { for PRESETS.iter().enumerate().map(|(i, p)| html! {
-                    <option value={i.to_string()} selected={props.preset == Some(i)}>{ p.label }</option>
-                }) }
-            </select>
             <span class="add">
                 <label title="NodePort Services with one dynamic port each, named filler-N">
                     { "Services to add " }

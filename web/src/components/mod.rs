@@ -3,6 +3,7 @@
 pub mod controls;
 pub mod editor;
 pub mod explain;
+pub mod lessons;
 pub mod outcomes;
 pub mod panic_banner;
 pub mod port_grid;

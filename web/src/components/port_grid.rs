@@ -41,6 +41,10 @@ pub struct PortGridProps {
     pub conflict: Option<i32>,
     /// The scans of the explained step's dynamic allocations: the ports passed, start first.
     pub scans: Vec<Vec<u16>>,
+    /// Whether free ports are shaded by the next dynamic pick's odds.
+    pub odds: bool,
+    /// Shade the odds, or not.
+    pub onodds: Callback<bool>,
     /// Highlight the Service at this place in the list (or none).
     pub onselect: Callback<Option<usize>>,
     /// A cell of the Service at this place is described, and it is not in `listed`.
@@ -54,8 +58,7 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
     let pixels = use_mut_ref(Vec::<u8>::new);
     let hover = use_state(|| None::<(usize, f64, f64)>);
     let focus = use_state(|| None::<usize>);
-    // Whether free ports are shaded by the next dynamic pick's odds (a way of looking, kept here).
-    let odds = use_state(|| false);
+    let odds = props.odds;
     // The container's width, read on mount and when the window changes size.
     let width = use_state_eq(|| BOX.0);
     {
@@ -93,7 +96,7 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
             *focus,
             props.scans.clone(),
             layout,
-            *odds,
+            odds,
         );
         let range = props.range;
         use_effect_with(
@@ -226,7 +229,7 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
                     None => format!("{port} · {band} · {how} · looking up its Service…"),
                 }
             }
-            None => match props.cells.odds(index).filter(|_| *odds) {
+            None => match props.cells.odds(index).filter(|_| odds) {
                 Some((starts, of)) => format!(
                     "{port} · {band} · free · next pick: {starts} of {of} random starts ({})",
                     percent(starts, of)
@@ -235,13 +238,10 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
             },
         }
     };
-    let ontoggle = {
-        let odds = odds.clone();
-        Callback::from(move |e: Event| {
-            use web_sys::HtmlInputElement;
-            odds.set(e.target_unchecked_into::<HtmlInputElement>().checked());
-        })
-    };
+    let ontoggle = props.onodds.reform(|e: Event| {
+        e.target_unchecked_into::<web_sys::HtmlInputElement>()
+            .checked()
+    });
     // A focus kept from a larger range may point past this one's end.
     let focused = focus.filter(|&i| i < layout.count);
     let described = hover.map(|h| h.0).or(focused);
@@ -299,10 +299,10 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
                 { info.unwrap_or_else(|| "Point at a port, or focus the grid and use the arrow keys.".to_owned()) }
             </p>
             <label class="odds-switch" title="Random start plus a scan upwards: a free port right after k taken ones is the next pick from k + 1 of the band's starts">
-                <input type="checkbox" data-testid="next-pick" checked={*odds} onchange={ontoggle} />
+                <input type="checkbox" data-testid="next-pick" checked={odds} onchange={ontoggle} />
                 { " Shade the next pick's odds" }
             </label>
-            { legend(*odds) }
+            { legend(odds) }
         </div>
     }
 }

@@ -2,6 +2,7 @@
 //! logic the JS module runs in the worker, answering at once.
 
 use super::{Added, Engine, EngineError, MomentView, NextPick, Opened, SettingsChange, TAIL};
+use crate::presets::Preset;
 use portband_allocator::PortRange;
 use portband_contract::{ApplyProgress, LogLine, Release, StoredService};
 use portband_kube::{Applying, ClusterConfig, InputError, KubeVersion, Mode, Session};
@@ -63,6 +64,11 @@ impl LocalEngine {
 impl Engine for LocalEngine {
     async fn releases(&self) -> Result<Vec<Release>, EngineError> {
         Ok(portband_kube::releases())
+    }
+
+    async fn lesson(&self, preset: &Preset) -> Result<String, EngineError> {
+        let path = format!("{}/../{}", env!("CARGO_MANIFEST_DIR"), preset.path());
+        std::fs::read_to_string(&path).map_err(|e| EngineError::plain(format!("{path}: {e}")))
     }
 
     async fn open(&self, scenario: &str) -> Result<Opened, EngineError> {

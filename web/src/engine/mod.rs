@@ -7,6 +7,7 @@
 pub mod local;
 pub mod worker;
 
+use crate::presets::Preset;
 use portband_contract::{
     ApplyProgress, Chance, Explanation, LastInput, LogLine, Metrics, Refusal, Release, Settings,
     StoredService, Summary,
@@ -172,6 +173,8 @@ pub struct NextPick {
 pub trait Engine {
     /// The Kubernetes releases the engine models, oldest first (the last is the default).
     async fn releases(&self) -> Result<Vec<Release>, EngineError>;
+    /// The scenario file of the lesson `preset`, as the app serves it.
+    async fn lesson(&self, preset: &Preset) -> Result<String, EngineError>;
     /// Replaces the cluster with a scenario file's (its settings and steps; a manifest is one
     /// input sent with `kubectl apply`).
     async fn open(&self, scenario: &str) -> Result<Opened, EngineError>;

@@ -3,6 +3,7 @@
 //! [`Handle`]s. [`WorkerEngine`] asks it what the page needs.
 
 use super::{Added, Engine, EngineError, MomentView, NextPick, Opened, SettingsChange, TAIL};
+use crate::presets::Preset;
 use futures_channel::oneshot;
 use portband_contract::{ApplyProgress, LogLine, Refusal, Release, StoredService};
 use serde::de::DeserializeOwned;
@@ -12,6 +13,7 @@ use std::ops::Range;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 /// An object of the module's that lives in the worker (a cluster, a moment, an apply under
@@ -434,6 +436,33 @@ impl Engine for WorkerEngine {
             .run(vec![Call::new(Target::Module, "kubernetesVersions", &[])])
             .await?;
         read(&results[0])
+    }
+
+    async fn lesson(&self, preset: &Preset) -> Result<String, EngineError> {
+        let failed = |why: String| {
+            EngineError::plain(format!(
+                "The lesson \"{}\" could not be loaded: {why}.",
+                preset.label
+            ))
+        };
+        let reason = |e: JsValue| {
+            e.dyn_ref::<js_sys::Error>().map_or_else(
+                || "the request failed".to_owned(),
+                |e| String::from(e.message()),
+            )
+        };
+        let path = preset.path();
+        let response = JsFuture::from(gloo::utils::window().fetch_with_str(&path))
+            .await
+            .map_err(reason)
+            .map_err(failed)?
+            .unchecked_into::<web_sys::Response>();
+        if !response.ok() {
+            return Err(failed(format!("{path} answered {}", response.status())));
+        }
+        let text = response.text().map_err(reason).map_err(failed)?;
+        let text = JsFuture::from(text).await.map_err(reason).map_err(failed)?;
+        Ok(text.as_string().unwrap_or_default())
     }
 
     async fn open(&self, scenario: &str) -> Result<Opened, EngineError> {

@@ -27,6 +27,8 @@ pub struct Handlers {
     pub play: Callback<()>,
     /// Play at this speed (a place in the speeds).
     pub speed: Callback<usize>,
+    /// Shade the grid's free ports by the next pick's odds, or not.
+    pub odds: Callback<bool>,
     /// Show the next rejection (`true`) or the previous one.
     pub refusal: Callback<bool>,
     /// Highlight a Service's ports (or none).
@@ -83,6 +85,7 @@ pub fn use_handlers(dispatch: &Dispatch) -> Rc<Handlers> {
         seek: dispatching(&dispatch, Action::Seek),
         play: dispatching(&dispatch, |()| Action::TogglePlay),
         speed: dispatching(&dispatch, Action::SetSpeed),
+        odds: dispatching(&dispatch, Action::ShadeOdds),
         refusal: dispatching(&dispatch, Action::SeekRefusal),
         select: dispatching(&dispatch, Action::Select),
         delete: dispatching(&dispatch, Action::Delete),

@@ -18,7 +18,7 @@ pub use settings::Settings;
 
 use crate::engine::{MomentView, SettingsChange};
 use crate::link::Fragment;
-use crate::presets::{Preset, PRESETS};
+use crate::presets::PRESETS;
 use crate::saved::Saved;
 use portband_allocator::gofmt::Quoted;
 use portband_contract::ApplyProgress;
@@ -194,6 +194,9 @@ pub struct AppState {
     pub notice: Option<String>,
     /// How fast the history plays: an index into [`SPEEDS`].
     pub speed: usize,
+    /// Whether the grid shades free ports by the next dynamic pick's odds (a lesson about them
+    /// switches it on).
+    pub shade_odds: bool,
     /// The scenario the history comes from, while nothing else has changed it: the preset's
     /// index, if it is one, and the scenario's description.
     pub scenario: Option<(Option<usize>, Option<String>)>,
@@ -269,6 +272,8 @@ pub enum Action {
     SetSpeed(usize),
     /// Play this many speeds faster (or slower).
     SpeedBy(isize),
+    /// Shade free ports by the next pick's odds, or not.
+    ShadeOdds(bool),
     /// Show the step after the next rejection (`true`) or the one before the current step.
     SeekRefusal(bool),
     /// The engine answered (boxed: an answer is large next to the other actions).
@@ -311,6 +316,7 @@ impl AppState {
             selected: None,
             notice: None,
             speed: NORMAL_SPEED,
+            shade_odds: false,
             scenario: None,
             applying: None,
             outbox: Outbox::default(),
@@ -429,14 +435,19 @@ impl AppState {
         });
     }
 
-    /// A fresh cluster with preset `i`'s settings (the defaults for those it leaves out) and
-    /// steps, shown at step `at`, its text in the editor.
+    /// Fetches lesson `i`'s scenario, to open at step `at` ([`Self::open_lesson`]).
     fn load_preset(&mut self, i: usize, at: Option<usize>) {
-        let preset: &Preset = &PRESETS[i];
-        self.keep_before_link(preset.text);
-        self.editor.replace(preset.text);
+        self.outbox.send(Request::Lesson { preset: i, at });
+    }
+
+    /// A fresh cluster with lesson `i`'s settings (the defaults for those it leaves out) and
+    /// steps from its scenario file `text`, shown at step `at`, the file in the editor.
+    fn open_lesson(&mut self, i: usize, text: Rc<str>, at: Option<usize>) {
+        self.shade_odds |= PRESETS[i].shades_odds;
+        self.keep_before_link(&text);
+        self.editor.replace(&text);
         self.outbox.send(Request::Open {
-            scenario: Rc::from(preset.text),
+            scenario: text,
             at,
             why: Opening::Preset(i),
         });
@@ -693,6 +704,7 @@ impl Reducible for AppState {
                 }
                 Reply::Releases(releases) => next.releases = Rc::from(releases),
                 Reply::Opened { opened, at, why } => next.opened_by_engine(opened, at, why),
+                Reply::Lesson { preset, text, at } => next.open_lesson(preset, text, at),
                 Reply::Added(added, moment) => next.added_by_engine(added, moment),
                 Reply::Moment(moment) => next.moment_described(moment),
                 Reply::Services {
@@ -916,6 +928,7 @@ impl Reducible for AppState {
                 None => return self,
             },
             Action::SetSpeed(speed) => next.speed = speed.min(SPEEDS.len() - 1),
+            Action::ShadeOdds(on) => next.shade_odds = on,
             Action::SpeedBy(delta) => {
                 next.speed = next
                     .speed

@@ -3,6 +3,7 @@
 //! page's hook with the worker's engine, and by the native tests with the in-process one.
 
 use crate::engine::{Added, Engine, EngineError, MomentView, Opened, SettingsChange};
+use crate::presets::PRESETS;
 use portband_contract::{ApplyProgress, LogLine, Release, StoredService};
 use std::cell::Cell;
 use std::ops::Range;
@@ -56,6 +57,13 @@ pub enum Request {
         at: Option<usize>,
         /// Why.
         why: Opening,
+    },
+    /// Fetch lesson `preset`'s scenario file, to open it at step `at` (or the end).
+    Lesson {
+        /// The lesson, by its place in the list.
+        preset: usize,
+        /// The step to show.
+        at: Option<usize>,
     },
     /// Forget every step; the settings stay.
     Reset,
@@ -130,6 +138,15 @@ pub enum Reply {
         /// Why it was opened.
         why: Option<Opening>,
     },
+    /// A lesson's scenario file, to open at step `at`.
+    Lesson {
+        /// The lesson, by its place in the list.
+        preset: usize,
+        /// Its scenario file.
+        text: Rc<str>,
+        /// The step to show.
+        at: Option<usize>,
+    },
     /// How far an Apply is.
     Progress(ApplyProgress),
     /// Steps were added (an Apply, a delete), and the moment to show after them described (if
@@ -197,6 +214,14 @@ pub async fn execute(engine: &impl Engine, request: Request, mut reply: impl FnM
                 why: Some(why),
             }),
             Err(error) => reply(failed(error, Some(why))),
+        },
+        Request::Lesson { preset, at } => match engine.lesson(&PRESETS[preset]).await {
+            Ok(text) => reply(Reply::Lesson {
+                preset,
+                text: Rc::from(text),
+                at,
+            }),
+            Err(error) => reply(failed(error, Some(Opening::Preset(preset)))),
         },
         Request::Reset => match engine.reset().await {
             Ok(opened) => reply(Reply::Opened {

@@ -184,9 +184,13 @@ fn a_preset_starts_from_its_own_settings() {
         .is_some_and(|e| e.contains("valid range"))));
     // The text the last preset replaced comes back.
     let page = page.run([Action::RestoreEditor]);
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../scenarios/range-filling-up.yaml"
+    );
     assert_eq!(
         *page.state.editor.text,
-        crate::presets::PRESETS[filling].text
+        std::fs::read_to_string(file).unwrap()
     );
 }
 
@@ -662,6 +666,7 @@ fn an_embed_opens_only_what_its_address_names() {
             .into_iter()
             .filter_map(|r| match r {
                 Request::Open { why, .. } => Some(why),
+                Request::Lesson { preset, .. } => Some(Opening::Preset(preset)),
                 _ => None,
             })
             .collect()
@@ -790,4 +795,33 @@ fn the_previous_and_next_rejection_and_the_play_speed() {
     );
     let page = page.run([Action::SetSpeed(0), Action::SpeedBy(-1)]);
     assert_eq!(super::SPEEDS[page.state.speed].1, "0.25×");
+}
+
+#[test]
+fn every_shipped_scenario_is_a_lesson_and_a_lesson_on_the_odds_shades_them() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../scenarios");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|f| f.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    let mut lessons: Vec<String> = crate::presets::PRESETS
+        .iter()
+        .map(|p| format!("{}.yaml", p.name))
+        .collect();
+    lessons.sort();
+    assert_eq!(files, lessons);
+    // Opening the lesson on the scan's bias switches the shading on; another lesson leaves it
+    // as the user set it.
+    let bias = crate::presets::PRESETS
+        .iter()
+        .position(|p| p.shades_odds)
+        .unwrap();
+    let page = Page::fresh().run([Action::LoadPreset(0)]);
+    assert!(!page.state.shade_odds);
+    let page = page.run([Action::LoadPreset(bias)]);
+    assert!(page.state.shade_odds);
+    assert_eq!(page.state.scenario.as_ref().unwrap().0, Some(bias));
+    let page = page.run([Action::ShadeOdds(false), Action::LoadPreset(0)]);
+    assert!(!page.state.shade_odds);
 }
