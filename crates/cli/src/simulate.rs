@@ -100,7 +100,7 @@ pub fn run(options: &Options, mode: ModeArg, format: SimulateFormat) -> u8 {
             "{}\n",
             serde_json::to_string_pretty(&report).expect("a simulation serializes")
         ),
-        SimulateFormat::Csv => csv(&report),
+        SimulateFormat::Csv => report.csv(number),
         SimulateFormat::Table => table(&report, &Bands::of(range)),
     });
     0
@@ -109,28 +109,6 @@ pub fn run(options: &Options, mode: ModeArg, format: SimulateFormat) -> u8 {
 /// A number as JSON prints it (the shortest text that reads back the same).
 fn number(value: f64) -> String {
     serde_json::Number::from_f64(value).map_or_else(|| value.to_string(), |n| n.to_string())
-}
-
-fn csv(report: &SimulationReport) -> String {
-    let mut out = String::from("dynamic,mode,conflicts,trials,p,ci95_low,ci95_high,analytic\n");
-    for point in &report.points {
-        for (name, mode) in [("split", &point.split), ("legacy", &point.legacy)] {
-            if let Some(m) = mode {
-                let _ = writeln!(
-                    out,
-                    "{},{name},{},{},{},{},{},{}",
-                    point.dynamic,
-                    m.conflicts,
-                    m.trials,
-                    number(m.p),
-                    number(m.ci95[0]),
-                    number(m.ci95[1]),
-                    m.analytic.map(number).unwrap_or_default()
-                );
-            }
-        }
-    }
-    out
 }
 
 fn table(report: &SimulationReport, bands: &Bands) -> String {

@@ -23,6 +23,34 @@ pub struct SimulationReport {
     pub points: Vec<PointReport>,
 }
 
+impl SimulationReport {
+    /// The points as `portband simulate --format csv` prints them: a header line, then one row
+    /// per point and mode simulated, an empty field for a null; `number` writes each fraction
+    /// (the CLI as JSON does).
+    pub fn csv(&self, number: impl Fn(f64) -> String) -> String {
+        let mut out = String::from("dynamic,mode,conflicts,trials,p,ci95_low,ci95_high,analytic\n");
+        for point in &self.points {
+            for (name, mode) in [("split", &point.split), ("legacy", &point.legacy)] {
+                if let Some(m) = mode {
+                    let fields = [
+                        point.dynamic.to_string(),
+                        name.to_owned(),
+                        m.conflicts.to_string(),
+                        m.trials.to_string(),
+                        number(m.p),
+                        number(m.ci95[0]),
+                        number(m.ci95[1]),
+                        m.analytic.map(&number).unwrap_or_default(),
+                    ];
+                    out.push_str(&fields.join(","));
+                    out.push('\n');
+                }
+            }
+        }
+        out
+    }
+}
+
 /// One number of dynamic requests, under each mode simulated.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PointReport {
