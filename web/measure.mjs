@@ -1,5 +1,5 @@
-// Measures the web app in headless Chromium (figures for the README) and saves the screenshots
-// docs/screenshot.png, docs/embed.png and docs/phone.png. Run by scripts/web-measure after a release build; not a test.
+// Measures the web app and the lab in headless Chromium (figures for the README) and saves the
+// screenshots docs/screenshot.png, docs/embed.png, docs/phone.png and docs/lab.png. Run by scripts/web-measure after a release build; not a test.
 import { serve, launch, paste, gzippedCode, manyServices, DIST } from "./tests/harness.mjs";
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -9,8 +9,9 @@ const browser = await launch();
 const results = [];
 
 // Bundle: the app's wasm and JS (the glue and its snippets), gzipped.
-const gz = gzippedCode(DIST, ["js/"]);
-results.push(["wasm + JS, gzipped", "< 200 KB (the stage's cap)", `${(gz / 1000).toFixed(2)} kB (${(gz / 1024).toFixed(1)} KiB)`]);
+const kB = (bytes) => `${(bytes / 1000).toFixed(2)} kB (${(bytes / 1024).toFixed(1)} KiB)`;
+results.push(["wasm + JS, gzipped", "< 200 KB (the stage's cap)", kB(gzippedCode(DIST, ["js/", "lab/"]))]);
+results.push(["the lab page's wasm + JS, gzipped", "–", kB(gzippedCode(`${DIST}lab/`))]);
 
 // First paint: from navigation start until the app's first frame is painted (the page itself shows
 // nothing before the app renders).
@@ -159,6 +160,53 @@ const bigApply = await big.evaluate(async (count) => {
 }, docs.length);
 results.push(["Apply of that 5 MB text to the painted result / the longest the page is busy", "progress shown", `${fmt(bigApply[0])} / ${fmt(bigApply[1])}`]);
 await big.close();
+
+// The lab: the default sweep (2,769 points of 30000-32767, 10,000 trials, both modes) from Run to
+// the chart painted (best and median of 5 runs, each with its own seed); then typing in a field
+// while a long run (100,000 trials) goes on, from the key to the painted frame.
+const lab = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+await lab.goto(server.url + "lab.html");
+await lab.getByTestId("lab-chart").waitFor();
+const sweeps = [];
+for (let seed = 1; seed <= 5; seed++) {
+  await lab.getByTestId("lab-seed").fill(String(seed));
+  sweeps.push(await lab.evaluate(async (seed) => {
+    const start = performance.now();
+    document.querySelector('[data-testid="lab-run"]').click();
+    await new Promise((resolve) => {
+      const look = () => document.querySelector(".lab-exports .hint")?.textContent.endsWith(`seed ${seed}`)
+        ? requestAnimationFrame(() => setTimeout(resolve, 0)) : requestAnimationFrame(look);
+      look();
+    });
+    return performance.now() - start;
+  }, seed));
+}
+results.push(["lab: the default sweep, both modes, 10,000 trials, Run to the painted chart (best / median of 5)", "< 1 s", `${fmt(Math.min(...sweeps))} / ${fmt(median(sweeps))}`]);
+await lab.getByTestId("lab-trials").fill("100000");
+await lab.getByTestId("lab-run").click();
+await lab.getByTestId("lab-progress").waitFor();
+await lab.evaluate(() => {
+  window.keyTimes = [];
+  addEventListener("keydown", () => (window.keyStart = performance.now()), { capture: true });
+  addEventListener("input", () => requestAnimationFrame(() => setTimeout(() => window.keyTimes.push(performance.now() - window.keyStart), 0)));
+});
+await lab.getByTestId("lab-second-port").focus();
+for (let i = 0; i < 20; i++) {
+  await lab.keyboard.press(String(i % 10));
+  await lab.waitForFunction((n) => window.keyTimes.length === n, i + 1);
+}
+const labKeys = await lab.evaluate(() => window.keyTimes);
+const stillRunning = await lab.getByTestId("lab-cancel").isVisible();
+results.push(["lab: typing while the trials run, key to painted frame (median / worst of 20)", "< 50 ms", `${fmt(median(labKeys))} / ${fmt(Math.max(...labKeys))}${stillRunning ? "" : " (the run ended first)"}`]);
+await lab.getByTestId("lab-cancel").click();
+await lab.close();
+
+// The lab's chart for the README: the default sweep.
+const chart = await browser.newPage({ viewport: { width: 1100, height: 760 } });
+await chart.goto(server.url + "lab.html");
+await chart.getByTestId("lab-chart").waitFor();
+await chart.screenshot({ path: new URL("../docs/lab.png", import.meta.url).pathname });
+await chart.close();
 
 // The screenshot for the README: the KEP-3668 story in a fresh page, MinIO selected.
 const shot = await browser.newPage({ viewport: { width: 1440, height: 900 } });

@@ -76,7 +76,7 @@ impl Cells {
     }
 
     /// The number of cells.
-    pub fn len(&self) -> usize {
+    pub fn count(&self) -> usize {
         self.owners.len()
     }
 }

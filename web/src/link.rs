@@ -47,19 +47,9 @@ export async function unpack(code) {
 export async function copy(text) {
   try { await navigator.clipboard.writeText(text); } catch { throw "the browser did not allow copying"; }
 }
-export function download(name, text) {
-  const a = document.createElement("a");
-  a.href = URL.createObjectURL(new Blob([text], { type: "application/yaml" }));
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 0);
-}
 export function address() { return [location.search, location.hash.slice(1)]; }
 export function base() { return location.origin + location.pathname; }
 export function folder() { return new URL(".", location.href).href; }
-export function set_fragment(fragment) {
-  history.replaceState(history.state, "", fragment ? "#" + fragment : location.pathname + location.search);
-}
 "##)]
 extern "C" {
     #[wasm_bindgen(catch)]
@@ -68,15 +58,11 @@ extern "C" {
     async fn unpack(code: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch)]
     async fn copy(text: &str) -> Result<(), JsValue>;
-    /// Offers `text` as a file called `name`.
-    pub fn download(name: &str, text: &str);
     fn address() -> Vec<String>;
     /// The page's address without query or fragment.
     pub fn base() -> String;
     /// The address of the page's folder (where `js/` is), with its final `/`.
     pub fn folder() -> String;
-    /// Replaces the address's fragment (without a new history entry).
-    pub fn set_fragment(fragment: &str);
 }
 
 #[wasm_bindgen]

@@ -25,15 +25,11 @@ use hooks::{
     use_compact, use_embed_messages, use_engine, use_handlers, use_persistence, use_player,
     use_shortcuts, Sharing,
 };
+use portband_web::panic_banner;
 use presets::PRESETS;
 use saved::{Saved, Slot};
 use state::{AppState, Run, Shared};
 use yew::prelude::*;
-
-/// The heap: Talc instead of the standard library's dlmalloc, 3 kB (gzipped) smaller.
-#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
-#[global_allocator]
-static HEAP: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 /// The whole app: controls on top, the editor and the outcome log on the left, the grid on the right;
 /// or, in an embed, the step controls, the grid and the log alone.
@@ -60,7 +56,11 @@ fn App() -> Html {
     use_shortcuts(dispatch.clone());
     let run = state.timeline.as_ref();
     let (position, len) = run.map_or((0, 0), |r| (r.position(), r.len()));
-    use_embed_messages(state.link.embed, position, len, dispatch.clone());
+    use_embed_messages(
+        state.link.embed,
+        run.map(|r| (r.position(), r.len())),
+        dispatch.clone(),
+    );
     let compact = use_compact(state.link.embed, state.link.layout);
     // A preset's embed is titled by the preset's name, and captioned by its description unless the
     // address gives a caption.
@@ -244,6 +244,7 @@ fn App() -> Html {
                 <h1>{ "portband" }</h1>
                 <p class="tagline">{ "kube-apiserver's NodePort allocator, with the KEP-3668 static/dynamic band split" }</p>
                 <Lessons open={preset} onopen={on.preset.clone()} />
+                <a class="to-lab" href="lab.html" data-testid="to-lab" title="How likely a fixed nodePort is taken, with and without the band split, over many trials">{ "Lab" }</a>
                 <Controls
                     range_text={state.settings.range_text.clone()}
                     seed_text={state.settings.seed_text.clone()}
@@ -313,12 +314,9 @@ fn about(scenario: Option<&(Option<usize>, Option<String>)>) -> Html {
 }
 
 fn main() {
-    components::panic_banner::watch();
-    // The release build aborts on a panic before any hook could run (see `panic_banner`).
-    #[cfg(not(panic = "immediate-abort"))]
-    std::panic::set_hook(Box::new(|info| {
-        console_error_panic_hook::hook(info);
-        components::panic_banner::report(&info.to_string());
-    }));
+    panic_banner::install(
+        "Your text is still in the editor: copy it, then reload the page. \
+         Please report this with the text that caused it.",
+    );
     yew::Renderer::<App>::new().render();
 }

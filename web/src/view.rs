@@ -23,13 +23,6 @@ pub fn bands(settings: &Settings) -> (PortRange, Bands) {
     (range, bands)
 }
 
-/// `part` of `whole` as a percentage with one decimal, `3.6 %` (whole numbers: formatting a float
-/// would bring the float printer into the module).
-pub fn percent(part: u32, whole: u32) -> String {
-    let tenths = (u64::from(part) * 1000 + u64::from(whole) / 2) / u64::from(whole.max(1));
-    format!("{}.{} %", tenths / 10, tenths % 10)
-}
-
 /// An entry as the log names it: `dns-tcp 53/TCP`, or `53/TCP` for one without a name.
 pub fn label(port: &PortUse) -> String {
     match port.name.as_str() {
@@ -148,7 +141,7 @@ pub fn size(bytes: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{announce, held_lines, percent, scans, size};
+    use super::{announce, held_lines, scans, size};
     use crate::state::Fresh;
     use portband_kube::Session;
 
@@ -158,16 +151,6 @@ mod tests {
         assert_eq!(
             sizes,
             ["0 kB", "1 kB", "812 kB", "1.0 MB", "1.0 MB", "5.1 MB"]
-        );
-    }
-
-    #[test]
-    fn percentages_have_one_decimal_rounded() {
-        let shown =
-            [(3, 84), (1, 3), (2, 3), (84, 84), (0, 5), (1, 65_536)].map(|(p, w)| percent(p, w));
-        assert_eq!(
-            shown,
-            ["3.6 %", "33.3 %", "66.7 %", "100.0 %", "0.0 %", "0.0 %"]
         );
     }
 

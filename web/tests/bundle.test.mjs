@@ -10,14 +10,16 @@
 // with the log's rows and the grid's names asked for as they are shown instead of sent whole,
 // 196 KB with an Apply's first slice sent with its start and its progress shown from then on, 197
 // KB with the lessons' notes in the presets and the step's note above the grid, 198 KB with the
-// previous and next rejection and the play speed), so that a change that breaks it is seen. The worker's JS module is budgeted on its own, below.
+// previous and next rejection and the play speed, the lessons list staying under it as the
+// presets' files are fetched instead of carried), so that a change that breaks it is seen. The
+// worker's JS module and the lab page are budgeted on their own, below.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { statSync } from "node:fs";
 import { gzippedCode, DIST } from "./harness.mjs";
 
 test("the app's wasm and JavaScript, gzipped, stay under 198 kB", () => {
-  const bytes = gzippedCode(DIST, ["js/"]);
+  const bytes = gzippedCode(DIST, ["js/", "lab/"]);
   assert.ok(bytes > 50_000, `${bytes} bytes: is dist/ a release build of the app?`);
   assert.ok(bytes < 198_000, `${bytes} bytes gzipped: over the 198 kB budget`);
 });
@@ -33,6 +35,15 @@ test("the JS module's wasm and JavaScript, gzipped, stay under 158 kB", () => {
   const bytes = gzippedCode(`${DIST}js/`);
   assert.ok(bytes > 30_000, `${bytes} bytes: is dist/js/ the JS module's build?`);
   assert.ok(bytes < 158_000, `${bytes} bytes gzipped: over the JS module's 158 kB budget`);
+});
+
+// The lab page (lab.html, its code in dist/lab/: Yew, the lab's form, chart and exports, and the
+// worker's client; the trials run in the worker's JS module, budgeted above): 89.3 kB when it
+// was made; the page is the lab's own, so that the app's page carries none of it.
+test("the lab page's wasm and JavaScript, gzipped, stay under 92 kB", () => {
+  const bytes = gzippedCode(`${DIST}lab/`);
+  assert.ok(bytes > 20_000, `${bytes} bytes: is dist/lab/ the lab page's build?`);
+  assert.ok(bytes < 92_000, `${bytes} bytes gzipped: over the lab page's 92 kB budget`);
 });
 
 // The script documentation pages include to size portband's frames (its issue: at most 2 KB).

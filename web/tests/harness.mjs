@@ -130,7 +130,7 @@ export const DIST = new URL("../../dist/", import.meta.url).pathname;
 
 /** The bytes a browser downloads for the code under `root`: its wasm and JavaScript (the glue and
  * its snippets), each gzipped at level 9, but for the folders in `skip` (`js/`, the JS module for
- * documentation pages, is not the app's: the app's budget skips it). */
+ * documentation pages, and `lab/`, the lab page's code, are not the app's: its budget skips them). */
 export function gzippedCode(root, skip = []) {
   return readdirSync(root, { recursive: true })
     .filter((file) => /\.(wasm|js)$/.test(file) && !skip.some((folder) => file.startsWith(folder)))

@@ -1,6 +1,5 @@
 //! "Why this port?": how the allocator reached the step at the cursor, and how the range splits.
 
-use crate::view::percent;
 use portband_allocator::{
     static_band_size, Bands, PortRange, STATIC_BAND_MAX, STATIC_BAND_MIN, STATIC_BAND_STEP,
     STATIC_BAND_THRESHOLD,
@@ -8,6 +7,7 @@ use portband_allocator::{
 use portband_contract::{
     Band, Cause, Chance, Explanation, LogLine, PortReport, ProvenanceReport, Settings,
 };
+use portband_web::words::percent;
 use yew::prelude::*;
 
 /// The explanation panel for step `step` (from 1), its line and the engine's explanation, if the

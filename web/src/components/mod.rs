@@ -5,7 +5,6 @@ pub mod editor;
 pub mod explain;
 pub mod lessons;
 pub mod outcomes;
-pub mod panic_banner;
 pub mod port_grid;
 pub mod services;
 pub mod share;

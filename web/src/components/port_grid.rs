@@ -5,9 +5,10 @@
 
 use crate::cells::Cells;
 use crate::state::{Listed, Shared};
-use crate::view::{percent, uses};
+use crate::view::uses;
 use portband_allocator::{BandKind, Bands, PortRange};
 use portband_grid::{paint, Layout, Marks, Paint};
+use portband_web::words::percent;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
@@ -80,9 +81,9 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
         });
     }
     let layout = if *width < NARROW {
-        Layout::at_least(props.cells.len(), *width, BOX.1, TAP)
+        Layout::at_least(props.cells.count(), *width, BOX.1, TAP)
     } else {
-        Layout::fit(props.cells.len(), (*width).min(BOX.0), BOX.1)
+        Layout::fit(props.cells.count(), (*width).min(BOX.0), BOX.1)
     };
 
     {
@@ -368,7 +369,7 @@ fn draw(
     let ring = |index: usize, colour: &str, width: f64| marks.ring(index, colour, width);
     if let Some(selected) = overlay.selected {
         for index in
-            (0..cells.len()).filter(|&i| cells.owner(i).is_some_and(|o| o.index == selected))
+            (0..cells.count()).filter(|&i| cells.owner(i).is_some_and(|o| o.index == selected))
         {
             ring(index, "#000000", line.max(1.5));
         }

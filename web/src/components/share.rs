@@ -75,7 +75,11 @@ pub fn Share(props: &ShareProps) -> Html {
         let scenario = props.scenario.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(scenario) = &scenario {
-                link::download("portband-scenario.yaml", scenario);
+                portband_web::browser::download(
+                    "portband-scenario.yaml",
+                    scenario,
+                    "application/yaml",
+                );
             }
         })
     };

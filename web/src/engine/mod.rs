@@ -12,40 +12,8 @@ use portband_contract::{
     ApplyProgress, Chance, Explanation, LastInput, LogLine, Metrics, Refusal, Release, Settings,
     StoredService, Summary,
 };
-use std::fmt;
+pub use portband_web::worker_link::EngineError;
 use std::ops::Range;
-
-/// Why the engine could not do what was asked: an input's error (with its position), or the
-/// worker's own failure.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EngineError {
-    /// The message, as the module gives it (`-:3:1: error: …`).
-    pub message: String,
-    /// Where in the text it points, for an input error.
-    pub line: Option<u32>,
-    /// The column there.
-    pub column: Option<u32>,
-    /// An input error's message alone, without its place.
-    pub detail: Option<String>,
-}
-
-impl EngineError {
-    /// An error without a position.
-    pub fn plain(message: impl Into<String>) -> Self {
-        EngineError {
-            message: message.into(),
-            line: None,
-            column: None,
-            detail: None,
-        }
-    }
-}
-
-impl fmt::Display for EngineError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
 
 /// Settings to run the same inputs under (those given; a new version without a split brings
 /// that release's).

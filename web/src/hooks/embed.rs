@@ -55,11 +55,11 @@ extern "C" {
 }
 
 /// In an embed: tells the parent the step shown (`at` of `of`, as the step controls say it) when
-/// it changes, and runs the parent's commands.
+/// it changes, once a history is shown (`shown`), and runs the parent's commands.
 #[hook]
-pub fn use_embed_messages(embed: bool, at: usize, of: usize, dispatch: Dispatch) {
-    use_effect_with((embed, at, of), |&(embed, at, of)| {
-        if embed {
+pub fn use_embed_messages(embed: bool, shown: Option<(usize, usize)>, dispatch: Dispatch) {
+    use_effect_with((embed, shown), |&(embed, shown)| {
+        if let (true, Some((at, of))) = (embed, shown) {
             post_step(at as f64, of as f64);
         }
     });

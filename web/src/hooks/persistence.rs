@@ -78,7 +78,7 @@ impl Job {
                 clear_state(self.embed);
                 sharing.set(Sharing::TooLong(fragment.len()));
             } else {
-                link::set_fragment(&fragment);
+                portband_web::browser::set_fragment(&fragment);
                 saved::note_own_address(&code);
                 sharing.set(Sharing::Link(fragment));
             }
@@ -88,7 +88,7 @@ impl Job {
 
 /// Leaves no state in the address (an embed stays an embed).
 fn clear_state(embed: bool) {
-    link::set_fragment(if embed { "embed" } else { "" });
+    portband_web::browser::set_fragment(if embed { "embed" } else { "" });
 }
 
 /// What the address asks for, without the state when it is the one this tab wrote itself (a

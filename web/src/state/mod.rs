@@ -466,7 +466,7 @@ impl AppState {
     fn keep_before_link(&mut self, history: &str) {
         let kept = self.saved();
         let has_work =
-            self.timeline.as_ref().is_some_and(|t| t.len() > 0) || *self.editor.text != WELCOME;
+            self.timeline.as_ref().is_some_and(|t| !t.is_empty()) || *self.editor.text != WELCOME;
         if !self.link.embed && has_work && kept.history.as_deref() != Some(history) {
             self.link.before_link = Some(kept);
         }

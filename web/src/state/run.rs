@@ -153,6 +153,11 @@ impl Run {
         self.length
     }
 
+    /// Whether no step has run.
+    pub fn is_empty(&self) -> bool {
+        self.length == 0
+    }
+
     /// The stored Services each moment lists, by place.
     pub fn services_asked(&self) -> Range<usize> {
         self.services.clone()

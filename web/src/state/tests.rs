@@ -647,12 +647,12 @@ fn apply_sends_the_text_as_the_mode_picked_and_saved_work_keeps_it() {
 #[test]
 fn a_preset_asked_for_by_name_loads_or_says_why_not() {
     let page = Page::fresh().run([Action::LoadPresetNamed("dns-tcp-and-udp".into())]);
-    assert!(page.timeline().len() > 0);
+    assert!(!page.timeline().is_empty());
     assert_eq!(page.state.link.problem, None);
     let page = page.run([Action::LoadPresetNamed("no-such".into())]);
     assert!(page.state.problems()[0]
         .starts_with("The page asks for a preset portband does not have: \"no-such\". Presets: "));
-    assert!(page.timeline().len() > 0, "the history shown stays");
+    assert!(!page.timeline().is_empty(), "the history shown stays");
 }
 
 #[test]
@@ -722,7 +722,7 @@ fn a_preset_chosen_before_the_engine_has_answered_is_loaded_once_it_does() {
     }
     .settled(&mut |_| {});
     assert_eq!(page.state.scenario.as_ref().and_then(|(p, _)| *p), Some(0));
-    assert!(page.timeline().len() > 0, "the preset's steps");
+    assert!(!page.timeline().is_empty(), "the preset's steps");
 }
 
 #[test]

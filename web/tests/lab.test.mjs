@@ -1,0 +1,154 @@
+// End-to-end tests of the lab page (lab.html) in headless Chromium: parameters from the address,
+// the trials in the worker with progress and Cancel, the chart and the sentence that reads it,
+// the exports (the CSV with the CLI's rows and values), and errors that point at their field.
+import { test, before, after, beforeEach, afterEach } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { serve, launch, DIST } from "./harness.mjs";
+
+const cli = new URL("../../target/debug/portband", import.meta.url).pathname;
+let server, browser, page;
+
+before(async () => {
+  server = await serve(DIST);
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+beforeEach(async () => {
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on("pageerror", (e) => { throw e; });
+});
+afterEach(async () => {
+  assert.equal(await page.getByTestId("panic").count(), 0, "the page must never panic");
+  await page.close();
+});
+
+/** Opens the lab with `fragment` and waits for its first run's chart. */
+async function openLab(fragment = "") {
+  await page.goto(`${server.url}lab.html${fragment ? "#" + fragment : ""}`);
+  await page.getByTestId("lab-chart").waitFor();
+}
+
+/** Runs the lab as its fields stand and waits until the run has ended. */
+async function run() {
+  await page.getByTestId("lab-run").click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="lab-cancel"]'));
+}
+
+/** The text of the file the button `testid` offers. */
+async function exported(testid) {
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId(testid).click()]);
+  return { name: download.suggestedFilename(), text: readFileSync(await download.path(), "utf8") };
+}
+
+const small = "range=30000-30127&dynamic=0..128:8&trials=400&seed=1";
+
+test("a lab link runs its parameters: the chart, its sentence, and the CLI's CSV", async () => {
+  await openLab(small);
+  // The fields show the link's parameters.
+  assert.equal(await page.getByTestId("lab-range").inputValue(), "30000-30127");
+  assert.equal(await page.getByTestId("lab-dynamic").inputValue(), "0..128:8");
+  // 128 ports: a static band of 16 and a dynamic band of 112. With the split, 30000 is safe
+  // while K ≤ 112, and taken with P = (K − 112)/16 beyond.
+  assert.match(await page.getByTestId("lab-reading").textContent(),
+    /^With the split, 30000 is never taken until 120 dynamic Services exist; without it, \d+\.\d % of trials conflict at 112, when the split's dynamic band is full\.$/);
+  const chart = page.getByTestId("lab-chart");
+  assert.equal(await chart.locator("g[data-series]").count(), 2);
+  assert.equal(await chart.locator('polyline[data-exact="true"]').count(), 2, "each mode's exact value, dashed");
+  assert.equal(await chart.locator("g[data-boundary='112']").count(), 1, "the band boundary D");
+  assert.equal(await chart.locator("circle").count(), 2 * 17, "a dot per point and mode");
+  const csv = await exported("lab-csv");
+  assert.equal(csv.name, "portband-lab.csv");
+  const expected = spawnSync(cli, ["simulate", "--range", "30000-30127", "--dynamic", "0..128:8", "--trials", "400", "--seed", "1", "--format", "csv"], { encoding: "utf8" });
+  assert.equal(expected.status, 0, expected.stderr);
+  // The same rows and values as the CLI's (which writes 0.0 where the page writes 0).
+  const rows = (text) => text.trimEnd().split("\n").map((line) => line.split(",").map((f) => (f === "" || isNaN(f) ? f : Number(f))));
+  assert.deepEqual(rows(csv.text), rows(expected.stdout));
+  assert.equal(rows(csv.text).length, 1 + 2 * 17);
+  const svg = await exported("lab-svg");
+  assert.equal(svg.name, "portband-lab.svg");
+  assert.match(svg.text, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.match(svg.text, /D = 112: the dynamic band is full/);
+});
+
+test("the lab's parameters go into its address, and a link the lab cannot read says why", async () => {
+  await openLab(small);
+  await page.getByTestId("lab-second-port").fill("30100");
+  await page.getByTestId("lab-order").selectOption("random");
+  await page.getByTestId("lab-dynamic").fill("0..128:32");
+  await run();
+  const hash = await page.evaluate(() => location.hash);
+  assert.equal(hash, "#range=30000-30127&dynamic=0..128:32&second=30100&order=random&trials=400&seed=1");
+  assert.match(await page.getByTestId("lab-reading").textContent(), /^With the split, 30000 and 30100 are /);
+  // No exact value is known for two ports in a random order.
+  assert.equal(await page.getByTestId("lab-chart").locator('polyline[data-exact="true"]').count(), 0);
+  await page.reload();
+  await page.getByTestId("lab-chart").waitFor();
+  assert.equal(await page.getByTestId("lab-second-port").inputValue(), "30100");
+  assert.equal(await page.getByTestId("lab-order").inputValue(), "random");
+
+  // (A new document: a change of fragment alone would not reload the page.)
+  await page.goto("about:blank");
+  await page.goto(`${server.url}lab.html#trials=10&colour=red`);
+  await page.getByTestId("lab-chart").waitFor();
+  assert.equal(await page.getByTestId("error").textContent(),
+    "This link's lab parameters could not be read (it has colour, which the lab does not know); the defaults are shown.");
+  assert.equal(await page.getByTestId("lab-trials").inputValue(), "10000");
+});
+
+test("errors point at their field: a number that is not one, and the engine's own checks", async () => {
+  await openLab(small);
+  const reading = await page.getByTestId("lab-reading").textContent();
+  await page.getByTestId("lab-trials").fill("4OO");
+  await page.getByTestId("lab-trials").press("Enter");
+  assert.equal(await page.getByTestId("error").textContent(), "Trials: expected a whole number, not \"4OO\"");
+  assert.equal(await page.getByTestId("lab-trials").getAttribute("aria-invalid"), "true");
+  await page.getByTestId("lab-trials").fill("400");
+  await page.getByTestId("lab-port").fill("40000");
+  await run();
+  assert.match(await page.getByTestId("error").textContent(), /40000/);
+  assert.equal(await page.getByTestId("lab-reading").textContent(), reading, "the last chart stays");
+  await page.getByTestId("lab-port").fill("");
+  await page.getByTestId("lab-dynamic").fill("0..500");
+  await run();
+  assert.match(await page.getByTestId("error").textContent(), /500/);
+  await page.getByTestId("lab-dynamic").fill("");
+  await page.getByTestId("lab-seed").fill(String(2n ** 60n));
+  await run();
+  assert.match(await page.getByTestId("error").textContent(), /^error: invalid seed: a seed is a whole number from 0 to 9007199254740991$/);
+  await page.getByTestId("lab-seed").fill("1");
+  await run();
+  assert.equal(await page.getByTestId("error").count(), 0);
+});
+
+test("a long run shows its progress, the page answers while it runs, and Cancel (or Escape) stops it", async () => {
+  await openLab();
+  assert.match(await page.getByTestId("lab-reading").textContent(), /^With the split, 30000 is never taken until 2,683 dynamic Services exist; without it, 9\d\.\d % of trials conflict at 2,682, when the split's dynamic band is full\.$/);
+  const before = await page.getByTestId("lab-reading").textContent();
+  await page.getByTestId("lab-trials").fill("2000000");
+  await page.getByTestId("lab-run").click();
+  await page.waitForFunction(() => /^ [\d,]+ of 4,000,000 trials$/.test(document.querySelector('[data-testid="lab-progress"]')?.textContent ?? ""));
+  // The page answers input while the worker runs trials.
+  await page.getByTestId("lab-seed").fill("42");
+  assert.equal(await page.getByTestId("lab-seed").inputValue(), "42");
+  await page.getByTestId("lab-cancel").click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="lab-progress"]')?.textContent.startsWith("Cancelled after "));
+  assert.equal(await page.getByTestId("lab-reading").textContent(), before, "the last finished run's chart stays");
+  assert.equal(await page.getByTestId("lab-run").isEnabled(), true);
+  // Escape stops a run too.
+  await page.getByTestId("lab-run").click();
+  await page.getByTestId("lab-cancel").waitFor();
+  await page.keyboard.press("Escape");
+  await page.waitForFunction(() => document.querySelector('[data-testid="lab-progress"]')?.textContent.startsWith("Cancelled after "));
+});
+
+test("the app links to the lab", async () => {
+  await page.goto(server.url);
+  await page.getByTestId("to-lab").click();
+  await page.getByTestId("lab-chart").waitFor();
+  assert.ok(page.url().endsWith("/lab.html"));
+});
