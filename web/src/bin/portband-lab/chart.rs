@@ -246,7 +246,9 @@ pub fn Chart(props: &ChartProps) -> Html {
             html! {
                 <g data-boundary={d.to_string()}>
                     <line x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1={MARGIN.2.to_string()} y2={bottom.to_string()} stroke="#5f6b76" stroke-dasharray="3 3" />
-                    <text x={format!("{label_x:.1}")} y={(MARGIN.2 + 14.0).to_string()} text-anchor={anchor} font-size="12" fill="#5f6b76">{ format!("D = {}: the dynamic band is full", thousands(d)) }</text>
+                    // Halfway down, clear of both curves: below the legacy one (P = K/N near
+                    // D), above the split's (0 until D).
+                    <text x={format!("{label_x:.1}")} y={format!("{:.1}", scale.y(0.45))} text-anchor={anchor} font-size="12" fill="#5f6b76">{ format!("D = {}: the dynamic band is full", thousands(d)) }</text>
                 </g>
             }
         });
