@@ -16,6 +16,6 @@ pub use run::{
     ServiceCidrReport, ServiceCidrsReport, StepReport, Summary, Usage,
 };
 pub use view::{
-    ApplyProgress, Cause, Chance, Explanation, HeldPort, Holder, LastInput, LogLine, Metrics,
-    Owner, PortUse, Refusal, Release, Scoped, Settings, StoredService,
+    ApplyProgress, Cause, Chance, Difference, Explanation, HeldPort, Holder, LastInput, LogLine,
+    Metrics, Owner, PortUse, Refusal, Release, Scoped, Settings, StoredService,
 };

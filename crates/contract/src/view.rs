@@ -154,6 +154,18 @@ pub struct LogLine {
     pub note: Option<String>,
 }
 
+/// A step whose outcome differs when the same inputs run under other settings (with and without
+/// the band split, say): each run's step as its log shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Difference {
+    /// The step, from 0.
+    pub step: usize,
+    /// This run's.
+    pub here: LogLine,
+    /// The other run's.
+    pub there: LogLine,
+}
+
 /// A refused step: where its input (or error) points, the message, and the port another
 /// Service held, if that was why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,8 +13,9 @@ use crate::yaml::InputError;
 use portband_allocator::{ByScope, NextPick};
 use portband_contract::Mode;
 use portband_contract::{
-    ApplyProgress, Cause as CauseReport, Chance, Explanation, HeldPort, Holder, LastInput, LogLine,
-    Metrics, Owner, PortUse, Refusal, Report, Scoped, Settings, StepReport, StoredService, Summary,
+    ApplyProgress, Cause as CauseReport, Chance, Difference, Explanation, HeldPort, Holder,
+    LastInput, LogLine, Metrics, Owner, PortUse, Refusal, Report, Scoped, Settings, StepReport,
+    StoredService, Summary,
 };
 use std::rc::Rc;
 
@@ -252,6 +253,26 @@ impl Session {
                 cause: o.cause.as_ref().and_then(cause_report),
                 held: o.held().iter().map(|h| held_port_of(&o.ports, h)).collect(),
                 note: self.note(i).map(str::to_owned),
+            })
+            .collect()
+    }
+
+    /// The steps whose outcome differs in `other`, the same inputs run under other settings
+    /// ([`Session::with_settings`]): another verdict (created here, refused there) or another
+    /// refusal. A dynamic nodePort that lands elsewhere is not another outcome.
+    pub fn differences(&self, other: &Session) -> Vec<Difference> {
+        let (ours, theirs) = (self.history.outcomes(), other.history.outcomes());
+        let line = |session: &Session, step: usize| session.log(step, step + 1).pop();
+        ours.iter()
+            .zip(theirs)
+            .enumerate()
+            .filter(|(_, (a, b))| a.verdict != b.verdict || a.error != b.error)
+            .filter_map(|(step, _)| {
+                Some(Difference {
+                    step,
+                    here: line(self, step)?,
+                    there: line(other, step)?,
+                })
             })
             .collect()
     }

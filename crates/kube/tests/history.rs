@@ -1,7 +1,9 @@
 //! A history's earlier states: rebuilt from its checkpoints, they are exactly what a replay from
-//! the start gives (allocator bitmap, random state, metrics and stored Services).
+//! the start gives (allocator bitmap, random state, metrics and stored Services); and the same
+//! history under other settings, compared.
 
-use portband_kube::{read, Cluster, ClusterConfig, History, CHECKPOINT_INTERVAL};
+use portband_contract::Cause;
+use portband_kube::{read, Cluster, ClusterConfig, History, Session, CHECKPOINT_INTERVAL};
 
 fn same(a: &Cluster, b: &Cluster) -> bool {
     a.allocator().snapshot() == b.allocator().snapshot()
@@ -78,4 +80,50 @@ fn stored_services_sort_numbers_by_their_value() {
         history.cluster().service(&key).unwrap().service.name,
         "app-1"
     );
+}
+
+/// Compare: the KEP's story with and without the band split differs in one outcome, MinIO's
+/// (created with the split; refused without it, its port held by a dynamic allocation); the
+/// hundred dynamic nodePorts that land elsewhere are not differences of outcome.
+#[test]
+fn the_same_history_under_other_settings_differs_where_an_outcome_does() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../scenarios/kep-3668-story.yaml"
+    );
+    let split = Session::from_scenario(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let legacy = split.with_settings(ClusterConfig {
+        static_subrange: false,
+        ..split.now().config()
+    });
+    let differences = split.differences(&legacy);
+    assert_eq!(differences.len(), 1, "{differences:#?}");
+    let minio = &differences[0];
+    assert_eq!(minio.step, 100);
+    assert_eq!(
+        (
+            minio.here.step.service.as_str(),
+            minio.here.step.result.as_str()
+        ),
+        ("storage/minio", "created")
+    );
+    assert_eq!(minio.there.step.result, "rejected");
+    let Some(Cause::Taken {
+        port: 30009,
+        holder: Some(holder),
+        ..
+    }) = &minio.there.cause
+    else {
+        panic!("{:?}", minio.there.cause);
+    };
+    assert_eq!(holder.service, "apps/app-62");
+    // The other way round, the same step; and a run under its own settings differs nowhere.
+    let back = legacy.differences(&split);
+    assert_eq!(
+        (back.len(), back[0].here.step.result.as_str()),
+        (1, "rejected")
+    );
+    assert!(split
+        .differences(&split.with_settings(split.now().config()))
+        .is_empty());
 }

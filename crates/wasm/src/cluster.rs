@@ -163,6 +163,14 @@ impl Cluster {
         to_js(&self.session.log(from, to))
     }
 
+    /// The steps whose outcome differs in `other`, the same inputs run under other settings
+    /// (`withSettings`): another verdict or another refusal, each run's step as its log shows
+    /// it. A dynamic nodePort that lands elsewhere is not another outcome.
+    #[wasm_bindgen(unchecked_return_type = "Difference[]")]
+    pub fn differences(&self, other: &Cluster) -> JsValue {
+        to_js(&self.session.differences(&other.session))
+    }
+
     /// The first refused step from `step` on (from 0) when `forward`, else the last one before
     /// `step`; `undefined` when there is none.
     #[wasm_bindgen(js_name = nextRefusal)]

@@ -154,6 +154,8 @@ export interface LogLine {
   /** The note its scenario step carries (a lesson's words), or null. */
   note: string | null;
 }
+/** A step whose outcome differs when the same inputs run under other settings: each run's log line. */
+export interface Difference { step: number; here: LogLine; there: LogLine; }
 export interface RangeBands { range: string; size: number; static: Band; dynamic: Band; }
 export interface Place { file: string; line: number; column: number; }
 export interface Finding extends Place {

@@ -185,7 +185,8 @@ const seed: number = cluster.settings.seed + cluster.settings.bands.static.size 
 const last: string | undefined = cluster.lastInput()?.text;
 const has: number = moment.indexOf("web") + (cluster.lastServiceStep(0) ?? -1) + (cluster.nextRefusal(0, true) ?? -1);
 const took: number | undefined = cluster.taken(0, 1)[0]?.[0];
-console.log(first, used, name, kind, snapshot, size, errors, finished, simulation.done, exact, holder, shared, free, text, phase, added, holder2, line, gate, seed, last, has, took);
+const differs: string | undefined = cluster.differences(cluster.withSettings({ staticSubrange: false }))[0]?.there.step.result;
+console.log(first, used, name, kind, snapshot, size, errors, finished, simulation.done, exact, holder, shared, free, text, phase, added, holder2, line, gate, seed, last, has, took, differs);
 `);
   const tsc = join(root, "web/node_modules/.bin/tsc");
   const run = spawnSync(tsc, ["--noEmit", "--strict", "--target", "es2022", "--lib", "esnext,dom", "--module", "es2022", "--moduleResolution", "bundler", "--allowImportingTsExtensions", join(dir, "example.ts")], { encoding: "utf8" });
@@ -304,6 +305,11 @@ test("scenario() writes every input back; withSettings() runs them under other s
   assert.equal(moved.report().range, "31000-31099");
   assert.equal(moved.report().steps[0].result, "rejected", "30001 is outside the new range");
   same(Cluster.fromScenario(moved.scenario()).report(), moved.report());
+  // Compare: the step the other range refuses, each run's log line; none against itself.
+  const differences = cluster.differences(moved);
+  assert.deepEqual(differences.map((d) => [d.step, d.here.step.result, d.there.step.result]), [[0, "created", "rejected"], [2, "deleted", "rejected"]]);
+  assert.match(differences[0].there.kubectlError, /provided port is not in the valid range/);
+  assert.deepEqual(cluster.differences(again), []);
   assert.throws(() => cluster.withSettings({ seed: -1 }), /invalid seed/);
   assert.throws(() => cluster.withSettings({ rnage: "1-2" }), /invalid settings options: unknown field `rnage`/);
   for (const c of [cluster, again, legacy, moved]) c.free();
