@@ -29,12 +29,13 @@ test("the app's wasm and JavaScript, gzipped, stay under 198 kB", () => {
 // compiled for speed, 139 kB with drawGrid and embed.js, 154 kB with what the app's worker asks
 // of it: a cluster's moments, its log and explanations, an Apply in slices; 156 kB with a moment's
 // next pick and its last step's chances; 157 kB with the notes of scenario steps, read, kept by
-// the session and written back; 158 kB with the previous and next rejection), so it stays over
+// the session and written back; 158 kB with the previous and next rejection; 159 kB with Compare's
+// differences between two runs of one history), so it stays over
 // the 100 kB its issue asks for; this keeps it from growing.
-test("the JS module's wasm and JavaScript, gzipped, stay under 158 kB", () => {
+test("the JS module's wasm and JavaScript, gzipped, stay under 159 kB", () => {
   const bytes = gzippedCode(`${DIST}js/`);
   assert.ok(bytes > 30_000, `${bytes} bytes: is dist/js/ the JS module's build?`);
-  assert.ok(bytes < 158_000, `${bytes} bytes gzipped: over the JS module's 158 kB budget`);
+  assert.ok(bytes < 159_000, `${bytes} bytes gzipped: over the JS module's 159 kB budget`);
 });
 
 // The lab page (lab.html, its code in dist/lab/: Yew, the lab's form, chart and exports, and the
