@@ -1,6 +1,6 @@
 //! Share links: the page address's fragment carries the history (a scenario file, compressed with
-//! the browser's own deflate), the step shown, and whether the page is an embed. Also the
-//! browser calls that sharing needs: the clipboard, a download, replacing the address.
+//! the browser's own deflate: `portband_web::browser`), the step shown, and whether the page is an
+//! embed. Also the browser calls that sharing needs: the clipboard, the page's address.
 
 use wasm_bindgen::prelude::*;
 
@@ -10,40 +10,6 @@ pub const LONG_LINK: usize = 8_000;
 pub const MOST_LINK: usize = 1_900_000;
 
 #[wasm_bindgen(inline_js = r##"
-const LIMIT = 16 << 20;
-const base64url = (bytes) => {
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-};
-async function drain(stream) {
-  const reader = stream.getReader(), parts = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.length;
-    if (total > LIMIT) { await reader.cancel(); throw "it unpacks to more than 16 MiB"; }
-    parts.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) { out.set(part, at); at += part.length; }
-  return out;
-}
-export async function pack(text) {
-  return base64url(await drain(new Blob([text]).stream().pipeThrough(new CompressionStream("deflate-raw"))));
-}
-export async function unpack(code) {
-  let bytes;
-  try {
-    bytes = Uint8Array.from(atob(code.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
-  } catch { throw "it is not base64url text"; }
-  try {
-    const out = await drain(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw")));
-    return new TextDecoder("utf-8", { fatal: true }).decode(out);
-  } catch (e) { throw typeof e === "string" ? e : "it is not compressed portband state (the link may be cut short)"; }
-}
 export async function copy(text) {
   try { await navigator.clipboard.writeText(text); } catch { throw "the browser did not allow copying"; }
 }
@@ -52,10 +18,6 @@ export function base() { return location.origin + location.pathname; }
 export function folder() { return new URL(".", location.href).href; }
 "##)]
 extern "C" {
-    #[wasm_bindgen(catch)]
-    async fn pack(text: &str) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch)]
-    async fn unpack(code: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch)]
     async fn copy(text: &str) -> Result<(), JsValue>;
     fn address() -> Vec<String>;
@@ -170,27 +132,9 @@ pub fn caption_text(encoded: &str) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-fn message(error: JsValue) -> String {
-    error
-        .as_string()
-        .unwrap_or_else(|| "the browser refused".to_owned())
-}
-
-/// Compresses a state for the address.
-pub async fn pack_state(text: &str) -> Result<String, String> {
-    let packed = pack(text).await.map_err(message)?;
-    Ok(packed.as_string().unwrap_or_default())
-}
-
-/// Unpacks an address's state, or says why it cannot be read.
-pub async fn unpack_state(code: &str) -> Result<String, String> {
-    let text = unpack(code).await.map_err(message)?;
-    Ok(text.as_string().unwrap_or_default())
-}
-
 /// Puts `text` on the clipboard.
 pub async fn copy_text(text: &str) -> Result<(), String> {
-    copy(text).await.map_err(message)
+    copy(text).await.map_err(portband_web::browser::message)
 }
 
 #[cfg(test)]

@@ -244,7 +244,10 @@ fn App() -> Html {
                 <h1>{ "portband" }</h1>
                 <p class="tagline">{ "kube-apiserver's NodePort allocator, with the KEP-3668 static/dynamic band split" }</p>
                 <Lessons open={preset} onopen={on.preset.clone()} />
-                <a class="to-lab" href="lab.html" data-testid="to-lab" title="How likely a fixed nodePort is taken, with and without the band split, over many trials">{ "Lab" }</a>
+                <a class="to-lab" href="lab.html" data-testid="to-lab" title="The band split measured over many simulated clusters">{ "Lab" }</a>
+                if let Sharing::Link(fragment) = &sharing {
+                    <a class="to-lab" href={format!("lab.html#compare&{fragment}")} data-testid="to-compare" title="This history with and without the band split">{ "Compare" }</a>
+                }
                 <Controls
                     range_text={state.settings.range_text.clone()}
                     seed_text={state.settings.seed_text.clone()}

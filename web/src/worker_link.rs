@@ -92,12 +92,7 @@ impl Call {
         message.push(&match target {
             Target::Module => JsValue::from_str("module"),
             Target::Object(handle) => handle.0.clone(),
-            Target::Result(index) => {
-                let reference = js_sys::Object::new();
-                // Setting a property on a fresh object cannot fail.
-                let _ = js_sys::Reflect::set(&reference, &"result".into(), &(index as u32).into());
-                reference.into()
-            }
+            Target::Result(index) => Call::result(index),
         });
         message.push(&name.into());
         for arg in args {
@@ -109,6 +104,14 @@ impl Call {
     /// A handle as an argument.
     pub fn handle(handle: &Handle) -> JsValue {
         handle.0.clone()
+    }
+
+    /// The result of call `index` of the same batch, as an argument (or a target).
+    pub fn result(index: usize) -> JsValue {
+        let reference = js_sys::Object::new();
+        // Setting a property on a fresh object cannot fail.
+        let _ = js_sys::Reflect::set(&reference, &"result".into(), &(index as u32).into());
+        reference.into()
     }
 }
 

@@ -11,17 +11,18 @@
 // 196 KB with an Apply's first slice sent with its start and its progress shown from then on, 197
 // KB with the lessons' notes in the presets and the step's note above the grid, 198 KB with the
 // previous and next rejection and the play speed, the lessons list staying under it as the
-// presets' files are fetched instead of carried), so that a change that breaks it is seen. The
+// presets' files are fetched instead of carried, 199 KB with the links to the lab and Compare and
+// the history's packing shared with the lab page), so that a change that breaks it is seen. The
 // worker's JS module and the lab page are budgeted on their own, below.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { statSync } from "node:fs";
 import { gzippedCode, DIST } from "./harness.mjs";
 
-test("the app's wasm and JavaScript, gzipped, stay under 198 kB", () => {
+test("the app's wasm and JavaScript, gzipped, stay under 199 kB", () => {
   const bytes = gzippedCode(DIST, ["js/", "lab/"]);
   assert.ok(bytes > 50_000, `${bytes} bytes: is dist/ a release build of the app?`);
-  assert.ok(bytes < 198_000, `${bytes} bytes gzipped: over the 198 kB budget`);
+  assert.ok(bytes < 199_000, `${bytes} bytes gzipped: over the 199 kB budget`);
 });
 
 // The JS module (dist/js/) on its own: the whole engine is some 95 kB of its size (README,
@@ -40,11 +41,12 @@ test("the JS module's wasm and JavaScript, gzipped, stay under 159 kB", () => {
 
 // The lab page (lab.html, its code in dist/lab/: Yew, the lab's form, chart and exports, and the
 // worker's client; the trials run in the worker's JS module, budgeted above): 89.3 kB when it
-// was made; the page is the lab's own, so that the app's page carries none of it.
-test("the lab page's wasm and JavaScript, gzipped, stay under 92 kB", () => {
+// was made, 105.6 kB with Compare (the two grids, the differences read, the history unpacked);
+// the page is the lab's own, so that the app's page carries none of it.
+test("the lab page's wasm and JavaScript, gzipped, stay under 108 kB", () => {
   const bytes = gzippedCode(`${DIST}lab/`);
   assert.ok(bytes > 20_000, `${bytes} bytes: is dist/lab/ the lab page's build?`);
-  assert.ok(bytes < 92_000, `${bytes} bytes gzipped: over the lab page's 92 kB budget`);
+  assert.ok(bytes < 108_000, `${bytes} bytes gzipped: over the lab page's 108 kB budget`);
 });
 
 // The script documentation pages include to size portband's frames (its issue: at most 2 KB).

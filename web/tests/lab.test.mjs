@@ -152,3 +152,57 @@ test("the app links to the lab", async () => {
   await page.getByTestId("lab-chart").waitFor();
   assert.ok(page.url().endsWith("/lab.html"));
 });
+
+test("Compare: the app's history with and without the band split, the outcome that differs listed and marked", async () => {
+  await page.goto(server.url);
+  await page.locator('[data-testid="lessons"] summary').click();
+  await page.getByRole("button", { name: "KEP-3668: a fixed port taken first", exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="outcomes"]')?.dataset.count === "101");
+  // The address holds the history once it is packed; Compare takes it from there.
+  await page.getByTestId("to-compare").waitFor();
+  await page.getByTestId("to-compare").click();
+  await page.getByTestId("compare-summary").waitFor();
+  assert.equal(await page.getByTestId("compare-summary").textContent(),
+    "The history's 101 steps, with the band split and without the band split: one outcome differs.");
+  assert.deepEqual(await page.getByTestId("difference").allTextContents(), [
+    "Step 101 · storage/miniowith the band split: created (30009)without the band split: refused: Service \"minio\" is invalid: spec.ports[0].nodePort: Invalid value: 30009: provided port is already allocated (30009 is held by apps/app-62)",
+  ]);
+  // Both grids are drawn (128 ports each), titled by their settings.
+  assert.match(await page.getByTestId("compare-here").locator("h2").textContent(), /^with the band split: range 30000-30127, seed 1, Kubernetes 1\.\d+$/);
+  assert.match(await page.getByTestId("compare-there").locator("h2").textContent(), /^without the band split: range 30000-30127/);
+  for (const testid of ["compare-here", "compare-there"]) {
+    const canvas = page.getByTestId(testid).locator("canvas");
+    assert.match(await canvas.getAttribute("aria-label"), / 101 of 128 ports held;| 100 of 128 ports held;/);
+    const painted = await canvas.evaluate((c) => {
+      const data = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      let coloured = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] !== data[i + 1] || data[i + 1] !== data[i + 2]) coloured++;
+      return c.width > 100 && coloured > 1000;
+    });
+    assert.ok(painted, `${testid}: the grid is drawn`);
+  }
+  await page.getByTestId("to-simulate").click();
+  await page.getByTestId("lab-chart").waitFor();
+});
+
+test("Compare without a history, or with one that cannot be read, says why; a history where nothing differs says so", async () => {
+  await page.goto(`${server.url}lab.html#compare`);
+  assert.match(await page.getByTestId("error").textContent(), /^This address names no history to compare: open Compare from the app/);
+  await page.goto("about:blank");
+  await page.goto(`${server.url}lab.html#compare&s=not-a-history`);
+  assert.equal(await page.getByTestId("error").textContent(), "This link's history could not be read (it is not base64url text).");
+  await page.goto("about:blank");
+  await page.goto(`${server.url}lab.html#compare&s=AAAA`);
+  assert.match(await page.getByTestId("error").textContent(), /^This link's history could not be read \(it is not compressed portband state/);
+  // One Service with a dynamic port: its nodePort differs, its outcome does not.
+  await page.goto(server.url);
+  await page.getByTestId("apply").waitFor();
+  await page.getByTestId("yaml-input").fill("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{port: 80}]}\n");
+  await page.getByTestId("apply").click();
+  await page.getByTestId("to-compare").waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="to-compare"]').href.includes("s="));
+  await page.getByTestId("to-compare").click();
+  await page.getByTestId("compare-summary").waitFor();
+  assert.match(await page.getByTestId("compare-summary").textContent(), /: no outcome differs \(dynamic nodePorts land in other places, but every Service gets the same answer\)\.$/);
+  assert.equal(await page.getByTestId("difference").count(), 0);
+});

@@ -2,12 +2,13 @@
 //! embed), the history in the address's fragment (so that the address is always a share link),
 //! and, once at start, opening the shared state the address carries.
 
-use crate::link::{self, Fragment, MOST_LINK};
+use crate::link::{Fragment, MOST_LINK};
 use crate::saved::{self, Slot};
 use crate::state::{Action, AppState, Dispatch};
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
 use portband_contract::MAX_SCENARIO_BYTES;
+use portband_web::browser;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
@@ -67,7 +68,7 @@ impl Job {
     ) {
         kept.set(self.save());
         spawn_local(async move {
-            let Ok(code) = link::pack_state(&self.text).await else {
+            let Ok(code) = browser::pack_state(&self.text).await else {
                 return;
             };
             if *latest.borrow() != self.ticket {
@@ -78,7 +79,7 @@ impl Job {
                 clear_state(self.embed);
                 sharing.set(Sharing::TooLong(fragment.len()));
             } else {
-                portband_web::browser::set_fragment(&fragment);
+                browser::set_fragment(&fragment);
                 saved::note_own_address(&code);
                 sharing.set(Sharing::Link(fragment));
             }
@@ -88,7 +89,7 @@ impl Job {
 
 /// Leaves no state in the address (an embed stays an embed).
 fn clear_state(embed: bool) {
-    portband_web::browser::set_fragment(if embed { "embed" } else { "" });
+    browser::set_fragment(if embed { "embed" } else { "" });
 }
 
 /// What the address asks for, without the state when it is the one this tab wrote itself (a
@@ -127,7 +128,7 @@ pub fn use_persistence(
                 };
                 let dispatch = dispatch.clone();
                 spawn_local(async move {
-                    dispatch.dispatch(match link::unpack_state(&code).await {
+                    dispatch.dispatch(match browser::unpack_state(&code).await {
                         Ok(text) => Action::OpenLink(text, at),
                         Err(reason) => Action::LinkFailed(reason),
                     });

@@ -2,9 +2,12 @@
 //! with and without the band split. The trials run in the engine's Web Worker (the module's
 //! `Simulation`, a slice at a time), so the page answers input while they run; the result is
 //! drawn as a chart and read as a sentence, and exported as CSV and SVG. The parameters live in
-//! the address, so that a lab's link reproduces its chart.
+//! the address, so that a lab's link reproduces its chart. `lab.html#compare&s=…` is the lab's
+//! other view, Compare (`compare.rs`): a history from the app, with and without the split.
 
 mod chart;
+mod compare;
+mod grid;
 mod params;
 
 use chart::{reading, Chart};
@@ -275,11 +278,7 @@ fn Lab() -> Html {
     };
     let p = &*params;
     html! {
-        <div class="lab">
-            <header class="bar">
-                <h1><a href="./">{ "portband" }</a>{ " lab" }</h1>
-                <p class="tagline">{ "How likely a Service that needs a fixed nodePort finds it taken by a dynamic allocation, with and without the KEP-3668 band split" }</p>
-            </header>
+        <>
             <form class="lab-form" {onsubmit}>
                 { field("Range ", &p.range, "30000-32767", invalid(Field::Range), "lab-range", set(|p, v| p.range = v)) }
                 { field("Dynamic Services ", &p.dynamic, "every K from 0 to the range's size; or K, or A..B:STEP", invalid(Field::Dynamic), "lab-dynamic", set(|p, v| p.dynamic = v)) }
@@ -314,6 +313,35 @@ fn Lab() -> Html {
                     </p>
                 </section>
             }
+        </>
+    }
+}
+
+/// The page: its header, then the lab's simulation or, for `#compare…`, Compare.
+#[component]
+fn Page() -> Html {
+    let comparing = use_memo((), |_| browser::fragment().starts_with("compare"));
+    let (view, tagline) = if *comparing {
+        (
+            html! { <compare::Compare /> },
+            "Compare: one history with and without the KEP-3668 band split, and the outcomes that differ",
+        )
+    } else {
+        (
+            html! { <Lab /> },
+            "How likely a Service that needs a fixed nodePort finds it taken by a dynamic allocation, with and without the KEP-3668 band split",
+        )
+    };
+    html! {
+        <div class="lab">
+            <header class="bar">
+                <h1><a href="./">{ "portband" }</a>{ " lab" }</h1>
+                <p class="tagline">{ tagline }</p>
+                if *comparing {
+                    <a href="lab.html" data-testid="to-simulate">{ "Simulate many clusters" }</a>
+                }
+            </header>
+            { view }
         </div>
     }
 }
@@ -323,5 +351,5 @@ fn main() {
         "Your parameters are in the address: reload the page to run them again. \
          Please report this with the address.",
     );
-    yew::Renderer::<Lab>::new().render();
+    yew::Renderer::<Page>::new().render();
 }

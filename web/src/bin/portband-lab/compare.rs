@@ -1,0 +1,301 @@
+//! Compare (`lab.html#compare&s=…`): a history from the app (its share link's `s=`) run under its
+//! own settings and with the band split the other way, the two grids one above the other, and
+//! the steps whose outcome differs listed and marked on both (the ports an outcome took ringed,
+//! the port a refusal fought over crossed).
+
+use crate::grid::{Holders, StillGrid};
+use portband_allocator::PortRange;
+use portband_contract::Settings;
+use portband_web::browser;
+use portband_web::words::thousands;
+use portband_web::worker_link::{field, read, Call, Handle, Link, Target};
+use serde::Deserialize;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use yew::prelude::*;
+
+/// The most differences listed (each is marked on the grids all the same).
+const LISTED: usize = 200;
+
+/// What Compare reads of a difference (the module's `Difference`: the rest of its log lines is
+/// left unread, and so costs this page no code).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+struct Difference {
+    step: usize,
+    here: LogLine,
+    there: LogLine,
+}
+
+/// What Compare reads of a log line.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+struct LogLine {
+    step: Step,
+    held: Vec<Held>,
+    cause: Option<Cause>,
+}
+
+/// What Compare reads of a step.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+struct Step {
+    service: String,
+    result: String,
+    error: Option<String>,
+}
+
+/// A nodePort a step holds.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Held {
+    node_port: i32,
+}
+
+/// Why a step was refused: the port it asked for and who holds it, when that was why.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+struct Cause {
+    kind: String,
+    port: Option<i32>,
+    holder: Option<Holder>,
+}
+
+/// Who holds a port.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+struct Holder {
+    service: String,
+}
+
+/// One run of the history.
+#[derive(Clone, Debug, PartialEq)]
+struct Run {
+    settings: Settings,
+    holders: Rc<Holders>,
+}
+
+/// The history under both settings.
+#[derive(Clone, Debug, PartialEq)]
+struct Comparison {
+    steps: usize,
+    here: Run,
+    there: Run,
+    differences: Vec<Difference>,
+}
+
+/// Who holds each port, from a moment's `holders()`.
+fn holders(value: &JsValue) -> Holders {
+    Holders {
+        services: field(value, "services")
+            .unchecked_into::<js_sys::Int32Array>()
+            .to_vec(),
+        explicit: field(value, "explicit")
+            .unchecked_into::<js_sys::Uint8Array>()
+            .to_vec()
+            .into_iter()
+            .map(|e| e != 0)
+            .collect(),
+    }
+}
+
+/// Runs `scenario` in the worker under its settings and with the band split the other way.
+async fn compare(link: &Link, scenario: &str) -> Result<Comparison, String> {
+    let opened = link
+        .run(vec![
+            Call::new(Target::Module, "Cluster.fromScenario", &[scenario.into()]),
+            Call::new(Target::Result(0), "settings", &[]),
+            Call::new(Target::Result(0), "length", &[]),
+        ])
+        .await
+        .map_err(|e| e.message)?;
+    let here = Handle::of(&opened[0]).ok_or("the engine made no cluster")?;
+    let settings: Settings = read(&opened[1]).map_err(|e| e.message)?;
+    let steps = opened[2].as_f64().unwrap_or(0.0) as u32;
+    let other = js_sys::Object::new();
+    // Setting a property on a fresh object cannot fail.
+    let _ = js_sys::Reflect::set(
+        &other,
+        &"staticSubrange".into(),
+        &(!settings.static_subrange).into(),
+    );
+    let on = Target::Object(&here);
+    let answer = link
+        .run(vec![
+            Call::new(on, "withSettings", &[other.into()]),
+            Call::new(on, "differences", &[Call::result(0)]),
+            Call::new(on, "at", &[steps.into()]),
+            Call::new(Target::Result(2), "holders", &[]),
+            Call::new(Target::Result(0), "at", &[steps.into()]),
+            Call::new(Target::Result(4), "holders", &[]),
+            Call::new(Target::Result(0), "settings", &[]),
+        ])
+        .await;
+    let mut made = vec![here.clone()];
+    let result = answer.map_err(|e| e.message).and_then(|answer| {
+        made.extend([0, 2, 4].iter().filter_map(|&i| Handle::of(&answer[i])));
+        Ok(Comparison {
+            steps: steps as usize,
+            here: Run {
+                settings,
+                holders: Rc::new(holders(&answer[3])),
+            },
+            there: Run {
+                settings: read(&answer[6]).map_err(|e| e.message)?,
+                holders: Rc::new(holders(&answer[5])),
+            },
+            differences: read(&answer[1]).map_err(|e| e.message)?,
+        })
+    });
+    let free = made
+        .iter()
+        .map(|handle| Call::new(Target::Object(handle), "free", &[]))
+        .collect();
+    let _ = link.run(free).await;
+    result
+}
+
+/// How a run is set, in words: `with the band split`.
+fn split(settings: &Settings) -> &'static str {
+    if settings.static_subrange {
+        "with the band split"
+    } else {
+        "without the band split"
+    }
+}
+
+/// A step's outcome in words: `created (30009)`, `refused: …`.
+fn outcome(line: &LogLine) -> String {
+    let ports: Vec<String> = line.held.iter().map(|h| h.node_port.to_string()).collect();
+    let taken = line.cause.as_ref().filter(|c| c.kind == "taken");
+    match (
+        &line.step.error,
+        taken.and_then(|c| Some((c.port?, c.holder.as_ref()?))),
+    ) {
+        (Some(error), Some((port, holder))) => {
+            format!("refused: {error} ({port} is held by {})", holder.service)
+        }
+        (Some(error), _) => format!("refused: {error}"),
+        (None, _) if ports.is_empty() => line.step.result.clone(),
+        (None, _) => format!("{} ({})", line.step.result, ports.join(", ")),
+    }
+}
+
+/// The port offsets to ring (what each differing step holds) and to cross (the port its refusal
+/// fought over) on one run's grid.
+fn marks(run: &Run, lines: &[&LogLine]) -> (Vec<usize>, Vec<usize>) {
+    let Ok(range) = run.settings.range.parse::<PortRange>() else {
+        return Default::default();
+    };
+    let offset = |port: i32| range.offset_of(i64::from(port)).map(|o| o as usize);
+    let rings = lines
+        .iter()
+        .flat_map(|l| &l.held)
+        .filter_map(|h| offset(h.node_port))
+        .collect();
+    let crosses = lines
+        .iter()
+        .filter_map(|l| l.cause.as_ref().filter(|c| c.kind == "taken")?.port)
+        .filter_map(offset)
+        .collect();
+    (rings, crosses)
+}
+
+/// One run's grid, titled by its settings.
+fn grid(run: &Run, lines: &[&LogLine], testid: &'static str) -> Html {
+    let (rings, crosses) = marks(run, lines);
+    let s = &run.settings;
+    let static_size = s.bands.static_band.size as usize;
+    let title = format!(
+        "{}: range {}, seed {}, Kubernetes {}",
+        split(s),
+        s.range,
+        s.seed,
+        s.kubernetes_version
+    );
+    let used = run.holders.services.iter().filter(|&&h| h >= 0).count();
+    let label = format!(
+        "The grid {}: {} of {} ports held; the ports of Services whose outcome differs are ringed, and a port a refusal fought over is crossed",
+        split(s),
+        thousands(used as u32),
+        thousands(run.holders.services.len() as u32)
+    );
+    html! {
+        <section class="compare-run" data-testid={testid}>
+            <h2>{ title }</h2>
+            <StillGrid holders={run.holders.clone()} {static_size} {rings} {crosses} {label} />
+        </section>
+    }
+}
+
+/// The Compare view.
+#[component]
+pub fn Compare() -> Html {
+    let link = use_memo((), |_| Link::spawn().map_err(|e| e.message));
+    let state = use_state(|| None::<Result<Rc<Comparison>, String>>);
+    {
+        let (link, state) = (link.clone(), state.clone());
+        use_effect_with((), move |_| {
+            let code = browser::fragment()
+                .split('&')
+                .find_map(|part| part.strip_prefix("s=").map(str::to_owned));
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = match (code, &*link) {
+                    (None, _) => Err(
+                        "This address names no history to compare: open Compare from the app, where it takes the history you are working on."
+                            .to_owned(),
+                    ),
+                    (_, Err(why)) => Err(why.clone()),
+                    (Some(code), Ok(link)) => match browser::unpack_state(&code).await {
+                        Ok(scenario) => compare(link, &scenario).await.map(Rc::new),
+                        Err(why) => Err(format!("This link's history could not be read ({why}).")),
+                    },
+                };
+                state.set(Some(result));
+            });
+        });
+    }
+    let comparison = match &*state {
+        None => {
+            return html! { <p class="lab-progress" role="status" data-testid="compare-status">{ "Running the history both ways…" }</p> }
+        }
+        Some(Err(why)) => {
+            return html! { <div class="problem" role="alert" data-testid="error">{ why }</div> }
+        }
+        Some(Ok(comparison)) => comparison.clone(),
+    };
+    let c = &*comparison;
+    let (here, there) = (split(&c.here.settings), split(&c.there.settings));
+    let count = c.differences.len();
+    let summary = match count {
+        0 => format!(
+            "The history's {} steps, {here} and {there}: no outcome differs (dynamic nodePorts land in other places, but every Service gets the same answer).",
+            thousands(c.steps as u32)
+        ),
+        1 => format!("The history's {} steps, {here} and {there}: one outcome differs.", thousands(c.steps as u32)),
+        n => format!("The history's {} steps, {here} and {there}: {} outcomes differ.", thousands(c.steps as u32), thousands(n as u32)),
+    };
+    let ours: Vec<&LogLine> = c.differences.iter().map(|d| &d.here).collect();
+    let theirs: Vec<&LogLine> = c.differences.iter().map(|d| &d.there).collect();
+    let items = c.differences.iter().take(LISTED).map(|d| {
+        html! {
+            <li data-testid="difference">
+                <strong>{ format!("Step {} · {}", d.step + 1, d.here.step.service) }</strong>
+                <br />
+                { format!("{here}: {}", outcome(&d.here)) }
+                <br />
+                { format!("{there}: {}", outcome(&d.there)) }
+            </li>
+        }
+    });
+    html! {
+        <section class="compare">
+            <p class="lab-reading" data-testid="compare-summary" aria-live="polite">{ summary }</p>
+            <p class="hint">{ "Each grid is the cluster after the last step. Ringed: the ports an outcome that differs took; crossed in red: the port a refusal fought over." }</p>
+            { grid(&c.here, &ours, "compare-here") }
+            { grid(&c.there, &theirs, "compare-there") }
+            if count > 0 {
+                <h2>{ "Outcomes that differ" }</h2>
+                <ol class="differences">{ for items }</ol>
+                if count > LISTED {
+                    <p class="hint">{ format!("and {} more, marked on the grids", thousands((count - LISTED) as u32)) }</p>
+                }
+            }
+        </section>
+    }
+}
