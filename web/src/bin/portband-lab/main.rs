@@ -110,7 +110,7 @@ fn field(
     }
 }
 
-/// The lab page.
+/// The lab's simulation: its form, a run with its progress, and the chart of the last one.
 #[component]
 fn Lab() -> Html {
     let link = use_memo((), |_| Link::spawn().map_err(|e| e.message));
