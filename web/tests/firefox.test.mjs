@@ -1,7 +1,8 @@
 // The web app in headless Firefox (Debian's firefox-esr, driven over WebDriver by geckodriver):
-// the core loop and share links work there as in Chromium.
+// the core loop, share links, the lab and Compare work there as in Chromium.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { deflateRawSync } from "node:zlib";
 import { serve, DIST } from "./harness.mjs";
 import { firefox } from "./webdriver.mjs";
 
@@ -102,4 +103,23 @@ test("Firefox: a long text is held a window at a time, and keys land on the righ
   assert.match(error, new RegExp(`^Line ${first + at}, column`));
   await setEditor("");
   assert.equal(await held(), "", "Ctrl+A and a paste replace all of it");
+});
+
+test("Firefox: the lab runs its trials in the worker and draws its chart; Compare draws both runs", async () => {
+  await browser.goto("about:blank");
+  await browser.goto(`${server.url}lab.html#range=30000-30127&dynamic=0..128:8&trials=400&seed=1`);
+  const reading = await browser.until(`return document.querySelector('[data-testid="lab-reading"]')?.textContent`, 30_000);
+  assert.match(reading, /^With the split, 30000 is never taken until 120 dynamic Services exist; without it, /);
+  assert.equal(await browser.run(`return document.querySelectorAll('[data-testid="lab-chart"] circle').length`), 34);
+  // Compare of the KEP's story: MinIO's fixed port is free with the split, taken without it.
+  const history = "apiVersion: portband/v1\nkind: Scenario\nrange: 30000-30127\nseed: 1\nsteps:\n" +
+    "- apply: {apiVersion: v1, kind: Service, metadata: {name: app}, spec: {type: NodePort, ports: [{port: 80}]}}\n  repeat: 100\n" +
+    "- apply: {apiVersion: v1, kind: Service, metadata: {name: minio}, spec: {type: NodePort, ports: [{port: 9000, nodePort: 30009}]}}\n";
+  const code = deflateRawSync(history).toString("base64url");
+  await browser.goto("about:blank");
+  await browser.goto(`${server.url}lab.html#compare&s=${code}`);
+  const summary = await browser.until(`return document.querySelector('[data-testid="compare-summary"]')?.textContent`, 30_000);
+  assert.equal(summary, "The history's 101 steps, with the band split and without the band split: one outcome differs.");
+  assert.equal(await browser.run(`return [...document.querySelectorAll(".still-grid")].filter((c) => c.width > 100).length`), 2);
+  assert.equal(await browser.run(`return document.querySelectorAll('[data-testid="panic"]').length`), 0);
 });
