@@ -41,12 +41,13 @@ test("the JS module's wasm and JavaScript, gzipped, stay under 159 kB", () => {
 
 // The lab page (lab.html, its code in dist/lab/: Yew, the lab's form, chart and exports, and the
 // worker's client; the trials run in the worker's JS module, budgeted above): 89.3 kB when it
-// was made, 105.6 kB with Compare (the two grids, the differences read, the history unpacked);
+// was made, 107.6 kB with Compare (the two grids at the step its scrubber picks, the differences
+// read, the history unpacked);
 // the page is the lab's own, so that the app's page carries none of it.
-test("the lab page's wasm and JavaScript, gzipped, stay under 108 kB", () => {
+test("the lab page's wasm and JavaScript, gzipped, stay under 110 kB", () => {
   const bytes = gzippedCode(`${DIST}lab/`);
   assert.ok(bytes > 20_000, `${bytes} bytes: is dist/lab/ the lab page's build?`);
-  assert.ok(bytes < 108_000, `${bytes} bytes gzipped: over the lab page's 108 kB budget`);
+  assert.ok(bytes < 110_000, `${bytes} bytes gzipped: over the lab page's 110 kB budget`);
 });
 
 // The script documentation pages include to size portband's frames (its issue: at most 2 KB).

@@ -181,6 +181,15 @@ test("Compare: the app's history with and without the band split, the outcome th
     });
     assert.ok(painted, `${testid}: the grid is drawn`);
   }
+  // The scrubber moves both grids: before the first step, nothing is held; a difference's step
+  // shows both after it.
+  const held = (testid) => page.getByTestId(testid).locator("canvas").getAttribute("aria-label");
+  await page.getByTestId("compare-scrubber").fill("0");
+  await page.getByTestId("compare-position").filter({ hasText: /^After step 0 of 101$/ }).waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="compare-there"] canvas').getAttribute("aria-label").includes(" 0 of 128 ports held"));
+  assert.match(await held("compare-here"), / 0 of 128 ports held;/);
+  await page.getByTestId("difference").getByRole("button").click();
+  await page.getByTestId("compare-position").filter({ hasText: /^After step 101 of 101$/ }).waitFor();
   await page.getByTestId("to-simulate").click();
   await page.getByTestId("lab-chart").waitFor();
 });

@@ -1,7 +1,7 @@
 //! Compare (`lab.html#compare&s=…`): a history from the app (its share link's `s=`) run under its
-//! own settings and with the band split the other way, the two grids one above the other, and
-//! the steps whose outcome differs listed and marked on both (the ports an outcome took ringed,
-//! the port a refusal fought over crossed).
+//! own settings and with the band split the other way, the two grids one above the other at the
+//! step a scrubber picks (the end first), and the steps whose outcome differs listed and marked on
+//! both (the ports an outcome took ringed, the port a refusal fought over crossed).
 
 use crate::grid::{Holders, StillGrid};
 use portband_allocator::PortRange;
@@ -10,8 +10,10 @@ use portband_web::browser;
 use portband_web::words::thousands;
 use portband_web::worker_link::{field, read, Call, Handle, Link, Target};
 use serde::Deserialize;
+use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// The most differences listed (each is marked on the grids all the same).
@@ -63,11 +65,11 @@ struct Holder {
     service: String,
 }
 
-/// One run of the history.
+/// One run of the history: its settings, and its cluster in the worker.
 #[derive(Clone, Debug, PartialEq)]
 struct Run {
     settings: Settings,
-    holders: Rc<Holders>,
+    cluster: Handle,
 }
 
 /// The history under both settings.
@@ -77,6 +79,14 @@ struct Comparison {
     here: Run,
     there: Run,
     differences: Vec<Difference>,
+}
+
+/// Both runs after a number of steps: who holds each port in each.
+#[derive(Clone, Debug, PartialEq)]
+struct Shown {
+    at: usize,
+    here: Rc<Holders>,
+    there: Rc<Holders>,
 }
 
 /// Who holds each port, from a moment's `holders()`.
@@ -94,7 +104,8 @@ fn holders(value: &JsValue) -> Holders {
     }
 }
 
-/// Runs `scenario` in the worker under its settings and with the band split the other way.
+/// Runs `scenario` in the worker under its settings and with the band split the other way; the
+/// two clusters stay in the worker, to be looked at step by step.
 async fn compare(link: &Link, scenario: &str) -> Result<Comparison, String> {
     let opened = link
         .run(vec![
@@ -106,7 +117,6 @@ async fn compare(link: &Link, scenario: &str) -> Result<Comparison, String> {
         .map_err(|e| e.message)?;
     let here = Handle::of(&opened[0]).ok_or("the engine made no cluster")?;
     let settings: Settings = read(&opened[1]).map_err(|e| e.message)?;
-    let steps = opened[2].as_f64().unwrap_or(0.0) as u32;
     let other = js_sys::Object::new();
     // Setting a property on a fresh object cannot fail.
     let _ = js_sys::Reflect::set(
@@ -119,35 +129,44 @@ async fn compare(link: &Link, scenario: &str) -> Result<Comparison, String> {
         .run(vec![
             Call::new(on, "withSettings", &[other.into()]),
             Call::new(on, "differences", &[Call::result(0)]),
-            Call::new(on, "at", &[steps.into()]),
-            Call::new(Target::Result(2), "holders", &[]),
-            Call::new(Target::Result(0), "at", &[steps.into()]),
-            Call::new(Target::Result(4), "holders", &[]),
             Call::new(Target::Result(0), "settings", &[]),
         ])
-        .await;
-    let mut made = vec![here.clone()];
-    let result = answer.map_err(|e| e.message).and_then(|answer| {
-        made.extend([0, 2, 4].iter().filter_map(|&i| Handle::of(&answer[i])));
-        Ok(Comparison {
-            steps: steps as usize,
-            here: Run {
-                settings,
-                holders: Rc::new(holders(&answer[3])),
-            },
-            there: Run {
-                settings: read(&answer[6]).map_err(|e| e.message)?,
-                holders: Rc::new(holders(&answer[5])),
-            },
-            differences: read(&answer[1]).map_err(|e| e.message)?,
-        })
-    });
-    let free = made
-        .iter()
-        .map(|handle| Call::new(Target::Object(handle), "free", &[]))
-        .collect();
-    let _ = link.run(free).await;
-    result
+        .await
+        .map_err(|e| e.message)?;
+    let there = Handle::of(&answer[0]).ok_or("the engine made no second cluster")?;
+    Ok(Comparison {
+        steps: opened[2].as_f64().unwrap_or(0.0) as usize,
+        here: Run {
+            settings,
+            cluster: here,
+        },
+        there: Run {
+            settings: read(&answer[2]).map_err(|e| e.message)?,
+            cluster: there,
+        },
+        differences: read(&answer[1]).map_err(|e| e.message)?,
+    })
+}
+
+/// Both runs after `at` steps (the moments made for it are freed at once).
+async fn shown(link: &Link, c: &Comparison, at: usize) -> Result<Shown, String> {
+    let at_value = [JsValue::from(at as u32)];
+    let answer = link
+        .run(vec![
+            Call::new(Target::Object(&c.here.cluster), "at", &at_value),
+            Call::new(Target::Result(0), "holders", &[]),
+            Call::new(Target::Result(0), "free", &[]),
+            Call::new(Target::Object(&c.there.cluster), "at", &at_value),
+            Call::new(Target::Result(3), "holders", &[]),
+            Call::new(Target::Result(3), "free", &[]),
+        ])
+        .await
+        .map_err(|e| e.message)?;
+    Ok(Shown {
+        at,
+        here: Rc::new(holders(&answer[1])),
+        there: Rc::new(holders(&answer[4])),
+    })
 }
 
 /// How a run is set, in words: `with the band split`.
@@ -176,7 +195,7 @@ fn outcome(line: &LogLine) -> String {
     }
 }
 
-/// The port offsets to ring (what each differing step holds) and to cross (the port its refusal
+/// The port offsets to ring (what each differing step held) and to cross (the port its refusal
 /// fought over) on one run's grid.
 fn marks(run: &Run, lines: &[&LogLine]) -> (Vec<usize>, Vec<usize>) {
     let Ok(range) = run.settings.range.parse::<PortRange>() else {
@@ -196,8 +215,8 @@ fn marks(run: &Run, lines: &[&LogLine]) -> (Vec<usize>, Vec<usize>) {
     (rings, crosses)
 }
 
-/// One run's grid, titled by its settings.
-fn grid(run: &Run, lines: &[&LogLine], testid: &'static str) -> Html {
+/// One run's grid after some steps, titled by its settings.
+fn grid(run: &Run, holders: &Rc<Holders>, lines: &[&LogLine], testid: &'static str) -> Html {
     let (rings, crosses) = marks(run, lines);
     let s = &run.settings;
     let static_size = s.bands.static_band.size as usize;
@@ -208,17 +227,17 @@ fn grid(run: &Run, lines: &[&LogLine], testid: &'static str) -> Html {
         s.seed,
         s.kubernetes_version
     );
-    let used = run.holders.services.iter().filter(|&&h| h >= 0).count();
+    let used = holders.services.iter().filter(|&&h| h >= 0).count();
     let label = format!(
         "The grid {}: {} of {} ports held; the ports of Services whose outcome differs are ringed, and a port a refusal fought over is crossed",
         split(s),
         thousands(used as u32),
-        thousands(run.holders.services.len() as u32)
+        thousands(holders.services.len() as u32)
     );
     html! {
         <section class="compare-run" data-testid={testid}>
             <h2>{ title }</h2>
-            <StillGrid holders={run.holders.clone()} {static_size} {rings} {crosses} {label} />
+            <StillGrid holders={holders.clone()} {static_size} {rings} {crosses} {label} />
         </section>
     }
 }
@@ -228,8 +247,27 @@ fn grid(run: &Run, lines: &[&LogLine], testid: &'static str) -> Html {
 pub fn Compare() -> Html {
     let link = use_memo((), |_| Link::spawn().map_err(|e| e.message));
     let state = use_state(|| None::<Result<Rc<Comparison>, String>>);
+    let view = use_state(|| None::<Shown>);
+    // The step asked for last: an answer for another is dropped (the scrubber moves faster than
+    // the worker answers).
+    let wanted = use_memo((), |_| Rc::new(Cell::new(0usize)));
+    let show = {
+        let (link, view, wanted) = (link.clone(), view.clone(), (*wanted).clone());
+        move |comparison: Rc<Comparison>, at: usize| {
+            let Ok(link) = (*link).clone() else { return };
+            wanted.set(at);
+            let (view, wanted) = (view.clone(), wanted.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Ok(shown) = shown(&link, &comparison, at).await {
+                    if wanted.get() == at {
+                        view.set(Some(shown));
+                    }
+                }
+            });
+        }
+    };
     {
-        let (link, state) = (link.clone(), state.clone());
+        let (link, state, show) = (link.clone(), state.clone(), show.clone());
         use_effect_with((), move |_| {
             let code = browser::fragment()
                 .split('&')
@@ -246,36 +284,59 @@ pub fn Compare() -> Html {
                         Err(why) => Err(format!("This link's history could not be read ({why}).")),
                     },
                 };
+                if let Ok(comparison) = &result {
+                    show(comparison.clone(), comparison.steps);
+                }
                 state.set(Some(result));
             });
         });
     }
-    let comparison = match &*state {
-        None => {
-            return html! { <p class="lab-progress" role="status" data-testid="compare-status">{ "Running the history both ways…" }</p> }
-        }
-        Some(Err(why)) => {
+    let (comparison, shown) = match (&*state, &*view) {
+        (Some(Err(why)), _) => {
             return html! { <div class="problem" role="alert" data-testid="error">{ why }</div> }
         }
-        Some(Ok(comparison)) => comparison.clone(),
+        (Some(Ok(comparison)), Some(shown)) => (comparison.clone(), shown.clone()),
+        _ => {
+            return html! { <p class="lab-progress" role="status" data-testid="compare-status">{ "Running the history both ways…" }</p> }
+        }
     };
     let c = &*comparison;
     let (here, there) = (split(&c.here.settings), split(&c.there.settings));
     let count = c.differences.len();
+    let steps = thousands(c.steps as u32);
     let summary = match count {
         0 => format!(
-            "The history's {} steps, {here} and {there}: no outcome differs (dynamic nodePorts land in other places, but every Service gets the same answer).",
-            thousands(c.steps as u32)
+            "The history's {steps} steps, {here} and {there}: no outcome differs (dynamic nodePorts land in other places, but every Service gets the same answer)."
         ),
-        1 => format!("The history's {} steps, {here} and {there}: one outcome differs.", thousands(c.steps as u32)),
-        n => format!("The history's {} steps, {here} and {there}: {} outcomes differ.", thousands(c.steps as u32), thousands(n as u32)),
+        1 => format!("The history's {steps} steps, {here} and {there}: one outcome differs."),
+        n => format!(
+            "The history's {steps} steps, {here} and {there}: {} outcomes differ.",
+            thousands(n as u32)
+        ),
     };
-    let ours: Vec<&LogLine> = c.differences.iter().map(|d| &d.here).collect();
-    let theirs: Vec<&LogLine> = c.differences.iter().map(|d| &d.there).collect();
+    // The differences up to the step shown are marked.
+    let happened: Vec<&Difference> = c.differences.iter().filter(|d| d.step < shown.at).collect();
+    let ours: Vec<&LogLine> = happened.iter().map(|d| &d.here).collect();
+    let theirs: Vec<&LogLine> = happened.iter().map(|d| &d.there).collect();
+    let seek = |at: usize| {
+        let (show, comparison) = (show.clone(), comparison.clone());
+        Callback::from(move |_: MouseEvent| show(comparison.clone(), at))
+    };
+    let onscrub = {
+        let (show, comparison) = (show.clone(), comparison.clone());
+        Callback::from(move |e: InputEvent| {
+            let value = e.target_unchecked_into::<HtmlInputElement>().value();
+            if let Ok(at) = value.parse() {
+                show(comparison.clone(), at);
+            }
+        })
+    };
     let items = c.differences.iter().take(LISTED).map(|d| {
         html! {
             <li data-testid="difference">
-                <strong>{ format!("Step {} · {}", d.step + 1, d.here.step.service) }</strong>
+                <button class="link" onclick={seek(d.step + 1)} title="Show both grids after this step">
+                    { format!("Step {} · {}", d.step + 1, d.here.step.service) }
+                </button>
                 <br />
                 { format!("{here}: {}", outcome(&d.here)) }
                 <br />
@@ -283,12 +344,20 @@ pub fn Compare() -> Html {
             </li>
         }
     });
+    let at = shown.at;
     html! {
         <section class="compare">
             <p class="lab-reading" data-testid="compare-summary" aria-live="polite">{ summary }</p>
-            <p class="hint">{ "Each grid is the cluster after the last step. Ringed: the ports an outcome that differs took; crossed in red: the port a refusal fought over." }</p>
-            { grid(&c.here, &ours, "compare-here") }
-            { grid(&c.there, &theirs, "compare-there") }
+            <p class="compare-step">
+                <button onclick={seek(at.saturating_sub(1))} disabled={at == 0} aria-label="One step back">{ "◀" }</button>
+                <input type="range" data-testid="compare-scrubber" aria-label="The step both grids show" min="0"
+                    max={c.steps.to_string()} value={at.to_string()} oninput={onscrub} />
+                <button onclick={seek((at + 1).min(c.steps))} disabled={at >= c.steps} aria-label="One step forward">{ "▶" }</button>
+                <span data-testid="compare-position" aria-live="polite">{ format!("After step {} of {steps}", thousands(at as u32)) }</span>
+            </p>
+            <p class="hint">{ "Ringed: the ports an outcome that differs took, up to the step shown; crossed in red: the port a refusal fought over." }</p>
+            { grid(&c.here, &shown.here, &ours, "compare-here") }
+            { grid(&c.there, &shown.there, &theirs, "compare-there") }
             if count > 0 {
                 <h2>{ "Outcomes that differ" }</h2>
                 <ol class="differences">{ for items }</ol>
