@@ -252,16 +252,17 @@ pub fn Compare() -> Html {
     // the worker answers).
     let wanted = use_memo((), |_| Rc::new(Cell::new(0usize)));
     let show = {
-        let (link, view, wanted) = (link.clone(), view.clone(), (*wanted).clone());
+        let (link, state, view, wanted) =
+            (link.clone(), state.clone(), view.clone(), (*wanted).clone());
         move |comparison: Rc<Comparison>, at: usize| {
             let Ok(link) = (*link).clone() else { return };
             wanted.set(at);
-            let (view, wanted) = (view.clone(), wanted.clone());
+            let (state, view, wanted) = (state.clone(), view.clone(), wanted.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(shown) = shown(&link, &comparison, at).await {
-                    if wanted.get() == at {
-                        view.set(Some(shown));
-                    }
+                match shown(&link, &comparison, at).await {
+                    Ok(shown) if wanted.get() == at => view.set(Some(shown)),
+                    Ok(_) => {}
+                    Err(why) => state.set(Some(Err(why))),
                 }
             });
         }
