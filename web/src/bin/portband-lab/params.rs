@@ -82,12 +82,17 @@ enum Dynamic {
 }
 
 /// A whole number of type `T` typed in `field`, or why not.
-fn whole<T: std::str::FromStr>(text: &str, field: Field, what: &str) -> Result<T, (Field, String)> {
-    text.trim().parse().map_err(|_| {
-        (
-            field,
-            format!("{what}: expected a whole number, not \"{}\"", text.trim()),
-        )
+fn whole<T>(text: &str, field: Field, what: &str) -> Result<T, (Field, String)>
+where
+    T: std::str::FromStr<Err = std::num::ParseIntError>,
+{
+    let text = text.trim();
+    text.parse().map_err(|e: std::num::ParseIntError| {
+        let why = match e.kind() {
+            std::num::IntErrorKind::PosOverflow => format!("{what}: {text} is too large"),
+            _ => format!("{what}: expected a whole number, not \"{text}\""),
+        };
+        (field, why)
     })
 }
 
@@ -262,9 +267,8 @@ mod tests {
             ..Params::default()
         };
         assert_eq!(
-            bad.options().unwrap_err().0,
-            Field::Port,
-            "not a port number"
+            bad.options(),
+            Err((Field::Port, "Static port: 70000 is too large".into()))
         );
     }
 
