@@ -131,7 +131,7 @@ test("a long run shows its progress, the page answers while it runs, and Cancel 
   const before = await page.getByTestId("lab-reading").textContent();
   await page.getByTestId("lab-trials").fill("2000000");
   await page.getByTestId("lab-run").click();
-  await page.waitForFunction(() => /^ [\d,]+ of 4,000,000 trials$/.test(document.querySelector('[data-testid="lab-progress"]')?.textContent ?? ""));
+  await page.waitForFunction(() => /^ [\d,]+ of 4,000,000 trials( · about \d+ (s|min) left)?$/.test(document.querySelector('[data-testid="lab-progress"]')?.textContent ?? ""));
   // The page answers input while the worker runs trials.
   await page.getByTestId("lab-seed").fill("42");
   assert.equal(await page.getByTestId("lab-seed").inputValue(), "42");

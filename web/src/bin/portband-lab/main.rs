@@ -27,8 +27,8 @@ use yew::prelude::*;
 enum Status {
     /// Nothing is running.
     Idle,
-    /// Trials are running: how many of how many (over both modes).
-    Running(u32, u32),
+    /// Trials are running: how many of how many (over both modes), and for how long so far (ms).
+    Running(u32, u32, f64),
     /// The last run was stopped after this many of how many trials.
     Stopped(u32, u32),
 }
@@ -37,13 +37,29 @@ enum Status {
 /// Cancel is soon heard, long enough that messages cost little.
 const SLICE_MS: f64 = 60.0;
 
-/// Runs the simulation `options` describe in the worker, telling `progress` after each slice,
-/// until it is done or `stop` is set; its report, or why not (`None` once stopped).
+/// The time a run has left, in words, judged by the pace so far (`elapsed` ms for `done` of
+/// `total` trials); none before there is a pace to judge by, or when little is left.
+fn time_left(elapsed: f64, done: u32, total: u32) -> Option<String> {
+    if done == 0 || elapsed < 500.0 {
+        return None;
+    }
+    let seconds =
+        (elapsed * f64::from(total.saturating_sub(done)) / f64::from(done) / 1000.0).round() as u64;
+    match seconds {
+        0..=1 => None,
+        2..=90 => Some(format!("about {seconds} s left")),
+        _ => Some(format!("about {} min left", seconds.div_ceil(60))),
+    }
+}
+
+/// Runs the simulation `options` describe in the worker, telling `progress` after each slice
+/// (trials done, of how many, in how many ms), until it is done or `stop` is set; its report,
+/// or why not (`None` once stopped).
 async fn simulate(
     link: &Link,
     options: JsValue,
     stop: &Cell<bool>,
-    progress: impl Fn(u32, u32),
+    progress: impl Fn(u32, u32, f64),
 ) -> Result<Option<SimulationReport>, String> {
     let made = link
         .run(vec![Call::new(
@@ -56,6 +72,7 @@ async fn simulate(
     let simulation = Handle::of(&made[0]).ok_or("the engine made no simulation")?;
     let on = Target::Object(&simulation);
     let mut slice = 200u32;
+    let begun = js_sys::Date::now();
     let result = loop {
         if stop.get() {
             break Ok(None);
@@ -73,7 +90,7 @@ async fn simulate(
             Err(e) => break Err(e.message),
         };
         let number = |i: usize| answer[i].as_f64().unwrap_or(0.0) as u32;
-        progress(number(1), number(2));
+        progress(number(1), number(2), js_sys::Date::now() - begun);
         if answer[0].as_bool() == Some(true) {
             let report = link
                 .run(vec![Call::new(on, "report", &[])])
@@ -164,7 +181,7 @@ fn Lab() -> Html {
             if asked {
                 problem.set(None);
             }
-            status.set(Status::Running(0, 0));
+            status.set(Status::Running(0, 0, 0.0));
             stop.set(false);
             let (problem, status, report, stop) = (
                 problem.clone(),
@@ -176,9 +193,9 @@ fn Lab() -> Html {
                 let last = Rc::new(Cell::new((0, 0)));
                 let progress = {
                     let (status, last) = (status.clone(), last.clone());
-                    move |done, total| {
+                    move |done, total, elapsed| {
                         last.set((done, total));
-                        status.set(Status::Running(done, total));
+                        status.set(Status::Running(done, total, elapsed));
                     }
                 };
                 match simulate(&link, options, &stop, progress).await {
@@ -244,12 +261,15 @@ fn Lab() -> Html {
     let invalid = |f: Field| problem.as_ref().is_some_and(|(field, _)| *field == Some(f));
     let running = matches!(*status, Status::Running(..));
     let progress = match *status {
-        Status::Running(done, total) => html! {
-            <p class="lab-progress" data-testid="lab-progress" role="status">
-                <progress max={total.max(1).to_string()} value={done.to_string()} />
-                { format!(" {} of {} trials", thousands(done), thousands(total)) }
-            </p>
-        },
+        Status::Running(done, total, elapsed) => {
+            let left = time_left(elapsed, done, total).map(|left| format!(" · {left}"));
+            html! {
+                <p class="lab-progress" data-testid="lab-progress" role="status">
+                    <progress max={total.max(1).to_string()} value={done.to_string()} />
+                    { format!(" {} of {} trials{}", thousands(done), thousands(total), left.unwrap_or_default()) }
+                </p>
+            }
+        }
         Status::Stopped(done, total) => html! {
             <p class="lab-progress" data-testid="lab-progress" role="status">
                 { format!("Cancelled after {} of {} trials; the chart shows the last finished run.", thousands(done), thousands(total)) }
@@ -352,4 +372,30 @@ fn main() {
          Please report this with the address.",
     );
     yew::Renderer::<Page>::new().render();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::time_left;
+
+    #[test]
+    fn the_time_left_follows_the_pace_so_far() {
+        assert_eq!(
+            time_left(1_000.0, 1_000, 11_000),
+            Some("about 10 s left".into())
+        );
+        assert_eq!(
+            time_left(60_000.0, 1_000, 4_000),
+            Some("about 3 min left".into())
+        );
+        assert_eq!(
+            time_left(2_000.0, 1_000, 1_500),
+            None,
+            "a second is not worth saying"
+        );
+        // Nothing to judge by yet, or nearly done.
+        assert_eq!(time_left(200.0, 10, 4_000), None);
+        assert_eq!(time_left(5_000.0, 0, 4_000), None);
+        assert_eq!(time_left(5_000.0, 3_999, 4_000), None);
+    }
 }
