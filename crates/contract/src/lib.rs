@@ -19,3 +19,8 @@ pub use view::{
     ApplyProgress, Cause, Chance, Difference, Explanation, HeldPort, Holder, LastInput, LogLine,
     Metrics, Owner, PortUse, Refusal, Release, Scoped, Settings, StoredService,
 };
+
+/// A field a kind of object needs, or serde's words for its absence.
+fn required<T>(value: Option<T>, name: &str) -> Result<T, String> {
+    value.ok_or_else(|| format!("missing field `{name}`"))
+}

@@ -1,5 +1,6 @@
 //! A run (`portband apply --format json`) and the bands of a range or a service CIDR.
 
+use crate::required;
 use serde::{Deserialize, Serialize};
 
 /// A whole run: the range, its bands, every step and the final usage.
@@ -113,7 +114,8 @@ pub struct PortReport {
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
-    rename_all_fields = "camelCase"
+    rename_all_fields = "camelCase",
+    try_from = "ProvenanceFields"
 )]
 pub enum ProvenanceReport {
     /// Written in the manifest.
@@ -140,6 +142,43 @@ pub enum ProvenanceReport {
     Kept,
     /// Not held in the allocator (no nodePort, or a value stored but never allocated).
     NotAllocated,
+}
+
+/// A [`ProvenanceReport`] as it reads from JSON: the kind and every kind's fields (read flat, as
+/// [`crate::Cause`] is, for a smaller reader).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProvenanceFields {
+    kind: String,
+    band: Option<Band>,
+    scan_start: Option<u16>,
+    passed: Option<u32>,
+    fell_back: Option<bool>,
+    span: Option<BandReport>,
+    with: Option<usize>,
+}
+
+impl TryFrom<ProvenanceFields> for ProvenanceReport {
+    type Error = String;
+
+    fn try_from(f: ProvenanceFields) -> Result<Self, String> {
+        Ok(match f.kind.as_str() {
+            "explicit" => ProvenanceReport::Explicit,
+            "allocated" => ProvenanceReport::Allocated {
+                band: required(f.band, "band")?,
+                scan_start: required(f.scan_start, "scanStart")?,
+                passed: required(f.passed, "passed")?,
+                fell_back: required(f.fell_back, "fellBack")?,
+                span: required(f.span, "span")?,
+            },
+            "shared" => ProvenanceReport::Shared {
+                with: required(f.with, "with")?,
+            },
+            "kept" => ProvenanceReport::Kept,
+            "notAllocated" => ProvenanceReport::NotAllocated,
+            other => return Err(format!("unknown variant `{other}`")),
+        })
+    }
 }
 
 /// Used and free ports, in all and per band.

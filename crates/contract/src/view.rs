@@ -2,7 +2,7 @@
 //! port, the Services stored, why a step was refused, the settings, the metrics, an apply's
 //! progress, the releases modelled.
 
-use crate::{Band, BandsReport, ProvenanceReport, StepReport};
+use crate::{required, Band, BandsReport, ProvenanceReport, StepReport};
 use serde::{Deserialize, Serialize};
 
 /// Who holds a nodePort: its first use, or the health check.
@@ -86,7 +86,8 @@ pub struct Explanation {
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
-    rename_all_fields = "camelCase"
+    rename_all_fields = "camelCase",
+    try_from = "CauseFields"
 )]
 pub enum Cause {
     /// `field` asked for `port`, which `holder` holds (none: an earlier field of the request).
@@ -117,6 +118,44 @@ pub enum Cause {
         /// The port.
         port: i32,
     },
+}
+
+/// A [`Cause`] as it reads from JSON: the kind and every kind's fields. Read through this flat
+/// object rather than as serde's internally tagged enum, which buffers each object whole first:
+/// the web page, which reads causes, is smaller by it.
+#[derive(Deserialize)]
+struct CauseFields {
+    kind: String,
+    field: Option<String>,
+    port: Option<i32>,
+    holder: Option<Holder>,
+    protocol: Option<String>,
+}
+
+impl TryFrom<CauseFields> for Cause {
+    type Error = String;
+
+    fn try_from(f: CauseFields) -> Result<Self, String> {
+        Ok(match f.kind.as_str() {
+            "taken" => Cause::Taken {
+                field: required(f.field, "field")?,
+                port: required(f.port, "port")?,
+                holder: f.holder,
+            },
+            "outOfRange" => Cause::OutOfRange {
+                field: required(f.field, "field")?,
+                port: required(f.port, "port")?,
+            },
+            "full" => Cause::Full {
+                field: required(f.field, "field")?,
+            },
+            "duplicate" => Cause::Duplicate {
+                protocol: required(f.protocol, "protocol")?,
+                port: required(f.port, "port")?,
+            },
+            other => return Err(format!("unknown variant `{other}`")),
+        })
+    }
 }
 
 /// The stored Service's field that holds a port.

@@ -303,6 +303,22 @@ fn the_json_contract_reads_back_as_it_was_written() {
         }
     }
     assert!(steps > 100, "{steps}");
+    // Causes and provenances are read flat (the kind, then its fields): a missing field or an
+    // unknown kind is refused in serde's words, as the derived reader refused them.
+    use portband_contract::{Cause, ProvenanceReport};
+    let error = |json: &str| serde_json::from_str::<Cause>(json).unwrap_err().to_string();
+    assert_eq!(
+        error(r#"{"kind":"taken","field":"spec.ports[0].nodePort"}"#),
+        "missing field `port`"
+    );
+    assert_eq!(
+        error(r#"{"kind":"stolen","port":1}"#),
+        "unknown variant `stolen`"
+    );
+    let cause: Cause = serde_json::from_str(r#"{"kind":"full","field":"f","port":null}"#).unwrap();
+    assert_eq!(cause, Cause::Full { field: "f".into() });
+    let error = serde_json::from_str::<ProvenanceReport>(r#"{"kind":"shared"}"#).unwrap_err();
+    assert_eq!(error.to_string(), "missing field `with`");
 }
 
 /// The chance each dynamic pick had is the one the allocator gives for its port in the state
