@@ -148,13 +148,14 @@ pub fn field(value: &JsValue, name: &str) -> JsValue {
 
 impl Link {
     /// Takes over the worker the page started while it loaded (`window.portbandEngine`, set by
-    /// index.html), or starts one (`/engine.js`, next to the page).
+    /// `start-engine.js`, which both pages include first), or starts one (`/engine.js`, next to
+    /// the page).
     pub fn spawn() -> Result<Link, EngineError> {
         let window = gloo::utils::window();
         let early = js_sys::Reflect::get(&window, &"portbandEngine".into())
             .ok()
             .and_then(|w| w.dyn_into::<Worker>().ok());
-        // An error the early worker met before now (index.html kept it).
+        // An error the early worker met before now (`start-engine.js` kept it).
         let early_error = early
             .as_ref()
             .and_then(|w| js_sys::Reflect::get(w, &"startError".into()).ok())
@@ -237,6 +238,16 @@ impl Link {
             .map_err(|_| failure("the engine stopped".to_owned()))??;
         Ok(results.iter().collect())
     }
+}
+
+/// A moment's `holders()` as the module answers it (`{ services: Int32Array, explicit:
+/// Uint8Array }`): each port's Service by its place in the list (-1: free), and whether the port
+/// was written.
+pub fn holders(value: &JsValue) -> (Vec<i32>, Vec<bool>) {
+    let services = field(value, "services").unchecked_into::<js_sys::Int32Array>();
+    let explicit = field(value, "explicit").unchecked_into::<js_sys::Uint8Array>();
+    let explicit = explicit.to_vec().into_iter().map(|e| e != 0).collect();
+    (services.to_vec(), explicit)
 }
 
 /// A result read as `T` (a value the module returns, in the JSON contract's shape).

@@ -1,8 +1,28 @@
 //! The grid on a 2D canvas: its pixels, then marks over them.
 
 use crate::pixels::{band_boundary, Layout};
-use wasm_bindgen::Clamped;
-use web_sys::{CanvasRenderingContext2d, ImageData};
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
+
+/// The 2D context of `canvas`, if it has one.
+pub fn context_2d(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+}
+
+/// `canvas` sized to `layout` (its pixels, left alone when they already are: resizing clears a
+/// canvas), and its 2D context.
+pub fn fit(canvas: &HtmlCanvasElement, layout: &Layout) -> Option<CanvasRenderingContext2d> {
+    let (width, height) = layout.size();
+    if canvas.width() != width as u32 || canvas.height() != height as u32 {
+        canvas.set_width(width as u32);
+        canvas.set_height(height as u32);
+    }
+    context_2d(canvas)
+}
 
 /// A grid drawn on a canvas, `top` pixels from its top edge, for marks over its cells.
 pub struct Marks<'a> {

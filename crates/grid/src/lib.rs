@@ -9,5 +9,5 @@
 mod canvas;
 mod pixels;
 
-pub use canvas::Marks;
+pub use canvas::{context_2d, fit, Marks};
 pub use pixels::{band_boundary, paint, palette, Layout, Paint};

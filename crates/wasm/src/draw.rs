@@ -4,10 +4,10 @@
 use crate::cluster::Cluster;
 use crate::error::plain_error;
 use crate::options;
-use portband_grid::{paint, Layout, Marks, Paint};
+use portband_grid::{context_2d, paint, Layout, Marks, Paint};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
 
 /// The band names' line above the grid, in canvas pixels.
 const LABELS: f64 = 22.0;
@@ -53,12 +53,8 @@ pub fn draw_grid(
             )))
         }
     };
-    let context = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-        .ok_or_else(|| plain_error("drawGrid: the canvas has no 2D context"))?;
+    let context =
+        context_2d(canvas).ok_or_else(|| plain_error("drawGrid: the canvas has no 2D context"))?;
     let state = history.state_at(at);
     let range = state.allocator().range();
     let bands = state.allocator().bands();

@@ -7,10 +7,9 @@ use crate::cells::Cells;
 use crate::state::{Listed, Shared};
 use crate::view::uses;
 use portband_allocator::{BandKind, Bands, PortRange};
-use portband_grid::{paint, Layout, Marks, Paint};
+use portband_grid::{fit, paint, Layout, Marks, Paint};
 use portband_web::words::percent;
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 /// The box the grid is fitted into, in CSS pixels, at most: as wide as its container, this tall.
@@ -343,17 +342,7 @@ fn draw(
     if let Some(performance) = &performance {
         let _ = performance.mark("portband:grid-draw-start");
     }
-    let (width, height) = layout.size();
-    if canvas.width() != width as u32 || canvas.height() != height as u32 {
-        canvas.set_width(width as u32);
-        canvas.set_height(height as u32);
-    }
-    let Some(context) = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-    else {
+    let Some(context) = fit(canvas, layout) else {
         return;
     };
     let owner = |i| {

@@ -4,7 +4,7 @@
 use super::{Added, Engine, EngineError, MomentView, NextPick, Opened, SettingsChange, TAIL};
 use crate::presets::Preset;
 use portband_contract::{ApplyProgress, LogLine, Refusal, Release, StoredService};
-use portband_web::worker_link::{field, read, Call, Handle, Link, Target};
+use portband_web::worker_link::{field, holders, read, Call, Handle, Link, Target};
 use std::cell::RefCell;
 use std::ops::Range;
 use wasm_bindgen::prelude::*;
@@ -424,22 +424,15 @@ impl Engine for WorkerEngine {
             }
             None => (None, None, Vec::new()),
         };
-        let holders = &results[3];
+        let (holders, explicit) = holders(&results[3]);
         let service_count = number(&results[4]);
         let selected = usize::try_from(results[6].as_f64().unwrap_or(-1.0) as i64).ok();
         Ok(MomentView {
             step,
             summary: read(&results[1])?,
             metrics: read(&results[2])?,
-            holders: field(holders, "services")
-                .unchecked_into::<js_sys::Int32Array>()
-                .to_vec(),
-            explicit: field(holders, "explicit")
-                .unchecked_into::<js_sys::Uint8Array>()
-                .to_vec()
-                .into_iter()
-                .map(|e| e != 0)
-                .collect(),
+            holders,
+            explicit,
             service_count,
             services: read(&results[5])?,
             services_from: services.start.min(service_count),

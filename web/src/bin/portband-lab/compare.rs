@@ -8,11 +8,11 @@ use portband_allocator::PortRange;
 use portband_contract::Settings;
 use portband_web::browser;
 use portband_web::words::thousands;
-use portband_web::worker_link::{field, read, Call, Handle, Link, Target};
+use portband_web::worker_link::{read, Call, Handle, Link, Target};
 use serde::Deserialize;
 use std::cell::Cell;
 use std::rc::Rc;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -89,21 +89,6 @@ struct Shown {
     there: Rc<Holders>,
 }
 
-/// Who holds each port, from a moment's `holders()`.
-fn holders(value: &JsValue) -> Holders {
-    Holders {
-        services: field(value, "services")
-            .unchecked_into::<js_sys::Int32Array>()
-            .to_vec(),
-        explicit: field(value, "explicit")
-            .unchecked_into::<js_sys::Uint8Array>()
-            .to_vec()
-            .into_iter()
-            .map(|e| e != 0)
-            .collect(),
-    }
-}
-
 /// Runs `scenario` in the worker under its settings and with the band split the other way; the
 /// two clusters stay in the worker, to be looked at step by step.
 async fn compare(link: &Link, scenario: &str) -> Result<Comparison, String> {
@@ -164,8 +149,8 @@ async fn shown(link: &Link, c: &Comparison, at: usize) -> Result<Shown, String> 
         .map_err(|e| e.message)?;
     Ok(Shown {
         at,
-        here: Rc::new(holders(&answer[1])),
-        there: Rc::new(holders(&answer[4])),
+        here: Rc::new(Holders::of(&answer[1])),
+        there: Rc::new(Holders::of(&answer[4])),
     })
 }
 

@@ -2,10 +2,9 @@
 //! and fence, from `portband-grid`), with the ports a comparison points at ringed and the ports
 //! a refusal fought over crossed.
 
-use portband_grid::{paint, Layout, Marks, Paint};
+use portband_grid::{fit, paint, Layout, Marks, Paint};
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 /// The box the grid is fitted into, in CSS pixels.
@@ -19,6 +18,14 @@ pub struct Holders {
     pub services: Vec<i32>,
     /// By port offset: whether the port was written.
     pub explicit: Vec<bool>,
+}
+
+impl Holders {
+    /// A moment's `holders()`, as the worker answers it.
+    pub fn of(value: &wasm_bindgen::JsValue) -> Holders {
+        let (services, explicit) = portband_web::worker_link::holders(value);
+        Holders { services, explicit }
+    }
 }
 
 /// Props of [`StillGrid`].
@@ -53,15 +60,7 @@ pub fn StillGrid(props: &StillGridProps) -> Html {
                 return;
             };
             let layout = Layout::fit(holders.services.len(), BOX.0, BOX.1);
-            let (width, height) = layout.size();
-            canvas.set_width(width as u32);
-            canvas.set_height(height as u32);
-            let Some(context) = canvas
-                .get_context("2d")
-                .ok()
-                .flatten()
-                .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-            else {
+            let Some(context) = fit(&canvas, &layout) else {
                 return;
             };
             let owner = |i: usize| {
