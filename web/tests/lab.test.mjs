@@ -108,6 +108,11 @@ test("errors point at their field: a number that is not one, and the engine's ow
   assert.equal(await page.getByTestId("error").textContent(), "Trials: expected a whole number, not \"4OO\"");
   assert.equal(await page.getByTestId("lab-trials").getAttribute("aria-invalid"), "true");
   await page.getByTestId("lab-trials").fill("400");
+  await page.getByTestId("lab-range").fill("30000-");
+  await page.getByTestId("lab-range").press("Enter");
+  assert.equal(await page.getByTestId("error").textContent(), "Range: strconv.Atoi: parsing \"\": invalid syntax");
+  assert.equal(await page.getByTestId("lab-range").getAttribute("aria-invalid"), "true");
+  await page.getByTestId("lab-range").fill("30000-30127");
   await page.getByTestId("lab-port").fill("40000");
   await run();
   assert.match(await page.getByTestId("error").textContent(), /40000/);

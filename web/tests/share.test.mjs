@@ -345,7 +345,8 @@ test("keyboard only: tab to the grid, arrows move the announced cell; outcomes a
 test("a preset link opens at the step its at= names", async () => {
   const page = await open(server.url + "#preset=dns-tcp-and-udp&at=1");
   await page.getByTestId("step-position").filter({ hasText: /^Step 1 of \d+$/ }).waitFor();
-  assert.match(await page.getByTestId("explain").textContent(), /Step 1: kube-system\/coredns — created/);
+  // The explanation comes with the step's moment, after the position: wait for it, not a render.
+  await page.getByTestId("explain").filter({ hasText: /Step 1: kube-system\/coredns — created/ }).waitFor();
   await close(page);
 });
 

@@ -97,9 +97,12 @@ where
 }
 
 impl Params {
-    /// The options for the engine, or the first field that is not a number where one is needed
-    /// (the engine checks the rest, and says why in `portband simulate`'s words).
+    /// The options for the engine, or the first field that does not read: the range as
+    /// kube-apiserver reads it, a number where one is needed (the engine checks the rest, and
+    /// says why in `portband simulate`'s words).
     pub fn options(&self) -> Result<Options, (Field, String)> {
+        let range = PortRange::parse_flag(self.range.trim())
+            .map_err(|e| (Field::Range, format!("Range: {e}")))?;
         let dynamic = match self.dynamic.trim() {
             "" => None,
             sweep if sweep.contains("..") => Some(Dynamic::Sweep(sweep.to_owned())),
@@ -119,11 +122,9 @@ impl Params {
             }
         }
         // A second port alone still comes with the first: the range's first port, the CLI's
-        // default (a range that does not read is the engine's to report).
+        // default.
         if self.port.trim().is_empty() && !ports.is_empty() {
-            if let Ok(range) = PortRange::parse_flag(self.range.trim()) {
-                ports.insert(0, range.base());
-            }
+            ports.insert(0, range.base());
         }
         Ok(Options {
             range: Some(self.range.trim().to_owned()).filter(|r| !r.is_empty()),
@@ -257,6 +258,14 @@ mod tests {
                 "Second static port: expected a whole number, not \"300o9\"".into()
             ))
         );
+        let bad = Params {
+            range: "30000-".into(),
+            ..Params::default()
+        };
+        let (field, why) = bad.options().unwrap_err();
+        assert_eq!(field, Field::Range);
+        // The range's error is kube-apiserver's (the engine's own reading of it).
+        assert_eq!(why, "Range: strconv.Atoi: parsing \"\": invalid syntax");
         let bad = Params {
             trials: "".into(),
             ..Params::default()
