@@ -94,6 +94,17 @@ impl Cidr {
         Some(cidr)
     }
 
+    /// The IPv4 network `a.b.c.d/prefix` (a prefix of at most 32, host bits clear).
+    pub(crate) fn v4(octets: [u8; 4], prefix: u8) -> Cidr {
+        let mut cidr = Cidr {
+            network: mapped(octets),
+            prefix: prefix.min(32),
+            bits: 32,
+        };
+        cidr.network = Ip::from_bits(cidr.network.to_bits() & cidr.mask());
+        cidr
+    }
+
     /// The network address (host bits clear).
     pub fn network(&self) -> Ip {
         self.network

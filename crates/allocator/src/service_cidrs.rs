@@ -131,6 +131,16 @@ impl ServiceCidrs {
     }
 }
 
+impl Default for ServiceCidrs {
+    /// [`DEFAULT_SERVICE_CIDR`], single-stack.
+    fn default() -> Self {
+        ServiceCidrs {
+            primary: Cidr::v4([10, 96, 0, 0], 12),
+            secondary: None,
+        }
+    }
+}
+
 impl fmt::Display for ServiceCidrs {
     /// The flag's value: `10.96.0.0/12` or `10.96.0.0/12,fd00:10:96::/108`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

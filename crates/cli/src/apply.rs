@@ -19,11 +19,19 @@ pub fn run(args: &ClusterArgs, mode: Mode, format: Format, files: &[String]) -> 
         });
     let file_split = loaded.iter().find_map(|l| l.input.band_split());
     let (version, static_subrange) = args.split.resolve(files.version, file_split);
+    let service_cidrs = match &args.service_cluster_ip_range {
+        Some(flag) => match crate::parse_service_cidrs(flag, version) {
+            Some(cidrs) => cidrs,
+            None => return 2,
+        },
+        None => files.service_cidrs,
+    };
     let config = ClusterConfig {
         version,
         range: args.range.unwrap_or(files.range),
         seed: args.seed.unwrap_or(files.seed),
         static_subrange,
+        service_cidrs,
     };
     let mut history = History::new(config);
     let mut sources = Vec::new();

@@ -1,7 +1,7 @@
 //! `portband bands`.
 
 use crate::{Format, SplitArgs};
-use portband_allocator::{Band, Bands, IpBands, PortRange, ServiceCidrs};
+use portband_allocator::{Band, Bands, IpBands, PortRange};
 use portband_contract::{ServiceCidrReport, ServiceCidrsReport};
 use portband_kube::{range_report, service_cidr_report, KubeVersion};
 
@@ -45,14 +45,8 @@ pub fn run(range: PortRange, split: &SplitArgs, format: Format) -> u8 {
 /// returns the exit status (2 when the apiserver would refuse the flag).
 pub fn run_cidrs(value: &str, version: KubeVersion, format: Format) -> u8 {
     let kind = version.ip_allocator();
-    let cidrs = match ServiceCidrs::parse(value, kind) {
-        Ok(cidrs) => cidrs,
-        Err(e) => {
-            eprintln!(
-                "error: invalid value '{value}' for '--service-cluster-ip-range <CIDR[,CIDR]>': {e}"
-            );
-            return 2;
-        }
+    let Some(cidrs) = crate::parse_service_cidrs(value, version) else {
+        return 2;
     };
     let reports: Vec<ServiceCidrReport> = cidrs
         .iter()

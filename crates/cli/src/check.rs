@@ -7,7 +7,7 @@ mod sarif;
 use crate::files::load;
 use crate::CheckFormat;
 use portband_allocator::PortRange;
-use portband_kube::{check, check_report, KubeVersion, Location, Mode, State};
+use portband_kube::{check, check_report, ClusterConfig, KubeVersion, Location, Mode, State};
 use std::fmt::Write;
 
 /// What `check` prints.
@@ -27,6 +27,8 @@ pub struct Options {
     pub range: PortRange,
     /// The release whose messages to give (else an input's, else the newest).
     pub version: Option<KubeVersion>,
+    /// The cluster's `--service-cluster-ip-range` (else a scenario's, else the default).
+    pub service_cidrs: Option<String>,
     /// The cluster's state (`--cluster`), a file name or `-`.
     pub cluster: Option<String>,
     /// The output format.
@@ -67,9 +69,26 @@ pub fn run(options: &Options, files: &[String]) -> u8 {
         .or_else(|| inputs.iter().find_map(|input| input.version))
         .or_else(|| state_file.as_ref().and_then(|s| s.input.version))
         .unwrap_or_default();
+    let service_cidrs = match &options.service_cidrs {
+        Some(flag) => match crate::parse_service_cidrs(flag, version) {
+            Some(cidrs) => cidrs,
+            None => return 2,
+        },
+        None => inputs
+            .iter()
+            .chain(state_file.as_ref().map(|s| &s.input))
+            .find_map(|input| input.service_cidrs)
+            .unwrap_or_default(),
+    };
+    let config = ClusterConfig {
+        version,
+        range: options.range,
+        service_cidrs,
+        ..ClusterConfig::default()
+    };
     let state = match &state_file {
-        Some(file) => State::of(&file.input, options.range, version),
-        None => State::empty(options.range, version),
+        Some(file) => State::of(&file.input, config),
+        None => State::empty(config),
     };
     let mut names: Vec<&str> = loaded.iter().map(|l| l.name.as_str()).collect();
     if let Some(file) = &state_file {

@@ -9,7 +9,7 @@ mod version;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use portband_allocator::lab::Sweep;
-use portband_allocator::PortRange;
+use portband_allocator::{PortRange, ServiceCidrs};
 use portband_kube::{KubeVersion, Mode};
 use std::process::ExitCode;
 
@@ -87,6 +87,10 @@ enum Command {
         /// input).
         #[arg(long, value_name = "STATE")]
         cluster: Option<String>,
+        /// The cluster's --service-cluster-ip-range: one CIDR or a dual-stack pair
+        /// [default: a scenario's serviceClusterIPRange, else 10.96.0.0/12]
+        #[arg(long, value_name = "CIDR[,CIDR]")]
+        service_cluster_ip_range: Option<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,
@@ -188,6 +192,10 @@ struct ClusterArgs {
     /// [default: a scenario's seed, else 0]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=portband_kube::MAX_SEED))]
     seed: Option<u64>,
+    /// The --service-cluster-ip-range: one CIDR or a dual-stack pair, read as the release's
+    /// kube-apiserver reads it [default: a scenario's serviceClusterIPRange, else 10.96.0.0/12]
+    #[arg(long, value_name = "CIDR[,CIDR]")]
+    service_cluster_ip_range: Option<String>,
     #[command(flatten)]
     split: SplitArgs,
 }
@@ -310,6 +318,18 @@ fn parse_range(value: &str) -> Result<PortRange, String> {
     PortRange::parse_flag(value).map_err(|e| e.to_string())
 }
 
+/// `--service-cluster-ip-range` read as `version`'s kube-apiserver reads it (which allocator the
+/// release uses decides the size limits), or its error printed as clap prints a bad value.
+fn parse_service_cidrs(value: &str, version: KubeVersion) -> Option<ServiceCidrs> {
+    ServiceCidrs::parse(value, version.ip_allocator())
+        .map_err(|e| {
+            eprintln!(
+                "error: invalid value '{value}' for '--service-cluster-ip-range <CIDR[,CIDR]>': {e}"
+            );
+        })
+        .ok()
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
@@ -323,6 +343,7 @@ fn main() -> ExitCode {
             range,
             kubernetes_version,
             cluster,
+            service_cluster_ip_range,
             format,
             deny_warnings,
             quiet,
@@ -347,6 +368,7 @@ fn main() -> ExitCode {
             let options = check::Options {
                 range,
                 version: kubernetes_version,
+                service_cidrs: service_cluster_ip_range,
                 cluster,
                 format,
                 output,

@@ -116,12 +116,20 @@ fn json_contract() {
             "ports": [],
             "healthCheckNodePort": null,
             "healthCheckProvenance": null,
+            "clusterIPs": [],
+            "ipBands": [],
             "error": "Service \"web\" is invalid: spec.ports[1].nodePort: Invalid value: 30080: provided port is already allocated"
         })
     );
+    // The kubernetes Service holds 10.96.0.1, in the static band, from the start.
+    let cidr = json!({"cidr": "10.96.0.0/12", "used": 1, "free": 1048573, "static": {"used": 1, "free": 255}, "dynamic": {"used": 0, "free": 1048318}});
     assert_eq!(
         report["summary"],
-        json!({"used": 0, "free": 2768, "static": {"used": 0, "free": 86}, "dynamic": {"used": 0, "free": 2682}})
+        json!({"used": 0, "free": 2768, "static": {"used": 0, "free": 86}, "dynamic": {"used": 0, "free": 2682}, "serviceCIDRs": [cidr]})
+    );
+    assert_eq!(
+        report["serviceCIDRs"],
+        json!([{"cidr": "10.96.0.0/12", "static": {"first": "10.96.0.1", "last": "10.96.1.0", "size": 256}, "dynamic": {"first": "10.96.1.1", "last": "10.111.255.254", "size": 1048318}}])
     );
 
     let legacy = portband(&["apply", "--legacy", "--format", "json", "-"], Some("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {type: NodePort, ports: [{port: 80}]}\n"));
@@ -140,6 +148,63 @@ fn json_contract() {
         "without the band split the scan covers the whole range"
     );
     assert_eq!(legacy.status.code(), Some(0));
+}
+
+/// `--service-cluster-ip-range` on apply: each step's addresses and bands, the report's CIDRs;
+/// a range the release refuses is refused with its message (exit status 2).
+#[test]
+fn apply_takes_the_service_cluster_ip_range() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata: {name: dns}\nspec:\n  clusterIP: fd00::a\n  ports: [{port: 53, protocol: UDP}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ipFamilyPolicy: RequireDualStack\n  ports: [{port: 80}]\n";
+    let output = portband(
+        &[
+            "apply",
+            "--service-cluster-ip-range",
+            "fd00::/108,10.96.0.0/16",
+            "--format",
+            "json",
+            "-",
+        ],
+        Some(text),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["steps"][0]["clusterIPs"], json!(["fd00::a"]));
+    assert_eq!(report["steps"][0]["ipBands"], json!(["static"]));
+    let web = &report["steps"][1];
+    let ips = web["clusterIPs"].as_array().unwrap();
+    assert!(
+        ips[0].as_str().unwrap().starts_with("fd00::")
+            && ips[1].as_str().unwrap().starts_with("10.96.")
+    );
+    assert_eq!(web["ipBands"], json!(["dynamic", "dynamic"]));
+    let cidrs: Vec<&str> = report["serviceCIDRs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["cidr"].as_str().unwrap())
+        .collect();
+    assert_eq!(cidrs, ["fd00::/108", "10.96.0.0/16"]);
+    assert_eq!(
+        report["summary"]["serviceCIDRs"][0]["used"], 3,
+        "kubernetes, dns, web"
+    );
+
+    let refused = portband(
+        &[
+            "apply",
+            "--service-cluster-ip-range",
+            "10.0.0.0/8",
+            "--kubernetes-version",
+            "1.33",
+            "-",
+        ],
+        Some(text),
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(
+        stderr(&refused),
+        "error: invalid value '10.0.0.0/8' for '--service-cluster-ip-range <CIDR[,CIDR]>': specified --service-cluster-ip-range is too large; for 32-bit addresses, the mask must be >= 12\n"
+    );
 }
 
 #[test]

@@ -12,7 +12,7 @@ pub use check::{CheckReport, FindingReport, PlaceReport};
 pub use input::{Mode, MAX_SCENARIO_BYTES, MAX_SEED};
 pub use lab::{ModeReport, PointReport, SimulationReport};
 pub use run::{
-    Band, BandReport, BandsReport, PortReport, ProvenanceReport, RangeReport, Report,
+    Band, BandReport, BandsReport, CidrUsage, PortReport, ProvenanceReport, RangeReport, Report,
     ServiceCidrReport, ServiceCidrsReport, StepReport, Summary, Usage,
 };
 pub use view::{

@@ -13,6 +13,9 @@ pub struct Report {
     pub range: String,
     /// The bands the allocator used.
     pub bands: BandsReport,
+    /// The service CIDRs (`--service-cluster-ip-range`), primary first, with their bands.
+    #[serde(rename = "serviceCIDRs")]
+    pub service_cidrs: Vec<ServiceCidrReport>,
     /// One entry per step, in order.
     pub steps: Vec<StepReport>,
     /// Used and free ports after the last step.
@@ -86,6 +89,13 @@ pub struct StepReport {
     pub health_check_node_port: Option<i32>,
     /// Why the health-check nodePort is what it is, or null.
     pub health_check_provenance: Option<ProvenanceReport>,
+    /// The Service's cluster IPs, in its families' order (none for headless, ExternalName and
+    /// rejected steps).
+    #[serde(rename = "clusterIPs")]
+    pub cluster_ips: Vec<String>,
+    /// The band of each cluster IP, parallel to `clusterIPs`.
+    #[serde(rename = "ipBands")]
+    pub ip_bands: Vec<Band>,
     /// The apiserver's message, or null.
     pub error: Option<String>,
 }
@@ -181,8 +191,8 @@ impl TryFrom<ProvenanceFields> for ProvenanceReport {
     }
 }
 
-/// Used and free ports, in all and per band.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Used and free ports, in all and per band, and the same of each service CIDR's addresses.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// Ports taken.
     pub used: u32,
@@ -193,15 +203,34 @@ pub struct Summary {
     pub static_band: Usage,
     /// The dynamic band.
     pub dynamic: Usage,
+    /// Each service CIDR's addresses, primary first.
+    #[serde(rename = "serviceCIDRs")]
+    pub service_cidrs: Vec<CidrUsage>,
 }
 
-/// Used and free ports of one band.
+/// Used and free ports (or with `N` = `u64`, addresses) of one band.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Usage {
-    /// Ports taken.
-    pub used: u32,
-    /// Ports free.
-    pub free: u32,
+pub struct Usage<N = u32> {
+    /// Taken.
+    pub used: N,
+    /// Free.
+    pub free: N,
+}
+
+/// Used and free addresses of one service CIDR, in all and per band.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CidrUsage {
+    /// The CIDR, e.g. `10.96.0.0/12`.
+    pub cidr: String,
+    /// Addresses taken.
+    pub used: u64,
+    /// Addresses free.
+    pub free: u64,
+    /// The static band.
+    #[serde(rename = "static")]
+    pub static_band: Usage<u64>,
+    /// The dynamic band.
+    pub dynamic: Usage<u64>,
 }
 
 /// A range and its bands (`portband bands --format json`).

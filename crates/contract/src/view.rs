@@ -258,6 +258,9 @@ pub struct Settings {
     pub static_subrange: bool,
     /// The Kubernetes release modelled.
     pub kubernetes_version: String,
+    /// `--service-cluster-ip-range`.
+    #[serde(rename = "serviceClusterIPRange")]
+    pub service_cluster_ip_range: String,
     /// The bands.
     pub bands: BandsReport,
 }

@@ -15,9 +15,8 @@ use crate::input::Input;
 use crate::key::ServiceKey;
 use crate::outcome::{Cause, Holder, Outcome, Verdict};
 use crate::service::Service;
-use crate::version::KubeVersion;
 use crate::yaml::Pos;
-use portband_allocator::{BandKind, Bands, PortRange};
+use portband_allocator::{BandKind, Bands};
 use portband_contract::Mode;
 use std::collections::BTreeMap;
 
@@ -165,7 +164,14 @@ impl Rule {
             Some(Cause::NotFound) => Rule::NotFound,
             Some(Cause::Exists) => Rule::AlreadyExists,
             Some(Cause::Client) => Rule::KubectlRefused,
-            Some(Cause::Invalid) | None => Rule::Invalid,
+            // A cluster IP's refusal is an invalid-Service finding with the apiserver's message.
+            Some(
+                Cause::Invalid
+                | Cause::AddressTaken { .. }
+                | Cause::AddressOutOfRange { .. }
+                | Cause::AddressesFull,
+            )
+            | None => Rule::Invalid,
         }
     }
 }
@@ -205,30 +211,49 @@ pub struct State {
 }
 
 impl State {
-    /// An empty cluster of `range`, with the messages of `version`.
-    pub fn empty(range: PortRange, version: KubeVersion) -> Self {
+    /// A new cluster of `config` (no Service but the `kubernetes` Service).
+    pub fn empty(config: ClusterConfig) -> Self {
         State {
-            cluster: Cluster::new(ClusterConfig {
-                version,
-                range,
-                ..ClusterConfig::default()
-            }),
+            cluster: Cluster::new(config),
             given: false,
             refused: Vec::new(),
         }
     }
 
-    /// The cluster `input`'s steps leave, from an empty one of `range` and `version`.
-    pub fn of(input: &Input, range: PortRange, version: KubeVersion) -> Self {
-        let mut state = State::empty(range, version);
+    /// The cluster `input`'s steps leave, from a new one of `config`.
+    pub fn of(input: &Input, config: ClusterConfig) -> Self {
+        let mut state = State::empty(config);
         state.given = true;
         for step in &input.steps {
-            let outcome = state.cluster.run(step);
+            let outcome = state.cluster.run(&state.stored_as(step));
             if outcome.verdict == Verdict::Rejected {
                 state.refused.push(outcome);
             }
         }
         state
+    }
+
+    /// A state's step as it stores a Service: a create of one the new cluster already has (the
+    /// `kubernetes` Service, which a dump lists) is the replace that would store it as it is.
+    fn stored_as(&self, step: &Step) -> Step {
+        match step {
+            Step::Object {
+                object: Object::Service(service),
+                mode: Mode::Create,
+                source,
+            } if self
+                .cluster
+                .service(&ServiceKey::new(&service.namespace, &service.name))
+                .is_some() =>
+            {
+                Step::Object {
+                    object: Object::Service(service.clone()),
+                    mode: Mode::Replace,
+                    source: *source,
+                }
+            }
+            step => step.clone(),
+        }
     }
 
     /// The state's steps the cluster refused (a dump taken from a cluster of another range, say):

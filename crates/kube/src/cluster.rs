@@ -1,6 +1,7 @@
-//! A simulated cluster: the Services stored so far, the node-port allocator, and the outcome of
+//! A simulated cluster: the Services stored so far, the node-port and cluster IP allocators, and the outcome of
 //! every step, so that front ends can replay, step through and explain a run.
 
+use crate::cluster_ips::{ClusterIp, ClusterIps};
 use crate::decode::{unknown_in, Object};
 use crate::key::ServiceKey;
 use crate::kubectl;
@@ -8,12 +9,13 @@ use crate::outcome::{
     held, Action, Cause, HealthCheck, Held, Holder, Outcome, PortOutcome, Provenance, Request,
     Verdict,
 };
-use crate::registry::{self, Committed};
+use crate::registry::{self, Allocators, Committed};
 use crate::service::Service;
 use crate::status::ApiError;
 use crate::version::KubeVersion;
 use crate::yaml::Pos;
-use portband_allocator::{Bands, Config, PortAllocator, PortRange, Rng};
+use portband_allocator::ip::Ip;
+use portband_allocator::{Bands, Config, PortAllocator, PortRange, Rng, ServiceCidrs};
 use portband_contract::Mode;
 use std::sync::Arc;
 
@@ -26,12 +28,15 @@ pub struct ClusterConfig {
     pub range: PortRange,
     /// The KEP-3668 band split (false: the behaviour before it).
     pub static_subrange: bool,
-    /// The seed of the allocator's random source.
+    /// The seed of the allocators' random sources.
     pub seed: u64,
+    /// `--service-cluster-ip-range`.
+    pub service_cidrs: ServiceCidrs,
 }
 
 impl Default for ClusterConfig {
-    /// The newest release modelled, 30000-32767, its band split (on), seed 0.
+    /// The newest release modelled, 30000-32767, its band split (on), seed 0, the service CIDR
+    /// 10.96.0.0/12.
     fn default() -> Self {
         let version = KubeVersion::default();
         ClusterConfig {
@@ -39,6 +44,7 @@ impl Default for ClusterConfig {
             range: PortRange::default(),
             static_subrange: version.static_subrange_gate().default_on(),
             seed: 0,
+            service_cidrs: ServiceCidrs::default(),
         }
     }
 }
@@ -91,6 +97,8 @@ pub struct Stored {
     pub ports: Vec<PortOutcome>,
     /// Its health-check nodePort, if it needs one.
     pub health_check: Option<HealthCheck>,
+    /// Its cluster IPs, in its families' order (none for a headless or ExternalName Service).
+    pub cluster_ips: Vec<ClusterIp>,
 }
 
 impl Stored {
@@ -100,31 +108,43 @@ impl Stored {
     }
 }
 
-/// The stored Services and the allocator.
+/// The stored Services and the allocators.
 #[derive(Clone, Debug)]
 pub struct Cluster {
     config: ClusterConfig,
-    allocator: PortAllocator,
+    allocators: Allocators,
     /// Sorted by (namespace, name); shared, so that a copy of the cluster (a checkpoint of its
     /// history, or a dry run) copies one pointer, and a change copies the list once.
     services: Arc<Vec<Arc<Stored>>>,
 }
 
 impl Cluster {
-    /// An empty cluster.
+    /// A new cluster: no Service but the `kubernetes` Service, which kube-apiserver creates at
+    /// start-up with the second address of the primary service CIDR (10.96.0.1 for
+    /// 10.96.0.0/12).
     pub fn new(config: ClusterConfig) -> Self {
-        let allocator = PortAllocator::new(
+        let ports = PortAllocator::new(
             config.range,
             Config {
                 static_subrange: config.static_subrange,
                 seed: config.seed,
             },
         );
-        Cluster {
+        let ips = ClusterIps::new(config.service_cidrs, config.version, config.seed);
+        let mut cluster = Cluster {
             config,
-            allocator,
+            allocators: Allocators { ports, ips },
             services: Arc::default(),
+        };
+        let kubernetes = Service::kubernetes(config.service_cidrs.kubernetes_service_ip());
+        // Its address is the range's second, which every accepted range has free at start.
+        if let Ok((service, committed)) =
+            registry::create(&mut cluster.allocators, kubernetes, config.version)
+        {
+            let stored = cluster.stored(service, &committed);
+            Arc::make_mut(&mut cluster.services).push(Arc::new(stored));
         }
+        cluster
     }
 
     /// The configuration.
@@ -134,12 +154,17 @@ impl Cluster {
 
     /// The node-port allocator.
     pub fn allocator(&self) -> &PortAllocator {
-        &self.allocator
+        &self.allocators.ports
+    }
+
+    /// The cluster IP allocators.
+    pub fn cluster_ips(&self) -> &ClusterIps {
+        &self.allocators.ips
     }
 
     /// The bands the allocator uses (no static band in legacy mode).
     pub fn bands(&self) -> Bands {
-        self.allocator.bands()
+        self.allocators.ports.bands()
     }
 
     /// The stored Services, ordered by namespace, then name, numbers by their value (`app-2` before
@@ -154,7 +179,7 @@ impl Cluster {
     /// earlier in that order moves the colours of those after it), the Service, and the port
     /// with what uses it.
     pub fn holders<T>(&self, mut view: impl FnMut(usize, &Stored, &Held) -> T) -> Vec<Option<T>> {
-        let range = self.allocator.range();
+        let range = self.allocators.ports.range();
         let mut holders: Vec<Option<T>> = (0..range.size()).map(|_| None).collect();
         for (index, stored) in self.services.iter().enumerate() {
             for held in stored.held() {
@@ -209,6 +234,14 @@ impl Cluster {
                 field,
             })
         })
+    }
+
+    /// The stored Service holding the cluster IP `ip`, as `namespace/name`.
+    pub fn holder_of_ip(&self, ip: Ip) -> Option<String> {
+        self.services
+            .iter()
+            .find(|stored| stored.cluster_ips.iter().any(|held| held.ip == ip))
+            .map(|stored| stored.service.key())
     }
 
     /// A refused object step.
@@ -315,9 +348,9 @@ impl Cluster {
         }
         let result = match live {
             Some(live) if request != Request::Create => {
-                registry::update(&mut self.allocator, sent, live, self.config.version)
+                registry::update(&mut self.allocators, sent, live, self.config.version)
             }
-            _ => registry::create(&mut self.allocator, sent, self.config.version),
+            _ => registry::create(&mut self.allocators, sent, self.config.version),
         };
         let verdict = match request {
             Request::Create => Verdict::Created,
@@ -331,8 +364,10 @@ impl Cluster {
                 outcome.request = Some(request);
                 outcome.ports = stored.ports.clone();
                 outcome.health_check = stored.health_check;
+                outcome.cluster_ips = stored.cluster_ips.clone();
                 outcome.allocations = committed.allocations;
                 outcome.released = committed.released;
+                outcome.released_ips = committed.released_ips;
                 if store {
                     let at = self.find(&stored.service.namespace, &stored.service.name);
                     let services = Arc::make_mut(&mut self.services);
@@ -349,6 +384,10 @@ impl Cluster {
                         field,
                         port,
                         holder: self.holder_of(port),
+                    },
+                    Cause::AddressTaken { ip, .. } => Cause::AddressTaken {
+                        ip,
+                        holder: self.holder_of_ip(ip),
                     },
                     cause => cause,
                 };
@@ -391,12 +430,15 @@ impl Cluster {
             .map(|i| Arc::make_mut(&mut self.services).remove(i))
         {
             Some(stored) => {
-                let released = registry::delete(&mut self.allocator, &stored.service);
+                let (released, released_ips) =
+                    registry::delete(&mut self.allocators, &stored.service);
                 let stored = Arc::unwrap_or_clone(stored);
                 let mut outcome = self.outcome(Action::Delete, key_text, Verdict::Deleted, source);
                 outcome.ports = stored.ports;
                 outcome.health_check = stored.health_check;
+                outcome.cluster_ips = stored.cluster_ips;
                 outcome.released = released;
+                outcome.released_ips = released_ips;
                 outcome
             }
             None => {
@@ -427,11 +469,13 @@ impl Cluster {
             health_check: None,
             error: None,
             cause: None,
+            cluster_ips: Vec::new(),
             allocations: Vec::new(),
             released: Vec::new(),
+            released_ips: Vec::new(),
             source,
-            metrics: *self.allocator.metrics(),
-            usage: self.allocator.band_usage(),
+            metrics: *self.allocators.ports.metrics(),
+            usage: self.allocators.ports.band_usage(),
         }
     }
 
@@ -464,10 +508,25 @@ impl Cluster {
                 provenance,
             }
         });
+        let cluster_ips = service
+            .spec
+            .cluster_ips
+            .iter()
+            .zip(&committed.cluster_ips)
+            .filter_map(|(ip, &provenance)| {
+                let ip = Ip::parse(ip)?;
+                Some(ClusterIp {
+                    ip,
+                    band: self.allocators.ips.band_of(ip),
+                    provenance,
+                })
+            })
+            .collect();
         Stored {
             service,
             ports,
             health_check,
+            cluster_ips,
         }
     }
 }
@@ -569,7 +628,7 @@ mod tests {
         let mut cluster = Cluster::new(ClusterConfig::default());
         let dry = cluster.dry_run(object, *mode, *source);
         assert_eq!(dry.verdict, Verdict::Created);
-        assert!(cluster.services().is_empty() && cluster.allocator().used() == 0);
+        assert!(cluster.services().len() == 1 && cluster.allocator().used() == 0);
         assert_eq!(Arc::strong_count(&cluster.services), 1, "the copy is gone");
         let sent = cluster.send(object, *mode, *source);
         assert_eq!(
@@ -581,7 +640,11 @@ mod tests {
             cluster.dry_run(object, *mode, *source).verdict,
             Verdict::Updated
         );
-        assert_eq!(cluster.services().len(), 1);
+        assert_eq!(
+            cluster.services().len(),
+            2,
+            "the kubernetes Service and web"
+        );
         assert_eq!(Arc::strong_count(&cluster.services), 1);
     }
 }

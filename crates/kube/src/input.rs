@@ -9,7 +9,7 @@ use crate::key::ServiceKey;
 use crate::version::KubeVersion;
 use crate::yaml::{parse_stream, Document, InputError, NodeId, Stream, Value, MAX_DOCUMENT_BYTES};
 use portband_allocator::gofmt::Quoted;
-use portband_allocator::PortRange;
+use portband_allocator::{PortRange, ServiceCidrs};
 use portband_contract::{Mode, MAX_SEED};
 use std::rc::Rc;
 
@@ -44,6 +44,8 @@ pub struct Input {
     pub version: Option<KubeVersion>,
     /// A scenario's `staticSubrange` (false: the behaviour before KEP-3668).
     pub static_subrange: Option<bool>,
+    /// A scenario's `serviceClusterIPRange`.
+    pub service_cidrs: Option<ServiceCidrs>,
     /// A scenario's `metadata.name`.
     pub name: Option<String>,
     /// A scenario's `description`.
@@ -74,6 +76,7 @@ impl Input {
             range: self.range.unwrap_or(base.range),
             seed: self.seed.unwrap_or(base.seed),
             static_subrange: self.band_split().unwrap_or(base.static_subrange),
+            service_cidrs: self.service_cidrs.unwrap_or(base.service_cidrs),
         }
     }
 
@@ -293,6 +296,7 @@ const SCENARIO_FIELDS: &[&str] = &[
     "range",
     "seed",
     "staticSubrange",
+    "serviceClusterIPRange",
     "steps",
 ];
 
@@ -307,6 +311,7 @@ fn read_scenario(doc: &Document, depth: usize) -> Result<Input, InputError> {
         return Err(fail(root, "a scenario must be a mapping".to_owned()));
     };
     let mut input = Input::default();
+    let mut service_cidrs = None;
     for &(key, value) in entries {
         let name = doc.scalar_text(key).unwrap_or("");
         let text = || doc.scalar_text(value).map(str::trim).unwrap_or("");
@@ -358,6 +363,7 @@ fn read_scenario(doc: &Document, depth: usize) -> Result<Input, InputError> {
                     }
                 })
             }
+            "serviceClusterIPRange" => service_cidrs = Some(value),
             "steps" => {
                 (input.steps, input.entries, input.notes) = scenario_steps(doc, value, depth)?
             }
@@ -372,6 +378,17 @@ fn read_scenario(doc: &Document, depth: usize) -> Result<Input, InputError> {
                 ))
             }
         }
+    }
+    if let Some(value) = service_cidrs {
+        // Checked as the scenario's release (the newest when it names none) reads the flag.
+        let text = doc.scalar_text(value).map(str::trim).unwrap_or("");
+        let kind = input.version.unwrap_or(KubeVersion::NEWEST).ip_allocator();
+        input.service_cidrs = Some(ServiceCidrs::parse(text, kind).map_err(|e| {
+            fail(
+                value,
+                format!("invalid serviceClusterIPRange {}: {e}", Quoted(text)),
+            )
+        })?);
     }
     Ok(input)
 }
@@ -579,6 +596,14 @@ pub fn write_scenario(config: &ClusterConfig, entries: &[Entry]) -> String {
         "apiVersion: {SCENARIO_API_VERSION}\nkind: Scenario\nkubernetesVersion: \"{}\"\nrange: {}\nseed: {}\nstaticSubrange: {}\nsteps:",
         config.version, config.range, config.seed, config.static_subrange
     );
+    if config.service_cidrs != ServiceCidrs::default() {
+        // Before `steps:`, which ends the header.
+        let at = out.len() - "steps:".len();
+        out.insert_str(
+            at,
+            &format!("serviceClusterIPRange: {}\n", config.service_cidrs),
+        );
+    }
     if entries.is_empty() {
         out.push_str(" []");
     }

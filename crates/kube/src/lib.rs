@@ -26,6 +26,7 @@
 
 mod check;
 mod cluster;
+mod cluster_ips;
 mod decode;
 mod input;
 mod key;
@@ -42,6 +43,7 @@ mod yaml;
 
 pub use check::{check, Diagnostic, Location, Rule, Severity, State};
 pub use cluster::{Cluster, ClusterConfig, History, Source, Step, Stored, CHECKPOINT_INTERVAL};
+pub use cluster_ips::{family_name, ClusterIp, ClusterIps, IpProvenance};
 pub use decode::Object;
 pub use input::{
     read, read_sent, write_scenario, Entry, Input, Note, ReadProgress, Reading, MAX_NESTING,
@@ -54,7 +56,7 @@ pub use outcome::{
     Verdict,
 };
 pub use portband_contract::{Mode, MAX_SCENARIO_BYTES, MAX_SEED};
-pub use registry::Allocation;
+pub use registry::{Allocation, Allocators};
 pub use report::{
     band, band_report, bands_report, check_report, provenance_report, range_report, releases,
     report, service_cidr_report, simulation_report, step_report, summary,

@@ -2,9 +2,11 @@
 //! ended up with and why (its [`Provenance`]), and for a rejection its typed [`Cause`] next to the
 //! apiserver's exact message.
 
+use crate::cluster_ips::ClusterIp;
 use crate::registry::Allocation;
 use crate::status::ApiError;
 use portband_allocator::gofmt::Quoted;
+use portband_allocator::ip::Ip;
 use portband_allocator::{BandKind, BandUsage, Metrics, Pick};
 use portband_contract::Mode;
 
@@ -209,6 +211,21 @@ pub enum Cause {
         /// The field that needed one.
         field: String,
     },
+    /// A written cluster IP is taken: by a stored Service (`holder`, `namespace/name`), or, with
+    /// no holder, by an earlier family of the same request.
+    AddressTaken {
+        /// The address.
+        ip: Ip,
+        /// Who holds it.
+        holder: Option<String>,
+    },
+    /// A written cluster IP lies outside its family's service CIDR.
+    AddressOutOfRange {
+        /// The address.
+        ip: Ip,
+    },
+    /// No cluster IP was free for a Service that needed one.
+    AddressesFull,
     /// On update, two entries with one protocol ask for one nodePort.
     Duplicate {
         /// The protocol.
@@ -297,6 +314,9 @@ pub struct Outcome {
     pub ports: Vec<PortOutcome>,
     /// The health-check nodePort, if the Service has one.
     pub health_check: Option<HealthCheck>,
+    /// The Service's cluster IPs after the step (for a delete: those it had), in its families'
+    /// order. Empty when rejected or skipped, and for headless and ExternalName Services.
+    pub cluster_ips: Vec<ClusterIp>,
     /// Why it was rejected: the apiserver's error.
     pub error: Option<ApiError>,
     /// Why it was rejected, as a value.
@@ -305,6 +325,8 @@ pub struct Outcome {
     pub allocations: Vec<Allocation>,
     /// The ports the step released.
     pub released: Vec<i32>,
+    /// The cluster IPs the step released.
+    pub released_ips: Vec<Ip>,
     /// Where the step was written.
     pub source: Source,
     /// The allocator's metrics after the step.

@@ -2,12 +2,26 @@
 //! (`pkg/registry/core/service/storage`): allocation in the apiserver's order, validation after it,
 //! and a transaction that releases what a failed request took.
 
+use crate::cluster_ips::{
+    init_ip_family_fields, unchanged_prefer_dual_stack, ClusterIps, IpProvenance,
+};
 use crate::outcome::{Cause, Provenance};
-use crate::service::{types, Service, ALLOCATED_CLUSTER_IP};
+use crate::service::{types, Service};
 use crate::status::{ApiError, FieldError};
-use crate::validation::{cluster_ips_errors, validate, validate_update};
+use crate::validation::{string_list, validate, validate_update};
 use crate::version::{KubeVersion, TrafficDistribution};
-use portband_allocator::{AllocError, Pick, PortAllocator};
+use portband_allocator::ip::Ip;
+use portband_allocator::{AllocError, IpAllocError, Pick, PortAllocator};
+
+/// The allocators a Service draws from (upstream `Allocators`): node ports, and cluster IPs by
+/// family.
+#[derive(Clone, Debug)]
+pub struct Allocators {
+    /// The node-port allocator.
+    pub ports: PortAllocator,
+    /// The cluster IP allocators.
+    pub ips: ClusterIps,
+}
 
 /// One port a request took from the allocator.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +45,10 @@ pub struct Committed {
     pub ports: Vec<Provenance>,
     /// The provenance of the health-check port, if the Service needs one.
     pub health_check: Option<Provenance>,
+    /// The addresses it released.
+    pub released_ips: Vec<Ip>,
+    /// The provenance of each `spec.clusterIPs` address (none for a headless Service).
+    pub cluster_ips: Vec<IpProvenance>,
 }
 
 /// Why a request failed: the apiserver's error and its cause (a [`Cause::Taken`] names no holder
@@ -52,6 +70,10 @@ struct Operation {
     failure: Option<Cause>,
     ports: Vec<Provenance>,
     health_check: Option<Provenance>,
+    /// The addresses taken, and those to release on success.
+    ips_taken: Vec<Ip>,
+    ips_deferred: Vec<Ip>,
+    cluster_ips: Vec<IpProvenance>,
 }
 
 impl Operation {
@@ -113,40 +135,111 @@ impl Operation {
         self.deferred.push(port);
     }
 
+    /// Takes the cluster IP at `index` of `spec.clusterIPs` in `family`'s allocator: the written
+    /// address, or for an empty entry the allocator's pick (upstream `allocIPs`).
+    fn allocate_ip(
+        &mut self,
+        ips: &mut ClusterIps,
+        service: &mut Service,
+        index: usize,
+        family: &str,
+        version: KubeVersion,
+    ) -> Result<(), ApiError> {
+        // Families were checked against the cluster's before anything is allocated.
+        let Some(allocator) = ips.of_mut(family) else {
+            return Ok(());
+        };
+        let written = service.spec.cluster_ips[index].clone();
+        let (ip, provenance) = if written.is_empty() {
+            match allocator.allocate_next() {
+                Ok(pick) => (pick.ip, IpProvenance::Allocated(pick)),
+                Err(e) => {
+                    self.failure = Some(Cause::AddressesFull);
+                    return Err(ApiError::Internal {
+                        message: format!("failed to allocate a serviceIP: {e}"),
+                    });
+                }
+            }
+        } else {
+            // Validation parsed every written address already.
+            let Some(ip) = Ip::parse(&written) else {
+                return Ok(());
+            };
+            if let Err(e) = allocator.allocate(ip) {
+                self.failure = Some(match e {
+                    IpAllocError::Allocated => Cause::AddressTaken { ip, holder: None },
+                    _ => Cause::AddressOutOfRange { ip },
+                });
+                return Err(ApiError::Invalid {
+                    name: service.name.clone(),
+                    causes: vec![FieldError::new(
+                        "spec.clusterIPs",
+                        crate::status::ErrorType::Invalid,
+                        string_list(&service.spec.cluster_ips, version),
+                        format!("failed to allocate IP {written}: {e}"),
+                    )],
+                });
+            }
+            (ip, IpProvenance::Explicit)
+        };
+        self.ips_taken.push(ip);
+        service.spec.cluster_ips[index] = ip.to_string();
+        if index == 0 {
+            service.spec.cluster_ip = ip.to_string();
+        }
+        if self.cluster_ips.len() <= index {
+            self.cluster_ips.resize(index + 1, IpProvenance::Kept);
+        }
+        self.cluster_ips[index] = provenance;
+        Ok(())
+    }
+
     /// The request succeeded: run the deferred releases.
-    fn commit(self, ports: &mut PortAllocator) -> Committed {
+    fn commit(self, al: &mut Allocators) -> Committed {
         let released = self
             .deferred
             .into_iter()
-            .filter(|&p| ports.release(i64::from(p)))
+            .filter(|&p| al.ports.release(i64::from(p)))
+            .collect();
+        let released_ips = self
+            .ips_deferred
+            .into_iter()
+            .filter(|&ip| al.ips.for_ip(ip).is_some_and(|a| a.release(ip)))
             .collect();
         Committed {
             allocations: self.allocations,
             released,
             ports: self.ports,
             health_check: self.health_check,
+            released_ips,
+            cluster_ips: self.cluster_ips,
         }
     }
 
     /// The request failed: give back what it took, drop the deferred releases.
-    fn revert(self, ports: &mut PortAllocator) {
+    fn revert(self, al: &mut Allocators) {
         for allocation in self.allocations {
-            ports.release(i64::from(allocation.port));
+            al.ports.release(i64::from(allocation.port));
+        }
+        for ip in self.ips_taken {
+            if let Some(allocator) = al.ips.for_ip(ip) {
+                allocator.release(ip);
+            }
         }
     }
 
     /// Ends the request with `result`, committing on success and reverting on failure.
     fn finish<T>(
         mut self,
-        ports: &mut PortAllocator,
+        al: &mut Allocators,
         result: Result<T, ApiError>,
     ) -> Result<(T, Committed), Box<Refused>> {
         match result {
-            Ok(value) => Ok((value, self.commit(ports))),
+            Ok(value) => Ok((value, self.commit(al))),
             Err(error) => {
                 // Every refusal but an allocator's or a duplicate's comes from validation.
                 let cause = self.failure.take().unwrap_or(Cause::Invalid);
-                self.revert(ports);
+                self.revert(al);
                 Err(Box::new(Refused { error, cause }))
             }
         }
@@ -179,23 +272,56 @@ fn invalid(service: &Service, causes: Vec<FieldError>) -> Result<(), ApiError> {
     }
 }
 
-/// Creates `service`: defaults it, allocates its node ports and health-check port, validates it.
-/// On success returns the Service as stored (with its allocated ports).
+/// Creates `service`: defaults it, allocates its cluster IPs, node ports and health-check port,
+/// validates it. On success returns the Service as stored (with its addresses and ports).
 pub fn create(
-    ports: &mut PortAllocator,
+    al: &mut Allocators,
     mut service: Service,
     version: KubeVersion,
 ) -> Result<(Service, Committed), Box<Refused>> {
     service.apply_defaults();
     drop_disabled_fields(&mut service, version);
     normalize_cluster_ips(&mut service, None);
-    prevalidate(&service, version)?;
-    allocate_cluster_ip(&mut service);
+    init_ip_family_fields(&mut service, None, &al.ips, version).map_err(refused_invalid)?;
     let mut op = Operation::new(&service);
-    let result = allocate_on_create(ports, &mut op, &mut service)
+    let result = allocate_cluster_ips(&mut al.ips, &mut op, &mut service, version)
+        .and_then(|()| allocate_on_create(&mut al.ports, &mut op, &mut service))
         .and_then(|()| invalid(&service, validate(&service, version)));
-    op.finish(ports, result)
+    op.finish(al, result)
         .map(|((), committed)| (service, committed))
+}
+
+/// A refusal by validation, before anything was allocated.
+fn refused_invalid(error: ApiError) -> Box<Refused> {
+    Box::new(Refused {
+        error,
+        cause: Cause::Invalid,
+    })
+}
+
+/// Upstream `allocClusterIPs`: an address for each of the Service's families, none for an
+/// ExternalName or headless Service. Families are taken primary first (upstream walks a Go map,
+/// whose order is random: see docs/fidelity.md).
+fn allocate_cluster_ips(
+    ips: &mut ClusterIps,
+    op: &mut Operation,
+    service: &mut Service,
+    version: KubeVersion,
+) -> Result<(), ApiError> {
+    if !service.needs_cluster_ip() || service.is_headless() {
+        return Ok(());
+    }
+    let families = service.spec.ip_families.clone();
+    if service.spec.cluster_ips.len() < families.len() {
+        service
+            .spec
+            .cluster_ips
+            .resize(families.len(), String::new());
+    }
+    for (i, family) in families.iter().enumerate() {
+        op.allocate_ip(ips, service, i, family, version)?;
+    }
+    Ok(())
 }
 
 fn allocate_on_create(
@@ -306,10 +432,10 @@ fn allocate_health_check(
     Ok(())
 }
 
-/// Replaces `old` with `service`: re-fills unset ports from `old`, allocates and releases as the
-/// change requires, validates. On success returns the Service as stored.
+/// Replaces `old` with `service`: re-fills unset addresses and ports from `old`, allocates and
+/// releases as the change requires, validates. On success returns the Service as stored.
 pub fn update(
-    ports: &mut PortAllocator,
+    al: &mut Allocators,
     mut service: Service,
     old: &Service,
     version: KubeVersion,
@@ -318,15 +444,68 @@ pub fn update(
     drop_disabled_fields(&mut service, version);
     let kept = patch_allocated_values(&mut service, old, version);
     normalize_cluster_ips(&mut service, Some(old));
-    prevalidate(&service, version)?;
-    allocate_cluster_ip(&mut service);
+    init_ip_family_fields(&mut service, Some(old), &al.ips, version).map_err(refused_invalid)?;
     let mut op = Operation::new(&service);
-    let result = allocate_on_update(ports, &mut op, &mut service, old, &kept).and_then(|()| {
-        drop_type_dependent_fields(&mut service, old);
-        invalid(&service, validate_update(&service, old, version))
-    });
-    op.finish(ports, result)
+    op.cluster_ips = vec![IpProvenance::Kept; service.spec.cluster_ips.len()];
+    let result = update_cluster_ips(&mut al.ips, &mut op, &mut service, old, version)
+        .and_then(|()| allocate_on_update(&mut al.ports, &mut op, &mut service, old, &kept))
+        .and_then(|()| {
+            drop_type_dependent_fields(&mut service, old);
+            invalid(&service, validate_update(&service, old, version))
+        });
+    if service.is_headless() || !service.needs_cluster_ip() {
+        op.cluster_ips.clear();
+    }
+    op.finish(al, result)
         .map(|((), committed)| (service, committed))
+}
+
+/// Upstream `updateClusterIPs`: from ExternalName, addresses as on create; to ExternalName, the
+/// old ones released; one family to two, the second allocated; two to one, the second released.
+/// Releases wait for the request to succeed.
+fn update_cluster_ips(
+    ips: &mut ClusterIps,
+    op: &mut Operation,
+    service: &mut Service,
+    old: &Service,
+    version: KubeVersion,
+) -> Result<(), ApiError> {
+    if unchanged_prefer_dual_stack(service, Some(old)) {
+        return Ok(());
+    }
+    if !old.needs_cluster_ip() && service.needs_cluster_ip() {
+        return allocate_cluster_ips(ips, op, service, version);
+    }
+    if old.is_headless() {
+        return Ok(());
+    }
+    let release = |op: &mut Operation, ip: &str| {
+        if let Some(ip) = Ip::parse(ip) {
+            op.ips_deferred.push(ip);
+        }
+    };
+    if old.needs_cluster_ip() && !service.needs_cluster_ip() {
+        for ip in old.spec.cluster_ips.iter().take(old.spec.ip_families.len()) {
+            release(op, ip);
+        }
+        return Ok(());
+    }
+    match (old.spec.ip_families.len(), service.spec.ip_families.len()) {
+        (1, 2) => {
+            if service.spec.cluster_ips.len() < 2 {
+                service.spec.cluster_ips.push(String::new());
+            }
+            let family = service.spec.ip_families[1].clone();
+            op.allocate_ip(ips, service, 1, &family, version)?;
+        }
+        (2, 1) => {
+            if let Some(ip) = old.spec.cluster_ips.get(1) {
+                release(op, ip);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Which fields [`patch_allocated_values`] filled from the old object.
@@ -506,32 +685,10 @@ fn normalize_cluster_ips(service: &mut Service, old: Option<&Service>) {
     }
 }
 
-/// The check upstream's `initIPFamilyFields` makes before anything is allocated: cluster IPs and
-/// IP families that make sense on their own. A failure takes nothing.
-fn prevalidate(service: &Service, version: KubeVersion) -> Result<(), Box<Refused>> {
-    invalid(service, cluster_ips_errors(service, version)).map_err(|error| {
-        Box::new(Refused {
-            error,
-            cause: Cause::Invalid,
-        })
-    })
-}
-
 /// Upstream `dropDisabledFields`: a field whose feature gate is off is cleared.
 fn drop_disabled_fields(service: &mut Service, version: KubeVersion) {
     if version.traffic_distribution() == TrafficDistribution::Dropped {
         service.spec.traffic_distribution = None;
-    }
-}
-
-/// Upstream's cluster IP allocation, as a stand-in: a Service that needs an address and was given
-/// none holds [`ALLOCATED_CLUSTER_IP`].
-fn allocate_cluster_ip(service: &mut Service) {
-    let needs = service.needs_cluster_ip();
-    let spec = &mut service.spec;
-    if needs && spec.cluster_ip.is_empty() && spec.cluster_ips.is_empty() {
-        spec.cluster_ip = ALLOCATED_CLUSTER_IP.to_owned();
-        spec.cluster_ips = vec![ALLOCATED_CLUSTER_IP.to_owned()];
     }
 }
 
@@ -545,6 +702,15 @@ fn drop_type_dependent_fields(service: &mut Service, old: &Service) {
     {
         service.spec.cluster_ip.clear();
         service.spec.cluster_ips.clear();
+    }
+    if old.needs_cluster_ip() && !service.needs_cluster_ip() {
+        let spec = &mut service.spec;
+        if spec.ip_families == old.spec.ip_families {
+            spec.ip_families.clear();
+        }
+        if spec.ip_family_policy == old.spec.ip_family_policy {
+            spec.ip_family_policy = None;
+        }
     }
     if old.needs_node_ports() && !service.needs_node_ports() {
         let old_ports = old.node_ports();
@@ -581,9 +747,24 @@ fn drop_type_dependent_fields(service: &mut Service, old: &Service) {
     }
 }
 
-/// Deletes `service`: releases its nodePorts and, if it needs one, its health-check port.
-/// Returns the ports released.
-pub fn delete(ports: &mut PortAllocator, service: &Service) -> Vec<i32> {
+/// Deletes `service` (upstream `releaseAllocatedResources`): releases its cluster IPs (each in
+/// its family's allocator), its nodePorts and, if it needs one, its health-check port. Returns
+/// the ports and the addresses released.
+pub fn delete(al: &mut Allocators, service: &Service) -> (Vec<i32>, Vec<Ip>) {
+    let mut released_ips = Vec::new();
+    if service.needs_cluster_ip() && !service.is_headless() {
+        for ip in service
+            .spec
+            .cluster_ips
+            .iter()
+            .filter_map(|ip| Ip::parse(ip))
+        {
+            if al.ips.for_ip(ip).is_some_and(|a| a.release(ip)) {
+                released_ips.push(ip);
+            }
+        }
+    }
+    let ports = &mut al.ports;
     let mut released: Vec<i32> = service
         .node_ports()
         .into_iter()
@@ -593,5 +774,5 @@ pub fn delete(ports: &mut PortAllocator, service: &Service) -> Vec<i32> {
     if service.needs_health_check() && hc > 0 && ports.release(i64::from(hc)) {
         released.push(hc);
     }
-    released
+    (released, released_ips)
 }

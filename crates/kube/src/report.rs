@@ -9,7 +9,7 @@ use portband_allocator::ip::Cidr;
 use portband_allocator::lab::{self, Study, Tally};
 use portband_allocator::{BandKind, Bands, IpBand, IpBands, PortRange};
 use portband_contract::{
-    Band, BandReport, BandsReport, CheckReport, FindingReport, ModeReport, PlaceReport,
+    Band, BandReport, BandsReport, CheckReport, CidrUsage, FindingReport, ModeReport, PlaceReport,
     PointReport, PortReport, ProvenanceReport, RangeReport, Release, Report, ServiceCidrReport,
     SimulationReport, StepReport, Summary, Usage,
 };
@@ -72,19 +72,25 @@ pub fn provenance_report(provenance: Provenance) -> ProvenanceReport {
     }
 }
 
-/// A whole run: the range, its bands, every step and the final usage.
+/// A whole run: the range, its bands, the service CIDRs, every step and the final usage.
 pub fn report(history: &History) -> Report {
     let cluster = history.cluster();
     Report {
         kubernetes_version: cluster.config().version.to_string(),
         range: cluster.allocator().range().to_string(),
         bands: bands_report(&cluster.bands()),
+        service_cidrs: cluster
+            .cluster_ips()
+            .allocators()
+            .iter()
+            .map(|a| service_cidr_report(a.cidr(), &a.bands()))
+            .collect(),
         steps: history.outcomes().iter().map(step_report).collect(),
         summary: summary(cluster),
     }
 }
 
-/// The ports `cluster` uses and leaves free, in all and per band.
+/// The ports and addresses `cluster` uses and leaves free, in all and per band.
 pub fn summary(cluster: &Cluster) -> Summary {
     let allocator = cluster.allocator();
     let usage = allocator.band_usage();
@@ -99,6 +105,27 @@ pub fn summary(cluster: &Cluster) -> Summary {
             used: usage.dynamic_used,
             free: usage.dynamic_free,
         },
+        service_cidrs: cluster
+            .cluster_ips()
+            .allocators()
+            .iter()
+            .map(|a| {
+                let usage = a.band_usage();
+                CidrUsage {
+                    cidr: a.cidr().to_string(),
+                    used: a.used(),
+                    free: a.free(),
+                    static_band: Usage {
+                        used: usage.static_used,
+                        free: usage.static_free,
+                    },
+                    dynamic: Usage {
+                        used: usage.dynamic_used,
+                        free: usage.dynamic_free,
+                    },
+                }
+            })
+            .collect(),
     }
 }
 
@@ -124,6 +151,16 @@ pub fn step_report(outcome: &Outcome) -> StepReport {
         health_check_provenance: outcome
             .health_check
             .map(|h| provenance_report(h.provenance)),
+        cluster_ips: outcome
+            .cluster_ips
+            .iter()
+            .map(|held| held.ip.to_string())
+            .collect(),
+        ip_bands: outcome
+            .cluster_ips
+            .iter()
+            .filter_map(|held| held.band.map(band))
+            .collect(),
         error: outcome.error.as_ref().map(ToString::to_string),
     }
 }

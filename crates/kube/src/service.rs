@@ -1,6 +1,7 @@
 //! The parts of a v1 Service that node-port allocation reads, and the defaulting the apiserver applies.
 
 use crate::yaml::Pos;
+use portband_allocator::ip::Ip;
 
 /// `spec.type` values.
 pub mod types {
@@ -33,11 +34,6 @@ pub struct Service {
     pub pos: Pos,
 }
 
-/// What a Service that the apiserver gave a cluster IP holds in `clusterIP`: portband does not
-/// allocate Service IPs yet, but the update rules compare a Service's addresses with those it had,
-/// and a Service given one holds an address its manifest cannot know.
-pub const ALLOCATED_CLUSTER_IP: &str = "<allocated>";
-
 /// `spec`, the fields that bear on node ports.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ServiceSpec {
@@ -45,7 +41,7 @@ pub struct ServiceSpec {
     pub type_: String,
     /// `ports`.
     pub ports: Vec<ServicePort>,
-    /// `clusterIP`: `None` (headless), an address, [`ALLOCATED_CLUSTER_IP`] once stored, or empty.
+    /// `clusterIP`: `None` (headless), an address, or empty (one is allocated).
     pub cluster_ip: String,
     /// `clusterIPs`.
     pub cluster_ips: Vec<String>,
@@ -55,9 +51,9 @@ pub struct ServiceSpec {
     pub session_affinity: String,
     /// `sessionAffinityConfig` (defaulted for `ClientIP`).
     pub session_affinity_config: Option<SessionAffinityConfig>,
-    /// `ipFamilies`, as written (portband allocates no addresses, so it fills in none).
+    /// `ipFamilies` (filled in from the cluster's families when stored).
     pub ip_families: Vec<String>,
-    /// `ipFamilyPolicy`, as written.
+    /// `ipFamilyPolicy` (defaulted when stored).
     pub ip_family_policy: Option<String>,
     /// `loadBalancerSourceRanges`.
     pub load_balancer_source_ranges: Vec<String>,
@@ -181,6 +177,31 @@ impl Service {
         {
             self.spec.allocate_load_balancer_node_ports = Some(true);
         }
+    }
+
+    /// The `kubernetes` Service kube-apiserver keeps in `default` (its controller's
+    /// `CreateOrUpdateMasterServiceIfNeeded`): type ClusterIP at `ip`, port 443 named `https` to
+    /// the apiserver's secure port 6443, no selector.
+    pub fn kubernetes(ip: Ip) -> Service {
+        let mut service = Service {
+            namespace: "default".to_owned(),
+            name: "kubernetes".to_owned(),
+            labels: vec![
+                ("component".to_owned(), "apiserver".to_owned()),
+                ("provider".to_owned(), "kubernetes".to_owned()),
+            ],
+            ..Service::default()
+        };
+        service.spec.type_ = types::CLUSTER_IP.to_owned();
+        service.spec.cluster_ip = ip.to_string();
+        service.spec.ports = vec![ServicePort {
+            name: "https".to_owned(),
+            protocol: "TCP".to_owned(),
+            port: 443,
+            target_port: Some(TargetPort::Number(6443)),
+            ..ServicePort::default()
+        }];
+        service
     }
 
     /// Every type but ExternalName has a cluster IP, `None` included (upstream `needsClusterIP`).

@@ -327,6 +327,7 @@ impl Session {
             seed: config.seed,
             static_subrange: config.static_subrange,
             kubernetes_version: config.version.to_string(),
+            service_cluster_ip_range: config.service_cidrs.to_string(),
             bands: bands_report(&cluster.bands()),
         }
     }

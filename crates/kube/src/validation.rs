@@ -5,7 +5,7 @@
 mod ip;
 mod names;
 
-use crate::service::{types, Service, ServicePort, ServiceSpec, TargetPort, ALLOCATED_CLUSTER_IP};
+use crate::service::{types, Service, ServicePort, ServiceSpec, TargetPort};
 use crate::status::{BadValue, ErrorType, FieldError};
 use crate::version::{KubeVersion, TrafficDistribution};
 use ip::special_errors;
@@ -38,7 +38,7 @@ const SOURCE_RANGES_ANNOTATION: &str = "service.beta.kubernetes.io/load-balancer
 const TOPOLOGY_MODE_ANNOTATION: &str = "service.kubernetes.io/topology-mode";
 const TOPOLOGY_HINTS_ANNOTATION: &str = "service.kubernetes.io/topology-aware-hints";
 
-fn invalid(field: impl Into<String>, value: BadValue, detail: &str) -> FieldError {
+pub(crate) fn invalid(field: impl Into<String>, value: BadValue, detail: &str) -> FieldError {
     FieldError::new(field, ErrorType::Invalid, value, detail)
 }
 
@@ -500,7 +500,7 @@ fn cluster_ips_update_errors(
 
 /// A list of strings as `version` prints a field error's value: Go syntax before 1.34
 /// (`[]string{"a", "b"}`, `[]string(nil)` for none), JSON from 1.34 (`["a","b"]`, `null`).
-fn string_list(values: &[String], version: KubeVersion) -> BadValue {
+pub(crate) fn string_list(values: &[String], version: KubeVersion) -> BadValue {
     let printed = match (version.prints_values_as_json(), values.is_empty()) {
         (true, true) => "null".to_owned(),
         (true, false) => {
@@ -583,7 +583,7 @@ fn validate_service_external_traffic_policy(service: &Service) -> Vec<FieldError
 
 /// A value Go holds behind a pointer (`*string`), as `version` prints it: to 1.33 the string it
 /// points at, quoted, and nil as the quoted string `"null"`; from 1.34 as JSON (`null` bare).
-fn optional_string(value: Option<&str>, version: KubeVersion) -> BadValue {
+pub(crate) fn optional_string(value: Option<&str>, version: KubeVersion) -> BadValue {
     match (value, version.prints_values_as_json()) {
         (Some(value), true) => BadValue::Printed(JsonQuoted(value).to_string()),
         (None, true) => BadValue::Printed("null".to_owned()),
@@ -654,14 +654,9 @@ fn ip_families_update_errors(
     errors
 }
 
-/// The family of a cluster IP (`Some(true)` for IPv6), `None` when it is no address; the
-/// stand-in for an allocated address is of the cluster's family, IPv4.
+/// The family of a cluster IP (`Some(true)` for IPv6), `None` when it is no address.
 fn cluster_ip_is_v6(ip: &str) -> Option<bool> {
-    if ip == ALLOCATED_CLUSTER_IP {
-        Some(false)
-    } else {
-        Ip::parse(ip).map(|ip| ip.is_v6())
-    }
+    Ip::parse(ip).map(|ip| ip.is_v6())
 }
 
 /// Upstream `ValidateServiceClusterIPsRelatedFields`: `clusterIPs` in step with `clusterIP`,

@@ -69,7 +69,11 @@ fn stored_services_sort_numbers_by_their_value() {
         .iter()
         .map(|s| s.service.name.as_str())
         .collect();
-    assert_eq!(names, ["app-1", "app-01", "app-2", "app-2b", "app-10"]);
+    // The kubernetes Service, which every cluster starts with, is in the same namespace.
+    assert_eq!(
+        names,
+        ["app-1", "app-01", "app-2", "app-2b", "app-10", "kubernetes"]
+    );
     // Only equal names are the same Service: app-01 and app-1 are two.
     assert!(history
         .outcomes()

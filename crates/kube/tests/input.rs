@@ -689,8 +689,9 @@ fn a_scenario_names_its_kubernetes_version_and_the_band_split_follows_it() {
 
 /// What `kubectl get svc -A -o yaml` prints: a `List` of Services with the fields a cluster fills
 /// in (resourceVersion, uid, creationTimestamp, status, cluster IPs and families, the defaults).
-/// It is taken as the cluster's Services: applied once, each is created as it is; applied again,
-/// each is updated to itself, every nodePort and address kept.
+/// It is taken as the cluster's Services: applied once, each is created as it is (the
+/// `kubernetes` Service, which every cluster has, updated to itself); applied again, each is
+/// updated to itself, every nodePort and address kept.
 #[test]
 fn a_cluster_dump_is_taken_as_it_is_and_takes_itself_again() {
     let dump = r#"apiVersion: v1
@@ -775,7 +776,8 @@ metadata:
     let outcomes = history.outcomes();
     assert_eq!(outcomes.len(), 6);
     for (i, outcome) in outcomes.iter().enumerate() {
-        let expected = if i < 3 {
+        // The kubernetes Service exists in every cluster: applying it updates it to itself.
+        let expected = if i % 3 != 0 && i < 3 {
             Verdict::Created
         } else {
             Verdict::Updated

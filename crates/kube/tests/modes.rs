@@ -143,7 +143,8 @@ fn generate_name_works_with_create_and_not_with_apply() {
 fn apply_keeps_its_configuration_in_an_annotation_and_replace_drops_it() {
     let spec = "{ports: [{port: 80}]}";
     let annotated = |history: &History| {
-        let stored = &history.cluster().services()[0].service;
+        let key = "default/web".parse().unwrap();
+        let stored = &history.cluster().service(&key).unwrap().service;
         stored
             .annotations
             .iter()

@@ -182,7 +182,7 @@ fn history_replays_to_any_step() {
     let b = service("b", "  type: NodePort\n  ports: [{port: 80}]\n");
     let history = run("", &[&a, &b]);
     let at_one = history.state_at(1);
-    assert_eq!(at_one.services().len(), 1);
+    assert_eq!(at_one.services().len(), 2, "the kubernetes Service and a");
     assert_eq!(at_one.allocator().used(), 1);
     let at_two = history.state_at(2);
     assert!(at_two

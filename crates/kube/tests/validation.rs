@@ -7,12 +7,14 @@
 //! release its `# versions: 1.29, 1.35` line names (the newest modelled when it names none).
 
 mod common;
-use common::{error, run_at};
+use common::{error, run_at, run_on};
 use portband_kube::{KubeVersion, Verdict};
 
 /// What a case file expects of each Service document, by release.
 struct Case {
     versions: Vec<KubeVersion>,
+    /// The `# serviceClusterIPRange: …` line's flag, if any (else the default, 10.96.0.0/12).
+    service_cidrs: Option<String>,
     /// Per document with a Service: (from, to, answer) in the order written.
     expected: Vec<Vec<(KubeVersion, KubeVersion, String)>>,
 }
@@ -27,12 +29,15 @@ fn version(text: &str, open: KubeVersion) -> KubeVersion {
 
 fn read_case(text: &str) -> Case {
     let mut versions = Vec::new();
+    let mut service_cidrs = None;
     let mut expected = Vec::new();
     for document in text.split("\n---\n") {
         let mut answers = Vec::new();
         let mut has_object = false;
         for line in document.lines() {
-            if let Some(list) = line.strip_prefix("# versions: ") {
+            if let Some(flag) = line.strip_prefix("# serviceClusterIPRange: ") {
+                service_cidrs = Some(flag.to_owned());
+            } else if let Some(list) = line.strip_prefix("# versions: ") {
                 versions = list
                     .split(", ")
                     .map(|v| version(v, KubeVersion::NEWEST))
@@ -65,7 +70,11 @@ fn read_case(text: &str) -> Case {
     if versions.is_empty() {
         versions.push(KubeVersion::NEWEST);
     }
-    Case { versions, expected }
+    Case {
+        versions,
+        service_cidrs,
+        expected,
+    }
 }
 
 fn check_case(name: &str) {
@@ -73,7 +82,7 @@ fn check_case(name: &str) {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let case = read_case(&text);
     for &at in &case.versions {
-        let history = run_at(&at.to_string(), &[&text]);
+        let history = run_on(&at.to_string(), case.service_cidrs.as_deref(), &[&text]);
         let outcomes = history.outcomes();
         assert_eq!(
             outcomes.len(),

@@ -4,7 +4,7 @@
 use crate::applying::Applying;
 use crate::error::{input_error, plain_error};
 use crate::moment::Moment;
-use crate::{kubernetes_version, options, range, seed, to_js};
+use crate::{kubernetes_version, options, range, seed, service_cidrs, to_js};
 use portband_allocator::gofmt::Quoted;
 use portband_kube::{owner_of, ClusterConfig, Mode, ServiceKey, Session};
 use serde::Deserialize;
@@ -24,6 +24,8 @@ struct ClusterOptions {
     seed: Option<f64>,
     static_subrange: Option<bool>,
     kubernetes_version: Option<String>,
+    #[serde(rename = "serviceClusterIPRange")]
+    service_cluster_ip_range: Option<String>,
 }
 
 /// Options of `apply`, and of `start` (`takeSettings` too).
@@ -277,7 +279,13 @@ fn settings(
     let options: ClusterOptions = options(
         options_value,
         what,
-        &["range", "seed", "staticSubrange", "kubernetesVersion"],
+        &[
+            "range",
+            "seed",
+            "staticSubrange",
+            "kubernetesVersion",
+            "serviceClusterIPRange",
+        ],
     )?;
     let version = kubernetes_version(options.kubernetes_version.as_deref())?;
     let static_subrange = options
@@ -294,5 +302,9 @@ fn settings(
             None => base.seed,
         },
         static_subrange: static_subrange.unwrap_or(base.static_subrange),
+        service_cidrs: match options.service_cluster_ip_range.as_deref() {
+            Some(text) => service_cidrs(text, version.unwrap_or(base.version))?,
+            None => base.service_cidrs,
+        },
     })
 }

@@ -29,9 +29,10 @@ static HEAP: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocato
 
 use error::{input_error, plain_error};
 use portband_allocator::gofmt::Quoted;
-use portband_allocator::{Bands, PortRange};
+use portband_allocator::{Bands, PortRange, ServiceCidrs};
 use portband_kube::{
-    check_report, range_report, read, read_sent, releases, KubeVersion, Mode, State, MAX_SEED,
+    check_report, range_report, read, read_sent, releases, ClusterConfig, KubeVersion, Mode, State,
+    MAX_SEED,
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -48,6 +49,8 @@ export interface ClusterOptions {
   staticSubrange?: boolean;
   /** The Kubernetes release modelled, "1.27" to "1.35". */
   kubernetesVersion?: string;
+  /** `--service-cluster-ip-range`: one CIDR or a dual-stack pair; default "10.96.0.0/12". */
+  serviceClusterIPRange?: string;
 }
 /** How `apply` sends plain manifests: kubectl apply (default), replace or create. */
 export interface ApplyOptions {
@@ -65,6 +68,7 @@ export interface BandsOptions {
 export interface CheckOptions {
   range?: string;
   kubernetesVersion?: string;
+  serviceClusterIPRange?: string;
   /** The cluster as it is (`kubectl get svc -A -o yaml`, or a scenario), as `--cluster`: its file is named "cluster". */
   cluster?: string;
 }
@@ -87,12 +91,22 @@ export interface Step {
   ports: PortStep[];
   healthCheckNodePort: number | null;
   healthCheckProvenance: Provenance | null;
+  /** The Service's cluster IPs in its families' order; empty for headless, ExternalName and rejected steps. */
+  clusterIPs: string[];
+  /** The band of each cluster IP, parallel to `clusterIPs`. */
+  ipBands: ("static" | "dynamic")[];
   error: string | null;
 }
 export interface Usage { used: number; free: number; }
-export interface Summary { used: number; free: number; static: Usage; dynamic: Usage; }
+/** A band of addresses (first and last null for an empty band). */
+export interface AddressBand { first: string | null; last: string | null; size: number; }
+/** A service CIDR and its KEP-3070 bands. */
+export interface ServiceCidr { cidr: string; static: AddressBand; dynamic: AddressBand; }
+/** A service CIDR's addresses taken and free. */
+export interface CidrUsage { cidr: string; used: number; free: number; static: Usage; dynamic: Usage; }
+export interface Summary { used: number; free: number; static: Usage; dynamic: Usage; serviceCIDRs: CidrUsage[]; }
 export interface Report {
-  kubernetesVersion: string; range: string; bands: BandPair; steps: Step[]; summary: Summary;
+  kubernetesVersion: string; range: string; bands: BandPair; serviceCIDRs: ServiceCidr[]; steps: Step[]; summary: Summary;
 }
 /** Why a step was refused, where more can be said than its message. */
 export type Cause =
@@ -124,7 +138,7 @@ export interface Release {
 /** A refused step: where its input (or error) points, the apiserver's message, and the port another Service held, if that was why. */
 export interface Refusal { step: number; line: number; message: string; taken: number | null; }
 /** A cluster's settings, each given or defaulted, and the bands they make. */
-export interface Settings { range: string; seed: number; staticSubrange: boolean; kubernetesVersion: string; bands: BandPair; }
+export interface Settings { range: string; seed: number; staticSubrange: boolean; kubernetesVersion: string; serviceClusterIPRange: string; bands: BandPair; }
 export interface LastInput { text: string; mode: "apply" | "replace" | "create"; }
 /** The allocator's metrics, as kube_apiserver_nodeport_allocator_* would export them. */
 export interface Metrics {
@@ -204,6 +218,8 @@ struct BandsOptions {
 struct CheckOptions {
     range: Option<String>,
     kubernetes_version: Option<String>,
+    #[serde(rename = "serviceClusterIPRange")]
+    service_cluster_ip_range: Option<String>,
     cluster: Option<String>,
 }
 
@@ -236,6 +252,16 @@ pub(crate) fn range(text: Option<&str>) -> Result<PortRange, JsValue> {
     let text = text.unwrap_or("");
     PortRange::parse_flag(text)
         .map_err(|e| plain_error(&format!("invalid range {}: {e}", Quoted(text))))
+}
+
+/// `--service-cluster-ip-range` as `version`'s kube-apiserver reads it.
+pub(crate) fn service_cidrs(text: &str, version: KubeVersion) -> Result<ServiceCidrs, JsValue> {
+    ServiceCidrs::parse(text, version.ip_allocator()).map_err(|e| {
+        plain_error(&format!(
+            "invalid serviceClusterIPRange {}: {e}",
+            Quoted(text)
+        ))
+    })
 }
 
 fn kubernetes_version(text: Option<&str>) -> Result<Option<KubeVersion>, JsValue> {
@@ -298,7 +324,12 @@ pub fn check(
     let options: CheckOptions = options(
         options_value,
         "check",
-        &["range", "kubernetesVersion", "cluster"],
+        &[
+            "range",
+            "kubernetesVersion",
+            "serviceClusterIPRange",
+            "cluster",
+        ],
     )?;
     let range = range(options.range.as_deref())?;
     let input = read(text).map_err(|e| input_error("-", &e))?;
@@ -312,9 +343,23 @@ pub fn check(
         .or(input.version)
         .or(cluster.as_ref().and_then(|c| c.version))
         .unwrap_or_default();
+    let service_cidrs = match options.service_cluster_ip_range.as_deref() {
+        Some(text) => service_cidrs(text, version)?,
+        None => [Some(&input), cluster.as_ref()]
+            .into_iter()
+            .flatten()
+            .find_map(|input| input.service_cidrs)
+            .unwrap_or_default(),
+    };
+    let config = ClusterConfig {
+        version,
+        range,
+        service_cidrs,
+        ..ClusterConfig::default()
+    };
     let state = match &cluster {
-        Some(cluster) => State::of(cluster, range, version),
-        None => State::empty(range, version),
+        Some(cluster) => State::of(cluster, config),
+        None => State::empty(config),
     };
     let diagnostics = portband_kube::check(std::slice::from_ref(&input), &state);
     Ok(to_js(&check_report(&diagnostics, &["-", "cluster"])))

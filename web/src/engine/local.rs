@@ -104,6 +104,7 @@ impl Engine for LocalEngine {
                 .or(version.map(|v| v.static_subrange_gate().default_on()))
                 .unwrap_or(base.static_subrange),
             version: version.unwrap_or(base.version),
+            service_cidrs: base.service_cidrs,
         };
         let session = self.session.borrow().with_settings(config);
         *self.session.borrow_mut() = session;
@@ -287,11 +288,12 @@ mod tests {
             added.scenario
         );
         let moment = now(engine.moment(1, 0..10, Some("web"))).unwrap();
-        assert_eq!(moment.holders[7], 0, "web, the first Service of the list");
+        // The list: default/kubernetes (which every cluster has), then default/web.
+        assert_eq!(moment.holders[7], 1, "web, the second Service of the list");
         assert!(moment.explicit[7] && !moment.explicit[8]);
-        assert_eq!(moment.selected, Some(0));
+        assert_eq!(moment.selected, Some(1));
         assert_eq!(moment.row.as_ref().unwrap().step.service, "default/web");
-        assert_eq!(moment.service_count, 1);
+        assert_eq!(moment.service_count, 2);
         assert!(moment.explanation.is_some());
         assert_eq!(moment.taken, [30007]);
         assert_eq!(moment.has, Some(true));

@@ -425,7 +425,8 @@ mod tests {
                 "default/filler-1",
                 "default/filler-3",
                 "default/filler-4",
-                "default/filler-5"
+                "default/filler-5",
+                "default/kubernetes"
             ]
         );
     }

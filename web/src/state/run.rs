@@ -535,7 +535,8 @@ mod tests {
         assert_eq!(beats, 31);
         assert!(!run.playing);
         assert_eq!(run.cursor(), None, "the end is now");
-        assert_eq!(run.moment.as_ref().unwrap().service_count, 29);
+        // The scenario's Services, and the kubernetes Service.
+        assert_eq!(run.moment.as_ref().unwrap().service_count, 29 + 1);
     }
 
     #[test]
@@ -566,7 +567,11 @@ mod tests {
         assert_eq!(run.added.last.as_ref().unwrap().held[0].node_port, 30007);
         assert_eq!(run.shown_row().unwrap().step.service, "default/web");
         assert!(run.scenario.contains("mode: create"));
-        assert_eq!(run.moment.as_ref().unwrap().service_count, 30);
+        assert_eq!(
+            run.moment.as_ref().unwrap().service_count,
+            30 + 1,
+            "and kubernetes"
+        );
     }
 
     #[test]

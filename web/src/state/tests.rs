@@ -121,7 +121,10 @@ fn apply_delete_step_back_and_select() {
     ]);
     assert_eq!(page.timeline().len(), 3);
     assert_eq!(page.timeline().position(), 2);
-    assert_eq!(page.services(), ["default/a", "default/b"]);
+    assert_eq!(
+        page.services(),
+        ["default/a", "default/b", "default/kubernetes"]
+    );
     assert_eq!(page.state.selected.as_deref(), Some("default/b"));
     let moment = page.timeline().moment.clone().unwrap();
     assert_eq!(
@@ -132,7 +135,11 @@ fn apply_delete_step_back_and_select() {
     // Deleting the highlighted Service ends the highlight.
     let page = page.run([Action::Seek(3), Action::Delete("b".parse().unwrap())]);
     assert_eq!(page.state.selected, None);
-    assert!(page.services().is_empty());
+    assert_eq!(
+        page.services(),
+        ["default/kubernetes"],
+        "only the Service every cluster has"
+    );
 }
 
 #[test]
@@ -263,7 +270,7 @@ fn a_link_keeps_the_work_it_replaced_and_switching_back_restores_it() {
         .saved();
     let link = || Action::OpenLink(shared.history.clone().unwrap(), None);
     let opened = mine.clone().run([link()]);
-    assert_eq!(opened.services(), ["default/theirs"]);
+    assert_eq!(opened.services(), ["default/kubernetes", "default/theirs"]);
     assert!(opened.state.link.before_link.is_some());
     assert_eq!(
         *opened.state.editor.text,
@@ -271,11 +278,11 @@ fn a_link_keeps_the_work_it_replaced_and_switching_back_restores_it() {
         "the link's last applied text is in the editor"
     );
     let back = opened.run([Action::SwitchBack]);
-    assert_eq!(back.services(), ["default/mine"]);
+    assert_eq!(back.services(), ["default/kubernetes", "default/mine"]);
     assert_same(&back, &mine);
     // A link that does not read leaves the work alone.
     let broken = mine.clone().run([Action::OpenLink("kind: [".into(), None)]);
-    assert_eq!(broken.services(), ["default/mine"]);
+    assert_eq!(broken.services(), ["default/kubernetes", "default/mine"]);
     assert!(broken.state.problems()[0].starts_with("This link's history could not be read"));
     // Text typed but never applied is work too: a link keeps it.
     let typed = Page::fresh().run([Action::Edit("# my draft\n".into())]);

@@ -85,10 +85,13 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    let version = input.config_over(ClusterConfig::default()).version;
+    let config = ClusterConfig {
+        range: PortRange::default(),
+        ..input.config_over(ClusterConfig::default())
+    };
     let inputs = std::slice::from_ref(&input);
-    let _ = check(inputs, &State::empty(PortRange::default(), version));
-    let state = State::of(&input, PortRange::default(), version);
+    let _ = check(inputs, &State::empty(config));
+    let state = State::of(&input, config);
     let found = check(inputs, &state);
     for finding in &found {
         assert!(finding.location.input <= inputs.len());

@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests (each test crate uses some of them).
 #![allow(dead_code)]
 
-use portband_allocator::PortRange;
+use portband_allocator::{PortRange, ServiceCidrs};
 use portband_kube::{
     read, read_sent, ClusterConfig, History, KubeVersion, Mode, Object, Outcome, Step,
 };
@@ -22,6 +22,22 @@ pub fn run_at(version: &str, inputs: &[&str]) -> History {
     run_sent(version, Mode::Apply, inputs)
 }
 
+/// As [`run_at`], on a cluster whose `--service-cluster-ip-range` is `service_cidrs` (the
+/// default when `None`).
+pub fn run_on(version: &str, service_cidrs: Option<&str>, inputs: &[&str]) -> History {
+    let version = KubeVersion::parse(version).unwrap();
+    let service_cidrs = service_cidrs.map_or_else(ServiceCidrs::default, |flag| {
+        ServiceCidrs::parse(flag, version.ip_allocator()).unwrap()
+    });
+    let config = ClusterConfig {
+        version,
+        seed: 1,
+        service_cidrs,
+        ..ClusterConfig::default()
+    };
+    run_with(config, Mode::Apply, inputs)
+}
+
 /// As [`run_at`], with the objects of manifests sent as `mode` says.
 pub fn run_sent(version: &str, mode: Mode, inputs: &[&str]) -> History {
     let config = ClusterConfig {
@@ -32,7 +48,8 @@ pub fn run_sent(version: &str, mode: Mode, inputs: &[&str]) -> History {
     run_with(config, mode, inputs)
 }
 
-fn run_with(config: ClusterConfig, mode: Mode, inputs: &[&str]) -> History {
+/// Runs every step of every input, in order, on a cluster of `config`, objects sent as `mode` says.
+pub fn run_with(config: ClusterConfig, mode: Mode, inputs: &[&str]) -> History {
     let mut history = History::new(config);
     for text in inputs {
         let input = read_sent(text, mode).unwrap_or_else(|e| panic!("{e}\n{text}"));
@@ -57,6 +74,7 @@ pub fn case_at(name: &str, version: &str) -> History {
     let input = read(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
     let config = ClusterConfig {
         range: input.range.unwrap_or_default(),
+        service_cidrs: input.service_cidrs.unwrap_or_default(),
         seed: 1,
         version: KubeVersion::parse(version).unwrap(),
         ..ClusterConfig::default()
