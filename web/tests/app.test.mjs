@@ -293,7 +293,7 @@ test("feedback: an Apply that adds nothing, a full range, a deletion while an ea
   await page.getByTestId("step-back").click();
   // The list shows the step the engine has described: the one before the last, once it answers.
   await settled(page);
-  assert.equal(await page.getByTestId("services").getAttribute("data-count"), "9");
+  assert.equal(await page.getByTestId("services").getAttribute("data-count"), "10", "nine fillers and the kubernetes Service");
   await page.getByRole("button", { name: "Delete default/filler-1", exact: true }).click();
   assert.match(await notice(), /a deletion is always added at the end/);
   assert.equal(await page.getByTestId("step-position").textContent(), "Step 11 of 11 (now)");
@@ -312,7 +312,7 @@ test("add Services, delete one, reset", async () => {
   // The Service list sorts numbers by their value.
   const listed = (await readRows(page, "services")).map((row) => row.service);
   assert.deepEqual(listed.slice(0, 3), ["default/filler-1", "default/filler-2", "default/filler-3"]);
-  assert.equal(listed.at(-1), "default/filler-40");
+  assert.deepEqual(listed.slice(-2), ["default/filler-40", "default/kubernetes"], "and the Service every cluster has");
   assert.match(await page.getByTestId("band-summary").textContent(), /40 used/);
   await page.getByRole("button", { name: "Delete default/filler-7" }).click();
   const steps = await outcomes();
@@ -353,7 +353,7 @@ test("pictures that tell the truth: the scan has a colour of its own, the legend
   await apply(service("web", "  type: NodePort\n  ports: [{port: 80}]\n"));
   assert.match(await note(), /^scope static counts nodePorts written in a manifest, scope dynamic those the allocator chose/);
   assert.doesNotMatch(await note(), /gauges read 0/);
-  // One Service (the palette's first colour, orange) and its scan: violet rings, and no Service's
+  // One Service (the palette's second colour, after default/kubernetes) and its scan: violet rings, and no Service's
   // blue (#0072b2), which the scan used to be drawn in.
   const colours = await page.getByTestId("port-grid").evaluate((canvas) => {
     const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
@@ -475,7 +475,7 @@ test("the log and the Service list render only the rows in view, however long th
   await page.getByTestId("add-count").press("Tab");
   await page.getByTestId("add-services").click();
   await waitForRows(page, "outcomes", 2000);
-  await waitForRows(page, "services", 2000);
+  await waitForRows(page, "services", 2001);
   const rendered = (testid) =>
     page.locator(`[data-testid="${testid}"] li`).evaluateAll((rows) => rows.map((li) => Number(li.getAttribute("aria-posinset"))));
   for (const testid of ["outcomes", "services"]) {
@@ -490,18 +490,19 @@ test("the log and the Service list render only the rows in view, however long th
   const middle = page.locator('[data-testid="outcome"] button[data-seek="1000"]');
   assert.equal(await middle.textContent(), "1000");
   await page.locator('.services .window').evaluate((box) => (box.scrollTop = box.scrollHeight));
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="services"] li')].some((li) => li.getAttribute("aria-posinset") === "2000"));
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="services"] li')].some((li) => li.getAttribute("aria-posinset") === "2001"));
   // The engine lists the Services scrolled to (in name order, numbers by value), at this step
   // and at an earlier one.
   const row = async (n) => (await page.waitForFunction(
     (n) => document.querySelector(`[data-testid="services"] li[aria-posinset="${n}"] [data-service]`)?.dataset.service,
     n,
   )).jsonValue();
+  assert.equal(await row(2001), "default/kubernetes");
   assert.equal(await row(2000), "default/filler-2000");
   assert.equal(await row(1995), "default/filler-1995");
   await box.evaluate((box) => (box.scrollTop = box.scrollHeight));
   await page.locator('[data-testid="outcome"] button[data-seek="1990"]').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="services"]')?.dataset.count === "1990");
+  await page.waitForFunction(() => document.querySelector('[data-testid="services"]')?.dataset.count === "1991");
   await settled(page);
   assert.equal(await row(1990), "default/filler-1990", "the moment after step 1990");
 });
@@ -536,7 +537,7 @@ test("time travel: step back and forward with buttons, keys and the scrubber; pl
   assert.match(await summary(), /static 30000–30085 \(86\): 0 used, 86 free/);
   assert.equal(await page.locator(".outcome.future").getAttribute("data-service"), "default/b");
   assert.equal(await page.locator(".outcome.current").getAttribute("data-service"), "default/a");
-  assert.equal(await page.locator('[data-testid="services"] li').count(), 1, "the Service list shows that moment too");
+  assert.equal(await page.locator('[data-testid="services"] li').count(), 2, "the Service list shows that moment too (a, and kubernetes)");
 
   await page.locator("h1").click();
   await page.keyboard.press("Home");

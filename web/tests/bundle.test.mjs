@@ -13,18 +13,18 @@
 // previous and next rejection and the play speed, the lessons list staying under it as the
 // presets' files are fetched instead of carried, 199 KB with the links to the lab and Compare and
 // the history's packing shared with the lab page; then 187 KB once causes and provenances were
-// read flat instead of as serde's internally tagged enums, 12.5 kB less), so that a change that
-// breaks it is seen. The
+// read flat instead of as serde's internally tagged enums, 12.5 kB less; 188 kB with the cluster
+// IPs' fields in the objects the page reads), so that a change that breaks it is seen. The
 // worker's JS module and the lab page are budgeted on their own, below.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { statSync } from "node:fs";
 import { gzippedCode, DIST } from "./harness.mjs";
 
-test("the app's wasm and JavaScript, gzipped, stay under 187 kB", () => {
+test("the app's wasm and JavaScript, gzipped, stay under 188 kB", () => {
   const bytes = gzippedCode(DIST, ["js/", "lab/"]);
   assert.ok(bytes > 50_000, `${bytes} bytes: is dist/ a release build of the app?`);
-  assert.ok(bytes < 187_000, `${bytes} bytes gzipped: over the 187 kB budget`);
+  assert.ok(bytes < 188_000, `${bytes} bytes gzipped: over the 188 kB budget`);
 });
 
 // The JS module (dist/js/) on its own: the whole engine is some 95 kB of its size (README,
@@ -33,12 +33,13 @@ test("the app's wasm and JavaScript, gzipped, stay under 187 kB", () => {
 // of it: a cluster's moments, its log and explanations, an Apply in slices; 156 kB with a moment's
 // next pick and its last step's chances; 157 kB with the notes of scenario steps, read, kept by
 // the session and written back; 158 kB with the previous and next rejection; 159 kB with Compare's
-// differences between two runs of one history), so it stays over
+// differences between two runs of one history; 177 kB with Services taking cluster IPs), so it
+// stays over
 // the 100 kB its issue asks for; this keeps it from growing.
-test("the JS module's wasm and JavaScript, gzipped, stay under 159 kB", () => {
+test("the JS module's wasm and JavaScript, gzipped, stay under 177 kB", () => {
   const bytes = gzippedCode(`${DIST}js/`);
   assert.ok(bytes > 30_000, `${bytes} bytes: is dist/js/ the JS module's build?`);
-  assert.ok(bytes < 159_000, `${bytes} bytes gzipped: over the JS module's 159 kB budget`);
+  assert.ok(bytes < 177_000, `${bytes} bytes gzipped: over the JS module's 177 kB budget`);
 });
 
 // The lab page (lab.html, its code in dist/lab/: Yew, the lab's form, chart and exports, and the

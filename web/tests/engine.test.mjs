@@ -53,7 +53,7 @@ test("one batch creates a cluster, applies, and reads a moment; its objects stay
   assert.ok(Number.isInteger(cluster.handle) && Number.isInteger(moment.handle));
   assert.equal(steps[0].ports[0].nodePort, 30007);
   assert.deepEqual(summary.static, { used: 1, free: 15 });
-  assert.deepEqual([holders.services[7], holders.services[8], holders.explicit[7]], [0, -1, 1], "30007: web's, the first Service, written");
+  assert.deepEqual([holders.services[7], holders.services[8], holders.explicit[7]], [1, -1, 1], "30007: web's, the second Service (after default/kubernetes), written");
   assert.equal(length, 1);
   // The handles outlive the batch; a freed one is gone.
   const later = await call([[cluster, "owner", 30007], [moment, "free"], [moment, "summary"]]);

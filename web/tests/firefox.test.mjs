@@ -56,12 +56,13 @@ test("Firefox: apply, outcomes, band summary, conflicts, errors, the grid", asyn
   const error = await browser.until(`return document.querySelector('[data-testid="error"]')?.textContent`);
   assert.match(error, /^Line 1, column 8: mapping values are not allowed/);
 
-  // The canvas draws the explicit port 30080 in its Service's colour (Okabe-Ito orange, 230,159,0).
+  // The canvas draws the explicit port 30080 in its Service's colour: web is the second Service
+  // of the list, after default/kubernetes (Okabe-Ito sky blue, 86,180,233).
   const drawn = await browser.run(`
     const canvas = document.querySelector('[data-testid="port-grid"]');
     const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
     let coloured = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i] > 200 && data[i + 1] > 140 && data[i + 1] < 170 && data[i + 2] < 10) coloured++;
+    for (let i = 0; i < data.length; i += 4) if (data[i] > 70 && data[i] < 100 && data[i + 1] > 165 && data[i + 1] < 195 && data[i + 2] > 220) coloured++;
     return { width: canvas.width, coloured };`);
   assert.ok(drawn.width > 0 && drawn.coloured > 0, JSON.stringify(drawn));
   assert.equal(await browser.run(`return document.querySelectorAll('[data-testid="panic"]').length`), 0);

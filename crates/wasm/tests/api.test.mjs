@@ -140,6 +140,31 @@ test("unusable input throws the CLI's message, file named -, with line and colum
   cluster.free();
 });
 
+test("serviceClusterIPRange: each step's clusterIPs and ipBands, the report's serviceCIDRs, as the CLI's flag", () => {
+  const text = "apiVersion: v1\nkind: Service\nmetadata: {name: dns}\nspec: {clusterIP: 10.96.0.10, ports: [{port: 53, protocol: UDP}]}\n" +
+    "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ipFamilyPolicy: PreferDualStack, ports: [{port: 80}]}\n";
+  const flag = "10.96.0.0/16,fd00:10:96::/108";
+  const cluster = new Cluster({ serviceClusterIPRange: flag, seed: 3 });
+  const [dns, web] = cluster.apply(text);
+  assert.deepEqual([dns.clusterIPs, dns.ipBands], [["10.96.0.10"], ["static"]]);
+  assert.equal(web.clusterIPs.length, 2);
+  assert.deepEqual(web.ipBands, ["dynamic", "dynamic"]);
+  assert.deepEqual(cluster.report().serviceCIDRs.map((c) => c.cidr), ["10.96.0.0/16", "fd00:10:96::/108"]);
+  assert.equal(cluster.settings.serviceClusterIPRange, flag);
+  // The CLI's JSON for the same input and flag, byte for byte.
+  const cli = spawnSync(join(root, "target/debug/portband"), ["apply", "--seed", "3", "--service-cluster-ip-range", flag, "--format", "json", "-"], { input: text, encoding: "utf8" });
+  assert.equal(JSON.stringify(cluster.report(), null, 2) + "\n", cli.stdout);
+  // A Service that asks for the kubernetes Service's address, as check sees it under each flag.
+  const squatter = "apiVersion: v1\nkind: Service\nmetadata: {name: squatter}\nspec: {clusterIP: 10.0.0.1, ports: [{port: 80}]}\n";
+  assert.deepEqual(check(squatter, { serviceClusterIPRange: "10.0.0.0/24" }).diagnostics.map((d) => d.message), [
+    "Service \"squatter\" is invalid: spec.clusterIPs: Invalid value: [\"10.0.0.1\"]: failed to allocate IP 10.0.0.1: provided IP is already allocated",
+  ]);
+  assert.match(check(squatter, {}).diagnostics[0].message, /is not in the valid range\. The range of valid IPs is 10\.96\.0\.0\/12$/);
+  assert.throws(() => new Cluster({ serviceClusterIPRange: "10.0.0.0/8", kubernetesVersion: "1.32" }),
+    /^Error: error: invalid serviceClusterIPRange "10\.0\.0\.0\/8": specified --service-cluster-ip-range is too large; for 32-bit addresses, the mask must be >= 12$/);
+  cluster.free();
+});
+
 test("free() releases the cluster: using it afterwards throws", () => {
   const cluster = new Cluster();
   cluster.free();
@@ -250,17 +275,20 @@ test("at(step) is the state after that many steps: its Services, summary, owners
   assert.equal(cluster.length, 3);
   const report = cluster.report();
   const web = report.steps[0].ports;
-  // After the first step: web alone, its three ports on two nodePorts (53 shares 30003).
+  // After the first step: the kubernetes Service, which every cluster has from the start, and
+  // web, its three ports on two nodePorts (53 shares 30003).
   const first = cluster.at(1);
   assert.equal(first.step, 1);
-  assert.equal(first.serviceCount, 1);
-  assert.deepEqual(first.services(0, 10), [{
+  assert.equal(first.serviceCount, 2);
+  assert.deepEqual(first.services(0, 10), [{ service: "default/kubernetes", type: "ClusterIP", nodePorts: [] }, {
     service: "default/web", type: "NodePort", nodePorts: [
       { nodePort: web[0].nodePort, band: web[0].band, uses: [{ name: "http", port: 80, protocol: "TCP" }], healthCheck: false, explicit: false },
       { nodePort: 30003, band: "static", uses: [{ name: "dns", port: 53, protocol: "UDP" }, { name: "dns-tcp", port: 53, protocol: "TCP" }], healthCheck: false, explicit: true },
     ],
   }]);
-  assert.deepEqual(first.summary(), { used: 2, free: 98, static: { used: 1, free: 15 }, dynamic: { used: 1, free: 83 } });
+  const addresses = first.summary().serviceCIDRs;
+  assert.deepEqual(addresses.map((c) => [c.cidr, c.used, c.static.used]), [["10.96.0.0/12", 2, 1]], "kubernetes' address and web's");
+  assert.deepEqual(first.summary(), { used: 2, free: 98, static: { used: 1, free: 15 }, dynamic: { used: 1, free: 83 }, serviceCIDRs: addresses });
   assert.deepEqual(first.owner(30003), { service: "default/web", name: "dns", port: 53, protocol: "UDP", band: "static", healthCheck: false });
   const holders = first.holders();
   assert.ok(holders.services instanceof Int32Array && holders.explicit instanceof Uint8Array);
@@ -268,17 +296,17 @@ test("at(step) is the state after that many steps: its Services, summary, owners
   assert.equal(holders.explicit.length, 100);
   for (let i = 0; i < 100; i++) {
     const owner = first.owner(30000 + i);
-    assert.equal(holders.services[i], owner ? 0 : -1, `port ${30000 + i}: web is the first Service of the list`);
+    assert.equal(holders.services[i], owner ? 1 : -1, `port ${30000 + i}: web is the second Service of the list`);
     assert.equal(holders.explicit[i], 30000 + i === 30003 ? 1 : 0, `port ${30000 + i}: only 30003 was written`);
   }
   // Now: web is gone, lb holds a nodePort and its health-check port.
   const now = cluster.at(99);
   assert.equal(now.step, 3);
-  assert.deepEqual(now.services(0, 10).map((s) => [s.service, s.type, s.nodePorts.map((p) => p.healthCheck)]), [["edge/lb", "LoadBalancer", [false, true]]]);
+  assert.deepEqual(now.services(0, 10).map((s) => [s.service, s.type, s.nodePorts.map((p) => p.healthCheck)]), [["default/kubernetes", "ClusterIP", []], ["edge/lb", "LoadBalancer", [false, true]]]);
   assert.deepEqual(now.summary(), report.summary);
   assert.equal(now.owner(30003), null);
   assert.deepEqual(now.services(5, 9), []);
-  assert.equal(cluster.at(0).serviceCount, 0);
+  assert.equal(cluster.at(0).serviceCount, 1, "the kubernetes Service");
   for (const moment of [first, now]) moment.free();
   cluster.free();
 });
@@ -445,7 +473,7 @@ test("settings, lastInput(), and a moment's metrics and Services by name", () =>
   const web = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{name: a, port: 80, nodePort: 30001}, {name: b, port: 81}]}\n";
   const cluster = new Cluster({ range: "30000-30099", seed: 5, kubernetesVersion: "1.28" });
   assert.deepEqual(cluster.settings, {
-    range: "30000-30099", seed: 5, staticSubrange: true, kubernetesVersion: "1.28",
+    range: "30000-30099", seed: 5, staticSubrange: true, kubernetesVersion: "1.28", serviceClusterIPRange: "10.96.0.0/12",
     bands: { static: { first: 30000, last: 30015, size: 16 }, dynamic: { first: 30016, last: 30099, size: 84 } },
   });
   const { static: lower, dynamic: upper } = bands("30000-32767", {});
@@ -457,7 +485,7 @@ test("settings, lastInput(), and a moment's metrics and Services by name", () =>
   const scenario = "apiVersion: portband/v1\nkind: Scenario\nsteps: []\n";
   assert.deepEqual(Cluster.fromScenario(scenario).lastInput(), null, "a scenario's inputs, and it has none");
   const then = cluster.at(1);
-  assert.deepEqual([then.indexOf("web"), then.indexOf("default/web")], [0, 0]);
+  assert.deepEqual([then.indexOf("web"), then.indexOf("default/web")], [1, 1], "after default/kubernetes");
   assert.deepEqual([then.indexOf("other"), then.indexOf("not a key!")], [-1, -1]);
   assert.deepEqual(cluster.summary(), cluster.report().summary);
   assert.equal(cluster.description, undefined);

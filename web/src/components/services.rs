@@ -1,11 +1,15 @@
 //! The Services stored in the cluster, with the nodePorts each holds and a Delete button each,
-//! windowed (a cluster may hold 65,536 Services).
+//! windowed (a cluster may hold 65,536 Services). The `kubernetes` Service, which kube-apiserver
+//! creates at start-up, is listed as such.
 
 use crate::components::window::{clicked, Window};
 use crate::state::{Listed, Shared};
 use crate::view::held_lines;
 use std::ops::Range;
 use yew::prelude::*;
+
+/// The Service every cluster starts with.
+const KUBERNETES: &str = "default/kubernetes";
 
 /// Every row's height in CSS pixels (the stylesheet keeps it).
 const ROW_HEIGHT: u32 = 32;
@@ -41,13 +45,18 @@ pub fn ServiceList(props: &ServiceListProps) -> Html {
             let key = &stored.service;
             let is_selected = selected.as_deref() == Some(key.as_str());
             let ports = held_lines(&stored.node_ports);
+            let ports = if !ports.is_empty() {
+                ports.join("; ")
+            } else if key == KUBERNETES {
+                "no nodePorts; kube-apiserver's own, made at start-up".to_owned()
+            } else {
+                "no nodePorts".to_owned()
+            };
             html! {
                 <div class={classes!("service", is_selected.then_some("selected"))} data-service={key.clone()}>
                     <button class="link name" aria-pressed={is_selected.to_string()} data-select={key.clone()}>{ key }</button>
                     <span class="type">{ &stored.type_ }</span>
-                    <span class="ports">
-                        { if ports.is_empty() { "no nodePorts".to_owned() } else { ports.join("; ") } }
-                    </span>
+                    <span class="ports">{ ports }</span>
                     <button class="delete" aria-label={format!("Delete {key}")} data-delete={key.clone()}>{ "Delete" }</button>
                 </div>
             }
@@ -66,11 +75,11 @@ pub fn ServiceList(props: &ServiceListProps) -> Html {
     };
     html! {
         <div class="services">
-            <h2>{ format!("Applied Services ({len})") }</h2>
+            <h2>{ format!("Services ({len})") }</h2>
             if len == 0 {
-                <p class="empty">{ "None yet. Apply some from the editor, load a preset, or add Services." }</p>
+                <p class="empty">{ "None. Apply some from the editor, load a preset, or add Services." }</p>
             } else {
-                <Window {len} row_height={ROW_HEIGHT} {row} testid="services" label="Applied Services" {onclick} onrows={props.onrows.clone()} />
+                <Window {len} row_height={ROW_HEIGHT} {row} testid="services" label="Services" {onclick} onrows={props.onrows.clone()} />
             }
         </div>
     }
