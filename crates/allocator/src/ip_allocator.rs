@@ -435,16 +435,27 @@ impl IpAllocator {
         Ok(allocator)
     }
 
-    /// The offset of a usable address: the first usable address (after the network's) is 0.
-    fn offset_of(&self, ip: Ip) -> Option<u64> {
+    /// The offset of a usable address (the first usable address, after the network's, is 0), or
+    /// `None` for any other address.
+    pub fn offset_of(&self, ip: Ip) -> Option<u64> {
         let offset = ip.to_bits().wrapping_sub(self.first);
         (offset < u128::from(self.taken.size()) && ip.is_v6() == self.cidr.is_v6())
             .then_some(offset as u64)
     }
 
-    /// The usable address at `offset` (below the size).
-    fn address_at(&self, offset: u64) -> Ip {
+    /// The usable address at `offset` (below [`IpAllocator::size`]).
+    pub fn address_at(&self, offset: u64) -> Ip {
         Ip::from_bits(self.first.wrapping_add(u128::from(offset)))
+    }
+
+    /// How many of the addresses at offsets `lo..hi` are taken.
+    pub fn taken_in(&self, lo: u64, hi: u64) -> u64 {
+        let hi = hi.min(self.size());
+        if lo >= hi {
+            0
+        } else {
+            self.taken.store.count_in(lo, hi)
+        }
     }
 
     fn finish(&mut self, scope: Scope, ok: bool) {

@@ -16,8 +16,8 @@ pub use run::{
     ServiceCidrReport, ServiceCidrsReport, StepReport, Summary, Usage,
 };
 pub use view::{
-    ApplyProgress, Cause, Chance, Difference, Explanation, HeldPort, Holder, LastInput, LogLine,
-    Metrics, Owner, PortUse, Refusal, Release, Scoped, Settings, StoredService,
+    AddressCell, ApplyProgress, Cause, Chance, Difference, Explanation, HeldPort, Holder,
+    LastInput, LogLine, Metrics, Owner, PortUse, Refusal, Release, Scoped, Settings, StoredService,
 };
 
 /// A field a kind of object needs, or serde's words for its absence.

@@ -2,7 +2,7 @@
 //! port, the Services stored, why a step was refused, the settings, the metrics, an apply's
 //! progress, the releases modelled.
 
-use crate::{required, Band, BandsReport, ProvenanceReport, StepReport};
+use crate::{required, Band, BandsReport, ProvenanceReport, ServiceCidrReport, StepReport};
 use serde::{Deserialize, Serialize};
 
 /// Who holds a nodePort: its first use, or the health check.
@@ -21,6 +21,27 @@ pub struct Owner {
     pub band: Option<Band>,
     /// Whether it is the health-check nodePort.
     pub health_check: bool,
+}
+
+/// A cell of a service CIDR's grid: the addresses at offsets `from..from + size` of the range's
+/// usable addresses.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressCell {
+    /// The first address.
+    pub first: String,
+    /// The last address (the first, for a cell of one).
+    pub last: String,
+    /// How many addresses (fewer than asked at the range's end).
+    pub size: u64,
+    /// Their band, or null when the cell spans both.
+    pub band: Option<Band>,
+    /// How many of them are taken.
+    pub taken: u64,
+    /// The Service holding the cell's first taken address, `namespace/name`, or null.
+    pub service: Option<String>,
+    /// Whether a manifest wrote that address, rather than the allocator choosing it.
+    pub explicit: bool,
 }
 
 /// A stored Service and the nodePorts it holds.
@@ -258,9 +279,9 @@ pub struct Settings {
     pub static_subrange: bool,
     /// The Kubernetes release modelled.
     pub kubernetes_version: String,
-    /// `--service-cluster-ip-range`.
-    #[serde(rename = "serviceClusterIPRange")]
-    pub service_cluster_ip_range: String,
+    /// The service CIDRs (`--service-cluster-ip-range`), primary first, with their bands.
+    #[serde(rename = "serviceCIDRs")]
+    pub service_cidrs: Vec<ServiceCidrReport>,
     /// The bands.
     pub bands: BandsReport,
 }

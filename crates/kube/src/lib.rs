@@ -62,7 +62,7 @@ pub use report::{
     report, service_cidr_report, simulation_report, step_report, summary,
 };
 pub use service::{types, Service, ServicePort, ServiceSpec, TargetPort};
-pub use session::{owner_of, Applying, FinishError, Holders, Moment, Session};
+pub use session::{owner_of, Applying, FinishError, Holders, Moment, Session, MAX_ADDRESS_CELLS};
 pub use status::{ApiError, BadValue, ErrorType, FieldError};
 pub use version::{Gate, KubeVersion};
 pub use yaml::{InputError, Pos, MAX_ALIAS_BYTES, MAX_ALIAS_NODES, MAX_DOCUMENT_BYTES};

@@ -3,19 +3,22 @@
 //! JavaScript around it; the web app's tests use it directly.
 
 use crate::cluster::{Cluster, ClusterConfig, History, Source, Step, Stored};
+use crate::cluster_ips::IpProvenance;
 use crate::input::{read, read_sent, write_scenario, Entry, Note, ReadProgress, Reading};
 use crate::key::ServiceKey;
 use crate::outcome::{Cause, Held, Outcome, PortOutcome, Verdict};
 use crate::registry::Allocation;
-use crate::report::{band, bands_report, provenance_report, report, step_report, summary};
+use crate::report::{
+    band, bands_report, provenance_report, report, service_cidr_report, step_report, summary,
+};
 use crate::status::ApiError;
 use crate::yaml::InputError;
 use portband_allocator::{ByScope, NextPick};
 use portband_contract::Mode;
 use portband_contract::{
-    ApplyProgress, Cause as CauseReport, Chance, Difference, Explanation, HeldPort, Holder,
-    LastInput, LogLine, Metrics, Owner, PortUse, Refusal, Report, Scoped, Settings, StepReport,
-    StoredService, Summary,
+    AddressCell, ApplyProgress, Band, Cause as CauseReport, Chance, Difference, Explanation,
+    HeldPort, Holder, LastInput, LogLine, Metrics, Owner, PortUse, Refusal, Report, Scoped,
+    Settings, StepReport, StoredService, Summary,
 };
 use std::rc::Rc;
 
@@ -327,7 +330,12 @@ impl Session {
             seed: config.seed,
             static_subrange: config.static_subrange,
             kubernetes_version: config.version.to_string(),
-            service_cluster_ip_range: config.service_cidrs.to_string(),
+            service_cidrs: cluster
+                .cluster_ips()
+                .allocators()
+                .iter()
+                .map(|a| service_cidr_report(a.cidr(), &a.bands()))
+                .collect(),
             bands: bands_report(&cluster.bands()),
         }
     }
@@ -586,6 +594,100 @@ impl Moment {
         }
     }
 }
+
+impl Moment {
+    /// Who held the addresses of a window of service CIDR `cidr` (0: the primary), for a grid:
+    /// `cells` cells of `span` addresses each from offset `from` (offset 0 is the range's first
+    /// usable address), each with the index in the Service list of the Service holding its
+    /// lowest taken address (-1 where none is held), and whether a manifest wrote that address.
+    /// `None` for a CIDR the cluster lacks, or more than [`MAX_ADDRESS_CELLS`] cells.
+    pub fn address_holders(
+        &self,
+        cidr: usize,
+        from: u64,
+        span: u64,
+        cells: usize,
+    ) -> Option<Holders> {
+        let allocator = self.state.cluster_ips().allocators().get(cidr)?;
+        if cells > MAX_ADDRESS_CELLS {
+            return None;
+        }
+        let span = span.max(1);
+        // (cell, offset, Service index, written) of each held address in the window.
+        let mut held: Vec<(usize, u64, i32, bool)> = Vec::new();
+        for (index, stored) in self.state.services().iter().enumerate() {
+            for address in &stored.cluster_ips {
+                let Some(offset) = allocator.offset_of(address.ip) else {
+                    continue;
+                };
+                let Some(cell) = offset.checked_sub(from).map(|d| d / span) else {
+                    continue;
+                };
+                if let Some(cell) = usize::try_from(cell).ok().filter(|&c| c < cells) {
+                    let index = i32::try_from(index).unwrap_or(i32::MAX);
+                    let written = address.provenance == IpProvenance::Explicit;
+                    held.push((cell, offset, index, written));
+                }
+            }
+        }
+        // Highest address first, so that each cell ends with its lowest.
+        held.sort_unstable_by_key(|&(_, offset, _, _)| std::cmp::Reverse(offset));
+        let mut holders = Holders {
+            services: vec![-1; cells],
+            explicit: vec![false; cells],
+        };
+        for (cell, _, index, written) in held {
+            holders.services[cell] = index;
+            holders.explicit[cell] = written;
+        }
+        Some(holders)
+    }
+
+    /// The cell of `count` addresses of service CIDR `cidr` from offset `from`: its first and last
+    /// address, band, how many are taken and who holds the first of them. `None` for a CIDR the
+    /// cluster lacks or an offset past its addresses.
+    pub fn address_cell(&self, cidr: usize, from: u64, count: u64) -> Option<AddressCell> {
+        let allocator = self.state.cluster_ips().allocators().get(cidr)?;
+        let size = allocator.size();
+        if from >= size {
+            return None;
+        }
+        let end = from.saturating_add(count.max(1)).min(size);
+        let split = allocator.bands().static_band.map_or(0, |b| b.size);
+        let band = if end <= split {
+            Some(Band::Static)
+        } else if from >= split {
+            Some(Band::Dynamic)
+        } else {
+            None
+        };
+        let first_held = self
+            .state
+            .services()
+            .iter()
+            .flat_map(|stored| stored.cluster_ips.iter().map(move |held| (stored, held)))
+            .filter_map(|(stored, held)| {
+                let offset = allocator.offset_of(held.ip)?;
+                (from..end)
+                    .contains(&offset)
+                    .then_some((offset, stored, held))
+            })
+            .min_by_key(|(offset, _, _)| *offset);
+        Some(AddressCell {
+            first: allocator.address_at(from).to_string(),
+            last: allocator.address_at(end - 1).to_string(),
+            size: end - from,
+            band,
+            taken: allocator.taken_in(from, end),
+            service: first_held.map(|(_, stored, _)| stored.service.key()),
+            explicit: first_held
+                .is_some_and(|(_, _, held)| held.provenance == IpProvenance::Explicit),
+        })
+    }
+}
+
+/// The most cells [`Moment::address_holders`] gives at once (a grid of 2048 × 2048).
+pub const MAX_ADDRESS_CELLS: usize = 1 << 22;
 
 /// Who held each port of a range (see [`Moment::holders`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -138,7 +138,12 @@ export interface Release {
 /** A refused step: where its input (or error) points, the apiserver's message, and the port another Service held, if that was why. */
 export interface Refusal { step: number; line: number; message: string; taken: number | null; }
 /** A cluster's settings, each given or defaulted, and the bands they make. */
-export interface Settings { range: string; seed: number; staticSubrange: boolean; kubernetesVersion: string; serviceClusterIPRange: string; bands: BandPair; }
+export interface Settings { range: string; seed: number; staticSubrange: boolean; kubernetesVersion: string; serviceCIDRs: ServiceCidr[]; bands: BandPair; }
+/** A cell of a service CIDR's grid (`Moment.addressCell`). */
+export interface AddressCell {
+  first: string; last: string; size: number; band: "static" | "dynamic" | null;
+  taken: number; service: string | null; explicit: boolean;
+}
 export interface LastInput { text: string; mode: "apply" | "replace" | "create"; }
 /** The allocator's metrics, as kube_apiserver_nodeport_allocator_* would export them. */
 export interface Metrics {

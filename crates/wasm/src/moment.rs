@@ -1,8 +1,9 @@
 //! `Moment`: the state of a [`Cluster`](crate::Cluster) after some of its steps, as a view shows
 //! it: who holds each port (the grid), the Services stored, the ports used, the metrics.
 
+use crate::error::plain_error;
 use crate::to_js;
-use portband_kube::band_report;
+use portband_kube::{band_report, Holders, MAX_ADDRESS_CELLS};
 use wasm_bindgen::prelude::*;
 
 /// The state after the first `step` steps of a cluster's history.
@@ -73,21 +74,38 @@ impl Moment {
     /// free; `explicit[i]` is 1 where a manifest wrote that port.
     #[wasm_bindgen(unchecked_return_type = "Holders")]
     pub fn holders(&self) -> JsValue {
-        let holders = self.moment.holders();
-        let explicit: Vec<u8> = holders.explicit.iter().map(|&e| u8::from(e)).collect();
-        let object = js_sys::Object::new();
-        // Setting properties on a fresh object cannot fail.
-        let _ = js_sys::Reflect::set(
-            &object,
-            &"services".into(),
-            &js_sys::Int32Array::from(holders.services.as_slice()),
-        );
-        let _ = js_sys::Reflect::set(
-            &object,
-            &"explicit".into(),
-            &js_sys::Uint8Array::from(explicit.as_slice()),
-        );
-        object.into()
+        holders_object(&self.moment.holders())
+    }
+
+    /// Who held the addresses of service CIDR `cidr` (0: the primary) in a window, for a grid:
+    /// `cells` cells of `span` addresses each from offset `from` (offset 0 is the range's first
+    /// usable address; BigInts, as an IPv6 range's offsets pass 2^53). `services[i]` is the index
+    /// in the Service list of the first Service holding an address of cell `i`, or -1;
+    /// `explicit[i]` is 1 where a manifest wrote that address.
+    #[wasm_bindgen(unchecked_return_type = "Holders")]
+    pub fn addresses(
+        &self,
+        cidr: usize,
+        from: u64,
+        span: u64,
+        cells: usize,
+    ) -> Result<JsValue, JsValue> {
+        let holders = self
+            .moment
+            .address_holders(cidr, from, span, cells)
+            .ok_or_else(|| {
+                plain_error(&format!(
+                    "no service CIDR {cidr}, or more than {MAX_ADDRESS_CELLS} cells"
+                ))
+            })?;
+        Ok(holders_object(&holders))
+    }
+
+    /// The addresses at offsets `from..from + count` of service CIDR `cidr`: the first and last,
+    /// their band, how many are taken and who holds the first of them; `null` past the range.
+    #[wasm_bindgen(js_name = addressCell, unchecked_return_type = "AddressCell | null")]
+    pub fn address_cell(&self, cidr: usize, from: u64, count: u64) -> JsValue {
+        to_js(&self.moment.address_cell(cidr, from, count))
     }
 
     /// Where the next dynamic allocation can land, and how likely each free port is; `null` when
@@ -128,4 +146,23 @@ impl Moment {
     pub fn chances(&self) -> JsValue {
         to_js(&self.moment.chances())
     }
+}
+
+/// `holders` as the JavaScript object `Holders`: the indices as an `Int32Array`, the written
+/// flags as a `Uint8Array`.
+fn holders_object(holders: &Holders) -> JsValue {
+    let explicit: Vec<u8> = holders.explicit.iter().map(|&e| u8::from(e)).collect();
+    let object = js_sys::Object::new();
+    // Setting properties on a fresh object cannot fail.
+    let _ = js_sys::Reflect::set(
+        &object,
+        &"services".into(),
+        &js_sys::Int32Array::from(holders.services.as_slice()),
+    );
+    let _ = js_sys::Reflect::set(
+        &object,
+        &"explicit".into(),
+        &js_sys::Uint8Array::from(explicit.as_slice()),
+    );
+    object.into()
 }

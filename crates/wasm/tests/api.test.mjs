@@ -150,7 +150,24 @@ test("serviceClusterIPRange: each step's clusterIPs and ipBands, the report's se
   assert.equal(web.clusterIPs.length, 2);
   assert.deepEqual(web.ipBands, ["dynamic", "dynamic"]);
   assert.deepEqual(cluster.report().serviceCIDRs.map((c) => c.cidr), ["10.96.0.0/16", "fd00:10:96::/108"]);
-  assert.equal(cluster.settings.serviceClusterIPRange, flag);
+  assert.deepEqual(cluster.settings.serviceCIDRs, cluster.report().serviceCIDRs);
+  // A grid's window of the primary range: 16 cells of 16 addresses; the kubernetes Service holds
+  // offset 0 (10.96.0.1), dns offset 9 (10.96.0.10), both in the first cell; web elsewhere.
+  const now = cluster.at(2);
+  const window = now.addresses(0, 0n, 16n, 16);
+  assert.ok(window.services instanceof Int32Array && window.explicit instanceof Uint8Array);
+  assert.equal(window.services[0], now.indexOf("kubernetes"), "the first Service of the cell's addresses");
+  assert.equal(window.explicit[0], 1);
+  assert.deepEqual(now.addressCell(0, 9n, 1n), { first: "10.96.0.10", last: "10.96.0.10", size: 1, band: "static", taken: 1, service: "default/dns", explicit: true });
+  assert.deepEqual(now.addressCell(0, 0n, 4096n), { first: "10.96.0.1", last: "10.96.16.0", size: 4096, band: null, taken: 2, service: "default/kubernetes", explicit: true });
+  const whole = now.addresses(0, 0n, 65534n, 1);
+  assert.equal(whole.services[0], now.indexOf("kubernetes"));
+  const v6 = now.addressCell(1, 0n, 1n);
+  assert.deepEqual([v6.first, v6.band, v6.taken], ["fd00:10:96::1", "static", 0]);
+  assert.equal(now.addressCell(0, 65534n, 1n), null, "past the range");
+  assert.throws(() => now.addresses(2, 0n, 1n, 1), /no service CIDR 2/);
+  assert.throws(() => now.addresses(0, 0n, 1n, 1 << 23), /more than 4194304 cells/);
+  now.free();
   // The CLI's JSON for the same input and flag, byte for byte.
   const cli = spawnSync(join(root, "target/debug/portband"), ["apply", "--seed", "3", "--service-cluster-ip-range", flag, "--format", "json", "-"], { input: text, encoding: "utf8" });
   assert.equal(JSON.stringify(cluster.report(), null, 2) + "\n", cli.stdout);
@@ -473,7 +490,8 @@ test("settings, lastInput(), and a moment's metrics and Services by name", () =>
   const web = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{name: a, port: 80, nodePort: 30001}, {name: b, port: 81}]}\n";
   const cluster = new Cluster({ range: "30000-30099", seed: 5, kubernetesVersion: "1.28" });
   assert.deepEqual(cluster.settings, {
-    range: "30000-30099", seed: 5, staticSubrange: true, kubernetesVersion: "1.28", serviceClusterIPRange: "10.96.0.0/12",
+    range: "30000-30099", seed: 5, staticSubrange: true, kubernetesVersion: "1.28",
+    serviceCIDRs: [{ cidr: "10.96.0.0/12", static: { first: "10.96.0.1", last: "10.96.1.0", size: 256 }, dynamic: { first: "10.96.1.1", last: "10.111.255.254", size: 1048318 } }],
     bands: { static: { first: 30000, last: 30015, size: 16 }, dynamic: { first: 30016, last: 30099, size: 84 } },
   });
   const { static: lower, dynamic: upper } = bands("30000-32767", {});
