@@ -247,6 +247,7 @@ fn App() -> Html {
                 <a class="to-lab" href="lab.html" data-testid="to-lab" title="The band split measured over many simulated clusters">{ "Lab" }</a>
                 if let Sharing::Link(fragment) = &sharing {
                     <a class="to-lab" href={format!("lab.html#compare&{fragment}")} data-testid="to-compare" title="This history with and without the band split">{ "Compare" }</a>
+                    <a class="to-lab" href={format!("lab.html#addresses&{fragment}")} data-testid="to-addresses" title="The cluster IPs this history's Services hold, at the step shown (KEP-3070)">{ "ClusterIPs" }</a>
                 }
                 <Controls
                     range_text={state.settings.range_text.clone()}

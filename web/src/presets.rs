@@ -72,6 +72,24 @@ pub const PRESETS: &[Preset] = &[
         shades_odds: false,
     },
     Preset {
+        name: "kube-dns-address",
+        label: "kube-dns's address: the Service IP band split",
+        introduction:
+            "KEP-3070 splits the Service IP range as KEP-3668 splits the nodePort range: \
+            dynamic cluster IPs come from the upper band first. So kube-dns's fixed 10.96.0.10, in \
+            the lower static band, is still free after three hundred Services took addresses. \
+            Open ClusterIPs to see them.",
+        shades_odds: false,
+    },
+    Preset {
+        name: "kube-dns-without-a-static-band",
+        label: "kube-dns without a static band",
+        introduction: "The same history on a range too small for a static band (16 addresses or \
+            fewer; before Kubernetes 1.25, every range): dynamic cluster IPs come from every \
+            address alike, one of them takes 10.96.0.10 first, and kube-dns is refused.",
+        shades_odds: false,
+    },
+    Preset {
         name: "scan-bias",
         label: "The scan's bias: runs attract picks",
         introduction: "The allocator picks a random port of its band and, if that one is taken, \

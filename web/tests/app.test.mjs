@@ -203,7 +203,7 @@ test("the lessons list: every lesson with its introduction, opened and closed fr
   await summary.focus();
   await page.keyboard.press("Enter");
   const lessons = list.locator("li");
-  assert.equal(await lessons.count(), 6);
+  assert.equal(await lessons.count(), 8);
   for (const lesson of await lessons.all()) {
     assert.ok((await lesson.locator("p").textContent()).length > 150, "a paragraph of introduction");
   }

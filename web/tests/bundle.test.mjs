@@ -14,17 +14,18 @@
 // presets' files are fetched instead of carried, 199 KB with the links to the lab and Compare and
 // the history's packing shared with the lab page; then 187 KB once causes and provenances were
 // read flat instead of as serde's internally tagged enums, 12.5 kB less; 188 kB with the cluster
-// IPs' fields in the objects the page reads), so that a change that breaks it is seen. The
+// IPs' fields in the objects the page reads, 190 kB with the service CIDRs in the settings, the
+// ClusterIPs link and the two kube-dns lessons), so that a change that breaks it is seen. The
 // worker's JS module and the lab page are budgeted on their own, below.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { statSync } from "node:fs";
 import { gzippedCode, DIST } from "./harness.mjs";
 
-test("the app's wasm and JavaScript, gzipped, stay under 188 kB", () => {
+test("the app's wasm and JavaScript, gzipped, stay under 190 kB", () => {
   const bytes = gzippedCode(DIST, ["js/", "lab/"]);
   assert.ok(bytes > 50_000, `${bytes} bytes: is dist/ a release build of the app?`);
-  assert.ok(bytes < 188_000, `${bytes} bytes gzipped: over the 188 kB budget`);
+  assert.ok(bytes < 190_000, `${bytes} bytes gzipped: over the 190 kB budget`);
 });
 
 // The JS module (dist/js/) on its own: the whole engine is some 95 kB of its size (README,
@@ -33,24 +34,25 @@ test("the app's wasm and JavaScript, gzipped, stay under 188 kB", () => {
 // of it: a cluster's moments, its log and explanations, an Apply in slices; 156 kB with a moment's
 // next pick and its last step's chances; 157 kB with the notes of scenario steps, read, kept by
 // the session and written back; 158 kB with the previous and next rejection; 159 kB with Compare's
-// differences between two runs of one history; 177 kB with Services taking cluster IPs), so it
-// stays over
+// differences between two runs of one history; 177 kB with Services taking cluster IPs, 179 kB
+// with a service CIDR's grid asked for a window at a time), so it stays over
 // the 100 kB its issue asks for; this keeps it from growing.
-test("the JS module's wasm and JavaScript, gzipped, stay under 177 kB", () => {
+test("the JS module's wasm and JavaScript, gzipped, stay under 179 kB", () => {
   const bytes = gzippedCode(`${DIST}js/`);
   assert.ok(bytes > 30_000, `${bytes} bytes: is dist/js/ the JS module's build?`);
-  assert.ok(bytes < 177_000, `${bytes} bytes gzipped: over the JS module's 177 kB budget`);
+  assert.ok(bytes < 179_000, `${bytes} bytes gzipped: over the JS module's 179 kB budget`);
 });
 
 // The lab page (lab.html, its code in dist/lab/: Yew, the lab's form, chart and exports, and the
 // worker's client; the trials run in the worker's JS module, budgeted above): 89.3 kB when it
 // was made, 109.3 kB with Compare (the two grids at the step its scrubber picks, the differences
-// read, the history unpacked), a run's time left and the range read on the page; the page is the
+// read, the history unpacked), a run's time left and the range read on the page; 127.0 kB with
+// ClusterIPs (a history's service CIDRs as a zoomable grid, each cell described); the page is the
 // lab's own, so that the app's page carries none of it.
-test("the lab page's wasm and JavaScript, gzipped, stay under 110 kB", () => {
+test("the lab page's wasm and JavaScript, gzipped, stay under 128 kB", () => {
   const bytes = gzippedCode(`${DIST}lab/`);
   assert.ok(bytes > 20_000, `${bytes} bytes: is dist/lab/ the lab page's build?`);
-  assert.ok(bytes < 110_000, `${bytes} bytes gzipped: over the lab page's 110 kB budget`);
+  assert.ok(bytes < 128_000, `${bytes} bytes gzipped: over the lab page's 128 kB budget`);
 });
 
 // The script documentation pages include to size portband's frames (its issue: at most 2 KB).

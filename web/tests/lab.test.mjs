@@ -220,3 +220,70 @@ test("Compare without a history, or with one that cannot be read, says why; a hi
   assert.match(await page.getByTestId("compare-summary").textContent(), /: no outcome differs \(dynamic nodePorts land in other places, but every Service gets the same answer\)\.$/);
   assert.equal(await page.getByTestId("difference").count(), 0);
 });
+
+test("ClusterIPs: the app's history's service CIDR, an address a pixel, described on hover and by keyboard, zoomed in and out", async () => {
+  await page.goto(server.url);
+  await page.getByTestId("apply").waitFor();
+  await page.getByTestId("yaml-input").fill(
+    "apiVersion: v1\nkind: Service\nmetadata: {name: kube-dns, namespace: kube-system}\nspec: {clusterIP: 10.96.0.10, ports: [{port: 53, protocol: UDP}]}\n" +
+    "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{port: 80}]}\n");
+  await page.getByTestId("apply").click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="to-addresses"]')?.href.includes("s="));
+  await page.getByTestId("to-addresses").click();
+  const grid = page.getByTestId("address-grid");
+  await grid.waitFor();
+  // 10.96.0.0/12: 1,048,574 usable addresses, a pixel each.
+  assert.equal(await grid.getAttribute("data-cells"), "1048574");
+  assert.equal(await page.getByTestId("addresses-window").textContent(),
+    "Showing 10.96.0.1–10.111.255.254 (1,048,574 addresses, 3 taken), one address a cell");
+  assert.equal(await page.getByTestId("addresses-position").textContent(), "After step 2 of 2");
+  // Each address in its Service's colour, in list order: default/kubernetes orange (its
+  // 10.96.0.1 under the fence line, which runs along the static band's only row), default/web's
+  // dynamic address sky blue.
+  const [first, blue] = await grid.evaluate((c) => {
+    const data = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let blue = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] === 0x56 && data[i + 1] === 0xb4 && data[i + 2] === 0xe9) blue++;
+    return [[...data.slice(0, 3)], blue];
+  });
+  assert.ok(first[0] > first[1] && first[1] > first[2] && first[0] - first[2] > 80, `10.96.0.1: ${first}`);
+  assert.equal(blue, 1, "web's one address");
+  // Hovering the first pixel tells its address, band, holder and why.
+  const box = await grid.boundingBox();
+  // Just inside the canvas's 1 px border.
+  await page.mouse.move(box.x + 1.3, box.y + 1.3);
+  const info = page.getByTestId("address-info");
+  await page.waitForFunction(() => document.querySelector('[data-testid="address-info"]').textContent.startsWith("10.96.0.1 "));
+  assert.equal(await info.textContent(),
+    "10.96.0.1 · static band · held by default/kubernetes. Why this address? kube-apiserver's own Service, which takes the range's second address at start-up.");
+  // Zoom in on it: 65,535 addresses, then with the keyboard 4,095 and 256, then out again.
+  await page.mouse.click(box.x + 1.3, box.y + 1.3);
+  await page.getByTestId("addresses-window").filter({ hasText: /^Showing 10\.96\.0\.1–10\.96\.255\.255 \(65,535 addresses, 2 taken\)/ }).waitFor();
+  await grid.focus();
+  await page.keyboard.press("Enter");
+  await page.getByTestId("addresses-window").filter({ hasText: /\(4,095 addresses, 2 taken\)/ }).waitFor();
+  await grid.focus();
+  await page.keyboard.press("Enter");
+  await page.getByTestId("addresses-window").filter({ hasText: /^Showing 10\.96\.0\.1–10\.96\.1\.0 \(256 addresses, 2 taken\), one address a cell$/ }).waitFor();
+  // Cells large enough to read: the arrow keys move to 10.96.0.10, kube-dns's, written.
+  await grid.focus();
+  for (let i = 0; i < 10; i++) await page.keyboard.press("ArrowRight");
+  await page.waitForFunction(() => document.querySelector('[data-testid="address-info"]').textContent.startsWith("10.96.0.10 "));
+  assert.match(await info.textContent(), /^10\.96\.0\.10 · static band · held by kube-system\/kube-dns\. Why this address\? written in the manifest \(clusterIP\), in the static band/);
+  // Out: sixteen times as many addresses around the same place.
+  await page.keyboard.press("Escape");
+  await page.getByTestId("addresses-window").filter({ hasText: /^Showing 10\.96\.0\.1–10\.96\.16\.0 \(4,096 addresses, 2 taken\)/ }).waitFor();
+  await page.getByTestId("zoom-whole").click();
+  await page.getByTestId("addresses-window").filter({ hasText: /\(1,048,574 addresses, 3 taken\)/ }).waitFor();
+  // The step back: before web, two addresses taken; and back to the app's grid.
+  await page.getByRole("button", { name: "One step back" }).click();
+  await page.getByTestId("addresses-window").filter({ hasText: /\(1,048,574 addresses, 2 taken\)/ }).waitFor();
+  await page.getByTestId("to-ports").click();
+  await page.getByTestId("port-grid").waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="outcomes"]')?.dataset.count === "2");
+});
+
+test("ClusterIPs without a history says why", async () => {
+  await page.goto(`${server.url}lab.html#addresses`);
+  assert.match(await page.getByTestId("error").textContent(), /^This address names no history: open ClusterIPs from the app/);
+});

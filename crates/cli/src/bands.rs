@@ -74,8 +74,8 @@ pub fn run_cidrs(value: &str, version: KubeVersion, format: Format) -> u8 {
 /// One service CIDR's table: its bands, the address columns as wide as the longest address.
 fn cidr_table(report: &ServiceCidrReport) -> String {
     let bands = [
-        ("static", &report.bands.static_band),
-        ("dynamic", &report.bands.dynamic),
+        ("static", &report.static_band),
+        ("dynamic", &report.dynamic),
     ];
     let shown = |a: &Option<String>| a.clone().unwrap_or_else(|| "-".to_owned());
     let width = bands
@@ -90,7 +90,7 @@ fn cidr_table(report: &ServiceCidrReport) -> String {
     let mut text = format!(
         "service CIDR {} ({} addresses)\n",
         report.cidr,
-        report.bands.static_band.size + report.bands.dynamic.size
+        report.static_band.size + report.dynamic.size
     );
     text += &row("BAND", "FIRST", "LAST", "SIZE");
     for (name, band) in bands {

@@ -54,14 +54,18 @@ pub struct BandReport<A = u16, N = u32> {
     pub size: N,
 }
 
-/// A service CIDR and its bands (`portband bands --service-cluster-ip-range`).
+/// A service CIDR and its bands (`portband bands --service-cluster-ip-range`). Its bands are
+/// fields of its own rather than a flattened [`BandsReport`]: serde's flattening buffers each
+/// object whole, which costs a reader much code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceCidrReport {
     /// The CIDR as the apiserver prints it, e.g. `10.96.0.0/12`.
     pub cidr: String,
-    /// Its bands, addresses as strings.
-    #[serde(flatten)]
-    pub bands: BandsReport<String, u64>,
+    /// The static band, addresses as strings (size 0 and no first/last when there is none).
+    #[serde(rename = "static")]
+    pub static_band: BandReport<String, u64>,
+    /// The dynamic band.
+    pub dynamic: BandReport<String, u64>,
 }
 
 /// The service CIDRs of a cluster, primary first (`portband bands --service-cluster-ip-range

@@ -42,6 +42,10 @@ pub struct AddressCell {
     pub service: Option<String>,
     /// Whether a manifest wrote that address, rather than the allocator choosing it.
     pub explicit: bool,
+    /// For an address the allocator chose: the random address its scan started at.
+    pub scan_start: Option<String>,
+    /// For an address the allocator chose: how many taken addresses its scan passed.
+    pub passed: Option<u64>,
 }
 
 /// A stored Service and the nodePorts it holds.

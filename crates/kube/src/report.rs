@@ -48,10 +48,8 @@ pub fn service_cidr_report(cidr: Cidr, bands: &IpBands) -> ServiceCidrReport {
     };
     ServiceCidrReport {
         cidr: cidr.to_string(),
-        bands: BandsReport {
-            static_band: band(bands.static_band),
-            dynamic: band(bands.dynamic_band),
-        },
+        static_band: band(bands.static_band),
+        dynamic: band(bands.dynamic_band),
     }
 }
 

@@ -673,6 +673,10 @@ impl Moment {
                     .then_some((offset, stored, held))
             })
             .min_by_key(|(offset, _, _)| *offset);
+        let pick = first_held.and_then(|(_, _, held)| match held.provenance {
+            IpProvenance::Allocated(pick) => Some(pick),
+            _ => None,
+        });
         Some(AddressCell {
             first: allocator.address_at(from).to_string(),
             last: allocator.address_at(end - 1).to_string(),
@@ -682,6 +686,8 @@ impl Moment {
             service: first_held.map(|(_, stored, _)| stored.service.key()),
             explicit: first_held
                 .is_some_and(|(_, _, held)| held.provenance == IpProvenance::Explicit),
+            scan_start: pick.map(|p| p.scan_start.to_string()),
+            passed: pick.map(|p| p.skipped),
         })
     }
 }

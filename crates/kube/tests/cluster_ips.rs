@@ -368,3 +368,44 @@ fn dual_stack_upgrade_downgrade_and_delete() {
         "kubernetes only"
     );
 }
+
+/// The two kube-dns lessons say what happens: with the static band, three hundred dynamic
+/// addresses all land in the dynamic band and kube-dns gets 10.96.0.10; without one (a /28),
+/// apps/app-3 takes it first and kube-dns is refused.
+#[test]
+fn the_kube_dns_lessons_read_right() {
+    let lesson = |name: &str| {
+        let path = format!("{}/../../scenarios/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        portband_kube::Session::from_scenario(&text).unwrap()
+    };
+    let with = lesson("kube-dns-address");
+    let outcomes = with.history().outcomes();
+    assert_eq!(outcomes.len(), 301);
+    assert!(outcomes[..300]
+        .iter()
+        .all(|o| o.cluster_ips[0].band == Some(BandKind::Dynamic)));
+    let dns = &outcomes[300];
+    assert_eq!(
+        (dns.verdict, dns.cluster_ips[0].ip),
+        (Verdict::Created, Ip::parse("10.96.0.10").unwrap())
+    );
+    let static_band = &with.history().cluster().cluster_ips().allocators()[0];
+    assert_eq!(
+        static_band.band_usage().static_used,
+        2,
+        "kubernetes and kube-dns"
+    );
+
+    let without = lesson("kube-dns-without-a-static-band");
+    let outcomes = without.history().outcomes();
+    assert_eq!(outcomes[2].service, "apps/app-3");
+    assert_eq!(
+        outcomes[2].cluster_ips[0].ip,
+        Ip::parse("10.96.0.10").unwrap()
+    );
+    assert_eq!(
+        error(&outcomes[8]),
+        "Service \"kube-dns\" is invalid: spec.clusterIPs: Invalid value: [\"10.96.0.10\"]: failed to allocate IP 10.96.0.10: provided IP is already allocated"
+    );
+}

@@ -143,6 +143,8 @@ export interface Settings { range: string; seed: number; staticSubrange: boolean
 export interface AddressCell {
   first: string; last: string; size: number; band: "static" | "dynamic" | null;
   taken: number; service: string | null; explicit: boolean;
+  /** For an address the allocator chose: where its scan started, and the taken addresses it passed. */
+  scanStart: string | null; passed: number | null;
 }
 export interface LastInput { text: string; mode: "apply" | "replace" | "create"; }
 /** The allocator's metrics, as kube_apiserver_nodeport_allocator_* would export them. */

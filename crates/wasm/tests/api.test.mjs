@@ -158,8 +158,12 @@ test("serviceClusterIPRange: each step's clusterIPs and ipBands, the report's se
   assert.ok(window.services instanceof Int32Array && window.explicit instanceof Uint8Array);
   assert.equal(window.services[0], now.indexOf("kubernetes"), "the first Service of the cell's addresses");
   assert.equal(window.explicit[0], 1);
-  assert.deepEqual(now.addressCell(0, 9n, 1n), { first: "10.96.0.10", last: "10.96.0.10", size: 1, band: "static", taken: 1, service: "default/dns", explicit: true });
-  assert.deepEqual(now.addressCell(0, 0n, 4096n), { first: "10.96.0.1", last: "10.96.16.0", size: 4096, band: null, taken: 2, service: "default/kubernetes", explicit: true });
+  assert.deepEqual(now.addressCell(0, 9n, 1n), { first: "10.96.0.10", last: "10.96.0.10", size: 1, band: "static", taken: 1, service: "default/dns", explicit: true, scanStart: null, passed: null });
+  assert.deepEqual(now.addressCell(0, 0n, 4096n), { first: "10.96.0.1", last: "10.96.16.0", size: 4096, band: null, taken: 2, service: "default/kubernetes", explicit: true, scanStart: null, passed: null });
+  // web's address, chosen by the allocator, and where its scan started.
+  const [, b, c, d] = web.clusterIPs[0].split(".").map(Number);
+  const webCell = now.addressCell(0, BigInt((b - 96) * 65536 + c * 256 + d - 1), 1n);
+  assert.deepEqual([webCell.first, webCell.service, webCell.explicit, typeof webCell.scanStart, webCell.passed], [web.clusterIPs[0], "default/web", false, "string", 0]);
   const whole = now.addresses(0, 0n, 65534n, 1);
   assert.equal(whole.services[0], now.indexOf("kubernetes"));
   const v6 = now.addressCell(1, 0n, 1n);

@@ -5,6 +5,7 @@
 //! the address, so that a lab's link reproduces its chart. `lab.html#compare&s=…` is the lab's
 //! other view, Compare (`compare.rs`): a history from the app, with and without the split.
 
+mod addresses;
 mod chart;
 mod compare;
 mod grid;
@@ -337,11 +338,33 @@ fn Lab() -> Html {
     }
 }
 
-/// The page: its header, then the lab's simulation or, for `#compare…`, Compare.
+/// Which of the lab's views an address opens.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum View {
+    Simulate,
+    Compare,
+    Addresses,
+}
+
+/// The page: its header, then the lab's simulation, or for `#compare…` Compare, or for
+/// `#addresses…` the ClusterIPs view.
 #[component]
 fn Page() -> Html {
-    let comparing = use_memo((), |_| browser::fragment().starts_with("compare"));
-    let (view, tagline) = if *comparing {
+    let fragment = use_memo((), |_| browser::fragment());
+    let chosen = if fragment.starts_with("compare") {
+        View::Compare
+    } else if fragment.starts_with("addresses") {
+        View::Addresses
+    } else {
+        View::Simulate
+    };
+    let comparing = chosen != View::Simulate;
+    let (view, tagline) = if chosen == View::Addresses {
+        (
+            html! { <addresses::Addresses /> },
+            "ClusterIPs: one history's service CIDRs as the cluster IP allocator sees them, with the KEP-3070 band split",
+        )
+    } else if chosen == View::Compare {
         (
             html! { <compare::Compare /> },
             "Compare: one history with and without the KEP-3668 band split, and the outcomes that differ",
@@ -357,7 +380,11 @@ fn Page() -> Html {
             <header class="bar">
                 <h1><a href="./">{ "portband" }</a>{ " lab" }</h1>
                 <p class="tagline">{ tagline }</p>
-                if *comparing {
+                if chosen == View::Addresses {
+                    // Back to the app at the same history and step.
+                    <a href={format!("./#{}", fragment.trim_start_matches("addresses").trim_start_matches('&'))} data-testid="to-ports">{ "NodePort grid" }</a>
+                }
+                if comparing {
                     <a href="lab.html" data-testid="to-simulate">{ "Simulate many clusters" }</a>
                 }
             </header>
