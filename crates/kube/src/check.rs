@@ -10,6 +10,7 @@
 //! warning, since any Service created without a nodePort may take it first.
 
 use crate::cluster::{Cluster, ClusterConfig, Step};
+use crate::cluster_ips::IpProvenance;
 use crate::decode::Object;
 use crate::input::Input;
 use crate::key::ServiceKey;
@@ -65,11 +66,19 @@ pub enum Rule {
     RequestedTwice,
     /// An explicit port in the dynamic band.
     DynamicBand,
+    /// A written cluster IP another Service (or the `kubernetes` Service) already holds.
+    ClusterIpTaken,
+    /// A written cluster IP outside the cluster's service CIDRs.
+    ClusterIpOutOfRange,
+    /// No free cluster IP for a Service that needs one.
+    ClusterIpRangeFull,
+    /// A written cluster IP in the dynamic band of its service CIDR.
+    ClusterIpDynamicBand,
 }
 
 impl Rule {
     /// Every rule, in a fixed order (a SARIF log lists them so).
-    pub const ALL: [Rule; 11] = [
+    pub const ALL: [Rule; 15] = [
         Rule::PortTaken,
         Rule::PortOutOfRange,
         Rule::RangeFull,
@@ -81,6 +90,10 @@ impl Rule {
         Rule::KubectlRefused,
         Rule::RequestedTwice,
         Rule::DynamicBand,
+        Rule::ClusterIpTaken,
+        Rule::ClusterIpOutOfRange,
+        Rule::ClusterIpRangeFull,
+        Rule::ClusterIpDynamicBand,
     ];
 
     /// A short kebab-case name: `port-taken`.
@@ -97,13 +110,17 @@ impl Rule {
             Rule::KubectlRefused => "kubectl-refused",
             Rule::RequestedTwice => "requested-twice",
             Rule::DynamicBand => "dynamic-band",
+            Rule::ClusterIpTaken => "cluster-ip-taken",
+            Rule::ClusterIpOutOfRange => "cluster-ip-out-of-range",
+            Rule::ClusterIpRangeFull => "cluster-ip-range-full",
+            Rule::ClusterIpDynamicBand => "cluster-ip-dynamic-band",
         }
     }
 
     /// How serious its findings are.
     pub fn severity(self) -> Severity {
         match self {
-            Rule::DynamicBand => Severity::Warning,
+            Rule::DynamicBand | Rule::ClusterIpDynamicBand => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -122,6 +139,10 @@ impl Rule {
             Rule::KubectlRefused => "kubectl refuses to send the object.",
             Rule::RequestedTwice => "Two Services ask for the same explicit node port; the second one applied is refused.",
             Rule::DynamicBand => "An explicit node port lies in the dynamic band, where a Service without a nodePort may take it first.",
+            Rule::ClusterIpTaken => "A clusterIP written in the manifest is already held by another Service.",
+            Rule::ClusterIpOutOfRange => "A clusterIP written in the manifest lies outside the cluster's --service-cluster-ip-range.",
+            Rule::ClusterIpRangeFull => "No cluster IP is free for a Service that needs one.",
+            Rule::ClusterIpDynamicBand => "A clusterIP written in the manifest lies in the dynamic band of its range, where a Service without a clusterIP may take it first.",
         }
     }
 
@@ -141,6 +162,12 @@ impl Rule {
             Rule::KubectlRefused => "Fix the manifest as kubectl's message says.",
             Rule::DynamicBand => {
                 "Pick a free port in the static band (the range's lower ports), which dynamic allocation uses only when the dynamic band is full."
+            }
+            Rule::ClusterIpTaken => "Pick an address no other Service holds (a free one in the static band), or leave clusterIP unset for one to be allocated.",
+            Rule::ClusterIpOutOfRange => "Pick an address inside --service-cluster-ip-range, or leave clusterIP unset.",
+            Rule::ClusterIpRangeFull => "Free addresses (delete Services that no longer need them) or widen --service-cluster-ip-range.",
+            Rule::ClusterIpDynamicBand => {
+                "Pick a free address in the static band (the range's lowest addresses), which dynamic allocation uses only when the dynamic band is full."
             }
         }
     }
@@ -164,14 +191,10 @@ impl Rule {
             Some(Cause::NotFound) => Rule::NotFound,
             Some(Cause::Exists) => Rule::AlreadyExists,
             Some(Cause::Client) => Rule::KubectlRefused,
-            // A cluster IP's refusal is an invalid-Service finding with the apiserver's message.
-            Some(
-                Cause::Invalid
-                | Cause::AddressTaken { .. }
-                | Cause::AddressOutOfRange { .. }
-                | Cause::AddressesFull,
-            )
-            | None => Rule::Invalid,
+            Some(Cause::AddressTaken { .. }) => Rule::ClusterIpTaken,
+            Some(Cause::AddressOutOfRange { .. }) => Rule::ClusterIpOutOfRange,
+            Some(Cause::AddressesFull) => Rule::ClusterIpRangeFull,
+            Some(Cause::Invalid) | None => Rule::Invalid,
         }
     }
 }
@@ -284,6 +307,9 @@ impl State {
     }
 }
 
+/// The Service every cluster starts with, which no state file needs to write.
+const KUBERNETES: &str = "default/kubernetes";
+
 /// Reviews the Services of `inputs` (in order) against `state`.
 pub fn check(inputs: &[Input], state: &State) -> Vec<Diagnostic> {
     let bands = Bands::of(state.cluster.config().range);
@@ -342,11 +368,62 @@ pub fn check(inputs: &[Input], state: &State) -> Vec<Diagnostic> {
                             pos,
                         });
                     }
+                    if let Some(Cause::AddressTaken {
+                        ip,
+                        holder: Some(holder),
+                    }) = &alone.cause
+                    {
+                        finding.message += &format!("; {holder} holds {ip}");
+                        finding.related = holder
+                            .parse()
+                            .ok()
+                            .and_then(|key| state.cluster.service(&key))
+                            .filter(|_| state.given && holder != KUBERNETES)
+                            .map(|stored| Location {
+                                input: inputs.len(),
+                                pos: stored.service.pos,
+                            });
+                    }
                     diagnostics.push(finding);
                 }
                 continue;
             }
             let key = service.key();
+            // A written address in the dynamic band (the outcome says which it got and how).
+            for held in alone
+                .cluster_ips
+                .iter()
+                .filter(|held| held.provenance == IpProvenance::Explicit)
+                .filter(|held| held.band == Some(BandKind::Dynamic))
+            {
+                let allocator = state
+                    .cluster
+                    .cluster_ips()
+                    .allocators()
+                    .iter()
+                    .find(|a| a.offset_of(held.ip).is_some());
+                // A range without a static band has no better place to offer.
+                let Some((Some(static_band), Some(dynamic_band))) =
+                    allocator.map(|a| (a.bands().static_band, a.bands().dynamic_band))
+                else {
+                    continue;
+                };
+                let words =
+                    |band: portband_allocator::IpBand| format!("{}–{}", band.first, band.last);
+                diagnostics.push(Diagnostic {
+                    rule: Rule::ClusterIpDynamicBand,
+                    location: at(source.pos),
+                    service: key.clone(),
+                    message: format!(
+                        "clusterIP {} is in the dynamic band {}, where any Service created without a \
+                         clusterIP may take it first; pick a free address in the static band {}",
+                        held.ip,
+                        words(dynamic_band),
+                        words(static_band)
+                    ),
+                    related: None,
+                });
+            }
             for (port, pos, field) in explicit_ports(service) {
                 let here = at(pos.unwrap_or(source.pos));
                 match requested.get(&port) {

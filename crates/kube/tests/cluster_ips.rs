@@ -409,3 +409,72 @@ fn the_kube_dns_lessons_read_right() {
         "Service \"kube-dns\" is invalid: spec.clusterIPs: Invalid value: [\"10.96.0.10\"]: failed to allocate IP 10.96.0.10: provided IP is already allocated"
     );
 }
+
+/// `portband check` and cluster IPs: a refused address has a rule of its own, a taken one names
+/// its holder (and where the state writes it), and an address written in the dynamic band is a
+/// warning, as an explicit nodePort there is.
+#[test]
+fn check_reviews_written_cluster_ips() {
+    use portband_kube::{check, read, Rule, State};
+    let review = |text: &str, state: &State| -> Vec<(Rule, String, bool)> {
+        let input = read(text).unwrap();
+        check(std::slice::from_ref(&input), state)
+            .into_iter()
+            .map(|d| (d.rule, d.message, d.related.is_some()))
+            .collect()
+    };
+    let empty = State::empty(ClusterConfig::default());
+    assert_eq!(
+        review(&service("squatter", "  clusterIP: 10.96.0.1\n"), &empty),
+        [(
+            Rule::ClusterIpTaken,
+            "Service \"squatter\" is invalid: spec.clusterIPs: Invalid value: [\"10.96.0.1\"]: failed to allocate IP 10.96.0.1: provided IP is already allocated; default/kubernetes holds 10.96.0.1".to_owned(),
+            false
+        )]
+    );
+    assert_eq!(
+        review(&service("far", "  clusterIP: 192.168.0.1\n"), &empty)[0].0,
+        Rule::ClusterIpOutOfRange
+    );
+    assert_eq!(
+        review(&service("pinned", "  clusterIP: 10.100.0.5\n"), &empty),
+        [(
+            Rule::ClusterIpDynamicBand,
+            "clusterIP 10.100.0.5 is in the dynamic band 10.96.1.1–10.111.255.254, where any Service created without a clusterIP may take it first; pick a free address in the static band 10.96.0.1–10.96.1.0".to_owned(),
+            false
+        )]
+    );
+    // Against a state that holds kube-dns's address: the holder, and where the state writes it.
+    let dns = service("kube-dns", "  clusterIP: 10.96.0.10\n");
+    let state = State::of(&read(&dns).unwrap(), ClusterConfig::default());
+    let found = review(&service("other", "  clusterIP: 10.96.0.10\n"), &state);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0, Rule::ClusterIpTaken);
+    assert!(
+        found[0].1.ends_with("; default/kube-dns holds 10.96.0.10"),
+        "{}",
+        found[0].1
+    );
+    assert!(found[0].2, "points at the state's kube-dns");
+    // The state's own Service, applied again, keeps its address: nothing to report.
+    assert_eq!(review(&dns, &state), []);
+    // A range full of addresses.
+    let tiny = ClusterConfig {
+        service_cidrs: ServiceCidrs::parse("10.96.0.0/29", KubeVersion::NEWEST.ip_allocator())
+            .unwrap(),
+        ..ClusterConfig::default()
+    };
+    let full: String = (0..5)
+        .map(|i| service(&format!("s{i}"), ""))
+        .collect::<Vec<_>>()
+        .join("---\n");
+    let state = State::of(&read(&full).unwrap(), tiny);
+    assert_eq!(
+        review(&service("one-more", ""), &state)[0],
+        (
+            Rule::ClusterIpRangeFull,
+            "Internal error occurred: failed to allocate a serviceIP: range is full".to_owned(),
+            false
+        )
+    );
+}
