@@ -8,8 +8,8 @@ pub fn percent(part: u32, whole: u32) -> String {
 }
 
 /// `n` with a comma between thousands: `2,752`.
-pub fn thousands(n: u32) -> String {
-    let digits = n.to_string();
+pub fn thousands(n: impl Into<u64>) -> String {
+    let digits = n.into().to_string();
     let mut out = String::new();
     for (i, digit) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
@@ -37,8 +37,16 @@ mod tests {
     #[test]
     fn thousands_are_separated_by_commas() {
         assert_eq!(
-            [0, 999, 1000, 2752, 65535, 1_000_000].map(thousands),
-            ["0", "999", "1,000", "2,752", "65,535", "1,000,000"]
+            [0u64, 999, 1000, 2752, 65535, 1_000_000, u64::MAX].map(thousands),
+            [
+                "0",
+                "999",
+                "1,000",
+                "2,752",
+                "65,535",
+                "1,000,000",
+                "18,446,744,073,709,551,615"
+            ]
         );
     }
 }

@@ -35,12 +35,13 @@ test("the app's wasm and JavaScript, gzipped, stay under 190 kB", () => {
 // next pick and its last step's chances; 157 kB with the notes of scenario steps, read, kept by
 // the session and written back; 158 kB with the previous and next rejection; 159 kB with Compare's
 // differences between two runs of one history; 177 kB with Services taking cluster IPs, 179 kB
-// with a service CIDR's grid asked for a window at a time), so it stays over
+// with a service CIDR's grid asked for a window at a time, 180 kB with address counts past 2^53
+// given as BigInts), so it stays over
 // the 100 kB its issue asks for; this keeps it from growing.
-test("the JS module's wasm and JavaScript, gzipped, stay under 179 kB", () => {
+test("the JS module's wasm and JavaScript, gzipped, stay under 180 kB", () => {
   const bytes = gzippedCode(`${DIST}js/`);
   assert.ok(bytes > 30_000, `${bytes} bytes: is dist/js/ the JS module's build?`);
-  assert.ok(bytes < 179_000, `${bytes} bytes gzipped: over the JS module's 179 kB budget`);
+  assert.ok(bytes < 180_000, `${bytes} bytes gzipped: over the JS module's 180 kB budget`);
 });
 
 // The lab page (lab.html, its code in dist/lab/: Yew, the lab's form, chart and exports, and the

@@ -33,6 +33,18 @@ async function openLab(fragment = "") {
   await page.getByTestId("lab-chart").waitFor();
 }
 
+/** Applies the app's editor and opens ClusterIPs once the link holds the `steps` steps. */
+async function openAddresses(steps) {
+  const before = await page.getByTestId("to-addresses").evaluate((a) => a.href);
+  await page.getByTestId("apply").click();
+  await page.locator(`[data-testid="outcomes"][data-count="${steps}"]`).waitFor();
+  await page.waitForFunction((before) => {
+    const href = document.querySelector('[data-testid="to-addresses"]')?.href;
+    return href && href !== before;
+  }, before);
+  await page.getByTestId("to-addresses").click();
+}
+
 /** Runs the lab as its fields stand and waits until the run has ended. */
 async function run() {
   await page.getByTestId("lab-run").click();
@@ -227,9 +239,7 @@ test("ClusterIPs: the app's history's service CIDR, an address a pixel, describe
   await page.getByTestId("yaml-input").fill(
     "apiVersion: v1\nkind: Service\nmetadata: {name: kube-dns, namespace: kube-system}\nspec: {clusterIP: 10.96.0.10, ports: [{port: 53, protocol: UDP}]}\n" +
     "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{port: 80}]}\n");
-  await page.getByTestId("apply").click();
-  await page.waitForFunction(() => document.querySelector('[data-testid="to-addresses"]')?.href.includes("s="));
-  await page.getByTestId("to-addresses").click();
+  await openAddresses(2);
   const grid = page.getByTestId("address-grid");
   await grid.waitFor();
   // 10.96.0.0/12: 1,048,574 usable addresses, a pixel each.
@@ -286,4 +296,26 @@ test("ClusterIPs: the app's history's service CIDR, an address a pixel, describe
 test("ClusterIPs without a history says why", async () => {
   await page.goto(`${server.url}lab.html#addresses`);
   assert.match(await page.getByTestId("error").textContent(), /^This address names no history: open ClusterIPs from the app/);
+});
+
+test("ClusterIPs of a dual-stack cluster: a button for each CIDR, and an IPv6 /64 drawn as the IPAddress allocator sees it", async () => {
+  await page.goto(server.url);
+  await page.getByTestId("apply").waitFor();
+  await page.getByTestId("yaml-input").fill(
+    "apiVersion: portband/v1\nkind: Scenario\nkubernetesVersion: \"1.35\"\nserviceClusterIPRange: 10.96.0.0/16,fd00::/64\nsteps:\n" +
+    "- apply: {apiVersion: v1, kind: Service, metadata: {name: web}, spec: {ipFamilyPolicy: RequireDualStack, selector: {app: web}, ports: [{port: 80}]}}\n");
+  await openAddresses(1);
+  await page.getByTestId("address-grid").waitFor();
+  assert.deepEqual(await page.getByTestId("cidr").allTextContents(), ["10.96.0.0/16", "fd00::/64"]);
+  assert.equal(await page.getByTestId("addresses-window").textContent(),
+    "Showing 10.96.0.1–10.96.255.254 (65,534 addresses, 2 taken), one address a cell");
+  await page.getByTestId("cidr").nth(1).click();
+  // 2^64 − 1 addresses, in 2^20 cells of 2^44 each.
+  await page.getByTestId("addresses-window").filter({ hasText: /^Showing fd00::1–fd00::ffff:ffff:ffff:ffff \(18,446,744,073,709,551,615 addresses, 1 taken\), 17,592,186,044,416 addresses a cell$/ }).waitFor();
+  assert.equal(await page.getByTestId("address-grid").getAttribute("data-cells"), "1048576");
+  assert.equal(await page.getByTestId("cidr").nth(1).getAttribute("aria-pressed"), "true");
+  // A zoom in keeps inside the range.
+  await page.getByTestId("address-grid").focus();
+  await page.keyboard.press("Enter");
+  await page.getByTestId("addresses-window").filter({ hasText: /\(1,152,921,504,606,846,975 addresses/ }).waitFor();
 });

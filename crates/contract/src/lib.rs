@@ -3,6 +3,7 @@
 //! (`portband-kube`) builds them from its values.
 
 mod check;
+mod count;
 mod input;
 mod lab;
 mod run;

@@ -35,6 +35,7 @@ pub enum Band {
 
 /// The two bands (of ports, or with `A` = `String` and `N` = `u64`, of addresses).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(bound(serialize = "A: Serialize, N: Copy + Into<u64>"))]
 pub struct BandsReport<A = u16, N = u32> {
     /// The static band (size 0 and no first/last when there is none).
     #[serde(rename = "static")]
@@ -45,12 +46,14 @@ pub struct BandsReport<A = u16, N = u32> {
 
 /// One band.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(bound(serialize = "A: Serialize, N: Copy + Into<u64>"))]
 pub struct BandReport<A = u16, N = u32> {
     /// The first port (or address), or null for an empty band.
     pub first: Option<A>,
     /// The last port (or address), or null for an empty band.
     pub last: Option<A>,
     /// The number of ports (or addresses).
+    #[serde(serialize_with = "crate::count::serialize")]
     pub size: N,
 }
 
@@ -214,10 +217,13 @@ pub struct Summary {
 
 /// Used and free ports (or with `N` = `u64`, addresses) of one band.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(bound(serialize = "N: Copy + Into<u64>"))]
 pub struct Usage<N = u32> {
     /// Taken.
+    #[serde(serialize_with = "crate::count::serialize")]
     pub used: N,
     /// Free.
+    #[serde(serialize_with = "crate::count::serialize")]
     pub free: N,
 }
 
@@ -227,8 +233,10 @@ pub struct CidrUsage {
     /// The CIDR, e.g. `10.96.0.0/12`.
     pub cidr: String,
     /// Addresses taken.
+    #[serde(serialize_with = "crate::count::serialize")]
     pub used: u64,
     /// Addresses free.
+    #[serde(serialize_with = "crate::count::serialize")]
     pub free: u64,
     /// The static band.
     #[serde(rename = "static")]

@@ -33,10 +33,12 @@ pub struct AddressCell {
     /// The last address (the first, for a cell of one).
     pub last: String,
     /// How many addresses (fewer than asked at the range's end).
+    #[serde(serialize_with = "crate::count::serialize")]
     pub size: u64,
     /// Their band, or null when the cell spans both.
     pub band: Option<Band>,
     /// How many of them are taken.
+    #[serde(serialize_with = "crate::count::serialize")]
     pub taken: u64,
     /// The Service holding the cell's first taken address, `namespace/name`, or null.
     pub service: Option<String>,
@@ -45,6 +47,7 @@ pub struct AddressCell {
     /// For an address the allocator chose: the random address its scan started at.
     pub scan_start: Option<String>,
     /// For an address the allocator chose: how many taken addresses its scan passed.
+    #[serde(serialize_with = "crate::count::serialize_option")]
     pub passed: Option<u64>,
 }
 

@@ -98,12 +98,20 @@ export interface Step {
   error: string | null;
 }
 export interface Usage { used: number; free: number; }
+/**
+ * A count of addresses: a number, or past 2^53 − 1 (an IPv6 range of the IPAddress allocator has
+ * up to 2^64 − 1 addresses) a BigInt, which JSON.stringify cannot write.
+ */
+export type AddressCount = number | bigint;
 /** A band of addresses (first and last null for an empty band). */
-export interface AddressBand { first: string | null; last: string | null; size: number; }
+export interface AddressBand { first: string | null; last: string | null; size: AddressCount; }
 /** A service CIDR and its KEP-3070 bands. */
 export interface ServiceCidr { cidr: string; static: AddressBand; dynamic: AddressBand; }
 /** A service CIDR's addresses taken and free. */
-export interface CidrUsage { cidr: string; used: number; free: number; static: Usage; dynamic: Usage; }
+export interface CidrUsage {
+  cidr: string; used: AddressCount; free: AddressCount;
+  static: { used: AddressCount; free: AddressCount }; dynamic: { used: AddressCount; free: AddressCount };
+}
 export interface Summary { used: number; free: number; static: Usage; dynamic: Usage; serviceCIDRs: CidrUsage[]; }
 export interface Report {
   kubernetesVersion: string; range: string; bands: BandPair; serviceCIDRs: ServiceCidr[]; steps: Step[]; summary: Summary;
@@ -141,10 +149,10 @@ export interface Refusal { step: number; line: number; message: string; taken: n
 export interface Settings { range: string; seed: number; staticSubrange: boolean; kubernetesVersion: string; serviceCIDRs: ServiceCidr[]; bands: BandPair; }
 /** A cell of a service CIDR's grid (`Moment.addressCell`). */
 export interface AddressCell {
-  first: string; last: string; size: number; band: "static" | "dynamic" | null;
-  taken: number; service: string | null; explicit: boolean;
+  first: string; last: string; size: AddressCount; band: "static" | "dynamic" | null;
+  taken: AddressCount; service: string | null; explicit: boolean;
   /** For an address the allocator chose: where its scan started, and the taken addresses it passed. */
-  scanStart: string | null; passed: number | null;
+  scanStart: string | null; passed: AddressCount | null;
 }
 export interface LastInput { text: string; mode: "apply" | "replace" | "create"; }
 /** The allocator's metrics, as kube_apiserver_nodeport_allocator_* would export them. */

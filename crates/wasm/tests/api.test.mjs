@@ -178,9 +178,18 @@ test("serviceClusterIPRange: each step's clusterIPs and ipBands, the report's se
   // A Service that asks for the kubernetes Service's address, as check sees it under each flag.
   const squatter = "apiVersion: v1\nkind: Service\nmetadata: {name: squatter}\nspec: {clusterIP: 10.0.0.1, ports: [{port: 80}]}\n";
   assert.deepEqual(check(squatter, { serviceClusterIPRange: "10.0.0.0/24" }).diagnostics.map((d) => d.message), [
-    "Service \"squatter\" is invalid: spec.clusterIPs: Invalid value: [\"10.0.0.1\"]: failed to allocate IP 10.0.0.1: provided IP is already allocated",
+    "Service \"squatter\" is invalid: spec.clusterIPs: Invalid value: [\"10.0.0.1\"]: failed to allocate IP 10.0.0.1: provided IP is already allocated; default/kubernetes holds 10.0.0.1",
   ]);
   assert.match(check(squatter, {}).diagnostics[0].message, /is not in the valid range\. The range of valid IPs is 10\.96\.0\.0\/12$/);
+  // An IPv6 /64 (the IPAddress allocator's, from 1.34): its counts pass 2^53 and come as BigInts,
+  // exact, as the CLI prints them.
+  const wide = new Cluster({ serviceClusterIPRange: "10.96.0.0/16,fd00::/64" });
+  wide.apply("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ipFamilyPolicy: RequireDualStack, ports: [{port: 80}]}\n");
+  const [, v6usage] = wide.summary().serviceCIDRs;
+  assert.deepEqual([v6usage.used, v6usage.free, v6usage.static.used], [1, 2n ** 64n - 2n, 0]);
+  assert.equal(wide.report().serviceCIDRs[1].dynamic.size, 2n ** 64n - 1n - 256n);
+  assert.equal(wide.at(1).addressCell(1, 0n, 2n ** 64n - 1n).size, 2n ** 64n - 1n);
+  wide.free();
   assert.throws(() => new Cluster({ serviceClusterIPRange: "10.0.0.0/8", kubernetesVersion: "1.32" }),
     /^Error: error: invalid serviceClusterIPRange "10\.0\.0\.0\/8": specified --service-cluster-ip-range is too large; for 32-bit addresses, the mask must be >= 12$/);
   cluster.free();

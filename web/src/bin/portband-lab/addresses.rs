@@ -213,14 +213,14 @@ fn words(cell: &AddressCell) -> String {
             "{}–{} ({} addresses)",
             cell.first,
             cell.last,
-            thousands(cell.size as u32)
+            thousands(cell.size)
         )
     };
     let holder = cell.service.as_deref().unwrap_or("");
     let held = match (cell.taken, cell.size) {
         (0, _) => "free".to_owned(),
         (_, 1) => format!("held by {holder}"),
-        (taken, _) => format!("{} taken, the first by {holder}", thousands(taken as u32)),
+        (taken, _) => format!("{} taken, the first by {holder}", thousands(taken)),
     };
     let mut text = format!("{addresses} · {} · {held}", band(cell));
     if cell.size == 1 && cell.taken == 1 {
@@ -240,7 +240,7 @@ fn words(cell: &AddressCell) -> String {
             };
             format!(
                 "chosen by the allocator: its scan started at {start}, a random address of the band, and passed {} taken addresses{fell_back}",
-                thousands(passed as u32)
+                thousands(passed)
             )
         } else {
             String::new()
@@ -467,7 +467,7 @@ pub fn Addresses() -> Html {
     let band_words =
         |name: &str, b: &portband_contract::BandReport<String, u64>| match (&b.first, &b.last) {
             (Some(first), Some(last)) => {
-                format!("{name} {first}–{last} ({})", thousands(b.size as u32))
+                format!("{name} {first}–{last} ({})", thousands(b.size))
             }
             _ => format!("no {name} band"),
         };
@@ -480,16 +480,16 @@ pub fn Addresses() -> Html {
     let scale = if span == 1 {
         "one address a cell".to_owned()
     } else {
-        format!("{} addresses a cell", thousands(span as u32))
+        format!("{} addresses a cell", thousands(span))
     };
     let position = format!(
         "Showing {}–{} ({} addresses, {} taken), {scale}",
         s.whole.first,
         s.whole.last,
-        thousands(s.whole.size as u32),
-        thousands(s.whole.taken as u32)
+        thousands(s.whole.size),
+        thousands(s.whole.taken)
     );
-    let steps = thousands(o.steps as u32);
+    let steps = thousands(o.steps as u64);
     let at = s.at;
     let label = format!(
         "The service CIDR {}'s addresses after step {at}: {position}",
@@ -502,7 +502,7 @@ pub fn Addresses() -> Html {
                 <input type="range" data-testid="addresses-scrubber" aria-label="The step the grid shows" min="0"
                     max={o.steps.to_string()} value={at.to_string()} oninput={onscrub} />
                 <button onclick={to((at + 1).min(o.steps), window)} disabled={at >= o.steps} aria-label="One step forward">{ "▶" }</button>
-                <span data-testid="addresses-position" aria-live="polite">{ format!("After step {} of {steps}", thousands(at as u32)) }</span>
+                <span data-testid="addresses-position" aria-live="polite">{ format!("After step {} of {steps}", thousands(at as u64)) }</span>
             </p>
             if o.settings.service_cidrs.len() > 1 {
                 <p class="compare-step">{ "Service CIDR: " }{ for cidrs }</p>
