@@ -381,7 +381,12 @@ fn read_scenario(doc: &Document, depth: usize) -> Result<Input, InputError> {
     }
     if let Some(value) = service_cidrs {
         // Checked as the scenario's release (the newest when it names none) reads the flag.
-        let text = doc.scalar_text(value).map(str::trim).unwrap_or("");
+        let Some(text) = doc.scalar_text(value).map(str::trim) else {
+            return Err(fail(
+                value,
+                "serviceClusterIPRange must be a CIDR, or two of different families separated by a comma".to_owned(),
+            ));
+        };
         let kind = input.version.unwrap_or(KubeVersion::NEWEST).ip_allocator();
         input.service_cidrs = Some(ServiceCidrs::parse(text, kind).map_err(|e| {
             fail(

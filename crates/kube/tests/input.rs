@@ -327,6 +327,28 @@ fn scenario_errors_point_at_the_field() {
     );
     let e = read_error("apiVersion: portband/v1\nkind: Scenario\nsteps:\n- remove: a\n");
     assert!(e.starts_with("line 4, column 3"), "{e}");
+    // The service range, read as the scenario's release reads the flag (the newest by default).
+    let e = read_error(
+        "apiVersion: portband/v1\nkind: Scenario\nserviceClusterIPRange: 10.96.0.0/33\n",
+    );
+    assert_eq!(
+        e,
+        "line 3, column 24 (document 1): invalid serviceClusterIPRange \"10.96.0.0/33\": service-cluster-ip-range[0] is not a valid cidr"
+    );
+    let e = read_error("apiVersion: portband/v1\nkind: Scenario\nkubernetesVersion: \"1.32\"\nserviceClusterIPRange: 10.0.0.0/8\n");
+    assert!(e.ends_with("the mask must be >= 12"), "{e}");
+    let e = read_error(
+        "apiVersion: portband/v1\nkind: Scenario\nserviceClusterIPRange: [10.96.0.0/12]\n",
+    );
+    assert!(
+        e.starts_with("line 3, column 24 (document 1): serviceClusterIPRange must be a CIDR"),
+        "{e}"
+    );
+    let dual = read("apiVersion: portband/v1\nkind: Scenario\nserviceClusterIPRange: 10.96.0.0/12,fd00::/108\nsteps: []\n").unwrap();
+    assert_eq!(
+        dual.service_cidrs.unwrap().to_string(),
+        "10.96.0.0/12,fd00::/108"
+    );
 }
 
 /// What a history of `steps` did, step by step: Service, verdict and ports (positions aside).
@@ -685,6 +707,20 @@ fn a_scenario_names_its_kubernetes_version_and_the_band_split_follows_it() {
             .config_over(ClusterConfig::default()),
         old
     );
+    // And its service range, written when it is not the default.
+    let dual = scenario("serviceClusterIPRange: 10.96.0.0/16,fd00::/108\n").unwrap();
+    let written = write_scenario(&dual, &[]);
+    assert!(
+        written.contains("\nserviceClusterIPRange: 10.96.0.0/16,fd00::/108\nsteps: []"),
+        "{written}"
+    );
+    assert_eq!(
+        read(&written)
+            .unwrap()
+            .config_over(ClusterConfig::default()),
+        dual
+    );
+    assert!(!write_scenario(&old, &[]).contains("serviceClusterIPRange"));
 }
 
 /// What `kubectl get svc -A -o yaml` prints: a `List` of Services with the fields a cluster fills
