@@ -291,6 +291,12 @@ test("ClusterIPs: the app's history's service CIDR, an address a pixel, describe
   await page.getByTestId("to-ports").click();
   await page.getByTestId("port-grid").waitFor();
   await page.waitForFunction(() => document.querySelector('[data-testid="outcomes"]')?.dataset.count === "2");
+  // The app's link carries the step it shows: one back, and ClusterIPs opens after step 1.
+  await page.getByTestId("step-back").click();
+  await page.getByTestId("step-position").filter({ hasText: /^Step 1 of 2$/ }).waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="to-addresses"]')?.href.includes("at=1"));
+  await page.getByTestId("to-addresses").click();
+  await page.getByTestId("addresses-position").filter({ hasText: /^After step 1 of 2$/ }).waitFor();
 });
 
 test("ClusterIPs without a history says why", async () => {
