@@ -3,8 +3,9 @@
 //! defaults of `ipFamilyPolicy` and `ipFamilies` (`initIPFamilyFields`), and where each address
 //! of a Service came from.
 
+use crate::registry::invalid;
 use crate::service::Service;
-use crate::status::{ApiError, BadValue, FieldError};
+use crate::status::{ApiError, BadValue};
 use crate::validation::{
     cluster_ips_errors, invalid as invalid_value, optional_string, string_list,
 };
@@ -112,17 +113,6 @@ pub struct ClusterIp {
     pub band: Option<BandKind>,
     /// Where it came from.
     pub provenance: IpProvenance,
-}
-
-fn invalid(service: &Service, causes: Vec<FieldError>) -> Result<(), ApiError> {
-    if causes.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Invalid {
-            name: service.name.clone(),
-            causes,
-        })
-    }
 }
 
 /// Upstream `isMatchingPreferDualStackClusterIPFields`: an update of a PreferDualStack Service

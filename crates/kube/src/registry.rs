@@ -261,7 +261,8 @@ fn invalid_node_port(service: &Service, index: usize, port: i32, error: AllocErr
     }
 }
 
-fn invalid(service: &Service, causes: Vec<FieldError>) -> Result<(), ApiError> {
+/// The apiserver's Invalid error for `service` with these causes, if there are any.
+pub(crate) fn invalid(service: &Service, causes: Vec<FieldError>) -> Result<(), ApiError> {
     if causes.is_empty() {
         Ok(())
     } else {

@@ -7,7 +7,7 @@ use crate::outcome::{Outcome, Provenance};
 use crate::version::{Gate, KubeVersion};
 use portband_allocator::ip::Cidr;
 use portband_allocator::lab::{self, Study, Tally};
-use portband_allocator::{BandKind, Bands, IpBand, IpBands, PortRange};
+use portband_allocator::{BandKind, BandUsage, Bands, IpBand, IpBands, PortRange};
 use portband_contract::{
     Band, BandReport, BandsReport, CheckReport, CidrUsage, FindingReport, ModeReport, PlaceReport,
     PointReport, PortReport, ProvenanceReport, RangeReport, Release, Report, ServiceCidrReport,
@@ -77,50 +77,55 @@ pub fn report(history: &History) -> Report {
         kubernetes_version: cluster.config().version.to_string(),
         range: cluster.allocator().range().to_string(),
         bands: bands_report(&cluster.bands()),
-        service_cidrs: cluster
-            .cluster_ips()
-            .allocators()
-            .iter()
-            .map(|a| service_cidr_report(a.cidr(), &a.bands()))
-            .collect(),
+        service_cidrs: service_cidrs_report(cluster),
         steps: history.outcomes().iter().map(step_report).collect(),
         summary: summary(cluster),
     }
 }
 
+/// The service CIDRs of `cluster`, primary first, each with its bands.
+pub fn service_cidrs_report(cluster: &Cluster) -> Vec<ServiceCidrReport> {
+    let allocators = cluster.cluster_ips().allocators();
+    allocators
+        .iter()
+        .map(|a| service_cidr_report(a.cidr(), &a.bands()))
+        .collect()
+}
+
+/// Used and free, in each band.
+fn band_usages<N: Copy>(usage: BandUsage<N>) -> (Usage<N>, Usage<N>) {
+    let static_band = Usage {
+        used: usage.static_used,
+        free: usage.static_free,
+    };
+    let dynamic = Usage {
+        used: usage.dynamic_used,
+        free: usage.dynamic_free,
+    };
+    (static_band, dynamic)
+}
+
 /// The ports and addresses `cluster` uses and leaves free, in all and per band.
 pub fn summary(cluster: &Cluster) -> Summary {
     let allocator = cluster.allocator();
-    let usage = allocator.band_usage();
+    let (static_band, dynamic) = band_usages(allocator.band_usage());
     Summary {
         used: allocator.used(),
         free: allocator.free(),
-        static_band: Usage {
-            used: usage.static_used,
-            free: usage.static_free,
-        },
-        dynamic: Usage {
-            used: usage.dynamic_used,
-            free: usage.dynamic_free,
-        },
+        static_band,
+        dynamic,
         service_cidrs: cluster
             .cluster_ips()
             .allocators()
             .iter()
             .map(|a| {
-                let usage = a.band_usage();
+                let (static_band, dynamic) = band_usages(a.band_usage());
                 CidrUsage {
                     cidr: a.cidr().to_string(),
                     used: a.used(),
                     free: a.free(),
-                    static_band: Usage {
-                        used: usage.static_used,
-                        free: usage.static_free,
-                    },
-                    dynamic: Usage {
-                        used: usage.dynamic_used,
-                        free: usage.dynamic_free,
-                    },
+                    static_band,
+                    dynamic,
                 }
             })
             .collect(),

@@ -9,7 +9,7 @@ use crate::key::ServiceKey;
 use crate::outcome::{Cause, Held, Outcome, PortOutcome, Verdict};
 use crate::registry::Allocation;
 use crate::report::{
-    band, bands_report, provenance_report, report, service_cidr_report, step_report, summary,
+    band, bands_report, provenance_report, report, service_cidrs_report, step_report, summary,
 };
 use crate::status::ApiError;
 use crate::yaml::InputError;
@@ -330,12 +330,7 @@ impl Session {
             seed: config.seed,
             static_subrange: config.static_subrange,
             kubernetes_version: config.version.to_string(),
-            service_cidrs: cluster
-                .cluster_ips()
-                .allocators()
-                .iter()
-                .map(|a| service_cidr_report(a.cidr(), &a.bands()))
-                .collect(),
+            service_cidrs: service_cidrs_report(cluster),
             bands: bands_report(&cluster.bands()),
         }
     }

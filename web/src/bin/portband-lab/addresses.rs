@@ -7,9 +7,9 @@
 //! band and holder, and why that address is what it is.
 
 use crate::grid::Holders;
+use crate::linked;
 use portband_contract::{AddressCell, Settings};
-use portband_grid::{fit, paint, Layout, Marks, Paint};
-use portband_web::browser;
+use portband_grid::{fit, Layout};
 use portband_web::words::thousands;
 use portband_web::worker_link::{read, Call, Handle, Link, Target};
 use std::cell::Cell;
@@ -252,13 +252,6 @@ fn words(cell: &AddressCell) -> String {
     text
 }
 
-/// The fragment's `name=` value.
-fn param(fragment: &str, name: &str) -> Option<String> {
-    fragment
-        .split('&')
-        .find_map(|part| part.strip_prefix(name).map(str::to_owned))
-}
-
 /// The ClusterIPs view.
 #[component]
 pub fn Addresses() -> Html {
@@ -319,20 +312,12 @@ pub fn Addresses() -> Html {
     {
         let (link, opened, go) = (link.clone(), opened.clone(), go.clone());
         use_effect_with((), move |_| {
-            let fragment = browser::fragment();
-            let code = param(&fragment, "s=");
-            let at = param(&fragment, "at=").and_then(|a| a.parse::<usize>().ok());
+            let at = linked::param("at").and_then(|a| a.parse::<usize>().ok());
             wasm_bindgen_futures::spawn_local(async move {
-                let result = match (code, &*link) {
-                    (None, _) => Err(
-                        "This address names no history: open ClusterIPs from the app, where it takes the history you are working on."
-                            .to_owned(),
-                    ),
-                    (_, Err(why)) => Err(why.clone()),
-                    (Some(code), Ok(link)) => match browser::unpack_state(&code).await {
-                        Ok(scenario) => open(link, &scenario).await.map(Rc::new),
-                        Err(why) => Err(format!("This link's history could not be read ({why}).")),
-                    },
+                const MISSING: &str = "This address names no history: open ClusterIPs from the app, where it takes the history you are working on.";
+                let result = match linked::history(&link, MISSING).await {
+                    Ok((link, scenario)) => open(&link, &scenario).await.map(Rc::new),
+                    Err(why) => Err(why),
                 };
                 if let Ok(o) = &result {
                     let size = o
@@ -558,17 +543,7 @@ fn AddressGrid(props: &AddressGridProps) -> Html {
             let Some(context) = fit(&canvas, &layout) else {
                 return;
             };
-            let owner = |i: usize| {
-                let index = usize::try_from(*holders.services.get(i)?).ok()?;
-                Some(Paint {
-                    index,
-                    explicit: holders.explicit.get(i).copied().unwrap_or(false),
-                })
-            };
-            let mut pixels = pixels.borrow_mut();
-            paint(&layout, *static_cells, owner, |_| 0, &mut pixels);
-            let marks = Marks::put(&context, &layout, &pixels, 0.0);
-            marks.fence(*static_cells);
+            let marks = holders.draw(&context, &layout, *static_cells, &mut pixels.borrow_mut());
             // The focused cell as the app's grid marks it: black, then yellow inside.
             if let Some(cell) = focus.map(|c| c as usize).filter(|&c| c < layout.count) {
                 let line = marks.line();

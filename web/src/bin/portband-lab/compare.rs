@@ -4,9 +4,9 @@
 //! both (the ports an outcome took ringed, the port a refusal fought over crossed).
 
 use crate::grid::{Holders, StillGrid};
+use crate::linked;
 use portband_allocator::PortRange;
 use portband_contract::Settings;
-use portband_web::browser;
 use portband_web::words::thousands;
 use portband_web::worker_link::{read, Call, Handle, Link, Target};
 use serde::Deserialize;
@@ -255,20 +255,11 @@ pub fn Compare() -> Html {
     {
         let (link, state, show) = (link.clone(), state.clone(), show.clone());
         use_effect_with((), move |_| {
-            let code = browser::fragment()
-                .split('&')
-                .find_map(|part| part.strip_prefix("s=").map(str::to_owned));
             wasm_bindgen_futures::spawn_local(async move {
-                let result = match (code, &*link) {
-                    (None, _) => Err(
-                        "This address names no history to compare: open Compare from the app, where it takes the history you are working on."
-                            .to_owned(),
-                    ),
-                    (_, Err(why)) => Err(why.clone()),
-                    (Some(code), Ok(link)) => match browser::unpack_state(&code).await {
-                        Ok(scenario) => compare(link, &scenario).await.map(Rc::new),
-                        Err(why) => Err(format!("This link's history could not be read ({why}).")),
-                    },
+                const MISSING: &str = "This address names no history to compare: open Compare from the app, where it takes the history you are working on.";
+                let result = match linked::history(&link, MISSING).await {
+                    Ok((link, scenario)) => compare(&link, &scenario).await.map(Rc::new),
+                    Err(why) => Err(why),
                 };
                 if let Ok(comparison) = &result {
                     show(comparison.clone(), comparison.steps);

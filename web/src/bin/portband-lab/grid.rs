@@ -4,7 +4,7 @@
 
 use portband_grid::{fit, paint, Layout, Marks, Paint};
 use std::rc::Rc;
-use web_sys::HtmlCanvasElement;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 /// The box the grid is fitted into, in CSS pixels.
@@ -21,10 +21,35 @@ pub struct Holders {
 }
 
 impl Holders {
-    /// A moment's `holders()`, as the worker answers it.
+    /// A moment's `holders()` (or `addresses()`), as the worker answers it.
     pub fn of(value: &wasm_bindgen::JsValue) -> Holders {
         let (services, explicit) = portband_web::worker_link::holders(value);
         Holders { services, explicit }
+    }
+
+    /// How cell `i` is painted: in its holder's colour, with a dot if it was written; `None`
+    /// when it is free.
+    fn paint(&self, i: usize) -> Option<Paint> {
+        let index = usize::try_from(*self.services.get(i)?).ok()?;
+        Some(Paint {
+            index,
+            explicit: self.explicit.get(i).copied().unwrap_or(false),
+        })
+    }
+
+    /// Draws the cells in `layout` on `context` (the first `static_cells` hatched and fenced
+    /// off), painting into `pixels`; the marks to draw over them.
+    pub fn draw<'a>(
+        &self,
+        context: &'a CanvasRenderingContext2d,
+        layout: &'a Layout,
+        static_cells: usize,
+        pixels: &mut Vec<u8>,
+    ) -> Marks<'a> {
+        paint(layout, static_cells, |i| self.paint(i), |_| 0, pixels);
+        let marks = Marks::put(context, layout, pixels, 0.0);
+        marks.fence(static_cells);
+        marks
     }
 }
 
@@ -63,17 +88,7 @@ pub fn StillGrid(props: &StillGridProps) -> Html {
             let Some(context) = fit(&canvas, &layout) else {
                 return;
             };
-            let owner = |i: usize| {
-                let index = usize::try_from(*holders.services.get(i)?).ok()?;
-                Some(Paint {
-                    index,
-                    explicit: holders.explicit.get(i).copied().unwrap_or(false),
-                })
-            };
-            let mut pixels = Vec::new();
-            paint(&layout, *static_size, owner, |_| 0, &mut pixels);
-            let marks = Marks::put(&context, &layout, &pixels, 0.0);
-            marks.fence(*static_size);
+            let marks = holders.draw(&context, &layout, *static_size, &mut Vec::new());
             let line = marks.line().max(1.5);
             for &index in rings {
                 marks.ring(index, "#000000", line);

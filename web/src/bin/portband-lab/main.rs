@@ -2,13 +2,15 @@
 //! with and without the band split. The trials run in the engine's Web Worker (the module's
 //! `Simulation`, a slice at a time), so the page answers input while they run; the result is
 //! drawn as a chart and read as a sentence, and exported as CSV and SVG. The parameters live in
-//! the address, so that a lab's link reproduces its chart. `lab.html#compare&s=…` is the lab's
-//! other view, Compare (`compare.rs`): a history from the app, with and without the split.
+//! the address, so that a lab's link reproduces its chart. The lab's other views take a history
+//! from the app: `lab.html#compare&s=…`, Compare (`compare.rs`), with and without the split, and
+//! `lab.html#addresses&s=…`, ClusterIPs (`addresses.rs`), its service CIDRs as a grid.
 
 mod addresses;
 mod chart;
 mod compare;
 mod grid;
+mod linked;
 mod params;
 
 use chart::{reading, Chart};
