@@ -183,10 +183,16 @@ impl Operation {
             (ip, IpProvenance::Explicit)
         };
         self.ips_taken.push(ip);
-        service.spec.cluster_ips[index] = ip.to_string();
+        // A written address stays as written (`010.96.0.10` too); a chosen one as Go prints it.
+        let stored = if written.is_empty() {
+            ip.to_string()
+        } else {
+            written
+        };
         if index == 0 {
-            service.spec.cluster_ip = ip.to_string();
+            service.spec.cluster_ip.clone_from(&stored);
         }
+        service.spec.cluster_ips[index] = stored;
         if self.cluster_ips.len() <= index {
             self.cluster_ips.resize(index + 1, IpProvenance::Kept);
         }
