@@ -21,6 +21,9 @@ pub use view::{
     LastInput, LogLine, Metrics, Owner, PortUse, Refusal, Release, Scoped, Settings, StoredService,
 };
 
+/// The Service every cluster has from the start, which kube-apiserver creates (`namespace/name`).
+pub const KUBERNETES_SERVICE: &str = "default/kubernetes";
+
 /// A field a kind of object needs, or serde's words for its absence.
 fn required<T>(value: Option<T>, name: &str) -> Result<T, String> {
     value.ok_or_else(|| format!("missing field `{name}`"))

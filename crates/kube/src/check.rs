@@ -18,7 +18,7 @@ use crate::outcome::{Cause, Holder, Outcome, Verdict};
 use crate::service::Service;
 use crate::yaml::Pos;
 use portband_allocator::{BandKind, Bands};
-use portband_contract::Mode;
+use portband_contract::{Mode, KUBERNETES_SERVICE};
 use std::collections::BTreeMap;
 
 /// How serious a finding is.
@@ -307,9 +307,6 @@ impl State {
     }
 }
 
-/// The Service every cluster starts with, which no state file needs to write.
-const KUBERNETES: &str = "default/kubernetes";
-
 /// Reviews the Services of `inputs` (in order) against `state`.
 pub fn check(inputs: &[Input], state: &State) -> Vec<Diagnostic> {
     let bands = Bands::of(state.cluster.config().range);
@@ -378,7 +375,7 @@ pub fn check(inputs: &[Input], state: &State) -> Vec<Diagnostic> {
                             .parse()
                             .ok()
                             .and_then(|key| state.cluster.service(&key))
-                            .filter(|_| state.given && holder != KUBERNETES)
+                            .filter(|_| state.given && holder != KUBERNETES_SERVICE)
                             .map(|stored| Location {
                                 input: inputs.len(),
                                 pos: stored.service.pos,

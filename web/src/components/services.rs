@@ -5,11 +5,9 @@
 use crate::components::window::{clicked, Window};
 use crate::state::{Listed, Shared};
 use crate::view::held_lines;
+use portband_contract::KUBERNETES_SERVICE;
 use std::ops::Range;
 use yew::prelude::*;
-
-/// The Service every cluster starts with.
-const KUBERNETES: &str = "default/kubernetes";
 
 /// Every row's height in CSS pixels (the stylesheet keeps it).
 const ROW_HEIGHT: u32 = 32;
@@ -47,7 +45,7 @@ pub fn ServiceList(props: &ServiceListProps) -> Html {
             let ports = held_lines(&stored.node_ports);
             let ports = if !ports.is_empty() {
                 ports.join("; ")
-            } else if key == KUBERNETES {
+            } else if key == KUBERNETES_SERVICE {
                 "no nodePorts; kube-apiserver's own, made at start-up".to_owned()
             } else {
                 "no nodePorts".to_owned()

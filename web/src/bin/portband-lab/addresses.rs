@@ -8,7 +8,7 @@
 
 use crate::grid::Holders;
 use crate::linked;
-use portband_contract::{AddressCell, Settings};
+use portband_contract::{AddressCell, Settings, KUBERNETES_SERVICE};
 use portband_grid::{fit, Layout};
 use portband_web::words::thousands;
 use portband_web::worker_link::{read, Call, Handle, Link, Target};
@@ -26,8 +26,6 @@ const MAX_CELLS: u64 = 1 << 20;
 const ZOOM: u64 = 16;
 /// The fewest addresses a window shows: cells large enough to read.
 const LEAST: u64 = 256;
-/// The Service every cluster starts with.
-const KUBERNETES: &str = "default/kubernetes";
 
 /// The addresses shown: `addresses` of them from offset `from` (0: the range's first usable
 /// address), in at most [`MAX_CELLS`] cells of `span` addresses each.
@@ -224,7 +222,7 @@ fn words(cell: &AddressCell) -> String {
     };
     let mut text = format!("{addresses} · {} · {held}", band(cell));
     if cell.size == 1 && cell.taken == 1 {
-        let why = if holder == KUBERNETES {
+        let why = if holder == KUBERNETES_SERVICE {
             "kube-apiserver's own Service, which takes the range's second address at start-up"
                 .to_owned()
         } else if cell.explicit {
@@ -666,7 +664,7 @@ mod tests {
             words(&cell("kube-system/kube-dns", true, Static, None)),
             "10.96.0.10 · static band · held by kube-system/kube-dns. Why this address? written in the manifest (clusterIP), in the static band, which dynamic allocation leaves alone while the dynamic band has room."
         );
-        assert!(words(&cell(KUBERNETES, true, Static, None))
+        assert!(words(&cell(KUBERNETES_SERVICE, true, Static, None))
             .ends_with("takes the range's second address at start-up."));
         assert!(words(&cell("default/web", false, Dynamic, Some("10.100.0.1"))).ends_with(
             "its scan started at 10.100.0.1, a random address of the band, and passed 3 taken addresses."
