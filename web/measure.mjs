@@ -1,5 +1,5 @@
 // Measures the web app and the lab in headless Chromium (figures for the README) and saves the
-// screenshots docs/screenshot.png, docs/embed.png, docs/phone.png and docs/lab.png. Run by scripts/web-measure after a release build; not a test.
+// screenshots docs/screenshot.png, docs/embed.png, docs/phone.png, docs/lab.png and docs/addresses.png. Run by scripts/web-measure after a release build; not a test.
 import { serve, launch, paste, gzippedCode, manyServices, DIST } from "./tests/harness.mjs";
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -247,6 +247,21 @@ await phone.goto(server.url + "#preset=kep-3668-story");
 await phone.waitForFunction(() => document.querySelector('[data-testid="outcomes"]')?.dataset.count === "101");
 await phone.getByTestId("port-grid").scrollIntoViewIfNeeded();
 await phone.screenshot({ path: new URL("../docs/phone.png", import.meta.url).pathname });
+
+// The ClusterIP grid: the lesson on kube-dns's address, zoomed once around the static band.
+const ips = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+await ips.goto(server.url + "#preset=kube-dns-address");
+await ips.waitForFunction(() => document.querySelector('[data-testid="outcomes"]')?.dataset.count === "301");
+await ips.waitForFunction(() => document.querySelector('[data-testid="to-addresses"]')?.href.includes("s="));
+await ips.goto(await ips.getByTestId("to-addresses").evaluate((a) => a.href));
+await ips.getByTestId("address-grid").focus();
+for (const key of ["Enter", "Enter", "ArrowRight"]) {
+  await ips.keyboard.press(key);
+  await ips.waitForTimeout(300);
+}
+for (let i = 0; i < 9; i++) await ips.keyboard.press("ArrowRight");
+await ips.waitForFunction(() => document.querySelector('[data-testid="address-info"]').textContent.startsWith("10.96.0.10 "));
+await ips.locator(".addresses").screenshot({ path: new URL("../docs/addresses.png", import.meta.url).pathname });
 
 await browser.close();
 await server.close();

@@ -247,7 +247,6 @@ fn App() -> Html {
                 <a class="to-lab" href="lab.html" data-testid="to-lab" title="The band split measured over many simulated clusters">{ "Lab" }</a>
                 if let Sharing::Link(fragment) = &sharing {
                     <a class="to-lab" href={format!("lab.html#compare&{fragment}")} data-testid="to-compare" title="This history with and without the band split">{ "Compare" }</a>
-                    <a class="to-lab" href={format!("lab.html#addresses&{fragment}")} data-testid="to-addresses" title="The cluster IPs this history's Services hold, at the step shown (KEP-3070)">{ "ClusterIPs" }</a>
                 }
                 <Controls
                     range_text={state.settings.range_text.clone()}
@@ -287,6 +286,9 @@ fn App() -> Html {
                     if let (Some(run), Some(moment)) = (run, &moment) {
                         { summary(moment, &run.settings) }
                     }
+                    if let Sharing::Link(fragment) = &sharing {
+                        { grid_switch(fragment) }
+                    }
                     { grid }
                     { why }
                     <ServiceList len={moment.as_ref().map_or(0, |m| m.service_count)}
@@ -297,6 +299,17 @@ fn App() -> Html {
             </main>
             { announcer }
         </div>
+    }
+}
+
+/// The switch between the grids: this page's NodePort grid, and the ClusterIP grid of the same
+/// history at the same step, a page of its own (the lab's ClusterIPs view).
+fn grid_switch(fragment: &str) -> Html {
+    html! {
+        <nav class="grid-switch" aria-label="Grid">
+            <span aria-current="page">{ "NodePorts" }</span>
+            <a href={format!("lab.html#addresses&{fragment}")} data-testid="to-addresses" title="The cluster IPs this history's Services hold, at the step shown (KEP-3070)">{ "ClusterIPs" }</a>
+        </nav>
     }
 }
 

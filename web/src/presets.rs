@@ -78,7 +78,7 @@ pub const PRESETS: &[Preset] = &[
             "KEP-3070 splits the Service IP range as KEP-3668 splits the nodePort range: \
             dynamic cluster IPs come from the upper band first. So kube-dns's fixed 10.96.0.10, in \
             the lower static band, is still free after three hundred Services took addresses. \
-            Open ClusterIPs to see them.",
+            Switch the grid to ClusterIPs to see them.",
         shades_odds: false,
     },
     Preset {

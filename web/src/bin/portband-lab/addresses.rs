@@ -8,6 +8,7 @@
 
 use crate::grid::Holders;
 use crate::linked;
+use portband_web::browser;
 use portband_contract::{AddressCell, Settings, KUBERNETES_SERVICE};
 use portband_grid::{fit, Layout};
 use portband_web::words::thousands;
@@ -478,8 +479,18 @@ pub fn Addresses() -> Html {
         "The service CIDR {}'s addresses after step {at}: {position}",
         cidr.cidr
     );
+    // Back to the app's NodePort grid, at the same history and step.
+    let fragment = browser::fragment();
+    let ports = format!(
+        "./#{}",
+        fragment.trim_start_matches("addresses").trim_start_matches('&')
+    );
     html! {
         <section class="compare addresses">
+            <nav class="grid-switch" aria-label="Grid">
+                <a href={ports} data-testid="to-ports">{ "NodePorts" }</a>
+                <span aria-current="page">{ "ClusterIPs" }</span>
+            </nav>
             <p class="compare-step">
                 <button onclick={to(at.saturating_sub(1), window)} disabled={at == 0} aria-label="One step back">{ "◀" }</button>
                 <input type="range" data-testid="addresses-scrubber" aria-label="The step the grid shows" min="0"

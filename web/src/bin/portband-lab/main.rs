@@ -382,10 +382,6 @@ fn Page() -> Html {
             <header class="bar">
                 <h1><a href="./">{ "portband" }</a>{ " lab" }</h1>
                 <p class="tagline">{ tagline }</p>
-                if chosen == View::Addresses {
-                    // Back to the app at the same history and step.
-                    <a href={format!("./#{}", fragment.trim_start_matches("addresses").trim_start_matches('&'))} data-testid="to-ports">{ "NodePort grid" }</a>
-                }
                 if comparing {
                     <a href="lab.html" data-testid="to-simulate">{ "Simulate many clusters" }</a>
                 }
