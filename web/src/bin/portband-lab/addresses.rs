@@ -8,9 +8,9 @@
 
 use crate::grid::Holders;
 use crate::linked;
-use portband_web::browser;
 use portband_contract::{AddressCell, Settings, KUBERNETES_SERVICE};
 use portband_grid::{fit, Layout};
+use portband_web::browser;
 use portband_web::words::thousands;
 use portband_web::worker_link::{read, Call, Handle, Link, Target};
 use std::cell::Cell;
@@ -483,7 +483,9 @@ pub fn Addresses() -> Html {
     let fragment = browser::fragment();
     let ports = format!(
         "./#{}",
-        fragment.trim_start_matches("addresses").trim_start_matches('&')
+        fragment
+            .trim_start_matches("addresses")
+            .trim_start_matches('&')
     );
     html! {
         <section class="compare addresses">
