@@ -33,11 +33,15 @@ async function openLab(fragment = "") {
   await page.getByTestId("lab-chart").waitFor();
 }
 
-/** Applies the app's editor and opens ClusterIPs once the link holds the `steps` steps. */
-async function openAddresses(steps) {
+/**
+ * Applies the app's editor, runs `check` on the app's page once its log has the `steps` steps,
+ * and opens ClusterIPs once the link holds them.
+ */
+async function openAddresses(steps, check = async () => {}) {
   const before = await page.getByTestId("to-addresses").evaluate((a) => a.href);
   await page.getByTestId("apply").click();
   await page.locator(`[data-testid="outcomes"][data-count="${steps}"]`).waitFor();
+  await check();
   await page.waitForFunction((before) => {
     const href = document.querySelector('[data-testid="to-addresses"]')?.href;
     return href && href !== before;
@@ -239,7 +243,13 @@ test("ClusterIPs: the app's history's service CIDR, an address a pixel, describe
   await page.getByTestId("yaml-input").fill(
     "apiVersion: v1\nkind: Service\nmetadata: {name: kube-dns, namespace: kube-system}\nspec: {clusterIP: 10.96.0.10, ports: [{port: 53, protocol: UDP}]}\n" +
     "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {type: NodePort, ports: [{port: 80}]}\n");
-  await openAddresses(2);
+  // The app's log says each step's cluster IPs with their bands.
+  await openAddresses(2, async () => {
+    assert.match(await page.locator('[data-testid="outcome"][data-service="kube-system/kube-dns"] .ports').textContent(),
+      /^53\/UDP → no nodePort · clusterIP 10\.96\.0\.10 \(static\)$/);
+    assert.match(await page.locator('[data-testid="outcome"][data-service="default/web"] .ports').textContent(),
+      / · clusterIP 10\.(9[6-9]|10\d|11[01])\.\d+\.\d+ \(dynamic\)$/);
+  });
   const grid = page.getByTestId("address-grid");
   await grid.waitFor();
   // 10.96.0.0/12: 1,048,574 usable addresses, a pixel each.

@@ -3,7 +3,7 @@
 
 use crate::components::window::{clicked, Window};
 use crate::state::{Logged, Shared};
-use portband_contract::{Cause, LogLine};
+use portband_contract::{Band, Cause, LogLine};
 use std::ops::Range;
 use yew::prelude::*;
 
@@ -144,7 +144,7 @@ impl Row<'_> {
                     </p>
                 }
             }
-            None => html! { <p class="ports">{ outcome.port_lines.join(" · ") }</p> },
+            None => html! { <p class="ports">{ ports_and_addresses(outcome) }</p> },
         };
         html! {
             <div class={classes!("outcome", verdict.to_owned(), self.fresh.then_some("fresh"), self.selected.then_some("selected"), self.when)}
@@ -166,4 +166,29 @@ impl Row<'_> {
             </div>
         }
     }
+}
+
+/// A step's ports as the engine words them, then its cluster IPs with their bands:
+/// `http 80/TCP → 31870 (dynamic, allocated) · clusterIP 10.105.17.17 (dynamic)`.
+fn ports_and_addresses(outcome: &LogLine) -> String {
+    let step = &outcome.step;
+    let mut parts = outcome.port_lines.clone();
+    if !step.cluster_ips.is_empty() {
+        let addresses: Vec<String> = step
+            .cluster_ips
+            .iter()
+            .zip(&step.ip_bands)
+            .map(|(ip, band)| match band {
+                Band::Static => format!("{ip} (static)"),
+                Band::Dynamic => format!("{ip} (dynamic)"),
+            })
+            .collect();
+        let name = if addresses.len() == 1 {
+            "clusterIP"
+        } else {
+            "clusterIPs"
+        };
+        parts.push(format!("{name} {}", addresses.join(", ")));
+    }
+    parts.join(" · ")
 }
