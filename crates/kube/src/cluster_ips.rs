@@ -12,6 +12,7 @@ use crate::validation::{
 use crate::version::KubeVersion;
 use portband_allocator::ip::Ip;
 use portband_allocator::{BandKind, IpAllocator, IpPick, ServiceCidrs};
+use std::sync::Arc;
 
 /// `ipFamilyPolicy: SingleStack`.
 pub const SINGLE_STACK: &str = "SingleStack";
@@ -34,10 +35,12 @@ pub fn family_of(ip: &str) -> Option<&'static str> {
     Ip::parse(ip).map(|ip| family_name(ip.is_v6()))
 }
 
-/// The cluster IP allocators of a cluster, one per service CIDR, primary first.
+/// The cluster IP allocators of a cluster, one per service CIDR, primary first. Each is shared
+/// and copied on write, as a cluster's Services are: a copy of the cluster (a moment, a dry run,
+/// a checkpoint) does not copy a /12's 128 KiB bitmap until it takes or frees an address.
 #[derive(Clone, Debug)]
 pub struct ClusterIps {
-    allocators: Vec<IpAllocator>,
+    allocators: Vec<Arc<IpAllocator>>,
 }
 
 impl ClusterIps {
@@ -48,13 +51,13 @@ impl ClusterIps {
         let allocators = cidrs
             .iter()
             .zip(1u64..)
-            .map(|(cidr, n)| IpAllocator::new(cidr, kind, seed.wrapping_add(n)))
+            .map(|(cidr, n)| Arc::new(IpAllocator::new(cidr, kind, seed.wrapping_add(n))))
             .collect();
         ClusterIps { allocators }
     }
 
     /// The allocators, primary first.
-    pub fn allocators(&self) -> &[IpAllocator] {
+    pub fn allocators(&self) -> &[Arc<IpAllocator>] {
         &self.allocators
     }
 
@@ -63,13 +66,15 @@ impl ClusterIps {
         self.allocators
             .iter()
             .find(|a| family_name(a.cidr().is_v6()) == family)
+            .map(|a| &**a)
     }
 
-    /// The allocator of a family, to change.
+    /// The allocator of a family, to change (copied first if a copy of the cluster shares it).
     pub fn of_mut(&mut self, family: &str) -> Option<&mut IpAllocator> {
         self.allocators
             .iter_mut()
             .find(|a| family_name(a.cidr().is_v6()) == family)
+            .map(Arc::make_mut)
     }
 
     /// The allocator `ip` belongs to by its family.

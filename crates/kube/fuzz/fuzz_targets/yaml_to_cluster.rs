@@ -9,7 +9,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use portband_allocator::PortRange;
+use portband_allocator::{PortRange, ServiceCidrs};
 use portband_kube::{
     check, read, read_sent, report, write_scenario, ClusterConfig, History, KubeVersion, Mode,
     Session, State,
@@ -24,10 +24,13 @@ fuzz_target!(|data: &[u8]| {
     let Ok(input) = read_sent(&text, mode) else {
         return;
     };
-    // A small range by default, so that inputs fill it.
+    // Small ranges by default, so that inputs fill them: a node-port range, and a dual-stack pair
+    // of service CIDRs (each with a static band of 16 addresses).
     let small = ClusterConfig {
         range: PortRange::parse("30000-30040").unwrap(),
         version,
+        service_cidrs: ServiceCidrs::parse("10.96.0.0/26,fd00::/122", version.ip_allocator())
+            .unwrap(),
         ..ClusterConfig::default()
     };
     for static_subrange in [true, false] {
@@ -44,6 +47,19 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(allocator.iter().count() as u32, allocator.used());
         if let Some(next) = allocator.next_pick() {
             assert_eq!(next.starts.iter().map(|s| s.1).sum::<u32>(), next.span.size());
+        }
+        // The address allocators hold exactly the addresses the stored Services hold.
+        let cluster = history.cluster();
+        for ips in cluster.cluster_ips().allocators() {
+            let mut held: Vec<_> = cluster
+                .services()
+                .iter()
+                .flat_map(|s| s.cluster_ips.iter().map(|c| c.ip))
+                .filter(|&ip| ips.offset_of(ip).is_some())
+                .collect();
+            held.sort();
+            held.dedup();
+            assert_eq!(ips.iter().collect::<Vec<_>>(), held);
         }
         let _ = report(&history);
     }
