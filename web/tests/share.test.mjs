@@ -32,6 +32,24 @@ async function open(url = server.url, viewport = { width: 1440, height: 900 }, a
   return page;
 }
 
+/**
+ * A page around portband's frames, as a documentation page would be: `html` served from the app's
+ * own origin (the local server, so that Chromium lets the page reach it), with no app in it
+ * beforehand. Replacing a loaded app's document instead (setContent) leaves the app running in
+ * the window, and it renders itself over the new document.
+ */
+async function hostPage(html, viewport = { width: 1440, height: 900 }, context = null) {
+  context ??= await browser.newContext({ viewport });
+  const url = `${server.url}host-page.html`;
+  await context.route(url, (route) => route.fulfill({ contentType: "text/html", body: html }));
+  const page = await context.newPage();
+  page.on("pageerror", (e) => {
+    throw e;
+  });
+  await page.goto(url);
+  return page;
+}
+
 async function close(page) {
   assert.equal(await page.getByTestId("panic").count(), 0, "the page must never panic");
   await page.context().close();
@@ -268,11 +286,11 @@ test("the embed view fits 800×500 and 400×300, steps, applies, and leaves save
 
   // A documentation page with the copied snippet: the frame shows the work and, through
   // embed.js, takes the height of what it shows.
-  await main.setContent(`<!doctype html><body style="margin:0">${code}</body>`);
-  const frame = main.frameLocator("iframe");
+  const doc = await hostPage(`<!doctype html><body style="margin:0">${code}</body>`, undefined, main.context());
+  const frame = doc.frameLocator("iframe");
   await frame.getByTestId("outcome").first().waitFor();
   assert.deepEqual(await frame.getByTestId("outcome").evaluateAll((l) => l.map((x) => x.dataset.service)), ["default/mine"]);
-  await main.waitForFunction(() => document.querySelector("iframe").style.height !== "");
+  await doc.waitForFunction(() => document.querySelector("iframe").style.height !== "");
   await frame.locator("html.natural").waitFor();
 
   // In the same browser as the main app, so that its storage is shared.
@@ -548,8 +566,7 @@ test("the mode beside Apply: kubectl replace and create answer as kubectl does, 
 });
 
 test("an embed takes the page's commands from its parent alone, says its step, and never takes the focus or the page's scroll", async () => {
-  const host = await open(server.url, { width: 1000, height: 900 }, false);
-  await host.setContent(`<!doctype html><body>
+  const host = await hostPage(`<!doctype html><body>
     <button id="first">First step</button>
     <iframe src="${server.url}?embed#preset=kep-3668-story" width="800" height="500"></iframe>
     <div style="height: 2000px"></div>
@@ -558,7 +575,7 @@ test("an embed takes the page's commands from its parent alone, says its step, a
       addEventListener("message", (e) => { if (e.data?.type?.startsWith("portband:")) said.push(e.data); });
       document.getElementById("first").onclick = () =>
         document.querySelector("iframe").contentWindow.postMessage({ type: "portband:step", at: 1 }, "*");
-    </script></body>`);
+    </script></body>`, { width: 1000, height: 900 });
   const frame = host.frameLocator("iframe");
   await frame.getByTestId("step-position").filter({ hasText: /\(now\)/ }).waitFor();
   const last = (type) => host.evaluate((type) => said.filter((m) => m.type === type).at(-1), type);
