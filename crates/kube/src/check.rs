@@ -10,7 +10,7 @@
 //! warning, since any Service created without a nodePort may take it first.
 
 use crate::cluster::{Cluster, ClusterConfig, Step};
-use crate::cluster_ips::IpProvenance;
+use crate::cluster_ips::{family_name, IpProvenance};
 use crate::decode::Object;
 use crate::input::Input;
 use crate::key::ServiceKey;
@@ -393,12 +393,7 @@ pub fn check(inputs: &[Input], state: &State) -> Vec<Diagnostic> {
                 .filter(|held| held.provenance == IpProvenance::Explicit)
                 .filter(|held| held.band == Some(BandKind::Dynamic))
             {
-                let allocator = state
-                    .cluster
-                    .cluster_ips()
-                    .allocators()
-                    .iter()
-                    .find(|a| a.offset_of(held.ip).is_some());
+                let allocator = state.cluster.cluster_ips().of(family_name(held.ip.is_v6()));
                 // A range without a static band has no better place to offer.
                 let Some((Some(static_band), Some(dynamic_band))) =
                     allocator.map(|a| (a.bands().static_band, a.bands().dynamic_band))
