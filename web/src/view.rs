@@ -186,6 +186,6 @@ mod tests {
         let scan = &scans(explanation.ports)[0];
         assert_eq!(scan.first(), Some(&pick.scan_start));
         assert_eq!(scan.last(), Some(&pick.port));
-        assert_eq!(scan.len() as u32, pick.skipped + 1);
+        assert_eq!(scan.len() as u32, u32::from(pick.skipped) + 1);
     }
 }

@@ -6,7 +6,7 @@ use criterion::measurement::WallTime;
 use criterion::{
     criterion_group, criterion_main, BatchSize, BenchmarkGroup, Criterion, Throughput,
 };
-use portband_allocator::ip::{Cidr, Ip};
+use portband_allocator::ip::Cidr;
 use portband_allocator::lab::{Experiment, Lab, Order};
 use portband_allocator::{
     ip_static_band_size, static_band_size, Config, IpAllocator, IpAllocatorKind, PortAllocator,
@@ -264,12 +264,17 @@ fn ip_churn(c: &mut Criterion) {
     let range = "10.96.0.0/16";
     let mut ips = addresses(range);
     let target = ips.size() * 95 / 100;
-    let taken: Vec<Ip> = (0..target)
-        .map(|_| ips.allocate_next().unwrap().ip)
+    let offset = |ips: &IpAllocator, ip| ips.offset_of(ip).unwrap() as u32;
+    let taken: Vec<u32> = (0..target)
+        .map(|_| {
+            let ip = ips.allocate_next().unwrap().ip;
+            offset(&ips, ip)
+        })
         .collect();
-    churn_95(&mut group, range, taken, |ip| {
-        ips.release(ip);
-        ips.allocate_next().unwrap().ip
+    churn_95(&mut group, range, taken, |taken| {
+        ips.release(ips.address_at(u64::from(taken)));
+        let ip = ips.allocate_next().unwrap().ip;
+        offset(&ips, ip)
     });
     bare_churn_95(&mut group, range, Bare::of_cidr(cidr(range)), target as u32);
     group.finish();

@@ -35,8 +35,6 @@ pub enum AllocError {
     NotInRange(PortRange),
     /// The requested port is taken (upstream `ErrAllocated`).
     Allocated,
-    /// No port is free (upstream `ErrFull`).
-    Full,
 }
 
 impl fmt::Display for AllocError {
@@ -47,12 +45,24 @@ impl fmt::Display for AllocError {
                 "provided port is not in the valid range. The range of valid ports is {range}"
             ),
             AllocError::Allocated => f.write_str("provided port is already allocated"),
-            AllocError::Full => f.write_str("range is full"),
         }
     }
 }
 
 impl std::error::Error for AllocError {}
+
+/// Why a dynamic allocation failed, the one way it can: nothing is free (upstream `ErrFull`).
+/// `Display` gives upstream's text; ports and cluster IPs share it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Full;
+
+impl fmt::Display for Full {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("range is full")
+    }
+}
+
+impl std::error::Error for Full {}
 
 /// Why a snapshot could not be restored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,29 +108,32 @@ pub struct Snapshot {
     pub data: Vec<u8>,
 }
 
-/// What a dynamic allocation chose, and how: enough to explain the decision.
+/// What a dynamic allocation chose, and how: with the band it names ([`Bands::get`]), enough to
+/// explain the decision.
+///
+/// Eight bytes, so that `Result<Pick, Full>` comes back from [`PortAllocator::allocate_next`]
+/// in a register: returned through memory, its reader waited on the allocator's narrower stores
+/// (a third of a fill's time).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Pick {
     /// The port handed out.
     pub port: u16,
-    /// The band the port lies in.
+    /// The band the port lies in, which is the band the scan wrapped inside.
     pub band: BandKind,
     /// The randomly drawn port where the scan began, in the same band.
     pub scan_start: u16,
-    /// How many taken ports the scan passed before it found `port` (wrapping inside the band).
-    pub skipped: u32,
-    /// Whether the dynamic band was full, so the scan fell back to the static band.
-    pub fell_back: bool,
-    /// The band the scan wrapped inside.
-    pub span: Band,
+    /// How many taken ports the scan passed before it found `port` (wrapping inside the band;
+    /// a band has at most 65,536 ports).
+    pub skipped: u16,
 }
 
+// What the paragraph above relies on.
+const _: () = assert!(std::mem::size_of::<Result<Pick, Full>>() == 8);
+
 impl Pick {
-    /// The ports the scan passed, in order: from `scan_start` to `port`, wrapping inside `span`.
-    pub fn scanned(&self) -> impl Iterator<Item = u16> {
-        let (first, size) = (u32::from(self.span.first), self.span.size());
-        let start = u32::from(self.scan_start) - first;
-        (0..=self.skipped).map(move |i| (first + (start + i) % size) as u16)
+    /// Whether the dynamic band was full, so the scan fell back to the static band.
+    pub fn fell_back(self) -> bool {
+        self.band == BandKind::Static
     }
 }
 
@@ -239,31 +252,19 @@ impl PortAllocator {
     /// Takes a free port the way upstream's `AllocateNext` does, and tells how it was found:
     /// a random start in the dynamic band and a scan that wraps inside it, then, only if the
     /// dynamic band is full, the same in the static band.
-    pub fn allocate_next(&mut self) -> Result<Pick, AllocError> {
-        let Some(hit) = self.taken.find_next(&mut self.rng) else {
+    pub fn allocate_next(&mut self) -> Result<Pick, Full> {
+        let Some(hit) = self.taken.take_next(&mut self.rng) else {
             self.finish(Scope::Dynamic, false);
-            return Err(AllocError::Full);
+            return Err(Full);
         };
-        self.taken.take(hit.found);
         self.finish(Scope::Dynamic, true);
-        // Offsets of a port range fit in u32.
+        // Offsets of a port range fit in u32, and a band's skipped count in u16.
         let port_at = |offset: u64| self.range.port_at(offset as u32);
-        // The band is the one stored for the range (built once, not per pick).
-        let (band, span) = if hit.lo == self.taken.split() {
-            (BandKind::Dynamic, self.bands.dynamic_band)
-        } else {
-            (BandKind::Static, self.bands.static_band)
-        };
         Ok(Pick {
             port: port_at(hit.found),
-            band,
+            band: hit.band(self.taken.split()),
             scan_start: port_at(hit.from),
-            skipped: hit.skipped() as u32,
-            fell_back: band == BandKind::Static,
-            span: span.unwrap_or_else(|| Band {
-                first: port_at(hit.lo),
-                last: port_at(hit.hi - 1),
-            }),
+            skipped: hit.skipped() as u16,
         })
     }
 
@@ -292,7 +293,8 @@ impl PortAllocator {
 
     /// The number of taken ports.
     pub fn used(&self) -> u32 {
-        self.taken.store.count()
+        // A port range has at most 65,536 ports.
+        self.taken.used() as u32
     }
 
     /// The taken ports in ascending order (upstream `ForEach`).

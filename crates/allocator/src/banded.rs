@@ -3,6 +3,7 @@
 //! static band and an upper dynamic band, and the scan that picks a free offset (a random start in
 //! the dynamic band, wrapping inside it, then the same in the static band).
 
+use crate::bands::BandKind;
 use crate::bitmap::Bitmap;
 use crate::rng::Rng;
 use std::collections::BTreeSet;
@@ -15,8 +16,6 @@ pub(crate) trait Store {
     fn set(&mut self, i: u64) -> bool;
     /// Frees offset `i`; false if it already was free.
     fn clear(&mut self, i: u64) -> bool;
-    /// The number of taken offsets.
-    fn count(&self) -> u64;
     /// The number of taken offsets in `lo..hi`.
     fn count_in(&self, lo: u64, hi: u64) -> u64;
     /// The first free offset of the band `lo..hi` from `lo + start`, wrapping around to `lo`.
@@ -40,16 +39,11 @@ impl Store for Bitmap {
     }
 
     #[inline]
-    fn count(&self) -> u64 {
-        u64::from(Bitmap::count(self))
-    }
-
-    #[inline]
     fn count_in(&self, lo: u64, hi: u64) -> u64 {
         u64::from(Bitmap::count_in(self, lo as u32, hi as u32))
     }
 
-    #[inline]
+    #[inline(always)]
     fn first_clear_wrapping(&self, lo: u64, hi: u64, start: u64) -> Option<u64> {
         Bitmap::first_clear_wrapping(self, lo as u32, hi as u32, start as u32).map(u64::from)
     }
@@ -92,10 +86,6 @@ impl Store for Sparse {
         self.0.remove(&i)
     }
 
-    fn count(&self) -> u64 {
-        self.0.len() as u64
-    }
-
     fn count_in(&self, lo: u64, hi: u64) -> u64 {
         self.0.range(lo..hi).count() as u64
     }
@@ -118,6 +108,15 @@ pub(crate) struct Hit {
 }
 
 impl Hit {
+    /// The band the offset lies in, for a map split at `split`.
+    pub fn band(&self, split: u64) -> BandKind {
+        if self.lo == split {
+            BandKind::Dynamic
+        } else {
+            BandKind::Static
+        }
+    }
+
     /// How many taken offsets the scan passed, wrapping inside the band (no divide).
     pub fn skipped(&self) -> u64 {
         if self.found >= self.from {
@@ -134,6 +133,9 @@ pub(crate) struct Banded<S> {
     pub store: S,
     size: u64,
     split: u64,
+    /// Counted here rather than by the store, so that an allocator whose store is one of several
+    /// kinds reads it without asking which.
+    used: u64,
     static_used: u64,
 }
 
@@ -144,6 +146,7 @@ impl<S: Store> Banded<S> {
             store,
             size,
             split,
+            used: 0,
             static_used: 0,
         }
     }
@@ -160,7 +163,7 @@ impl<S: Store> Banded<S> {
 
     /// The number of taken offsets.
     pub fn used(&self) -> u64 {
-        self.store.count()
+        self.used
     }
 
     /// The taken offsets of the static band.
@@ -171,36 +174,38 @@ impl<S: Store> Banded<S> {
     /// Takes an offset below `size`; false if it already was taken.
     pub fn take(&mut self, offset: u64) -> bool {
         let newly = self.store.set(offset);
-        if newly && offset < self.split {
-            self.static_used += 1;
-        }
+        self.used += u64::from(newly);
+        self.static_used += u64::from(newly && offset < self.split);
         newly
     }
 
     /// Frees an offset below `size`; false if it was free.
     pub fn release(&mut self, offset: u64) -> bool {
         let was_taken = self.store.clear(offset);
-        if was_taken && offset < self.split {
-            self.static_used -= 1;
-        }
+        self.used -= u64::from(was_taken);
+        self.static_used -= u64::from(was_taken && offset < self.split);
         was_taken
     }
 
-    /// Replaces the store (a restored snapshot) and counts its static band again.
+    /// Replaces the store (a restored snapshot) and counts it again.
     pub fn replace(&mut self, store: S) {
+        self.used = store.count_in(0, self.size);
         self.static_used = store.count_in(0, self.split);
         self.store = store;
     }
 
-    /// A free offset as upstream's strategy finds one, drawing the scan's start from `rng`; `None`
-    /// when every offset is taken. Nothing is taken.
+    /// Takes a free offset as upstream's strategy finds one, drawing the scan's start from `rng`;
+    /// `None` when every offset is taken.
     #[inline(always)]
-    pub fn find_next(&self, rng: &mut Rng) -> Option<Hit> {
-        if self.used() >= self.size {
+    pub fn take_next(&mut self, rng: &mut Rng) -> Option<Hit> {
+        if self.used >= self.size {
             return None;
         }
-        self.scan(self.split, self.size, rng)
-            .or_else(|| self.scan(0, self.split, rng))
+        let hit = self
+            .scan(self.split, self.size, rng)
+            .or_else(|| self.scan(0, self.split, rng))?;
+        self.take(hit.found);
+        Some(hit)
     }
 
     #[inline(always)]
@@ -256,14 +261,10 @@ mod tests {
                 match op {
                     Op::Take(o) => prop_assert_eq!(dense.take(o), sparse.take(o)),
                     Op::Release(o) => prop_assert_eq!(dense.release(o), sparse.release(o)),
-                    Op::Next => {
-                        let hit = dense.find_next(&mut rng_dense);
-                        prop_assert_eq!(hit, sparse.find_next(&mut rng_sparse));
-                        if let Some(hit) = hit {
-                            dense.take(hit.found);
-                            sparse.take(hit.found);
-                        }
-                    }
+                    Op::Next => prop_assert_eq!(
+                        dense.take_next(&mut rng_dense),
+                        sparse.take_next(&mut rng_sparse)
+                    ),
                 }
                 prop_assert_eq!(dense.used(), sparse.used());
                 prop_assert_eq!(dense.static_used(), sparse.static_used());
@@ -276,10 +277,10 @@ mod tests {
         let mut map = Banded::new(Sparse::default(), 3, 1);
         let mut rng = Rng::new(1);
         for _ in 0..3 {
-            let hit = map.find_next(&mut rng).unwrap();
-            assert!(map.take(hit.found));
+            let hit = map.take_next(&mut rng).unwrap();
+            assert!(map.store.get(hit.found));
         }
-        assert_eq!(map.find_next(&mut rng), None);
+        assert_eq!(map.take_next(&mut rng), None);
         assert_eq!(map.static_used(), 1);
     }
 }

@@ -116,6 +116,14 @@ impl Bands {
         self.dynamic_band.map_or(0, Band::size)
     }
 
+    /// The band of kind `kind`, if the range has one.
+    pub fn get(&self, kind: BandKind) -> Option<Band> {
+        match kind {
+            BandKind::Static => self.static_band,
+            BandKind::Dynamic => self.dynamic_band,
+        }
+    }
+
     /// The band `port` lies in, or `None` outside the range.
     pub fn band_of(&self, port: i64) -> Option<BandKind> {
         if self.static_band.is_some_and(|b| b.contains(port)) {

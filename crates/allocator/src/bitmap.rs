@@ -2,14 +2,10 @@
 
 const WORD: u32 = u64::BITS;
 
-/// Bits `0..len`, with a running count of set bits.
+/// Bits `0..len`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Bitmap {
     words: Vec<u64>,
-    /// A whole word of its own: a count updated in place and read back at once must be stored
-    /// and loaded at the same width (sharing a word with `len`, the pair was loaded as one and
-    /// waited for the count's store every pick).
-    count: u64,
     len: u32,
 }
 
@@ -23,13 +19,7 @@ impl Bitmap {
         Bitmap {
             words: vec![0; len.div_ceil(WORD) as usize],
             len,
-            count: 0,
         }
-    }
-
-    /// The number of set bits.
-    pub fn count(&self) -> u32 {
-        self.count as u32
     }
 
     /// Whether bit `i` is set. `i` must be below the length.
@@ -42,7 +32,6 @@ impl Bitmap {
         let (word, mask) = (&mut self.words[(i / WORD) as usize], 1 << (i % WORD));
         let was_clear = *word & mask == 0;
         *word |= mask;
-        self.count += u64::from(was_clear);
         was_clear
     }
 
@@ -51,7 +40,6 @@ impl Bitmap {
         let (word, mask) = (&mut self.words[(i / WORD) as usize], 1 << (i % WORD));
         let was_set = *word & mask != 0;
         *word &= !mask;
-        self.count -= u64::from(was_set);
         was_set
     }
 
@@ -64,7 +52,7 @@ impl Bitmap {
 
     /// The first clear bit in `lo..hi`, scanning a word at a time: only the first word needs a
     /// mask (its bits below `lo` count as taken), and a bit found past `hi` means none.
-    #[inline]
+    #[inline(always)]
     pub fn first_clear_in(&self, lo: u32, hi: u32) -> Option<u32> {
         if lo >= hi {
             return None;
@@ -86,7 +74,7 @@ impl Bitmap {
 
     /// The first clear bit in the band `lo..hi`, starting at `lo + start` and wrapping around to `lo`:
     /// the same bit upstream's bit-by-bit scan `lo + (start + i) mod (hi - lo)` finds first.
-    #[inline]
+    #[inline(always)]
     pub fn first_clear_wrapping(&self, lo: u32, hi: u32, start: u32) -> Option<u32> {
         let from = lo + start;
         self.first_clear_in(from, hi)
@@ -149,7 +137,6 @@ impl Bitmap {
             let bit = bit as u32;
             map.words[(bit / WORD) as usize] |= u64::from(byte) << (bit % WORD);
         }
-        map.count = map.words.iter().map(|w| u64::from(w.count_ones())).sum();
         Ok(map)
     }
 }
@@ -253,10 +240,10 @@ mod tests {
             map.set(i);
         }
         assert_eq!(map.ones().collect::<Vec<_>>(), vec![0, 63, 64, 128, 299]);
-        assert_eq!(map.count(), 5);
+        assert_eq!(map.count_in(0, 300), 5);
         assert!(map.clear(64));
         assert!(!map.clear(64));
-        assert_eq!(map.count(), 4);
+        assert_eq!(map.count_in(0, 300), 4);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The cluster IP allocator of one service CIDR (KEP-3070): upstream's bitmap `ipallocator.Range`
 //! and the IPAddress allocator that replaced it, both over the allocation map with an offset.
 
-use crate::allocator::{BandUsage, RestoreError, Snapshot};
+use crate::allocator::{BandUsage, Full, RestoreError, Snapshot};
 use crate::banded::{Banded, Sparse, Store};
 use crate::bands::BandKind;
 use crate::bitmap::Bitmap;
@@ -92,8 +92,6 @@ pub enum IpAllocError {
     },
     /// The address is taken (upstream `ErrAllocated`).
     Allocated,
-    /// No address is free (upstream `ErrFull`).
-    Full,
 }
 
 impl fmt::Display for IpAllocError {
@@ -104,7 +102,6 @@ impl fmt::Display for IpAllocError {
                 "the provided IP ({ip}) is not in the valid range. The range of valid IPs is {cidr}"
             ),
             IpAllocError::Allocated => f.write_str("provided IP is already allocated"),
-            IpAllocError::Full => f.write_str("range is full"),
         }
     }
 }
@@ -213,13 +210,6 @@ impl Store for Addresses {
         }
     }
 
-    fn count(&self) -> u64 {
-        match self {
-            Addresses::Bitmap(b) => Store::count(b),
-            Addresses::Sparse(s) => s.count(),
-        }
-    }
-
     fn count_in(&self, lo: u64, hi: u64) -> u64 {
         match self {
             Addresses::Bitmap(b) => Store::count_in(b, lo, hi),
@@ -227,6 +217,7 @@ impl Store for Addresses {
         }
     }
 
+    #[inline(always)]
     fn first_clear_wrapping(&self, lo: u64, hi: u64, start: u64) -> Option<u64> {
         match self {
             Addresses::Bitmap(b) => Store::first_clear_wrapping(b, lo, hi, start),
@@ -305,21 +296,15 @@ impl IpAllocator {
     }
 
     /// Takes a free address the way upstream's `AllocateNext` does, and tells how it was found.
-    pub fn allocate_next(&mut self) -> Result<IpPick, IpAllocError> {
-        let Some(hit) = self.taken.find_next(&mut self.rng) else {
+    pub fn allocate_next(&mut self) -> Result<IpPick, Full> {
+        let Some(hit) = self.taken.take_next(&mut self.rng) else {
             self.finish(Scope::Dynamic, false);
-            return Err(IpAllocError::Full);
+            return Err(Full);
         };
-        self.taken.take(hit.found);
         self.finish(Scope::Dynamic, true);
-        let band = if hit.lo == self.taken.split() {
-            BandKind::Dynamic
-        } else {
-            BandKind::Static
-        };
         Ok(IpPick {
             ip: self.address_at(hit.found),
-            band,
+            band: hit.band(self.taken.split()),
             scan_start: self.address_at(hit.from),
             skipped: hit.skipped(),
         })

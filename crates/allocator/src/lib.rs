@@ -35,7 +35,7 @@ mod service_cidrs;
 mod upstream_bitmap_tests;
 
 pub use allocator::{
-    AllocError, BandUsage, Config, NextPick, Pick, PortAllocator, RestoreError, Snapshot,
+    AllocError, BandUsage, Config, Full, NextPick, Pick, PortAllocator, RestoreError, Snapshot,
 };
 pub use bands::{
     static_band_size, Band, BandKind, Bands, STATIC_BAND_MAX, STATIC_BAND_MIN, STATIC_BAND_STEP,

@@ -3,7 +3,7 @@
 //! Allocate, AllocateNext and Release.
 
 use portband_allocator::ip::{Cidr, Ip};
-use portband_allocator::{BandKind, IpAllocError, IpAllocator, IpAllocatorKind};
+use portband_allocator::{BandKind, Full, IpAllocError, IpAllocator, IpAllocatorKind};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
@@ -87,7 +87,7 @@ proptest! {
                     let dynamic_has_room = dynamic_used < size - static_size;
                     match ips.allocate_next() {
                         Err(e) => {
-                            prop_assert_eq!(e, IpAllocError::Full);
+                            prop_assert_eq!(e, Full);
                             prop_assert_eq!(model.len() as u64, size, "Full with free addresses left");
                         }
                         Ok(pick) => {

@@ -5,7 +5,7 @@
 
 use portband_allocator::ip::{Cidr, Ip};
 use portband_allocator::{
-    ip_static_band_size, BandKind, ByScope, IpAllocError, IpAllocator, IpAllocatorKind,
+    ip_static_band_size, BandKind, ByScope, Full, IpAllocError, IpAllocator, IpAllocatorKind,
     RestoreError, ServiceCidrs,
 };
 use std::collections::HashSet;
@@ -63,7 +63,7 @@ fn allocate_fills_the_range_and_refuses_its_edges() {
             assert!(r.cidr().contains(pick.ip), "{range}: {}", pick.ip);
             assert!(found.insert(pick.ip), "{range}: {} twice", pick.ip);
         }
-        assert_eq!(r.allocate_next(), Err(IpAllocError::Full));
+        assert_eq!(r.allocate_next(), Err(Full));
         assert!(r.release(ip(released)));
         assert_eq!((r.free(), r.used()), (1, free - 1));
         assert_eq!(r.allocate_next().unwrap().ip, ip(released));
@@ -89,7 +89,7 @@ fn allocate_fills_the_range_and_refuses_its_edges() {
 fn tiny_and_small_ranges() {
     let mut tiny = bitmap("192.168.1.0/32");
     assert_eq!(tiny.free(), 0);
-    assert_eq!(tiny.allocate_next(), Err(IpAllocError::Full));
+    assert_eq!(tiny.allocate_next(), Err(Full));
 
     let mut small = bitmap("192.168.1.240/30");
     assert_eq!(small.free(), 2);
@@ -101,7 +101,7 @@ fn tiny_and_small_ranges() {
         assert_eq!(small.allocate(taken), Err(IpAllocError::Allocated));
     }
     for _ in 0..100 {
-        assert_eq!(small.allocate_next(), Err(IpAllocError::Full));
+        assert_eq!(small.allocate_next(), Err(Full));
     }
     assert_eq!((small.free(), small.size()), (0, 2));
 }

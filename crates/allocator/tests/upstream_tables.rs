@@ -3,8 +3,8 @@
 //! of KEP-3668's blog post ("Avoid Collisions Assigning Ports to NodePort Services", 2023).
 
 use portband_allocator::{
-    static_band_size, AllocError, Band, Bands, Config, PortAllocator, PortRange, RestoreError,
-    Scope,
+    static_band_size, AllocError, Band, Bands, Config, Full, PortAllocator, PortRange,
+    RestoreError, Scope,
 };
 
 fn range(value: &str) -> PortRange {
@@ -173,7 +173,7 @@ fn allocate() {
         assert!((10000..=10200).contains(&port));
         assert!(seen.insert(port), "{port} handed out twice");
     }
-    assert_eq!(ports.allocate_next(), Err(AllocError::Full));
+    assert_eq!(ports.allocate_next(), Err(Full));
     ports.release(10005);
     assert_eq!((ports.free(), ports.used()), (1, 200));
     assert_eq!(ports.allocate_next().unwrap().port, 10005);
@@ -363,7 +363,7 @@ fn release_is_idempotent() {
 #[test]
 fn empty_range() {
     let mut ports = allocator("");
-    assert_eq!(ports.allocate_next(), Err(AllocError::Full));
+    assert_eq!(ports.allocate_next(), Err(Full));
     assert_eq!(
         ports.allocate(0).unwrap_err().to_string(),
         "provided port is not in the valid range. The range of valid ports is "

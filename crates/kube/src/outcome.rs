@@ -350,7 +350,7 @@ impl Outcome {
                     Some(other) => format!("shared with {}", other.label()),
                     None => "shared".to_owned(),
                 },
-                Provenance::Allocated(pick) if pick.fell_back => {
+                Provenance::Allocated(pick) if pick.fell_back() => {
                     "allocated: the dynamic band was full".to_owned()
                 }
                 Provenance::NotAllocated => "not allocated".to_owned(),

@@ -11,7 +11,7 @@ use crate::status::{ApiError, FieldError};
 use crate::validation::{string_list, validate, validate_update};
 use crate::version::{KubeVersion, TrafficDistribution};
 use portband_allocator::ip::Ip;
-use portband_allocator::{AllocError, IpAllocError, Pick, PortAllocator};
+use portband_allocator::{AllocError, Full, IpAllocError, Pick, PortAllocator};
 
 /// The allocators a Service draws from (upstream `Allocators`): node ports, and cluster IPs by
 /// family.
@@ -99,7 +99,6 @@ impl Operation {
                     holder: None,
                 },
                 AllocError::NotInRange(_) => Cause::OutOfRange { field, port },
-                AllocError::Full => Cause::Full { field },
             });
             return Err(e);
         }
@@ -111,11 +110,7 @@ impl Operation {
         Ok(())
     }
 
-    fn allocate_next(
-        &mut self,
-        ports: &mut PortAllocator,
-        field: String,
-    ) -> Result<Pick, AllocError> {
+    fn allocate_next(&mut self, ports: &mut PortAllocator, field: String) -> Result<Pick, Full> {
         let pick = match ports.allocate_next() {
             Ok(pick) => pick,
             Err(e) => {

@@ -53,16 +53,16 @@ pub fn service_cidr_report(cidr: Cidr, bands: &IpBands) -> ServiceCidrReport {
     }
 }
 
-/// Why a nodePort is what it is.
-pub fn provenance_report(provenance: Provenance) -> ProvenanceReport {
+/// Why a nodePort is what it is, in a cluster whose range has `bands`.
+pub fn provenance_report(provenance: Provenance, bands: &Bands) -> ProvenanceReport {
     match provenance {
         Provenance::Explicit => ProvenanceReport::Explicit,
         Provenance::Allocated(pick) => ProvenanceReport::Allocated {
             band: band(pick.band),
             scan_start: pick.scan_start,
-            passed: pick.skipped,
-            fell_back: pick.fell_back,
-            span: band_report(Some(pick.span)),
+            passed: u32::from(pick.skipped),
+            fell_back: pick.fell_back(),
+            span: band_report(bands.get(pick.band)),
         },
         Provenance::Shared { index } => ProvenanceReport::Shared { with: index },
         Provenance::Kept => ProvenanceReport::Kept,
@@ -78,7 +78,11 @@ pub fn report(history: &History) -> Report {
         range: cluster.allocator().range().to_string(),
         bands: bands_report(&cluster.bands()),
         service_cidrs: service_cidrs_report(cluster),
-        steps: history.outcomes().iter().map(step_report).collect(),
+        steps: history
+            .outcomes()
+            .iter()
+            .map(|o| step_report(o, &cluster.bands()))
+            .collect(),
         summary: summary(cluster),
     }
 }
@@ -132,8 +136,8 @@ pub fn summary(cluster: &Cluster) -> Summary {
     }
 }
 
-/// One step's outcome.
-pub fn step_report(outcome: &Outcome) -> StepReport {
+/// One step's outcome, in a cluster whose range has `bands`.
+pub fn step_report(outcome: &Outcome, bands: &Bands) -> StepReport {
     StepReport {
         action: outcome.action.as_str().to_owned(),
         service: outcome.service.clone(),
@@ -147,13 +151,13 @@ pub fn step_report(outcome: &Outcome) -> StepReport {
                 protocol: p.protocol.clone(),
                 node_port: p.node_port,
                 band: p.band.map(band),
-                provenance: provenance_report(p.provenance),
+                provenance: provenance_report(p.provenance, bands),
             })
             .collect(),
         health_check_node_port: outcome.health_check.map(|h| h.node_port),
         health_check_provenance: outcome
             .health_check
-            .map(|h| provenance_report(h.provenance)),
+            .map(|h| provenance_report(h.provenance, bands)),
         cluster_ips: outcome
             .cluster_ips
             .iter()

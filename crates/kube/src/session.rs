@@ -13,7 +13,7 @@ use crate::report::{
 };
 use crate::status::ApiError;
 use crate::yaml::InputError;
-use portband_allocator::{ByScope, NextPick};
+use portband_allocator::{Bands, ByScope, NextPick};
 use portband_contract::Mode;
 use portband_contract::{
     AddressCell, ApplyProgress, Band, Cause as CauseReport, Chance, Difference, Explanation,
@@ -140,10 +140,11 @@ impl Session {
             .push(Entry::Manifests(text.to_owned(), mode, None));
         self.changes += 1;
         self.add_notes(self.len(), input.notes);
+        let bands = self.bands();
         Ok(input
             .steps
             .into_iter()
-            .map(|step| step_report(self.history.push(step)))
+            .map(|step| step_report(self.history.push(step), &bands))
             .collect())
     }
 
@@ -155,7 +156,13 @@ impl Session {
             key,
             source: Source::default(),
         };
-        step_report(self.history.push(step))
+        let bands = self.bands();
+        step_report(self.history.push(step), &bands)
+    }
+
+    /// The bands of the cluster's node port range.
+    fn bands(&self) -> Bands {
+        self.history.cluster().bands()
     }
 
     /// Every step and the state after them.
@@ -168,7 +175,7 @@ impl Session {
         let outcomes = self.history.outcomes();
         outcomes[window(from, to, outcomes.len())]
             .iter()
-            .map(step_report)
+            .map(|o| step_report(o, &self.bands()))
             .collect()
     }
 
@@ -179,11 +186,11 @@ impl Session {
             ports: outcome
                 .ports
                 .iter()
-                .map(|p| provenance_report(p.provenance))
+                .map(|p| provenance_report(p.provenance, &self.bands()))
                 .collect(),
             health_check_node_port: outcome
                 .health_check
-                .map(|h| provenance_report(h.provenance)),
+                .map(|h| provenance_report(h.provenance, &self.bands())),
             released: outcome.released.clone(),
             cause: outcome.cause.as_ref().and_then(cause_report),
             kind: outcome.kind.clone(),
@@ -247,7 +254,7 @@ impl Session {
         window(from, to, outcomes.len())
             .map(|i| (i, &outcomes[i]))
             .map(|(i, o)| LogLine {
-                step: step_report(o),
+                step: step_report(o, &self.bands()),
                 port_lines: o.port_lines(),
                 kubectl_error: o.kubectl_error("STDIN"),
                 code: o.error.as_ref().and_then(ApiError::code),
@@ -513,7 +520,8 @@ impl Moment {
             .enumerate()
             .filter_map(|(t, allocation)| {
                 let pick = allocation.pick?;
-                let (first, size) = (i32::from(pick.span.first), pick.span.size());
+                let span = allocator.bands().get(pick.band)?;
+                let (first, size) = (i32::from(span.first), span.size());
                 let offset = i32::from(pick.port) - first;
                 // The taken run just before the port, wrapping inside the band scanned.
                 let run = (1..size)
