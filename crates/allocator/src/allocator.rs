@@ -3,7 +3,7 @@
 use crate::banded::Banded;
 use crate::bands::{Band, BandKind, Bands};
 use crate::bitmap::Bitmap;
-use crate::metrics::{Metrics, Scope};
+use crate::metrics::{Counters, Metrics, Scope};
 use crate::range::{PortRange, RangeError};
 use crate::rng::Rng;
 use std::fmt;
@@ -177,7 +177,7 @@ pub struct PortAllocator {
     config: Config,
     taken: Banded<Bitmap>,
     rng: Rng,
-    metrics: Metrics,
+    counters: Counters<u32>,
 }
 
 impl PortAllocator {
@@ -204,7 +204,7 @@ impl PortAllocator {
                 u64::from(bands.static_size()),
             ),
             rng: Rng::new(config.seed),
-            metrics: Metrics::default(),
+            counters: Counters::default(),
         }
     }
 
@@ -245,7 +245,7 @@ impl PortAllocator {
             Some(offset) if self.taken.take(u64::from(offset)) => Ok(()),
             Some(_) => Err(AllocError::Allocated),
         };
-        self.finish(Scope::Static, result.is_ok());
+        self.counters.record(Scope::Static, result.is_ok());
         result
     }
 
@@ -254,10 +254,10 @@ impl PortAllocator {
     /// dynamic band is full, the same in the static band.
     pub fn allocate_next(&mut self) -> Result<Pick, Full> {
         let Some(hit) = self.taken.take_next(&mut self.rng) else {
-            self.finish(Scope::Dynamic, false);
+            self.counters.record(Scope::Dynamic, false);
             return Err(Full);
         };
-        self.finish(Scope::Dynamic, true);
+        self.counters.record(Scope::Dynamic, true);
         // Offsets of a port range fit in u32, and a band's skipped count in u16.
         let port_at = |offset: u64| self.range.port_at(offset as u32);
         Ok(Pick {
@@ -275,7 +275,7 @@ impl PortAllocator {
             return false;
         };
         let was_taken = self.taken.release(u64::from(offset));
-        self.metrics.set_gauges(self.used(), self.free());
+        self.counters.released();
         was_taken
     }
 
@@ -319,8 +319,14 @@ impl PortAllocator {
     }
 
     /// The upstream metrics as they stand after every operation so far.
-    pub fn metrics(&self) -> &Metrics {
-        &self.metrics
+    pub fn metrics(&self) -> Metrics {
+        let (allocated_ports, available_ports) = self.counters.gauges(self.used(), self.free());
+        Metrics {
+            allocated_ports,
+            available_ports,
+            allocation_total: self.counters.allocation_total,
+            allocation_errors_total: self.counters.allocation_errors_total,
+        }
     }
 
     /// The state in upstream's snapshot format.
@@ -338,6 +344,7 @@ impl PortAllocator {
         }
         let bitmap = Bitmap::from_be_bytes(self.range.size(), &snapshot.data)
             .map_err(|_| RestoreError::BitsBeyondRange)?;
+        self.counters.restoring(self.used(), self.free());
         self.taken.replace(bitmap);
         Ok(())
     }
@@ -373,12 +380,5 @@ impl PortAllocator {
             },
             starts,
         })
-    }
-
-    fn finish(&mut self, scope: Scope, ok: bool) {
-        self.metrics.record(scope, ok);
-        if ok {
-            self.metrics.set_gauges(self.used(), self.free());
-        }
     }
 }

@@ -127,7 +127,7 @@ impl Hit {
     }
 }
 
-/// Taken offsets `0..size` with the static band `0..split` counted apart.
+/// Taken offsets `0..size`, split at `split` into the static band below and the dynamic band.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Banded<S> {
     pub store: S,
@@ -136,7 +136,6 @@ pub(crate) struct Banded<S> {
     /// Counted here rather than by the store, so that an allocator whose store is one of several
     /// kinds reads it without asking which.
     used: u64,
-    static_used: u64,
 }
 
 impl<S: Store> Banded<S> {
@@ -147,7 +146,6 @@ impl<S: Store> Banded<S> {
             size,
             split,
             used: 0,
-            static_used: 0,
         }
     }
 
@@ -166,16 +164,16 @@ impl<S: Store> Banded<S> {
         self.used
     }
 
-    /// The taken offsets of the static band.
+    /// The taken offsets of the static band: counted when asked for (it has at most 256), so
+    /// that taking and freeing need not.
     pub fn static_used(&self) -> u64 {
-        self.static_used
+        self.store.count_in(0, self.split)
     }
 
     /// Takes an offset below `size`; false if it already was taken.
     pub fn take(&mut self, offset: u64) -> bool {
         let newly = self.store.set(offset);
         self.used += u64::from(newly);
-        self.static_used += u64::from(newly && offset < self.split);
         newly
     }
 
@@ -183,14 +181,12 @@ impl<S: Store> Banded<S> {
     pub fn release(&mut self, offset: u64) -> bool {
         let was_taken = self.store.clear(offset);
         self.used -= u64::from(was_taken);
-        self.static_used -= u64::from(was_taken && offset < self.split);
         was_taken
     }
 
     /// Replaces the store (a restored snapshot) and counts it again.
     pub fn replace(&mut self, store: S) {
         self.used = store.count_in(0, self.size);
-        self.static_used = store.count_in(0, self.split);
         self.store = store;
     }
 

@@ -8,9 +8,10 @@
 use std::fmt;
 use std::net::Ipv6Addr;
 
-/// An address, held as 16 bytes (an IPv4 address in its IPv4-mapped form, as Go holds it).
+/// An address, held as its 16 bytes read as one number (an IPv4 address in its IPv4-mapped
+/// form, as Go holds it): the allocators work out offsets from it with no byte swaps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Ip([u8; 16]);
+pub struct Ip(u128);
 
 const V4_IN_V6: [u8; 12] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff];
 /// Go's `big`: a decimal or hex run at or past it fails.
@@ -28,26 +29,31 @@ impl Ip {
 
     /// Its IPv4 address, if it is one (written as IPv4 or IPv4-mapped), as Go's `To4`.
     pub fn v4(&self) -> Option<[u8; 4]> {
-        (self.0[..12] == V4_IN_V6).then(|| [self.0[12], self.0[13], self.0[14], self.0[15]])
+        let bytes = self.octets();
+        (bytes[..12] == V4_IN_V6).then(|| [bytes[12], bytes[13], bytes[14], bytes[15]])
     }
 
     /// Whether Go's `netutils.IsIPv6` would say so: not an IPv4 address in any form.
     pub fn is_v6(&self) -> bool {
-        // Not in ::ffff:0:0/96, compared as one number (a byte-slice comparison is a call).
-        self.to_bits() >> 32 != 0xffff
+        // Not in ::ffff:0:0/96.
+        self.0 >> 32 != 0xffff
     }
 
     /// The 16 bytes (an IPv4 address in its IPv4-mapped form).
     pub fn octets(&self) -> [u8; 16] {
-        self.0
+        self.0.to_be_bytes()
+    }
+
+    fn from_octets(bytes: [u8; 16]) -> Ip {
+        Ip(u128::from_be_bytes(bytes))
     }
 
     pub(crate) fn to_bits(self) -> u128 {
-        u128::from_be_bytes(self.0)
+        self.0
     }
 
     pub(crate) fn from_bits(bits: u128) -> Ip {
-        Ip(bits.to_be_bytes())
+        Ip(bits)
     }
 }
 
@@ -170,7 +176,7 @@ fn mapped(v4: [u8; 4]) -> Ip {
     let mut bytes = [0; 16];
     bytes[..12].copy_from_slice(&V4_IN_V6);
     bytes[12..].copy_from_slice(&v4);
-    Ip(bytes)
+    Ip::from_octets(bytes)
 }
 
 /// Go's `dtoi`/`xtoi`: the leading digits of `s` in `radix`, and how many there were; `None` when
@@ -215,7 +221,7 @@ fn parse_v6(s: &str) -> Option<Ip> {
         ellipsis = Some(0);
         rest = after;
         if rest.is_empty() {
-            return Some(Ip(ip));
+            return Some(Ip::from_octets(ip));
         }
     }
     let mut i = 0;
@@ -261,13 +267,13 @@ fn parse_v6(s: &str) -> Option<Ip> {
     }
     match ellipsis {
         _ if i == 16 && ellipsis.is_some() => None,
-        _ if i == 16 => Some(Ip(ip)),
+        _ if i == 16 => Some(Ip::from_octets(ip)),
         None => None,
         Some(at) => {
             let gap = 16 - i;
             ip.copy_within(at..i, at + gap);
             ip[at..at + gap].fill(0);
-            Some(Ip(ip))
+            Some(Ip::from_octets(ip))
         }
     }
 }

@@ -6,7 +6,7 @@ use crate::banded::{Banded, Sparse, Store};
 use crate::bands::BandKind;
 use crate::bitmap::Bitmap;
 use crate::ip::{Cidr, Ip};
-use crate::metrics::{ByScope, Scope};
+use crate::metrics::{ByScope, Counters, Scope};
 use crate::rng::Rng;
 use std::fmt;
 
@@ -240,7 +240,7 @@ pub struct IpAllocator {
     bands: IpBands,
     taken: Banded<Addresses>,
     rng: Rng,
-    metrics: IpMetrics,
+    counters: Counters<u64>,
 }
 
 impl IpAllocator {
@@ -262,7 +262,7 @@ impl IpAllocator {
             bands,
             taken: Banded::new(store, size, split),
             rng: Rng::new(seed),
-            metrics: IpMetrics::default(),
+            counters: Counters::default(),
         }
     }
 
@@ -291,17 +291,17 @@ impl IpAllocator {
             Some(offset) if self.taken.take(offset) => Ok(()),
             Some(_) => Err(IpAllocError::Allocated),
         };
-        self.finish(Scope::Static, result.is_ok());
+        self.counters.record(Scope::Static, result.is_ok());
         result
     }
 
     /// Takes a free address the way upstream's `AllocateNext` does, and tells how it was found.
     pub fn allocate_next(&mut self) -> Result<IpPick, Full> {
         let Some(hit) = self.taken.take_next(&mut self.rng) else {
-            self.finish(Scope::Dynamic, false);
+            self.counters.record(Scope::Dynamic, false);
             return Err(Full);
         };
-        self.finish(Scope::Dynamic, true);
+        self.counters.record(Scope::Dynamic, true);
         Ok(IpPick {
             ip: self.address_at(hit.found),
             band: hit.band(self.taken.split()),
@@ -317,7 +317,7 @@ impl IpAllocator {
             return false;
         };
         let was_taken = self.taken.release(offset);
-        self.set_gauges();
+        self.counters.released();
         was_taken
     }
 
@@ -374,8 +374,14 @@ impl IpAllocator {
     }
 
     /// The upstream metrics as they stand after every operation so far.
-    pub fn metrics(&self) -> &IpMetrics {
-        &self.metrics
+    pub fn metrics(&self) -> IpMetrics {
+        let (allocated_ips, available_ips) = self.counters.gauges(self.used(), self.free());
+        IpMetrics {
+            allocated_ips,
+            available_ips,
+            allocation_total: self.counters.allocation_total,
+            allocation_errors_total: self.counters.allocation_errors_total,
+        }
     }
 
     /// The state in upstream's `RangeAllocation` form, for a range kept in a bitmap (upstream's
@@ -403,6 +409,7 @@ impl IpAllocator {
             .ok()
             .filter(|_| matches!(self.taken.store, Addresses::Bitmap(_)))
             .ok_or(RestoreError::BitsBeyondRange)?;
+        self.counters.restoring(self.used(), self.free());
         self.taken.replace(Addresses::Bitmap(bitmap));
         Ok(())
     }
@@ -424,7 +431,9 @@ impl IpAllocator {
     /// `None` for any other address.
     pub fn offset_of(&self, ip: Ip) -> Option<u64> {
         let offset = ip.to_bits().wrapping_sub(self.first);
-        (offset < u128::from(self.taken.size()) && ip.is_v6() == self.cidr.is_v6())
+        // An IPv4 range's addresses are all IPv4 (IPv4-mapped, as numbers); an IPv6 range's
+        // numbers can take in IPv4 ones (`::/64` holds `::ffff:0:0/96`).
+        (offset < u128::from(self.taken.size()) && (!self.cidr.is_v6() || ip.is_v6()))
             .then_some(offset as u64)
     }
 
@@ -441,19 +450,5 @@ impl IpAllocator {
         } else {
             self.taken.store.count_in(lo, hi)
         }
-    }
-
-    fn finish(&mut self, scope: Scope, ok: bool) {
-        if ok {
-            self.metrics.allocation_total.bump(scope);
-            self.set_gauges();
-        } else {
-            self.metrics.allocation_errors_total.bump(scope);
-        }
-    }
-
-    fn set_gauges(&mut self) {
-        self.metrics.allocated_ips = self.used();
-        self.metrics.available_ips = self.free();
     }
 }

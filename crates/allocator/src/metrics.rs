@@ -75,17 +75,59 @@ pub struct Metrics {
     pub allocation_errors_total: ByScope,
 }
 
-impl Metrics {
-    pub(crate) fn record(&mut self, scope: Scope, ok: bool) {
+/// What an allocator keeps for its metrics: the counters, and what the gauges read.
+///
+/// Upstream sets the gauges to the allocator's counts after each successful allocation and each
+/// release, so they read 0 until the first and the counts from then on, except after a restore,
+/// which changes the counts and leaves the gauges as they were. That is kept as a state rather
+/// than as two numbers written on every pick.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Counters<N> {
+    pub allocation_total: ByScope,
+    pub allocation_errors_total: ByScope,
+    gauges: Gauges<N>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Gauges<N> {
+    /// Never set: they read 0.
+    #[default]
+    Unset,
+    /// Set since the last change of the counts: they read the counts.
+    Live,
+    /// Set before a restore changed the counts: they read these.
+    Held { used: N, free: N },
+}
+
+impl<N: Copy + Default> Counters<N> {
+    /// An allocation in `scope` succeeded or failed.
+    pub fn record(&mut self, scope: Scope, ok: bool) {
         if ok {
             self.allocation_total.bump(scope);
+            self.gauges = Gauges::Live;
         } else {
             self.allocation_errors_total.bump(scope);
         }
     }
 
-    pub(crate) fn set_gauges(&mut self, used: u32, free: u32) {
-        self.allocated_ports = used;
-        self.available_ports = free;
+    /// A release, taken or not.
+    pub fn released(&mut self) {
+        self.gauges = Gauges::Live;
+    }
+
+    /// A restore is about to change the counts, now `used` and `free`.
+    pub fn restoring(&mut self, used: N, free: N) {
+        if matches!(self.gauges, Gauges::Live) {
+            self.gauges = Gauges::Held { used, free };
+        }
+    }
+
+    /// The gauges (allocated, available) of an allocator whose counts are `used` and `free`.
+    pub fn gauges(&self, used: N, free: N) -> (N, N) {
+        match self.gauges {
+            Gauges::Unset => (N::default(), N::default()),
+            Gauges::Live => (used, free),
+            Gauges::Held { used, free } => (used, free),
+        }
     }
 }

@@ -357,6 +357,27 @@ fn a_huge_ipv6_range_allocates_and_releases() {
     assert_eq!(r.iter().count(), 1000);
 }
 
+/// `::/64` holds `::ffff:0:0/96` as numbers, but an IPv4 address is not in an IPv6 range (Go's
+/// `IPNet.Contains` compares the lengths of the address in its shortest form and the network's).
+#[test]
+fn an_ipv4_address_is_not_in_an_ipv6_range_around_the_mapped_block() {
+    let mut r = IpAllocator::new(cidr("::/64"), IpAllocatorKind::IpAddress, 0);
+    assert_eq!(r.offset_of(ip("10.0.0.1")), None);
+    assert!(matches!(
+        r.allocate(ip("10.0.0.1")),
+        Err(IpAllocError::NotInRange { .. })
+    ));
+    assert!(!r.release(ip("10.0.0.1")));
+    assert_eq!(
+        r.offset_of(ip("::ffff:a00:1")),
+        None,
+        "the same address, written in hex"
+    );
+    assert_eq!(r.offset_of(ip("::fffe:a00:1")), Some(0xfffe_0a00_0000));
+    r.allocate(ip("::fffe:a00:1")).unwrap();
+    assert_eq!(r.used(), 1);
+}
+
 /// The last networks of each family build without overflow, and hand out nothing or their one
 /// address.
 #[test]

@@ -267,7 +267,7 @@ fn new_from_snapshot() {
 #[test]
 fn node_port_metrics() {
     let mut ports = allocator("30000-32767");
-    let m = *ports.metrics();
+    let m = ports.metrics();
     assert_eq!(
         (m.allocated_ports, m.available_ports),
         (0, 0),
@@ -276,7 +276,7 @@ fn node_port_metrics() {
 
     let a = ports.allocate_next().unwrap().port;
     let b = ports.allocate_next().unwrap().port;
-    let m = *ports.metrics();
+    let m = ports.metrics();
     assert_eq!((m.available_ports, m.allocated_ports), (2766, 2));
     assert_eq!(m.allocation_total.get(Scope::Dynamic), 2);
     assert_eq!(m.allocation_errors_total.total(), 0);
@@ -290,13 +290,13 @@ fn node_port_metrics() {
 
     ports.release(i64::from(a));
     ports.release(i64::from(b));
-    let m = *ports.metrics();
+    let m = ports.metrics();
     assert_eq!((m.available_ports, m.allocated_ports), (2768, 0));
 
     for _ in 0..3000 {
         let _ = ports.allocate_next();
     }
-    let m = *ports.metrics();
+    let m = ports.metrics();
     assert_eq!((m.available_ports, m.allocated_ports), (0, 2768));
     assert_eq!(m.allocation_total.total(), 2770);
     assert_eq!(m.allocation_errors_total.total(), 234);
@@ -334,7 +334,7 @@ fn metrics_are_per_allocator() {
     for _ in 0..100 {
         a.allocate_next().unwrap();
     }
-    let before = *a.metrics();
+    let before = a.metrics();
     assert_eq!(
         (before.available_ports, before.allocated_ports),
         (2667, 100)
@@ -344,7 +344,39 @@ fn metrics_are_per_allocator() {
     for _ in 0..200 {
         b.allocate_next().unwrap();
     }
-    assert_eq!(*a.metrics(), before);
+    assert_eq!(a.metrics(), before);
+}
+
+/// `Restore` (`portallocator/allocator.go`) replaces the bitmap and sets no metric: the gauges
+/// keep what the last operation set (0 before any) until the next operation sets them again.
+#[test]
+fn a_restore_leaves_the_gauges_to_the_next_operation() {
+    let mut source = allocator("30000-30099");
+    for port in 30000..30005 {
+        source.allocate(port).unwrap();
+    }
+    let snapshot = source.snapshot();
+    let gauges = |a: &PortAllocator| {
+        let m = a.metrics();
+        (m.allocated_ports, m.available_ports)
+    };
+
+    let mut fresh = allocator("30000-30099");
+    fresh.restore(&snapshot).unwrap();
+    assert_eq!((fresh.used(), gauges(&fresh)), (5, (0, 0)));
+    fresh.release(30099);
+    assert_eq!(gauges(&fresh), (5, 95));
+
+    let mut used = allocator("30000-30099");
+    used.allocate(30050).unwrap();
+    used.restore(&snapshot).unwrap();
+    assert_eq!(gauges(&used), (1, 99));
+    used.restore(&snapshot).unwrap();
+    assert_eq!(gauges(&used), (1, 99), "held across a second restore");
+    used.allocate(30000).unwrap_err();
+    assert_eq!(gauges(&used), (1, 99), "a failure sets nothing");
+    used.allocate_next().unwrap();
+    assert_eq!(gauges(&used), (6, 94));
 }
 
 /// `Release` (`portallocator/allocator.go`) is idempotent and a no-op out of range.

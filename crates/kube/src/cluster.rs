@@ -474,7 +474,7 @@ impl Cluster {
             released: Vec::new(),
             released_ips: Vec::new(),
             source,
-            metrics: *self.allocators.ports.metrics(),
+            metrics: self.allocators.ports.metrics(),
             usage: self.allocators.ports.band_usage(),
         }
     }
