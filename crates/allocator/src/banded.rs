@@ -172,15 +172,22 @@ impl<S: Store> Banded<S> {
 
     /// Takes an offset below `size`; false if it already was taken.
     pub fn take(&mut self, offset: u64) -> bool {
+        // A branch, not `used += u64::from(newly)`: rustc 1.95's MIR GVN dropped that addition
+        // from `PortAllocator::allocate` in optimized builds (rust-lang/rust#158206, fixed in
+        // 1.96.1). `scripts/test` runs this crate's tests optimized to catch the like.
         let newly = self.store.set(offset);
-        self.used += u64::from(newly);
+        if newly {
+            self.used += 1;
+        }
         newly
     }
 
     /// Frees an offset below `size`; false if it was free.
     pub fn release(&mut self, offset: u64) -> bool {
         let was_taken = self.store.clear(offset);
-        self.used -= u64::from(was_taken);
+        if was_taken {
+            self.used -= 1;
+        }
         was_taken
     }
 
