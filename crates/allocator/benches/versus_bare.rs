@@ -156,6 +156,15 @@ fn churning<'a>(mut taken: Vec<u32>, mut replace: impl FnMut(u32) -> u32 + 'a) -
     })
 }
 
+/// The bare bitmap's churn run, at `target` offsets taken.
+fn bare_churning(mut bare: Bare, target: u32) -> Run<'static> {
+    let taken = (0..target).map(|_| bare.allocate_next().unwrap()).collect();
+    churning(taken, move |offset| {
+        bare.release(offset);
+        bare.allocate_next().unwrap()
+    })
+}
+
 fn port_range(value: &str) -> PortRange {
     PortRange::parse(value).unwrap()
 }
@@ -225,8 +234,6 @@ fn main() {
             .map(|_| ports.allocate_next().unwrap().port)
             .map(|port| range.offset_of(i64::from(port)).unwrap())
             .collect();
-        let mut bare = Bare::of_range(range);
-        let bare_taken = (0..target).map(|_| bare.allocate_next().unwrap()).collect();
         versus(
             &format!("churn {value}"),
             300,
@@ -236,10 +243,7 @@ fn main() {
                 let port = ports.allocate_next().unwrap().port;
                 range.offset_of(i64::from(port)).unwrap()
             }),
-            churning(bare_taken, move |offset| {
-                bare.release(offset);
-                bare.allocate_next().unwrap()
-            }),
+            bare_churning(Bare::of_range(range), target),
         );
     }
     let range = cidr("10.96.0.0/16");
@@ -252,8 +256,6 @@ fn main() {
             offset(&ips, ip)
         })
         .collect();
-    let mut bare = Bare::of_cidr(range);
-    let bare_taken = (0..target).map(|_| bare.allocate_next().unwrap()).collect();
     versus(
         "churn 10.96.0.0/16",
         300,
@@ -263,9 +265,6 @@ fn main() {
             let ip = ips.allocate_next().unwrap().ip;
             offset(&ips, ip)
         }),
-        churning(bare_taken, move |offset| {
-            bare.release(offset);
-            bare.allocate_next().unwrap()
-        }),
+        bare_churning(Bare::of_cidr(range), target),
     );
 }
