@@ -286,9 +286,7 @@ fn App() -> Html {
                     if let (Some(run), Some(moment)) = (run, &moment) {
                         { summary(moment, &run.settings) }
                     }
-                    if let Sharing::Link(fragment) = &sharing {
-                        { grid_switch(fragment) }
-                    }
+                    { grid_switch(&sharing) }
                     { grid }
                     { why }
                     <ServiceList len={moment.as_ref().map_or(0, |m| m.service_count)}
@@ -303,12 +301,24 @@ fn App() -> Html {
 }
 
 /// The switch between the grids: this page's NodePort grid, and the ClusterIP grid of the same
-/// history at the same step, a page of its own (the lab's ClusterIPs view).
-fn grid_switch(fragment: &str) -> Html {
+/// history at the same step, a page of its own (the lab's ClusterIPs view) that the history's
+/// link opens. Always shown, so that the grid below stays put while a link is made.
+fn grid_switch(sharing: &Sharing) -> Html {
+    let addresses = match sharing {
+        Sharing::Link(fragment) => html! {
+            <a href={format!("lab.html#addresses&{fragment}")} data-testid="to-addresses" title="The cluster IPs this history's Services hold, at the step shown (KEP-3070)">{ "ClusterIPs" }</a>
+        },
+        Sharing::Packing => html! {
+            <span aria-disabled="true" title="Making this history's link, which the ClusterIP grid opens…">{ "ClusterIPs" }</span>
+        },
+        Sharing::TooBig | Sharing::TooLong(_) => html! {
+            <span aria-disabled="true" title="This history is too large for a link, which the ClusterIP grid, a page of its own, needs">{ "ClusterIPs" }</span>
+        },
+    };
     html! {
         <nav class="grid-switch" aria-label="Grid">
             <span aria-current="page">{ "NodePorts" }</span>
-            <a href={format!("lab.html#addresses&{fragment}")} data-testid="to-addresses" title="The cluster IPs this history's Services hold, at the step shown (KEP-3070)">{ "ClusterIPs" }</a>
+            { addresses }
         </nav>
     }
 }
