@@ -392,13 +392,24 @@ test("no console errors or failed requests on load, Apply, scrubbing, keys and t
   await fresh.close();
 });
 
-test("a long name does not push a step's verdict out of its row", async () => {
+test("a long name gives way to a step's verdict and to the Service list's columns, whole in its title", async () => {
   const name = "a-very-long-service-name-that-fills-the-row-" + "x".repeat(18);
+  const key = `${"n".repeat(60)}/${name}`;
   await apply(`apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: ${"n".repeat(60)}}\nspec:\n  type: NodePort\n  ports: [{port: 80}]\n`);
   const row = page.getByTestId("outcome").first();
   const [rowBox, verdictBox] = [await row.boundingBox(), await row.locator(".verdict").boundingBox()];
   assert.ok(verdictBox.x + verdictBox.width <= rowBox.x + rowBox.width + 1, `verdict at ${JSON.stringify(verdictBox)} in ${JSON.stringify(rowBox)}`);
   assert.equal(await row.locator(".verdict").textContent(), "created");
+  assert.equal(await row.locator("button.service").getAttribute("title"), key);
+  const ports = await row.locator(".ports").textContent();
+  assert.match(ports, /^80\/TCP → 3\d{4} \(dynamic, allocated\)/);
+  assert.equal(await row.locator(".ports").getAttribute("title"), ports);
+  // In the Service list, the name ends where the type's column starts.
+  const stored = page.locator(`.service[data-service="${key}"]`);
+  const [nameBox, typeBox] = [await stored.locator(".name").boundingBox(), await stored.locator(".type").boundingBox()];
+  assert.ok(nameBox.x + nameBox.width <= typeBox.x, `name at ${JSON.stringify(nameBox)}, type at ${JSON.stringify(typeBox)}`);
+  assert.equal(await stored.locator(".name").getAttribute("title"), key);
+  assert.equal(await stored.locator(".ports").getAttribute("title"), await stored.locator(".ports").textContent());
 });
 
 test("the grid: hover and keyboard focus describe a port; a click selects its Service", async () => {

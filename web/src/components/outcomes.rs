@@ -144,7 +144,10 @@ impl Row<'_> {
                     </p>
                 }
             }
-            None => html! { <p class="ports">{ ports_and_addresses(outcome) }</p> },
+            None => {
+                let text = ports_and_addresses(outcome);
+                html! { <p class="ports" title={text.clone()}>{ text }</p> }
+            }
         };
         html! {
             <div class={classes!("outcome", verdict.to_owned(), self.fresh.then_some("fresh"), self.selected.then_some("selected"), self.when)}
@@ -154,7 +157,7 @@ impl Row<'_> {
                     <button class="link n" data-seek={self.number.to_string()}
                         title="Show the cluster after this step, and why">{ self.number }</button>
                     <span class="verb">{ &step.action }</span>
-                    <button class="link service" data-select={step.service.clone()}>
+                    <button class="link service" data-select={step.service.clone()} title={step.service.clone()}>
                         { &step.service }
                     </button>
                     <span class={classes!("verdict", verdict.to_owned())}>{ verdict }</span>

@@ -52,9 +52,9 @@ pub fn ServiceList(props: &ServiceListProps) -> Html {
             };
             html! {
                 <div class={classes!("service", is_selected.then_some("selected"))} data-service={key.clone()}>
-                    <button class="link name" aria-pressed={is_selected.to_string()} data-select={key.clone()}>{ key }</button>
+                    <button class="link name" aria-pressed={is_selected.to_string()} data-select={key.clone()} title={key.clone()}>{ key }</button>
                     <span class="type">{ &stored.type_ }</span>
-                    <span class="ports">{ ports }</span>
+                    <span class="ports" title={ports.clone()}>{ ports }</span>
                     <button class="delete" aria-label={format!("Delete {key}")} data-delete={key.clone()}>{ "Delete" }</button>
                 </div>
             }
