@@ -410,6 +410,18 @@ test("a long name gives way to a step's verdict and to the Service list's column
   assert.ok(nameBox.x + nameBox.width <= typeBox.x, `name at ${JSON.stringify(nameBox)}, type at ${JSON.stringify(typeBox)}`);
   assert.equal(await stored.locator(".name").getAttribute("title"), key);
   assert.equal(await stored.locator(".ports").getAttribute("title"), await stored.locator(".ports").textContent());
+  // On a phone, the name and the nodePorts share the row: neither is squeezed out.
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    for (const row of [stored, page.locator('.service[data-service="default/kubernetes"]')]) {
+      const [name, type, ports] = await Promise.all([".name", ".type", ".ports"].map((part) => row.locator(part).boundingBox()));
+      assert.ok(name.width >= 80 && ports.width >= 80, `name ${JSON.stringify(name)}, nodePorts ${JSON.stringify(ports)}`);
+      assert.ok(name.x + name.width <= type.x, `name at ${JSON.stringify(name)}, type at ${JSON.stringify(type)}`);
+    }
+  } finally {
+    await page.setViewportSize(viewport);
+  }
 });
 
 test("the grid: hover and keyboard focus describe a port; a click selects its Service", async () => {
