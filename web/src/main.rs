@@ -244,10 +244,8 @@ fn App() -> Html {
                 <h1>{ "portband" }</h1>
                 <p class="tagline">{ "kube-apiserver's NodePort allocator, with the KEP-3668 static/dynamic band split" }</p>
                 <Lessons open={preset} onopen={on.preset.clone()} />
-                <a class="to-lab" href="lab.html" data-testid="to-lab" title="The band split measured over many simulated clusters">{ "Lab" }</a>
-                if let Sharing::Link(fragment) = &sharing {
-                    <a class="to-lab" href={format!("lab.html#compare&{fragment}")} data-testid="to-compare" title="This history with and without the band split">{ "Compare" }</a>
-                }
+                <a href="lab.html" data-testid="to-lab" title="The band split measured over many simulated clusters">{ "Lab" }</a>
+                { lab_view(&sharing, LabView { view: "compare", words: "Compare", testid: "to-compare", what: "This history with and without the band split", opener: "Compare" }) }
                 <Controls
                     range_text={state.settings.range_text.clone()}
                     seed_text={state.settings.seed_text.clone()}
@@ -301,26 +299,54 @@ fn App() -> Html {
 }
 
 /// The switch between the grids: this page's NodePort grid, and the ClusterIP grid of the same
-/// history at the same step, a page of its own (the lab's ClusterIPs view) that the history's
-/// link opens. Always shown, so that the grid below stays put while a link is made.
+/// history at the same step, a page of its own (the lab's ClusterIPs view).
 fn grid_switch(sharing: &Sharing) -> Html {
-    let addresses = match sharing {
-        Sharing::Link(fragment) => html! {
-            <a href={format!("lab.html#addresses&{fragment}")} data-testid="to-addresses" title="The cluster IPs this history's Services hold, at the step shown (KEP-3070)">{ "ClusterIPs" }</a>
-        },
-        Sharing::Packing => html! {
-            <span aria-disabled="true" title="Making this history's link, which the ClusterIP grid opens…">{ "ClusterIPs" }</span>
-        },
-        Sharing::TooBig | Sharing::TooLong(_) => html! {
-            <span aria-disabled="true" title="This history is too large for a link, which the ClusterIP grid, a page of its own, needs">{ "ClusterIPs" }</span>
-        },
+    let addresses = LabView {
+        view: "addresses",
+        words: "ClusterIPs",
+        testid: "to-addresses",
+        what: "The cluster IPs this history's Services hold, at the step shown (KEP-3070)",
+        opener: "the ClusterIP grid",
     };
     html! {
         <nav class="grid-switch" aria-label="Grid">
             <span aria-current="page">{ "NodePorts" }</span>
-            { addresses }
+            { lab_view(sharing, addresses) }
         </nav>
     }
+}
+
+/// A view of the lab page that opens this history from its link.
+struct LabView {
+    /// The view's name in the lab page's address.
+    view: &'static str,
+    /// The link's words.
+    words: &'static str,
+    /// The link's `data-testid`.
+    testid: &'static str,
+    /// What the view shows (the link's title).
+    what: &'static str,
+    /// The view, as the title of a link not yet available names it.
+    opener: &'static str,
+}
+
+/// A link to a view of the lab page with the history's link (`lab.html#VIEW&FRAGMENT`); while the
+/// link is being made, or the history is too large for one, the same words shown off, with a title
+/// that says why. Always shown, so that nothing moves under the pointer while a link is made.
+fn lab_view(sharing: &Sharing, lab: LabView) -> Html {
+    let why = match sharing {
+        Sharing::Link(fragment) => {
+            return html! {
+                <a href={format!("lab.html#{}&{fragment}", lab.view)} data-testid={lab.testid} title={lab.what}>{ lab.words }</a>
+            }
+        }
+        Sharing::Packing => format!("Making this history's link, which {} opens…", lab.opener),
+        Sharing::TooBig | Sharing::TooLong(_) => format!(
+            "This history is too large for a link, which {}, a page of its own, needs",
+            lab.opener
+        ),
+    };
+    html! { <span aria-disabled="true" title={why}>{ lab.words }</span> }
 }
 
 /// What the history shown is about: a lesson's title and introduction, or a scenario's

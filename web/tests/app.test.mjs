@@ -424,6 +424,31 @@ test("a long name gives way to a step's verdict and to the Service list's column
   }
 });
 
+test("the header stays put while the history's link is made: Compare is shown off until then", async () => {
+  // Each frame from before an Apply until its link is made: where the lessons' summary is, and
+  // whether Compare is a link or words shown off (with a title that says why).
+  await page.evaluate(() => {
+    window.frames_ = [];
+    const tick = () => {
+      const compare = [...document.querySelectorAll("header.bar > *")].find((e) => e.textContent === "Compare");
+      window.frames_.push([document.querySelector('[data-testid="lessons"] summary').getBoundingClientRect().x, compare?.tagName, compare?.title]);
+      if (!window.stop_) requestAnimationFrame(tick);
+    };
+    tick();
+  });
+  const before = await page.getByTestId("to-compare").getAttribute("href");
+  await apply(service("web", "  type: NodePort\n  ports: [{port: 80}]\n"));
+  await page.waitForFunction((before) => document.querySelector('[data-testid="to-compare"]')?.getAttribute("href") !== before, before);
+  const frames = await page.evaluate(() => {
+    window.stop_ = true;
+    return window.frames_;
+  });
+  assert.equal(new Set(frames.map(([x]) => x)).size, 1, `the summary moved: ${JSON.stringify(frames)}`);
+  const states = new Set(frames.map(([, tag, title]) => `${tag}: ${title}`));
+  assert.ok(states.has("SPAN: Making this history's link, which Compare opens…"), [...states].join("; "));
+  assert.ok(states.has("A: This history with and without the band split"), [...states].join("; "));
+});
+
 test("the grid: hover and keyboard focus describe a port; a click selects its Service", async () => {
   await apply(service("web", "  type: NodePort\n  ports: [{name: admin, port: 8443, nodePort: 30000}]\n"));
   const grid = page.getByTestId("port-grid");
