@@ -295,6 +295,12 @@ test("ClusterIPs: the app's history's service CIDR, an address a pixel, describe
   await page.getByTestId("addresses-window").filter({ hasText: /^Showing 10\.96\.0\.1–10\.96\.16\.0 \(4,096 addresses, 2 taken\)/ }).waitFor();
   await page.getByTestId("zoom-whole").click();
   await page.getByTestId("addresses-window").filter({ hasText: /\(1,048,574 addresses, 3 taken\)/ }).waitFor();
+  // At the whole range, and at the last step, the buttons that would go further are off, and look it.
+  const looks = (locator) => locator.evaluate((b) => [b.disabled, getComputedStyle(b).opacity]);
+  assert.deepEqual(await looks(page.getByTestId("zoom-whole")), [true, "0.45"]);
+  assert.deepEqual(await looks(page.getByTestId("zoom-out")), [true, "0.45"]);
+  assert.deepEqual(await looks(page.getByRole("button", { name: "One step forward" })), [true, "0.45"]);
+  assert.deepEqual(await looks(page.getByRole("button", { name: "One step back" })), [false, "1"]);
   // The step back: before web, two addresses taken; and back to the app's grid.
   await page.getByRole("button", { name: "One step back" }).click();
   await page.getByTestId("addresses-window").filter({ hasText: /\(1,048,574 addresses, 2 taken\)/ }).waitFor();
