@@ -346,7 +346,7 @@ fn lab_view(sharing: &Sharing, lab: LabView) -> Html {
             lab.opener
         ),
     };
-    html! { <span aria-disabled="true" title={why}>{ lab.words }</span> }
+    html! { <a role="link" aria-disabled="true" title={why}>{ lab.words }</a> }
 }
 
 /// What the history shown is about: a lesson's title and introduction, or a scenario's
