@@ -238,6 +238,13 @@ fn App() -> Html {
     }
     let version = run.map_or_else(String::new, |r| r.settings.kubernetes_version.clone());
     let static_subrange = run.is_none_or(|r| r.settings.static_subrange);
+    let compare = LabView {
+        view: "compare",
+        words: "Compare",
+        testid: "to-compare",
+        what: "This history with and without the band split",
+        opener: "Compare",
+    };
     html! {
         <div class="app">
             <header class="bar">
@@ -245,7 +252,7 @@ fn App() -> Html {
                 <p class="tagline">{ "kube-apiserver's NodePort allocator, with the KEP-3668 static/dynamic band split" }</p>
                 <Lessons open={preset} onopen={on.preset.clone()} />
                 <a href="lab.html" data-testid="to-lab" title="The band split measured over many simulated clusters">{ "Lab" }</a>
-                { lab_view(&sharing, LabView { view: "compare", words: "Compare", testid: "to-compare", what: "This history with and without the band split", opener: "Compare" }) }
+                { lab_view(&sharing, compare) }
                 <Controls
                     range_text={state.settings.range_text.clone()}
                     seed_text={state.settings.seed_text.clone()}
