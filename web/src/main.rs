@@ -22,7 +22,7 @@ use components::share::{not_kept, Share};
 use components::summary::summary;
 use components::timeline::timeline;
 use hooks::{
-    use_compact, use_embed_messages, use_engine, use_handlers, use_persistence, use_player,
+    use_embed_messages, use_engine, use_framed, use_handlers, use_persistence, use_player,
     use_shortcuts, Sharing,
 };
 use portband_web::panic_banner;
@@ -61,7 +61,8 @@ fn App() -> Html {
         run.map(|r| (r.position(), r.len())),
         dispatch.clone(),
     );
-    let compact = use_compact(state.link.embed, state.link.layout);
+    let framed = use_framed(state.link.embed, state.link.layout);
+    let compact = framed.compact;
     // A preset's embed is titled by the preset's name, and captioned by its description unless the
     // address gives a caption.
     let (preset, description) = state.scenario.clone().unwrap_or_default();
@@ -152,6 +153,7 @@ fn App() -> Html {
                     onodds={on.odds.clone()}
                     onselect={on.select_holder.clone()}
                     oninspect={on.inspect.clone()}
+                    fill={framed.fixed}
                 />
             }
         }

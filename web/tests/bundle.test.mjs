@@ -15,17 +15,18 @@
 // the history's packing shared with the lab page; then 187 KB once causes and provenances were
 // read flat instead of as serde's internally tagged enums, 12.5 kB less; 188 kB with the cluster
 // IPs' fields in the objects the page reads, 190 kB with the service CIDRs in the settings, the
-// ClusterIPs link and the two kube-dns lessons), so that a change that breaks it is seen. The
+// ClusterIPs link and the two kube-dns lessons, 191 kB with the grid fitted to an embed's frame,
+// which follows its box's size), so that a change that breaks it is seen. The
 // worker's JS module and the lab page are budgeted on their own, below.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { statSync } from "node:fs";
 import { gzippedCode, DIST } from "./harness.mjs";
 
-test("the app's wasm and JavaScript, gzipped, stay under 190 kB", () => {
+test("the app's wasm and JavaScript, gzipped, stay under 191 kB", () => {
   const bytes = gzippedCode(DIST, ["js/", "lab/"]);
   assert.ok(bytes > 50_000, `${bytes} bytes: is dist/ a release build of the app?`);
-  assert.ok(bytes < 190_000, `${bytes} bytes gzipped: over the 190 kB budget`);
+  assert.ok(bytes < 191_000, `${bytes} bytes gzipped: over the 191 kB budget`);
 });
 
 // The JS module (dist/js/) on its own: the whole engine is some 95 kB of its size (README,

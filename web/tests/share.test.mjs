@@ -457,6 +457,39 @@ test("drawGrid draws a cluster's grid on the page's canvas and says which port i
   await close(page);
 });
 
+test("an embed in a frame of its own height shows the whole range, fitted to what the frame leaves the grid: nothing in the grid scrolls", async () => {
+  const page = await open(server.url + "?embed#preset=dns-tcp-and-udp", { width: 400, height: 300 }, false);
+  // The grid's whole range inside its panel and the frame, and no scroll bar in its panel.
+  const fitted = async (label) => {
+    // The grid is laid out again once its box has its new size: wait for that (what is wrong, if
+    // it never comes, is said by the assertions below).
+    await page.waitForFunction(() => {
+      const canvas = document.querySelector('[data-testid="port-grid"]');
+      const panel = canvas?.closest(".grid");
+      return panel && canvas.getBoundingClientRect().bottom <= panel.getBoundingClientRect().bottom;
+    }, null, { timeout: 5000 }).catch(() => {});
+    const [cells, canvas, panel, scrolls] = await page.getByTestId("port-grid").evaluate((canvas) => {
+      const panel = canvas.closest(".grid");
+      const cells = Number(canvas.getAttribute("aria-rowcount")) * Number(canvas.getAttribute("aria-colcount"));
+      const scrolls = [panel, ...panel.querySelectorAll("*")].filter((e) => e.scrollHeight > e.clientHeight + 1 && /auto|scroll/.test(getComputedStyle(e).overflowY));
+      return [cells, canvas.getBoundingClientRect().toJSON(), panel.getBoundingClientRect().toJSON(), scrolls.map((e) => e.className)];
+    });
+    assert.ok(cells >= 2768, `${label}: ${cells} cells`);
+    assert.ok(canvas.height > 60 && canvas.bottom <= panel.bottom + 0.5 && panel.bottom <= page.viewportSize().height,
+      `${label}: the canvas ${JSON.stringify(canvas)} in its panel ${JSON.stringify(panel)}`);
+    assert.deepEqual(scrolls, [], `${label}: nothing in the grid's panel scrolls`);
+  };
+  await page.getByTestId("step-position").filter({ hasText: /^Step 6 of 6/ }).waitFor();
+  assert.match(await page.getByTestId("embed").getAttribute("class"), /\bcompact\b/);
+  await fitted("compact, 400×300");
+  for (const [width, height] of [[600, 400], [800, 500], [800, 440]]) {
+    await page.setViewportSize({ width, height });
+    await page.waitForFunction(() => !document.querySelector('[data-testid="embed"]').classList.contains("compact"));
+    await fitted(`standard, ${width}×${height}`);
+  }
+  await close(page);
+});
+
 test("embed layouts: compact gives the grid most of a 400×300 frame, either can be asked for; captions and titles name the preset", async () => {
   const context = await browser.newContext({ viewport: { width: 400, height: 300 } });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });

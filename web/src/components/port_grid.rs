@@ -9,6 +9,7 @@ use crate::view::uses;
 use portband_allocator::{BandKind, Bands, PortRange};
 use portband_grid::{fit, paint, Layout, Marks, Paint};
 use portband_web::words::percent;
+use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
@@ -16,7 +17,7 @@ use yew::prelude::*;
 const BOX: (usize, usize) = (720, 400);
 
 /// Below this container width (a phone), cells stay at least [`TAP`] CSS pixels wide and the grid
-/// scrolls instead.
+/// scrolls instead (but in an embed's frame, which it fills).
 const NARROW: usize = 600;
 
 /// The smallest cell a finger can point at, in CSS pixels.
@@ -49,6 +50,10 @@ pub struct PortGridProps {
     pub onselect: Callback<Option<usize>>,
     /// A cell of the Service at this place is described, and it is not in `listed`.
     pub oninspect: Callback<usize>,
+    /// Fit the whole grid into its box's height as well as its width (an embed's frame, whose
+    /// grid has the height the frame leaves it), however small the cells: nothing scrolls.
+    #[prop_or_default]
+    pub fill: bool,
 }
 
 /// The grid, its band labels, legend and the description of the cell under the pointer or focus.
@@ -59,30 +64,51 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
     let hover = use_state(|| None::<(usize, f64, f64)>);
     let focus = use_state(|| None::<usize>);
     let odds = props.odds;
-    // The container's width, read on mount and when the window changes size.
-    let width = use_state_eq(|| BOX.0);
+    // The canvas's width (and, to fill, the height its box leaves it), read on mount and whenever
+    // the box changes size.
+    let size = use_state_eq(|| (BOX.0, BOX.1));
     {
-        let (canvas, width) = (canvas.clone(), width.clone());
-        use_effect_with((), move |_| {
-            let read = move || {
-                let box_width = canvas
-                    .cast::<HtmlCanvasElement>()
-                    .and_then(|c| c.parent_element())
-                    .map(|b| b.client_width().max(0) as usize);
-                if let Some(w) = box_width.filter(|&w| w > 0) {
-                    width.set(w);
+        let (canvas, size, fill) = (canvas.clone(), size.clone(), props.fill);
+        use_effect_with(fill, move |&fill| {
+            let wrap = canvas
+                .cast::<HtmlCanvasElement>()
+                .and_then(|c| c.parent_element());
+            let canvas_box = wrap.as_ref().and_then(|w| w.parent_element());
+            let observed = canvas_box.clone();
+            let read = Closure::<dyn Fn()>::new(move || {
+                if let (Some(wrap), Some(canvas_box)) = (&wrap, &canvas_box) {
+                    let width = wrap.client_width().max(0) as usize;
+                    let height = if fill {
+                        canvas_box.client_height().max(0) as usize
+                    } else {
+                        BOX.1
+                    };
+                    if width > 0 && height > 0 {
+                        size.set((width, height));
+                    }
                 }
-            };
-            read();
-            let listener =
-                gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| read());
-            move || drop(listener)
+            });
+            // The observer reports the box's size as soon as it observes it, then on every change.
+            let observer = web_sys::ResizeObserver::new(read.as_ref().unchecked_ref()).ok();
+            if let (Some(observer), Some(canvas_box)) = (&observer, &observed) {
+                observer.observe(canvas_box);
+            }
+            move || {
+                if let Some(observer) = observer {
+                    observer.disconnect();
+                }
+                drop(read);
+            }
         });
     }
-    let layout = if *width < NARROW {
-        Layout::at_least(props.cells.count(), *width, BOX.1, TAP)
+    let (width, height) = *size;
+    let count = props.cells.count();
+    let layout = if props.fill {
+        fill_box(count, width, height)
+    } else if width < NARROW {
+        Layout::at_least(count, width, BOX.1, TAP)
     } else {
-        Layout::fit(props.cells.count(), (*width).min(BOX.0), BOX.1)
+        Layout::fit(count, width.min(BOX.0), BOX.1)
     };
 
     {
@@ -262,7 +288,7 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
     let labels = band_labels(&props.bands);
     // The axis: the first port of every few rows, placed where that row is drawn (the canvas is
     // scaled to its box's width; rows at least 14 CSS pixels apart).
-    let row_height = layout.cell as f64 * *width as f64 / layout.size().0.max(1) as f64;
+    let row_height = layout.cell as f64 * width as f64 / layout.size().0.max(1) as f64;
     let every = ((14.0 / row_height.max(0.1)).ceil() as usize).max(1);
     let axis = (0..layout.rows).step_by(every).map(|row| {
         let port = props.range.port_at((row * layout.columns) as u32);
@@ -304,6 +330,20 @@ pub fn PortGrid(props: &PortGridProps) -> Html {
             </label>
             { legend(odds) }
         </div>
+    }
+}
+
+/// The layout of `count` cells whose canvas, scaled to `width` CSS pixels, is at most `height`
+/// tall (or one pixel a cell, if even that is too tall).
+fn fill_box(count: usize, width: usize, height: usize) -> Layout {
+    let mut within = height;
+    loop {
+        let layout = Layout::fit(count, width, within);
+        let (canvas_width, canvas_height) = layout.size();
+        if canvas_height * width <= height * canvas_width || layout.cell == 1 || within == 1 {
+            return layout;
+        }
+        within -= layout.cell.min(within - 1);
     }
 }
 

@@ -82,11 +82,21 @@ pub fn use_embed_messages(embed: bool, shown: Option<(usize, usize)>, dispatch: 
     });
 }
 
+/// How an embed lays itself out in its frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Framed {
+    /// The compact layout, rather than the standard one.
+    pub compact: bool,
+    /// The frame has a height of its own (not sized to its content): the grid fills what is left.
+    pub fixed: bool,
+}
+
 /// In an embed: whether it shows its compact layout, as `layout` says or, for
-/// [`Layout::Auto`], as the frame's size does (followed when the frame is resized). A frame sized
-/// to its content has no height of its own to go by: it takes the standard layout.
+/// [`Layout::Auto`], as the frame's size does, and whether the frame has a height of its own
+/// (both followed when the frame is resized). A frame sized to its content has no height of its
+/// own to go by: it takes the standard layout. Outside an embed: neither.
 #[hook]
-pub fn use_compact(embed: bool, layout: Layout) -> bool {
+pub fn use_framed(embed: bool, layout: Layout) -> Framed {
     let size = || {
         let window = gloo::utils::window();
         let width = window.inner_width().ok().and_then(|v| v.as_f64());
@@ -95,8 +105,8 @@ pub fn use_compact(embed: bool, layout: Layout) -> bool {
     let frame = use_state(size);
     {
         let frame = frame.clone();
-        use_effect_with((embed, layout), move |&(embed, layout)| {
-            let listener = (embed && layout == Layout::Auto).then(|| {
+        use_effect_with(embed, move |&embed| {
+            let listener = embed.then(|| {
                 gloo::events::EventListener::new(&gloo::utils::window(), "resize", move |_| {
                     frame.set(size())
                 })
@@ -104,5 +114,8 @@ pub fn use_compact(embed: bool, layout: Layout) -> bool {
             move || drop(listener)
         });
     }
-    embed && layout.compact_at(frame.0, frame.1)
+    Framed {
+        compact: embed && layout.compact_at(frame.0, frame.1),
+        fixed: embed && frame.1.is_finite(),
+    }
 }

@@ -7,7 +7,7 @@ mod persistence;
 mod player;
 mod shortcuts;
 
-pub use embed::{use_compact, use_embed_messages};
+pub use embed::{use_embed_messages, use_framed};
 pub use engine::use_engine;
 pub use persistence::{incoming_fragment, use_persistence, Kept, Sharing};
 pub use player::use_player;
