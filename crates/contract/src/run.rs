@@ -33,6 +33,16 @@ pub enum Band {
     Dynamic,
 }
 
+impl Band {
+    /// `"static"` or `"dynamic"`, as the JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Band::Static => "static",
+            Band::Dynamic => "dynamic",
+        }
+    }
+}
+
 /// The two bands (of ports, or with `A` = `String` and `N` = `u64`, of addresses).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(bound(serialize = "A: Serialize, N: Copy + Into<u64>"))]

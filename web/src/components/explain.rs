@@ -5,7 +5,7 @@ use portband_allocator::{
     STATIC_BAND_THRESHOLD,
 };
 use portband_contract::{
-    Band, Cause, Chance, Explanation, LogLine, PortReport, ProvenanceReport, Settings,
+    Cause, Chance, Explanation, LogLine, PortReport, ProvenanceReport, Settings,
 };
 use portband_web::words::percent;
 use yew::prelude::*;
@@ -130,10 +130,6 @@ fn reason(
             .band_of(i64::from(port))
             .map_or("no", portband_allocator::BandKind::as_str)
     };
-    let name = |band: &Band| match band {
-        Band::Static => "static",
-        Band::Dynamic => "dynamic",
-    };
     Some(match provenance {
         ProvenanceReport::Explicit => format!(
             "{label}: {node_port} is written in the manifest. Explicit ports may be anywhere in the range; this one is in the {} band.",
@@ -166,7 +162,7 @@ fn reason(
             } else {
                 format!(
                     "{label}: the allocator drew a random start, {scan_start}, in the {} band {span}; {passed}.{odds}",
-                    name(picked)
+                    picked.as_str()
                 )
             }
         }

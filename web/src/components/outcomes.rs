@@ -3,7 +3,7 @@
 
 use crate::components::window::{clicked, Window};
 use crate::state::{Logged, Shared};
-use portband_contract::{Band, Cause, LogLine};
+use portband_contract::{Cause, LogLine};
 use std::ops::Range;
 use yew::prelude::*;
 
@@ -181,10 +181,7 @@ fn ports_and_addresses(outcome: &LogLine) -> String {
             .cluster_ips
             .iter()
             .zip(&step.ip_bands)
-            .map(|(ip, band)| match band {
-                Band::Static => format!("{ip} (static)"),
-                Band::Dynamic => format!("{ip} (dynamic)"),
-            })
+            .map(|(ip, band)| format!("{ip} ({})", band.as_str()))
             .collect();
         let name = if addresses.len() == 1 {
             "clusterIP"
